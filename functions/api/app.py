@@ -1,0 +1,189 @@
+"""The dashboard's API: records, their activity feeds, search, the signed-in rep.
+
+Handlers stay thin: parse, call a service, shape the response. Errors are mapped to HTTP
+status codes by the shared app's middleware.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from chalice.app import Response
+from commcenter import __version__
+from commcenter.domain.activities import Activity, NoteInput
+from commcenter.domain.records import Record, RecordInput
+from commcenter.domain.reps import Rep
+from commcenter.http import requests as req
+from commcenter.http.app import create_app
+from commcenter.http.openapi import build_openapi, documented
+from commcenter.http.responses import json_response, page_response
+from commcenter.services import activities, records, reps
+from commcenter.services.records import SearchHit
+
+app = create_app("commcenter-api")
+
+
+class Health(msgspec.Struct):
+    status: str
+    version: str
+
+
+class RecordPage(msgspec.Struct):
+    items: list[Record]
+    next_cursor: str | None
+
+
+class ActivityPage(msgspec.Struct):
+    items: list[Activity]
+    next_cursor: str | None
+
+
+class RepList(msgspec.Struct):
+    items: list[Rep]
+
+
+class SearchResults(msgspec.Struct):
+    items: list[SearchHit]
+
+
+class RecordPatch(msgspec.Struct):
+    """Any subset of a record's fields, plus the `version` it was read at."""
+
+    version: int
+
+
+@app.route("/api/health", methods=["GET"])
+@documented("Liveness of the API", response=Health, public=True)
+def health() -> Response:
+    return json_response(Health(status="ok", version=__version__))
+
+
+@app.route("/api/openapi.json", methods=["GET"])
+@documented("This document", public=True)
+def openapi() -> Response:
+    return json_response(build_openapi(app, "commcenter API", __version__))
+
+
+@app.route("/api/me", methods=["GET"])
+@documented("The signed-in rep", response=Rep)
+def me() -> Response:
+    return json_response(req.current_rep(req.current(app)))
+
+
+@app.route("/api/reps", methods=["GET"])
+@documented("The reps of the signed-in rep's team", response=RepList)
+def list_reps() -> Response:
+    req.current_rep(req.current(app))
+    return json_response(RepList(items=reps.team_reps()))
+
+
+@app.route("/api/records", methods=["GET"])
+@documented(
+    "Leads, contacts or deals, newest first or by name, paged",
+    response=RecordPage,
+    query={
+        "kind": "lead, contact or deal",
+        "order": "newest or name",
+        "limit": "1-100",
+        "cursor": "next page",
+    },
+)
+def list_records() -> Response:
+    request = req.current(app)
+    req.current_rep(request)
+    items, cursor = records.list_records(
+        req.query(request, "kind") or "lead",
+        req.query(request, "order") or "newest",
+        req.limit(request),
+        req.query(request, "cursor"),
+    )
+    return page_response(items, cursor)
+
+
+@app.route("/api/records", methods=["POST"])
+@documented("Create a lead, contact or deal", request=RecordInput, response=Record, status=201)
+def create_record() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    record = records.create_record(req.json_body(request, RecordInput), rep)
+    return json_response(record, 201, {"Location": f"/api/records/{record.id}"})
+
+
+@app.route("/api/records/{record_id}", methods=["GET"])
+@documented("One record", response=Record)
+def get_record(record_id: str) -> Response:
+    req.current_rep(req.current(app))
+    return json_response(records.get_record(record_id))
+
+
+@app.route("/api/records/{record_id}", methods=["PATCH"])
+@documented(
+    "Change some fields of a record (optimistic: send the version you read)",
+    request=RecordPatch,
+    response=Record,
+)
+def update_record(record_id: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    patch: dict[str, Any] = req.json_object(request)
+    return json_response(records.update_record(record_id, patch, rep))
+
+
+@app.route("/api/records/{record_id}", methods=["DELETE"])
+@documented("Delete a record with its handles and history", status=204)
+def delete_record(record_id: str) -> Response:
+    req.current_rep(req.current(app))
+    records.delete_record(record_id)
+    return Response(body="", status_code=204)
+
+
+@app.route("/api/records/{record_id}/activities", methods=["GET"])
+@documented(
+    "A record's activity feed, newest first, paged",
+    response=ActivityPage,
+    query={
+        "type": "email, call, sms, chat, note or task",
+        "starred": "true for starred items only",
+        "thread": "a thread id",
+        "rep": "a rep id",
+        "limit": "1-100",
+        "cursor": "next page",
+    },
+)
+def record_activities(record_id: str) -> Response:
+    request = req.current(app)
+    req.current_rep(request)
+    items, cursor = activities.record_feed(
+        record_id,
+        activity_type=req.query(request, "type"),
+        starred=req.flag(request, "starred"),
+        thread_id=req.query(request, "thread"),
+        rep_id=req.query(request, "rep"),
+        limit=req.limit(request),
+        cursor=req.query(request, "cursor"),
+    )
+    return page_response(items, cursor)
+
+
+@app.route("/api/records/{record_id}/notes", methods=["POST"])
+@documented("Add a note to a record's feed", request=NoteInput, response=Activity, status=201)
+def add_note(record_id: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(activities.add_note(record_id, req.json_body(request, NoteInput), rep), 201)
+
+
+@app.route("/api/search", methods=["GET"])
+@documented(
+    "Find leads, contacts and deals by name, company, phone or email prefix",
+    response=SearchResults,
+    query={"q": "at least two characters", "kind": "lead, contact or deal", "limit": "1-100"},
+)
+def search() -> Response:
+    request = req.current(app)
+    req.current_rep(request)
+    hits = records.search_records(
+        req.query(request, "q") or "", req.query(request, "kind"), req.limit(request)
+    )
+    return json_response(SearchResults(items=hits))

@@ -1,0 +1,19 @@
+"""Scheduled IMAP polling of every rep's mailbox.
+
+Mailbox credentials arrive with the email channel; until a rep has one, each run says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commcenter.observability import MetricUnit, logger, metrics
+from commcenter.services.mail_poll import poll_all_mailboxes
+
+
+@logger.inject_lambda_context(log_event=False)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    result = poll_all_mailboxes(scheduled_at=str(event.get("time", "")))
+    metrics.add_metric(name="MailboxesPolled", unit=MetricUnit.Count, value=result.polled)
+    return {"polled": result.polled, "skipped": result.skipped}

@@ -1,0 +1,228 @@
+"""The Activities table: every exchange with a person, keyed by its record or handle (R4, R5, C2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+from pynamodb.attributes import BooleanAttribute, MapAttribute, UnicodeAttribute
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from commcenter.data.base import decode_cursor, encode_cursor, table_meta, transaction_connection
+from commcenter.domain.activities import Activity
+
+# Channels whose single activities are listed in a rep's communication center (SMS are listed by
+# conversation instead, from the Conversations table).
+CENTER_CHANNELS = frozenset({"call", "email"})
+
+
+def _lsi(name: str, attribute: str) -> type[LocalSecondaryIndex[Any]]:
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    return type(
+        f"Lsi_{name}",
+        (LocalSecondaryIndex,),
+        {
+            "Meta": meta,
+            "owner": UnicodeAttribute(hash_key=True),
+            attribute: UnicodeAttribute(range_key=True),
+        },
+    )
+
+
+class CenterIndex(GlobalSecondaryIndex["ActivityItem"]):
+    class Meta:
+        index_name = "center"
+        projection = AllProjection()
+
+    center_pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class ConversationIndex(GlobalSecondaryIndex["ActivityItem"]):
+    class Meta:
+        index_name = "by_conversation"
+        projection = AllProjection()
+
+    conversation_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class ActivityItem(Model):
+    Meta = table_meta("activities")
+
+    owner = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    type_key = UnicodeAttribute()
+    starred_key = UnicodeAttribute(null=True)
+    thread_key = UnicodeAttribute(null=True)
+    rep_key = UnicodeAttribute(null=True)
+    center_pk = UnicodeAttribute(null=True)
+    conversation_id = UnicodeAttribute(null=True)
+
+    activity_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    occurred_at = UnicodeAttribute()
+    rep_id = UnicodeAttribute(null=True)
+    record_id = UnicodeAttribute(null=True)
+    handle = UnicodeAttribute(null=True)
+    direction = UnicodeAttribute(null=True)
+    summary = UnicodeAttribute(default="")
+    body = UnicodeAttribute(default="")
+    starred = BooleanAttribute(default=False)
+    thread_id = UnicodeAttribute(null=True)
+    external_id = UnicodeAttribute(null=True)
+    data = MapAttribute[str, Any](default=dict)
+
+    by_type = _lsi("by_type", "type_key")()
+    starred_index = _lsi("starred", "starred_key")()
+    by_thread = _lsi("by_thread", "thread_key")()
+    by_rep = _lsi("by_rep", "rep_key")()
+    center = CenterIndex()
+    by_conversation = ConversationIndex()
+
+
+def owner_key(record_id: str | None, handle: str | None) -> str:
+    """Whose history an activity belongs to: the record once matched, else the remote handle."""
+    if record_id:
+        return f"rec#{record_id}"
+    if handle:
+        return f"h#{handle}"
+    raise ValueError("an activity belongs to a record or to a handle")
+
+
+def to_item(activity: Activity) -> ActivityItem:
+    stamp = f"{activity.occurred_at}#{activity.id}"
+    section = "matched" if activity.record_id else "unmatched"
+    center = activity.type in CENTER_CHANNELS and activity.rep_id
+    return ActivityItem(
+        owner_key(activity.record_id, activity.handle),
+        stamp,
+        type_key=f"{activity.type}#{stamp}",
+        starred_key=stamp if activity.starred else None,
+        thread_key=f"{activity.thread_id}#{stamp}" if activity.thread_id else None,
+        rep_key=f"{activity.rep_id}#{stamp}" if activity.rep_id else None,
+        center_pk=f"{activity.rep_id}#{activity.type}#{section}" if center else None,
+        conversation_id=activity.conversation_id,
+        activity_id=activity.id,
+        type=activity.type,
+        occurred_at=activity.occurred_at,
+        rep_id=activity.rep_id,
+        record_id=activity.record_id,
+        handle=activity.handle,
+        direction=activity.direction,
+        summary=activity.summary,
+        body=activity.body,
+        starred=activity.starred,
+        thread_id=activity.thread_id,
+        external_id=activity.external_id,
+        data=activity.data,
+    )
+
+
+def from_item(item: ActivityItem) -> Activity:
+    data = item.data.as_dict() if isinstance(item.data, MapAttribute) else dict(item.data or {})
+    return msgspec.convert(
+        {
+            "id": item.activity_id,
+            "record_id": item.record_id,
+            "handle": item.handle,
+            "type": item.type,
+            "occurred_at": item.occurred_at,
+            "rep_id": item.rep_id,
+            "direction": item.direction,
+            "summary": item.summary or "",
+            "body": item.body or "",
+            "starred": bool(item.starred),
+            "thread_id": item.thread_id,
+            "conversation_id": item.conversation_id,
+            "external_id": item.external_id,
+            "data": data,
+        },
+        Activity,
+    )
+
+
+def put(activity: Activity) -> None:
+    """Store a new activity; storing the same activity again is refused (its key includes its id)."""
+    to_item(activity).save(condition=ActivityItem.owner.does_not_exist())
+
+
+_TABLE_KEYS = frozenset({"owner", "sk"})
+
+
+def feed_page(
+    owner: str,
+    *,
+    activity_type: str | None,
+    starred: bool,
+    thread_id: str | None,
+    rep_id: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Activity], str | None]:
+    """A page of `owner`'s activities, newest first, through the one index that fits the filter.
+
+    The most selective filter picks the index; any other filter given with it is applied to
+    that index's page (the combination is rare and bounded by `limit`).
+    """
+    filters: list[Condition] = []
+    if thread_id:
+        index: Any = ActivityItem.by_thread
+        key_name, range_condition = "thread_key", ActivityItem.thread_key.startswith(f"{thread_id}#")
+    elif starred:
+        index, key_name, range_condition = ActivityItem.starred_index, "starred_key", None
+    elif rep_id:
+        index, key_name = ActivityItem.by_rep, "rep_key"
+        range_condition = ActivityItem.rep_key.startswith(f"{rep_id}#")
+    elif activity_type:
+        index, key_name = ActivityItem.by_type, "type_key"
+        range_condition = ActivityItem.type_key.startswith(f"{activity_type}#")
+    else:
+        index, key_name, range_condition = ActivityItem, None, None
+    if activity_type and key_name != "type_key":
+        filters.append(ActivityItem.type == activity_type)
+    if starred and key_name != "starred_key":
+        filters.append(ActivityItem.starred == True)  # noqa: E712 (a PynamoDB condition, not a bool)
+    if rep_id and key_name != "rep_key":
+        filters.append(ActivityItem.rep_id == rep_id)
+    cursor_keys = _TABLE_KEYS | {key_name} if key_name else _TABLE_KEYS
+    filter_condition: Condition | None = None
+    for condition in filters:
+        filter_condition = condition if filter_condition is None else filter_condition & condition
+    result = index.query(
+        owner,
+        range_condition,
+        filter_condition=filter_condition,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=decode_cursor(cursor, frozenset(cursor_keys)),
+    )
+    items = [from_item(item) for item in result]
+    return items, encode_cursor(result.last_evaluated_key)
+
+
+def iter_owner(owner: str) -> Iterator[ActivityItem]:
+    """Every activity stored under `owner`, oldest first (consistent: used to move histories)."""
+    yield from ActivityItem.query(owner, consistent_read=True)
+
+
+def move(item: ActivityItem, record_id: str) -> None:
+    """Move one activity from its handle onto `record_id`, atomically: it is never in both places or none."""
+    activity = msgspec.structs.replace(from_item(item), record_id=record_id)
+    with TransactWrite(connection=transaction_connection()) as tx:
+        tx.save(to_item(activity), condition=ActivityItem.owner.does_not_exist())
+        tx.delete(ActivityItem(item.owner, item.sk))
+
+
+def delete_owner(owner: str) -> int:
+    """Delete every activity of `owner` (a deleted record); returns how many were deleted."""
+    count = 0
+    with ActivityItem.batch_write() as batch:
+        for item in ActivityItem.query(owner, attributes_to_get=["owner", "sk"]):
+            batch.delete(item)
+            count += 1
+    return count

@@ -1,0 +1,75 @@
+"""What every table module shares: where the table is, one connection for transactions, cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from functools import cache
+from typing import Any
+
+from pynamodb.connection import Connection
+
+from commcenter.errors import ValidationError
+from commcenter.settings import get_settings
+
+
+class _SettingsBoundMeta(type):
+    """A PynamoDB `Meta` whose table name, endpoint and region come from the settings on use.
+
+    Binding on use (not on import) lets tests and the local stack set the environment after
+    the models are imported, and keeps the one source of table names: the template.
+    """
+
+    short_name: str
+
+    @property
+    def table_name(cls) -> str:
+        return get_settings().table(cls.short_name)
+
+    @property
+    def host(cls) -> str | None:
+        return get_settings().dynamodb_endpoint
+
+    @property
+    def region(cls) -> str:
+        return get_settings().region
+
+
+def table_meta(short_name: str) -> Any:
+    """The `Meta` class of the model stored in the table `short_name` (see `Settings.tables`)."""
+    return _SettingsBoundMeta("Meta", (), {"short_name": short_name, "max_retry_attempts": 5})
+
+
+@cache
+def transaction_connection() -> Connection:
+    """The connection transactions across tables go through (one per process, kept warm)."""
+    settings = get_settings()
+    return Connection(region=settings.region, host=settings.dynamodb_endpoint, max_retry_attempts=5)
+
+
+def encode_cursor(last_evaluated_key: dict[str, dict[str, Any]] | None) -> str | None:
+    """An opaque page token: base64 of the last key DynamoDB returned (None on the last page)."""
+    if not last_evaluated_key:
+        return None
+    raw = json.dumps(last_evaluated_key, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, key_names: frozenset[str]) -> dict[str, dict[str, Any]] | None:
+    """The key a page token stands for; a token that was not made by `encode_cursor` is a 400."""
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise ValidationError("the page cursor is not valid", {"cursor": "malformed"}) from None
+    valid = (
+        isinstance(key, dict)
+        and set(key) == key_names
+        and all(isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str) for v in key.values())
+    )
+    if not valid:
+        raise ValidationError("the page cursor is not valid", {"cursor": "malformed"})
+    return dict(key)

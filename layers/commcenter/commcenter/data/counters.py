@@ -1,0 +1,29 @@
+"""The Counters table: per-rep counts kept by atomic ADD, never counted on read (C1, C2, C4)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from commcenter.data.base import table_meta
+
+
+class CounterItem(Model):
+    Meta = table_meta("counters")
+
+    scope = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(range_key=True)
+    value = NumberAttribute(default=0)
+
+
+def rep_scope(rep_id: str) -> str:
+    return f"rep#{rep_id}"
+
+
+def add(scope: str, name: str, delta: int) -> None:
+    CounterItem(scope, name).update(actions=[CounterItem.value.add(delta)])
+
+
+def read_all(scope: str) -> dict[str, int]:
+    """Every counter of a scope in one Query."""
+    return {item.name: int(item.value) for item in CounterItem.query(scope)}

@@ -1,0 +1,72 @@
+"""The Handles table: which record a phone number or email address belongs to (R3, C5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from commcenter.data.base import table_meta
+from commcenter.domain.clock import now_iso
+from commcenter.domain.handles import Handle
+
+
+class HandleItem(Model):
+    Meta = table_meta("handles")
+
+    handle = UnicodeAttribute(hash_key=True)
+    record_id = UnicodeAttribute(null=True)
+    ignored = BooleanAttribute(default=False)
+    spam = BooleanAttribute(default=False)
+    updated_at = UnicodeAttribute(null=True)
+
+
+@dataclass(frozen=True, slots=True)
+class HandleState:
+    handle: Handle
+    record_id: str | None
+    ignored: bool
+    spam: bool
+
+
+def get(handle: Handle) -> HandleState | None:
+    try:
+        item = HandleItem.get(handle.key, consistent_read=True)
+    except HandleItem.DoesNotExist:
+        return None
+    return HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam))
+
+
+def get_many(handles: list[Handle]) -> dict[Handle, HandleState]:
+    keys = sorted({h.key for h in handles})
+    states: dict[Handle, HandleState] = {}
+    for item in HandleItem.batch_get(keys):
+        handle = Handle.from_key(item.handle)
+        states[handle] = HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam))
+    return states
+
+
+def add_claim(tx: TransactWrite, handle: Handle, record_id: str) -> None:
+    """Attach `handle` to `record_id`, unless another record owns it; clears an Ignore."""
+    tx.update(
+        HandleItem(handle.key),
+        actions=[
+            HandleItem.record_id.set(record_id),
+            HandleItem.ignored.set(False),
+            HandleItem.updated_at.set(now_iso()),
+        ],
+        condition=HandleItem.record_id.does_not_exist() | (HandleItem.record_id == record_id),
+    )
+
+
+def add_release(tx: TransactWrite, handle: Handle, record_id: str) -> None:
+    """Forget that `handle` belongs to `record_id` (the record dropped the number or was deleted)."""
+    tx.delete(HandleItem(handle.key), condition=HandleItem.record_id == record_id)
+
+
+def set_ignored(handle: Handle, ignored: bool) -> None:
+    HandleItem(handle.key).update(
+        actions=[HandleItem.ignored.set(ignored), HandleItem.updated_at.set(now_iso())]
+    )

@@ -1,0 +1,108 @@
+"""The Reps table: reps and the unique claims (number, email, client identity) that find them (W1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from pynamodb.attributes import MapAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from commcenter.data.base import table_meta, transaction_connection
+from commcenter.domain.reps import Rep
+from commcenter.domain.text import fold
+from commcenter.errors import ConflictError
+
+CLAIM_KINDS = ("number", "email", "client")
+# One stack serves one team: every rep item carries this directory key, so the `by_team` index
+# lists the whole team by name (at most about a thousand items, written only when reps change).
+DIRECTORY = "team"
+
+
+class ByTeam(GlobalSecondaryIndex["RepItem"]):
+    class Meta:
+        index_name = "by_team"
+        projection = AllProjection()
+
+    team = UnicodeAttribute(hash_key=True)
+    name_key = UnicodeAttribute(range_key=True)
+
+
+class RepItem(Model):
+    """A rep: `pk` is `rep#{id}`."""
+
+    Meta = table_meta("reps")
+
+    pk = UnicodeAttribute(hash_key=True)
+    team = UnicodeAttribute()
+    name_key = UnicodeAttribute()
+    profile = MapAttribute[str, Any]()
+
+    by_team = ByTeam()
+
+
+class RepClaimItem(Model):
+    """A unique claim: `pk` is `number#+1...`, `email#...` or `client#...`; it names the rep."""
+
+    Meta = table_meta("reps")
+
+    pk = UnicodeAttribute(hash_key=True)
+    rep_id = UnicodeAttribute()
+
+
+def _claims(rep: Rep) -> list[str]:
+    values = {"number": rep.twilio_number, "email": rep.email, "client": rep.client_identity}
+    return [f"{kind}#{value}" for kind, value in values.items() if value]
+
+
+def _from_item(item: RepItem) -> Rep:
+    profile = item.profile.as_dict() if isinstance(item.profile, MapAttribute) else dict(item.profile)
+    return msgspec.convert(profile, Rep)
+
+
+def create(rep: Rep) -> None:
+    """Store a rep and its claims together; a number, email or identity already claimed is a conflict."""
+    item = RepItem(
+        f"rep#{rep.id}",
+        team=DIRECTORY,
+        name_key=f"{fold(rep.name)}#{rep.id}",
+        profile=msgspec.to_builtins(rep),
+    )
+    claims = _claims(rep)
+    try:
+        with TransactWrite(connection=transaction_connection()) as tx:
+            tx.save(item, condition=RepItem.pk.does_not_exist())
+            for claim in claims:
+                tx.save(RepClaimItem(claim, rep_id=rep.id), condition=RepClaimItem.pk.does_not_exist())
+    except TransactWriteError as exc:
+        if exc.cause_response_code != "TransactionCanceledException":
+            raise
+        raise ConflictError(
+            f"a rep with the id, number, email or client identity of {rep.email} exists"
+        ) from exc
+
+
+def get(rep_id: str) -> Rep | None:
+    try:
+        return _from_item(RepItem.get(f"rep#{rep_id}"))
+    except RepItem.DoesNotExist:
+        return None
+
+
+def find_by_claim(kind: str, value: str) -> Rep | None:
+    """The rep who owns a number, email or client identity (two GetItems)."""
+    if kind not in CLAIM_KINDS:
+        raise ValueError(f"unknown claim kind {kind!r}")
+    try:
+        claim = RepClaimItem.get(f"{kind}#{value}")
+    except RepClaimItem.DoesNotExist:
+        return None
+    return get(claim.rep_id)
+
+
+def list_all() -> list[Rep]:
+    """Every rep of the team, by name."""
+    return [_from_item(item) for item in RepItem.by_team.query(DIRECTORY)]

@@ -1,0 +1,1 @@
+"""Pure domain code: no AWS, no Twilio, no I/O."""

@@ -1,0 +1,44 @@
+"""Activities: everything exchanged with a person, as a record's feed shows it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+ActivityType = Literal["email", "call", "sms", "chat", "note", "task"]
+Direction = Literal["inbound", "outbound"]
+
+ACTIVITY_TYPES: tuple[ActivityType, ...] = ("email", "call", "sms", "chat", "note", "task")
+MAX_NOTE_LENGTH = 10_000
+SUMMARY_LENGTH = 140
+
+
+class Activity(msgspec.Struct, kw_only=True, omit_defaults=False):
+    id: str
+    record_id: str | None
+    handle: str | None
+    type: ActivityType
+    occurred_at: str
+    rep_id: str | None
+    direction: Direction | None = None
+    summary: str = ""
+    body: str = ""
+    starred: bool = False
+    thread_id: str | None = None
+    conversation_id: str | None = None
+    external_id: str | None = None
+    data: dict[str, Any] = {}
+
+
+class NoteInput(msgspec.Struct, forbid_unknown_fields=True):
+    body: str
+
+
+def summarize(text: str) -> str:
+    """The first non-empty line of `text`, cut to fit a feed row."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped:
+            return stripped if len(stripped) <= SUMMARY_LENGTH else stripped[: SUMMARY_LENGTH - 1] + "…"
+    return ""

@@ -1,0 +1,93 @@
+"""Handles: the normalised remote addresses (E.164 phone numbers, email addresses) of people.
+
+A handle is what an incoming call, SMS or email carries; matching turns it into a record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from commcenter.errors import ValidationError
+
+HandleKind = Literal["phone", "email"]
+
+# Deliberately simple: the mailbox part is anything without spaces or a second "@"; the domain
+# must have a dot and valid labels. Deliverability is the mail server's business, not ours.
+_LOCAL_PART = re.compile(r"^[^\s@\"<>(),;:\\\[\]]{1,64}$")
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Handle:
+    kind: HandleKind
+    value: str
+
+    @property
+    def key(self) -> str:
+        """The form stored in the data model: `phone:+33612345678`, `email:ann@example.com`."""
+        return f"{self.kind}:{self.value}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Handle:
+        kind, sep, value = key.partition(":")
+        if not sep or kind not in ("phone", "email") or not value:
+            raise ValidationError(f"not a handle: {key!r}")
+        return cls(kind, value)  # type: ignore[arg-type]
+
+
+def normalize_phone(raw: str, default_region: str) -> str:
+    """E.164 form of a phone number typed by a person or sent by Twilio.
+
+    Raises ValidationError for anything that is not a possible, valid number.
+    """
+    import phonenumbers  # imported here: its metadata load is kept off the cold start
+
+    text = raw.strip()
+    if not text:
+        raise ValidationError("phone number is empty")
+    if len(text) > 40:
+        raise ValidationError("phone number is too long")
+    try:
+        parsed = phonenumbers.parse(text, default_region.upper())
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(f"not a phone number: {raw!r}") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(f"not a valid phone number: {raw!r}")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def national_digits(e164: str) -> str:
+    """The national significant number of an E.164 number ("+33612345678" -> "612345678")."""
+    import phonenumbers
+
+    return str(phonenumbers.parse(e164, None).national_number)
+
+
+def normalize_email(raw: str) -> str:
+    """Lower-cased, trimmed address with an IDNA (ASCII) domain; rejects what is not an address."""
+    text = raw.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1].strip()
+    local, at, domain = text.rpartition("@")
+    if not at or not local or not domain:
+        raise ValidationError(f"not an email address: {raw!r}")
+    if not _LOCAL_PART.match(local):
+        raise ValidationError(f"not an email address: {raw!r}")
+    try:
+        ascii_domain = domain.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError as exc:
+        raise ValidationError(f"not an email address: {raw!r}") from exc
+    labels = ascii_domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
+        raise ValidationError(f"not an email address: {raw!r}")
+    return f"{local.lower()}@{ascii_domain}"
+
+
+def phone_handle(raw: str, default_region: str) -> Handle:
+    return Handle("phone", normalize_phone(raw, default_region))
+
+
+def email_handle(raw: str) -> Handle:
+    return Handle("email", normalize_email(raw))

@@ -1,0 +1,23 @@
+"""Identifiers: ULIDs, so ids sort by creation time and need no coordination."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from ulid import ULID
+
+
+def new_id(at: datetime | None = None) -> str:
+    return str(ULID.from_datetime(at) if at is not None else ULID())
+
+
+def stable_id(at: datetime, *parts: str) -> str:
+    """A ULID whose time part is `at` and whose random part is derived from `parts`.
+
+    Used where a retry must produce the same id (an import row, a webhook's Sid), so that a
+    conditional write turns the retry into a no-op instead of a duplicate.
+    """
+    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()[:10]
+    millis = int(at.timestamp() * 1000)
+    return str(ULID.from_bytes(millis.to_bytes(6, "big") + digest))

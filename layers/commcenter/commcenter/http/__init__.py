@@ -1,0 +1,1 @@
+"""What the API-Gateway-facing functions share: the Chalice app factory, request parsing, errors."""

@@ -1,0 +1,59 @@
+"""A record's activity feed and the notes reps add to it."""
+
+from __future__ import annotations
+
+from commcenter.data import activities as activities_data
+from commcenter.domain.activities import ACTIVITY_TYPES, MAX_NOTE_LENGTH, Activity, NoteInput, summarize
+from commcenter.domain.clock import now_iso
+from commcenter.domain.ids import new_id
+from commcenter.domain.reps import Rep
+from commcenter.errors import ValidationError
+from commcenter.services.records import get_record
+
+
+def record_feed(
+    record_id: str,
+    *,
+    activity_type: str | None = None,
+    starred: bool = False,
+    thread_id: str | None = None,
+    rep_id: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[Activity], str | None]:
+    """A page of a record's activities, newest first: every rep's traffic with that record."""
+    if activity_type is not None and activity_type not in ACTIVITY_TYPES:
+        raise ValidationError(
+            f"type must be one of {', '.join(ACTIVITY_TYPES)}", {"type": f"unknown type {activity_type!r}"}
+        )
+    get_record(record_id)
+    return activities_data.feed_page(
+        activities_data.owner_key(record_id, None),
+        activity_type=activity_type,
+        starred=starred,
+        thread_id=thread_id,
+        rep_id=rep_id,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+def add_note(record_id: str, note: NoteInput, author: Rep) -> Activity:
+    body = note.body.strip()
+    if not body:
+        raise ValidationError("a note cannot be empty", {"body": "required"})
+    if len(body) > MAX_NOTE_LENGTH:
+        raise ValidationError(f"a note is at most {MAX_NOTE_LENGTH} characters", {"body": "too long"})
+    get_record(record_id)
+    activity = Activity(
+        id=new_id(),
+        record_id=record_id,
+        handle=None,
+        type="note",
+        occurred_at=now_iso(),
+        rep_id=author.id,
+        summary=summarize(body),
+        body=body,
+    )
+    activities_data.put(activity)
+    return activity

@@ -1,0 +1,302 @@
+"""Demo data for the local stack: a small team with leads, contacts, deals and some history.
+
+Idempotent: every item has a fixed id and is written only if absent, so `commcenter dev` can
+seed on every start and a half-finished seed completes on the next one.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import msgspec
+
+from commcenter.data import activities as activities_data
+from commcenter.data import records as records_data
+from commcenter.data import reps as reps_data
+from commcenter.domain.activities import Activity, summarize
+from commcenter.domain.clock import to_iso, utc_now
+from commcenter.domain.ids import stable_id
+from commcenter.domain.records import Email, Phone, RecordInput
+from commcenter.domain.reps import Rep
+from commcenter.errors import ConflictError
+from commcenter.services.records import create_record
+
+DEMO_REPS = (
+    Rep(
+        id="rep-alice",
+        name="Alice Martin",
+        email="alice@northwind.example",
+        role="admin",
+        team="Sales",
+        twilio_number="+14155550101",
+        capabilities="voice+sms",
+        forwarding_number="+14155550199",
+        client_identity="alice",
+        time_zone="America/Los_Angeles",
+    ),
+    Rep(
+        id="rep-bruno",
+        name="Bruno Costa",
+        email="bruno@northwind.example",
+        team="Sales",
+        twilio_number="+14155550102",
+        capabilities="voice+sms",
+        client_identity="bruno",
+        time_zone="America/New_York",
+    ),
+    Rep(
+        id="rep-chloe",
+        name="Chloé Dubois",
+        email="chloe@northwind.example",
+        team="Sales",
+        twilio_number="+14155550103",
+        capabilities="voice",
+        client_identity="chloe",
+        time_zone="Europe/Paris",
+    ),
+)
+
+
+def _person(
+    kind: str, first: str, last: str, company: str, phone: str, email: str, status: str, owner: str
+) -> RecordInput:
+    return RecordInput(
+        kind=kind,  # type: ignore[arg-type]
+        first_name=first,
+        last_name=last,
+        company_name=company,
+        phones=[Phone(number=phone, label="mobile")],
+        emails=[Email(address=email, label="work")],
+        status=status,
+        owner_id=owner,
+        source="demo",
+    )
+
+
+DEMO_RECORDS: tuple[tuple[str, RecordInput], ...] = (
+    (
+        "lead-helene",
+        _person(
+            "lead", "Hélène", "Durand", "Acme Corp", "+12025550143", "helene@acme.example", "new", "rep-alice"
+        ),
+    ),
+    (
+        "lead-marcus",
+        _person(
+            "lead",
+            "Marcus",
+            "Reed",
+            "Globex",
+            "+12025550144",
+            "marcus.reed@globex.example",
+            "working",
+            "rep-alice",
+        ),
+    ),
+    (
+        "lead-priya",
+        _person(
+            "lead",
+            "Priya",
+            "Nair",
+            "Initech",
+            "+12025550145",
+            "priya@initech.example",
+            "qualified",
+            "rep-bruno",
+        ),
+    ),
+    (
+        "lead-tomas",
+        _person(
+            "lead",
+            "Tomás",
+            "Álvarez",
+            "Vandelay Imports",
+            "+13125550178",
+            "tomas@vandelay.example",
+            "unqualified",
+            "rep-chloe",
+        ),
+    ),
+    (
+        "contact-sam",
+        _person(
+            "contact",
+            "Sam",
+            "Porter",
+            "Umbrella Logistics",
+            "+16175550100",
+            "sam.porter@umbrella.example",
+            "active",
+            "rep-alice",
+        ),
+    ),
+    (
+        "contact-lena",
+        _person(
+            "contact", "Lena", "Fischer", "Hooli", "+16175550101", "lena@hooli.example", "active", "rep-bruno"
+        ),
+    ),
+    (
+        "contact-stark",
+        RecordInput(
+            kind="contact",
+            is_company=True,
+            company_name="Stark Industries",
+            phones=[Phone(number="+12015550123", label="office")],
+            emails=[Email(address="purchasing@stark.example", label="purchasing")],
+            owner_id="rep-chloe",
+            source="demo",
+        ),
+    ),
+    (
+        "deal-acme",
+        RecordInput(
+            kind="deal",
+            name="Acme — 200 seats",
+            amount="48000",
+            currency="USD",
+            stage="open",
+            contact_ids=["lead-helene"],
+            owner_id="rep-alice",
+            source="demo",
+        ),
+    ),
+    (
+        "deal-umbrella",
+        RecordInput(
+            kind="deal",
+            name="Umbrella renewal",
+            amount="31500",
+            currency="USD",
+            stage="won",
+            contact_ids=["contact-sam"],
+            owner_id="rep-alice",
+            source="demo",
+        ),
+    ),
+    (
+        "deal-hooli",
+        RecordInput(
+            kind="deal",
+            name="Hooli pilot",
+            amount="9000",
+            currency="EUR",
+            stage="lost",
+            contact_ids=["contact-lena"],
+            owner_id="rep-bruno",
+            source="demo",
+        ),
+    ),
+)
+
+# (record, type, direction, rep, minutes ago, text, extra data)
+DEMO_HISTORY: tuple[tuple[str, str, str | None, str, int, str, dict[str, object]], ...] = (
+    (
+        "lead-helene",
+        "note",
+        None,
+        "rep-alice",
+        60 * 26,
+        "Met Hélène at the trade fair. Interested in 200 seats, wants a pilot first.",
+        {},
+    ),
+    (
+        "lead-helene",
+        "call",
+        "outbound",
+        "rep-alice",
+        60 * 24,
+        "Discovery call: budget approved for Q1",
+        {"status": "completed", "duration": 754},
+    ),
+    (
+        "lead-helene",
+        "sms",
+        "inbound",
+        "rep-alice",
+        60 * 5,
+        "Thanks Alice! Can we move the demo to Thursday? 🙏",
+        {"status": "received"},
+    ),
+    (
+        "lead-helene",
+        "email",
+        "outbound",
+        "rep-alice",
+        60 * 3,
+        "Pilot proposal for Acme Corp\n\nHi Hélène, please find the proposal attached.",
+        {"subject": "Pilot proposal for Acme Corp", "opens": 2},
+    ),
+    (
+        "contact-sam",
+        "call",
+        "inbound",
+        "rep-alice",
+        60 * 50,
+        "Missed call from Sam Porter",
+        {"status": "no-answer", "duration": 0, "missed": True},
+    ),
+    ("contact-sam", "note", None, "rep-bruno", 60 * 30, "Renewal signed for two more years.", {}),
+    (
+        "lead-priya",
+        "task",
+        None,
+        "rep-bruno",
+        60 * 2,
+        "Send the security questionnaire",
+        {"due": "in 2 days"},
+    ),
+)
+
+
+@dataclass
+class SeedSummary:
+    reps: list[str] = field(default_factory=list)
+    records: list[str] = field(default_factory=list)
+    activities: int = 0
+
+
+def seed_demo_data() -> SeedSummary:
+    """Write what is missing of the demo data; returns what the demo contains."""
+    summary = SeedSummary()
+    for rep in DEMO_REPS:
+        if reps_data.get(rep.id) is None:
+            with suppress(ConflictError):  # another start seeded it at the same moment
+                reps_data.create(rep)
+        summary.reps.append(rep.email)
+    admin = DEMO_REPS[0]
+    for record_id, payload in DEMO_RECORDS:
+        if records_data.get(record_id) is None:
+            with suppress(ConflictError):
+                create_record(payload, admin, record_id=record_id)
+        summary.records.append(record_id)
+    now = utc_now()
+    present: dict[str, set[str]] = {}
+    for index, (record_id, kind, direction, rep_id, minutes_ago, text, data) in enumerate(DEMO_HISTORY):
+        if record_id not in present:
+            owner = activities_data.owner_key(record_id, None)
+            present[record_id] = {item.external_id or "" for item in activities_data.iter_owner(owner)}
+        summary.activities += 1
+        if f"demo-{index}" in present[record_id]:
+            continue
+        at = now - timedelta(minutes=minutes_ago)
+        activities_data.put(
+            Activity(
+                id=stable_id(at, "demo", str(index)),
+                record_id=record_id,
+                handle=None,
+                type=kind,  # type: ignore[arg-type]
+                occurred_at=to_iso(at),
+                rep_id=rep_id,
+                direction=direction,  # type: ignore[arg-type]
+                summary=summarize(text),
+                body=text,
+                external_id=f"demo-{index}",
+                data=msgspec.to_builtins(data),
+            )
+        )
+    return summary

@@ -1,0 +1,221 @@
+"""Create, read, change, delete and search leads, contacts and deals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+import msgspec
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from commcenter.data import activities as activities_data
+from commcenter.data import handles as handles_data
+from commcenter.data import records as records_data
+from commcenter.data import reps as reps_data
+from commcenter.data import search_terms as search_data
+from commcenter.data.base import transaction_connection
+from commcenter.domain.clock import now_iso
+from commcenter.domain.handles import Handle
+from commcenter.domain.ids import new_id
+from commcenter.domain.records import (
+    RECORD_KINDS,
+    Record,
+    RecordFields,
+    RecordInput,
+    RecordKind,
+    display_name,
+    name_sort_key,
+    record_handles,
+    search_query_terms,
+    search_terms,
+    validate_fields,
+)
+from commcenter.domain.reps import Rep
+from commcenter.errors import ConflictError, NotFoundError, ValidationError
+from commcenter.services.attach_handle import attach_handle_history
+from commcenter.settings import get_settings
+
+MAX_SEARCH_RESULTS = 20
+
+
+class SearchHit(msgspec.Struct, kw_only=True):
+    id: str
+    kind: RecordKind
+    display_name: str
+    company_name: str
+    match: str
+
+
+def get_record(record_id: str) -> Record:
+    record = records_data.get(record_id)
+    if record is None:
+        raise NotFoundError(f"no record with id {record_id}")
+    return record
+
+
+def list_records(kind: str, order: str, limit: int, cursor: str | None) -> tuple[list[Record], str | None]:
+    if kind not in RECORD_KINDS:
+        raise ValidationError("kind must be lead, contact or deal", {"kind": "unknown kind"})
+    if order not in ("newest", "name"):
+        raise ValidationError("order must be newest or name", {"order": "unknown order"})
+    typed_order: Literal["newest", "name"] = "newest" if order == "newest" else "name"
+    return records_data.list_page(kind, typed_order, limit, cursor)
+
+
+def create_record(payload: RecordInput, actor: Rep, record_id: str | None = None) -> Record:
+    """Validate and store a new record with its handles and search terms, all or nothing."""
+    fields = validate_fields(payload.kind, payload, get_settings().phone_default_region)
+    fields = _check_references(fields, actor)
+    now = now_iso()
+    record = _build(payload.kind, fields, record_id or new_id(), now, now, 1)
+    handles = record_handles(fields)
+    terms = search_terms(record.kind, fields)
+
+    def write(tx: TransactWrite) -> None:
+        records_data.add_create(tx, record, name_sort_key(record.kind, fields))
+        search_data.add_terms(tx, terms, record.id, record.kind, record.display_name)
+        for handle in sorted(handles):
+            handles_data.add_claim(tx, handle, record.id)
+
+    _commit(write, handles, record.id)
+    for handle in sorted(handles):
+        attach_handle_history(handle, record.id)
+    return record
+
+
+def update_record(record_id: str, patch: dict[str, Any], actor: Rep) -> Record:
+    """Apply `patch` (a subset of the fields plus the `version` it was read at)."""
+    version = patch.pop("version", None)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError("version is required to change a record", {"version": "required"})
+    if "kind" in patch or "id" in patch:
+        raise ValidationError("the kind and id of a record cannot change", {"kind": "read-only"})
+    current = get_record(record_id)
+    if current.version != version:
+        raise ConflictError("the record was changed by someone else; reload it")
+    merged = {k: v for k, v in msgspec.to_builtins(current).items() if k in RecordFields.__struct_fields__}
+    merged.update(patch)
+    try:
+        fields = msgspec.convert(merged, RecordFields)
+    except msgspec.ValidationError as exc:
+        raise ValidationError(str(exc)) from exc
+    fields = validate_fields(current.kind, fields, get_settings().phone_default_region)
+    fields = _check_references(fields, actor)
+    record = _build(current.kind, fields, record_id, current.created_at, now_iso(), version + 1)
+    old_handles, new_handles = record_handles(current), record_handles(fields)
+    old_terms, new_terms = search_terms(current.kind, current), search_terms(record.kind, fields)
+    added_handles = new_handles - old_handles
+    # Every term carries the record's label, so all of them are re-put when the name changes.
+    terms_to_put = new_terms if record.display_name != current.display_name else new_terms - old_terms
+
+    def write(tx: TransactWrite) -> None:
+        records_data.add_replace(tx, record, name_sort_key(record.kind, fields), version)
+        search_data.remove_terms(tx, old_terms - new_terms, record_id)
+        search_data.add_terms(tx, terms_to_put, record_id, record.kind, record.display_name)
+        for handle in sorted(added_handles):
+            handles_data.add_claim(tx, handle, record_id)
+        for handle in sorted(old_handles - new_handles):
+            handles_data.add_release(tx, handle, record_id)
+
+    _commit(write, added_handles, record_id)
+    for handle in sorted(added_handles):
+        attach_handle_history(handle, record_id)
+    return record
+
+
+def delete_record(record_id: str) -> None:
+    """Delete a record, its handles and search terms together, then its activity history."""
+    current = get_record(record_id)
+
+    def write(tx: TransactWrite) -> None:
+        records_data.add_delete(tx, record_id, current.version)
+        search_data.remove_terms(tx, search_terms(current.kind, current), record_id)
+        for handle in sorted(record_handles(current)):
+            handles_data.add_release(tx, handle, record_id)
+
+    _commit(write, set(), record_id)
+    activities_data.delete_owner(activities_data.owner_key(record_id, None))
+
+
+def search_records(query: str, kind: str | None, limit: int = MAX_SEARCH_RESULTS) -> list[SearchHit]:
+    """Records whose name, company, phone or email starts with every word of `query`."""
+    terms = search_query_terms(query)
+    if not terms or max(len(t) for t in terms) < 2:
+        raise ValidationError("type at least two characters to search", {"q": "too short"})
+    if kind is not None and kind not in RECORD_KINDS:
+        raise ValidationError("kind must be lead, contact or deal", {"kind": "unknown kind"})
+    # The longest word is the most selective; the other words must match terms of the same record.
+    anchor = max(terms, key=len)
+    candidates: dict[str, str] = {}
+    for term, record_id in search_data.find(anchor, limit=200):
+        candidates.setdefault(record_id, term)
+    if not candidates:
+        return []
+    records = records_data.get_many(list(candidates))
+    hits: list[SearchHit] = []
+    for record_id, matched in candidates.items():
+        record = records.get(record_id)
+        if record is None or (kind and record.kind != kind):
+            continue
+        own_terms = search_terms(record.kind, record)
+        if all(any(t.startswith(word) for t in own_terms) for word in terms if word != anchor):
+            hits.append(
+                SearchHit(
+                    id=record.id,
+                    kind=record.kind,
+                    display_name=record.display_name,
+                    company_name=record.company_name,
+                    match=matched,
+                )
+            )
+    hits.sort(key=lambda hit: (hit.display_name.casefold(), hit.id))
+    return hits[:limit]
+
+
+def _build(
+    kind: RecordKind, fields: RecordFields, record_id: str, created: str, updated: str, version: int
+) -> Record:
+    return Record(
+        **msgspec.structs.asdict(fields),
+        id=record_id,
+        kind=kind,
+        display_name=display_name(kind, fields),
+        created_at=created,
+        updated_at=updated,
+        version=version,
+    )
+
+
+def _check_references(fields: RecordFields, actor: Rep) -> RecordFields:
+    owner_id = fields.owner_id or actor.id
+    if owner_id != actor.id and reps_data.get(owner_id) is None:
+        raise ValidationError(f"no rep with id {owner_id}", {"owner_id": "unknown rep"})
+    if fields.contact_ids:
+        found = records_data.get_many(fields.contact_ids)
+        missing = [cid for cid in fields.contact_ids if cid not in found or found[cid].kind == "deal"]
+        if missing:
+            raise ValidationError(
+                f"no lead or contact with id {missing[0]}", {"contact_ids": f"unknown: {', '.join(missing)}"}
+            )
+    return msgspec.structs.replace(fields, owner_id=owner_id)
+
+
+def _commit(build: Callable[[TransactWrite], None], claimed: set[Handle], record_id: str) -> None:
+    """Run one transaction; turn a refused one into a clear conflict (which handle, or a stale version)."""
+    try:
+        with TransactWrite(connection=transaction_connection()) as tx:
+            build(tx)
+    except TransactWriteError as exc:
+        if exc.cause_response_code != "TransactionCanceledException":
+            raise
+        reasons = {reason.code for reason in exc.cancellation_reasons if reason is not None}
+        if "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons:
+            raise ConflictError("the record is being changed by someone else; try again") from exc
+        owners = handles_data.get_many(sorted(claimed))
+        for handle, state in sorted(owners.items()):
+            if state.record_id and state.record_id != record_id:
+                owner = records_data.get(state.record_id)
+                name = owner.display_name if owner else state.record_id
+                raise ConflictError(f"{handle.value} already belongs to {name}") from exc
+        raise ConflictError("the record was changed or deleted by someone else; reload it") from exc

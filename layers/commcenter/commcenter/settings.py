@@ -1,0 +1,68 @@
+"""Settings of every function, read once from the environment and validated.
+
+The template sets these variables in AWS; the local stack sets them from the same template.
+Nothing else in the code reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+from commcenter.errors import ConfigurationError
+
+_TABLE_VARIABLES = {
+    "reps": "REPS_TABLE",
+    "records": "RECORDS_TABLE",
+    "search_terms": "SEARCH_TERMS_TABLE",
+    "handles": "HANDLES_TABLE",
+    "activities": "ACTIVITIES_TABLE",
+    "conversations": "CONVERSATIONS_TABLE",
+    "counters": "COUNTERS_TABLE",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a function needs to know about the stack it runs in."""
+
+    stage: str
+    region: str
+    tables: dict[str, str]
+    dynamodb_endpoint: str | None
+    phone_default_region: str
+    public_base_url: str
+    twilio_auth_token: str | None
+    twilio_auth_token_parameter: str | None
+
+    def table(self, name: str) -> str:
+        """The physical name of a table, by its short name (`records`, `activities`, ...)."""
+        try:
+            return self.tables[name]
+        except KeyError:
+            variable = _TABLE_VARIABLES.get(name, name.upper())
+            raise ConfigurationError(f"table '{name}' is not configured: set {variable}") from None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        source = os.environ if env is None else env
+        region = source.get("PHONE_DEFAULT_REGION", "US").upper()
+        if len(region) != 2 or not region.isalpha():
+            raise ConfigurationError(f"PHONE_DEFAULT_REGION must be a two-letter region code, got {region!r}")
+        return cls(
+            stage=source.get("STAGE", "local"),
+            region=source.get("AWS_REGION") or source.get("AWS_DEFAULT_REGION") or "us-east-1",
+            tables={name: source[var] for name, var in _TABLE_VARIABLES.items() if source.get(var)},
+            dynamodb_endpoint=source.get("DYNAMODB_ENDPOINT") or None,
+            phone_default_region=region,
+            public_base_url=source.get("PUBLIC_BASE_URL", "").rstrip("/"),
+            twilio_auth_token=source.get("TWILIO_AUTH_TOKEN") or None,
+            twilio_auth_token_parameter=source.get("TWILIO_AUTH_TOKEN_PARAMETER") or None,
+        )
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings of this process (read on first use, so tests can set the environment first)."""
+    return Settings.from_env()
