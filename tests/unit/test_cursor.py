@@ -1,0 +1,38 @@
+"""Page cursors are opaque, round-trip exactly, and a forged one is a clear 400."""
+
+from __future__ import annotations
+
+import pytest
+from commcenter.data.base import decode_cursor, encode_cursor
+from commcenter.errors import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+
+KEYS = frozenset({"owner", "sk"})
+
+
+@given(st.text(min_size=1, max_size=60), st.text(min_size=1, max_size=60))
+def test_cursors_round_trip(owner: str, sk: str) -> None:
+    key = {"owner": {"S": owner}, "sk": {"S": sk}}
+    assert decode_cursor(encode_cursor(key), KEYS) == key
+
+
+def test_no_key_means_no_next_page() -> None:
+    assert encode_cursor(None) is None
+    assert decode_cursor(None, KEYS) is None
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "not base64 at all!",
+        "e30",  # {}
+        encode_cursor({"owner": {"S": "x"}}),  # a key of another index
+        encode_cursor({"owner": {"N": "1"}, "sk": {"S": "x"}}),
+        "W10",  # []
+    ],
+)
+def test_forged_cursors_are_refused(bad: str | None) -> None:
+    with pytest.raises(ValidationError) as caught:
+        decode_cursor(bad, KEYS)
+    assert caught.value.fields == {"cursor": "malformed"}

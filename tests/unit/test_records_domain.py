@@ -1,0 +1,129 @@
+"""What a valid record is, and the search terms it is found under."""
+
+from __future__ import annotations
+
+import pytest
+from commcenter.domain.records import (
+    Email,
+    Phone,
+    RecordInput,
+    display_name,
+    record_handles,
+    search_query_terms,
+    search_terms,
+    validate_fields,
+)
+from commcenter.domain.text import fold
+from commcenter.errors import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+
+
+def lead(**changes: object) -> RecordInput:
+    fields: dict[str, object] = {"kind": "lead", "first_name": "Hélène", "last_name": "Durand"}
+    fields.update(changes)
+    return RecordInput(**fields)  # type: ignore[arg-type]
+
+
+def test_a_lead_is_normalised_and_gets_the_default_status() -> None:
+    clean = validate_fields(
+        "lead",
+        lead(phones=[Phone(number="(202) 555-0143")], emails=[Email(address=" Helene@ACME.example ")]),
+        "US",
+    )
+    assert clean.status == "new"
+    assert [p.number for p in clean.phones] == ["+12025550143"]
+    assert [e.address for e in clean.emails] == ["helene@acme.example"]
+
+
+def test_every_problem_of_a_record_is_reported_at_once() -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_fields(
+            "lead",
+            lead(last_name="", status="won", phones=[Phone(number="nope")], emails=[Email(address="x@")]),
+            "US",
+        )
+    assert set(caught.value.fields) == {"last_name", "status", "phones.0.number", "emails.0.address"}
+
+
+def test_a_number_listed_twice_is_refused() -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_fields(
+            "contact",
+            lead(kind="contact", phones=[Phone(number="2025550143"), Phone(number="+1 202 555 0143")]),
+            "US",
+        )
+    assert "phones.1.number" in caught.value.fields
+
+
+def test_a_company_needs_a_company_name_not_a_last_name() -> None:
+    company = RecordInput(kind="contact", is_company=True, company_name="Stark Industries")
+    assert display_name("contact", validate_fields("contact", company, "US")) == "Stark Industries"
+    with pytest.raises(ValidationError):
+        validate_fields("contact", RecordInput(kind="contact", is_company=True), "US")
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"), [("12000", "12000.00"), ("0.5", "0.50"), ("", ""), ("1e3", "1000.00")]
+)
+def test_deal_amounts_are_kept_as_exact_decimals(amount: str, expected: str) -> None:
+    deal = validate_fields(
+        "deal", RecordInput(kind="deal", name="Pilot", amount=amount, currency="eur"), "US"
+    )
+    assert deal.amount == expected
+    assert deal.currency == "EUR"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"amount": "-1"}, "amount"),
+        ({"amount": "lots"}, "amount"),
+        ({"amount": "NaN"}, "amount"),
+        ({"currency": "euro"}, "currency"),
+        ({"expected_close": "31/12/2026"}, "expected_close"),
+        ({"name": ""}, "name"),
+    ],
+)
+def test_bad_deal_fields_are_named(changes: dict[str, str], field: str) -> None:
+    fields: dict[str, object] = {"kind": "deal", "name": "Pilot", **changes}
+    with pytest.raises(ValidationError) as caught:
+        validate_fields("deal", RecordInput(**fields), "US")  # type: ignore[arg-type]
+    assert field in caught.value.fields
+
+
+def test_search_terms_cover_names_company_email_and_phone_digits() -> None:
+    clean = validate_fields(
+        "lead",
+        lead(
+            company_name="Acme Corp",
+            phones=[Phone(number="+12025550143")],
+            emails=[Email(address="helene@acme.example")],
+        ),
+        "US",
+    )
+    terms = search_terms("lead", clean)
+    assert {"helene", "durand", "helene durand", "acme", "corp", "acme corp"} <= terms
+    assert {"helene@acme.example", "12025550143", "2025550143"} <= terms
+    assert record_handles(clean) == {h for h in record_handles(clean)}
+    assert {h.key for h in record_handles(clean)} == {"phone:+12025550143", "email:helene@acme.example"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "terms"),
+    [
+        ("Hél", ["hel"]),
+        ("helene  DUR", ["helene", "dur"]),
+        ("(202) 555-01", ["20255501"]),
+        ("+1 202 555", ["1202555"]),
+        ("Helene@Acme", ["helene@acme"]),
+    ],
+)
+def test_search_box_entries_become_folded_terms(typed: str, terms: list[str]) -> None:
+    assert search_query_terms(typed) == terms
+
+
+@given(st.text(max_size=40))
+def test_folding_is_idempotent_and_case_blind(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+    assert fold(text.upper()) == fold(text.lower()) or not text.isascii()
