@@ -1,0 +1,204 @@
+"""Leads, contacts and deals through the local API gateway, against DynamoDB Local."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+
+Headers = Callable[[str], dict[str, str]]
+ADMIN = "alice@northwind.example"
+
+
+_AREA_CODES = ("212", "213", "305", "646", "718", "801")
+_numbers = itertools.count()
+
+
+def unique_phone() -> str:
+    """A valid US number of the fictional 555-01xx range, new to this test session."""
+    n = next(_numbers)
+    return f"+1{_AREA_CODES[(n // 100) % len(_AREA_CODES)]}5550{100 + n % 100}"
+
+
+@pytest.fixture
+def api(api_url: str, auth_headers: Headers) -> Callable[..., requests.Response]:
+    session = requests.Session()
+
+    def call(method: str, path: str, body: Any = None, as_rep: str = ADMIN, **params: str) -> requests.Response:
+        return session.request(
+            method, api_url + path, json=body, params=params or None, headers=auth_headers(as_rep), timeout=30
+        )
+
+    return call
+
+
+def new_lead(api: Callable[..., requests.Response], **fields: Any) -> dict[str, Any]:
+    body = {"kind": "lead", "first_name": "Test", "last_name": f"Lead {uuid.uuid4().hex[:6]}", **fields}
+    response = api("POST", "/api/records", body)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def test_create_read_update_delete(api: Callable[..., requests.Response]) -> None:
+    phone = unique_phone()
+    created = new_lead(api, company_name="Acme", phones=[{"number": phone, "label": "mobile"}])
+    assert created["status"] == "new" and created["version"] == 1
+    assert created["display_name"].startswith("Test Lead")
+
+    fetched = api("GET", f"/api/records/{created['id']}").json()
+    assert fetched == created
+
+    changed = api("PATCH", f"/api/records/{created['id']}", {"version": 1, "status": "working"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["status"] == "working" and changed.json()["version"] == 2
+
+    stale = api("PATCH", f"/api/records/{created['id']}", {"version": 1, "status": "qualified"})
+    assert stale.status_code == 409
+    assert api("GET", f"/api/records/{created['id']}").json()["status"] == "working"
+
+    assert api("DELETE", f"/api/records/{created['id']}").status_code == 204
+    missing = api("GET", f"/api/records/{created['id']}")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+    # the number is free again once its record is gone
+    new_lead(api, phones=[{"number": phone}])
+
+
+def test_invalid_input_is_a_400_naming_the_field_and_changes_nothing(api: Callable[..., requests.Response]) -> None:
+    marker = uuid.uuid4().hex[:8]
+    bad = api("POST", "/api/records", {"kind": "lead", "last_name": marker, "emails": [{"address": "not-an-email"}]})
+    assert bad.status_code == 400
+    assert "emails.0.address" in bad.json()["error"]["fields"]
+    assert api("GET", "/api/search", q=marker).json()["items"] == []
+
+    for body in (
+        {"kind": "robot", "last_name": "x"},
+        {"kind": "lead", "last_name": "x", "surprise": 1},
+        {"kind": "lead", "last_name": 42},
+        [],
+    ):
+        response = api("POST", "/api/records", body)
+        assert response.status_code == 400, body
+        assert response.json()["error"]["message"]
+
+
+def test_a_phone_belongs_to_one_record_only(api: Callable[..., requests.Response]) -> None:
+    phone = unique_phone()
+    first = new_lead(api, phones=[{"number": phone}])
+    marker = uuid.uuid4().hex[:8]
+    clash = api("POST", "/api/records", {"kind": "contact", "last_name": marker, "phones": [{"number": phone}]})
+    assert clash.status_code == 409
+    assert first["display_name"] in clash.json()["error"]["message"]
+    assert api("GET", "/api/search", q=marker).json()["items"] == []
+
+
+def test_lists_are_paged_newest_first_and_by_name(api: Callable[..., requests.Response]) -> None:
+    tag = uuid.uuid4().hex[:6]
+    made = [new_lead(api, kind="contact", last_name=f"{name} {tag}") for name in ("Zed", "Amy", "Moe")]
+    newest = api("GET", "/api/records", kind="contact", order="newest", limit="2").json()
+    assert [r["id"] for r in newest["items"]] == [made[2]["id"], made[1]["id"]]
+    assert newest["next_cursor"]
+    following = api("GET", "/api/records", kind="contact", order="newest", limit="2", cursor=newest["next_cursor"])
+    assert following.json()["items"][0]["id"] == made[0]["id"]
+
+    by_name = api("GET", "/api/records", kind="contact", order="name", limit="100").json()["items"]
+    names = [r["display_name"] for r in by_name]
+    assert names == sorted(names, key=str.casefold)
+
+    assert api("GET", "/api/records", kind="contact", cursor="garbage!").status_code == 400
+    assert api("GET", "/api/records", kind="contact", limit="1000").status_code == 400
+    assert api("GET", "/api/records", kind="robots").status_code == 400
+
+
+def test_search_is_prefix_case_and_accent_insensitive(api: Callable[..., requests.Response]) -> None:
+    tag = uuid.uuid4().hex[:6]
+    phone = unique_phone()
+    lead = new_lead(
+        api,
+        first_name="Hélène",
+        last_name=f"Ébrard{tag}",
+        company_name=f"Société {tag}",
+        phones=[{"number": phone}],
+        emails=[{"address": f"helene.{tag}@acme.example"}],
+    )
+    for query in (f"ebrard{tag[:3]}", f"ÉBRARD{tag}", f"helene ebrard{tag}", f"societe {tag}", f"helene.{tag}"):
+        hits = api("GET", "/api/search", q=query).json()["items"]
+        assert lead["id"] in [h["id"] for h in hits], query
+    digits = phone[2:]
+    formatted = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    assert lead["id"] in [h["id"] for h in api("GET", "/api/search", q=formatted).json()["items"]]
+    assert api("GET", "/api/search", q=f"ebrard{tag}", kind="deal").json()["items"] == []
+    assert api("GET", "/api/search", q="e").status_code == 400
+
+
+def test_renaming_moves_the_search_terms(api: Callable[..., requests.Response]) -> None:
+    tag = uuid.uuid4().hex[:6]
+    lead = new_lead(api, last_name=f"Before{tag}")
+    api("PATCH", f"/api/records/{lead['id']}", {"version": 1, "last_name": f"After{tag}"})
+    assert api("GET", "/api/search", q=f"before{tag}").json()["items"] == []
+    assert [h["id"] for h in api("GET", "/api/search", q=f"after{tag}").json()["items"]] == [lead["id"]]
+
+
+def test_deals_link_existing_people_only(api: Callable[..., requests.Response]) -> None:
+    person = new_lead(api)
+    deal = api(
+        "POST",
+        "/api/records",
+        {"kind": "deal", "name": "Pilot", "amount": "30000.5", "currency": "eur", "contact_ids": [person["id"]]},
+    )
+    assert deal.status_code == 201, deal.text
+    assert deal.json()["amount"] == "30000.50" and deal.json()["currency"] == "EUR"
+    bad = api("POST", "/api/records", {"kind": "deal", "name": "Ghost", "contact_ids": ["nope"]})
+    assert bad.status_code == 400 and "contact_ids" in bad.json()["error"]["fields"]
+
+
+def test_notes_appear_in_the_feed_newest_first_and_filter_by_type(api: Callable[..., requests.Response]) -> None:
+    lead = new_lead(api)
+    for text in ("first note", "second note\nwith a second line"):
+        note = api("POST", f"/api/records/{lead['id']}/notes", {"body": text})
+        assert note.status_code == 201, note.text
+    feed = api("GET", f"/api/records/{lead['id']}/activities").json()
+    assert [a["summary"] for a in feed["items"]] == ["second note", "first note"]
+    assert feed["items"][0]["rep_id"] == "rep-alice"
+    assert len(api("GET", f"/api/records/{lead['id']}/activities", type="note").json()["items"]) == 2
+    assert api("GET", f"/api/records/{lead['id']}/activities", type="call").json()["items"] == []
+    assert api("GET", f"/api/records/{lead['id']}/activities", type="fax").status_code == 400
+    assert api("POST", f"/api/records/{lead['id']}/notes", {"body": "   "}).status_code == 400
+    assert api("POST", "/api/records/nope/notes", {"body": "x"}).status_code == 404
+
+
+def test_the_seeded_feed_pages_without_gaps_or_repeats(api: Callable[..., requests.Response]) -> None:
+    lead = new_lead(api)
+    for index in range(7):
+        api("POST", f"/api/records/{lead['id']}/notes", {"body": f"note {index}"})
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": "3", **({"cursor": cursor} if cursor else {})}
+        page = api("GET", f"/api/records/{lead['id']}/activities", **params).json()
+        seen += [a["body"] for a in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [f"note {i}" for i in reversed(range(7))]
+
+
+def test_me_and_reps(api: Callable[..., requests.Response]) -> None:
+    me = api("GET", "/api/me").json()
+    assert me["email"] == ADMIN and me["role"] == "admin" and me["twilio_number"] == "+14155550101"
+    reps = api("GET", "/api/reps").json()["items"]
+    assert {r["email"] for r in reps} >= {ADMIN, "bruno@northwind.example", "chloe@northwind.example"}
+
+
+def test_a_signed_in_stranger_is_forbidden(api: Callable[..., requests.Response]) -> None:
+    response = api("GET", "/api/me", as_rep="mallory@elsewhere.example")
+    assert response.status_code == 403
+
+
+def test_without_a_token_the_gateway_refuses(api_url: str) -> None:
+    assert requests.get(api_url + "/api/me", timeout=10).status_code == 401
+    assert requests.get(api_url + "/api/health", timeout=10).json()["status"] == "ok"
