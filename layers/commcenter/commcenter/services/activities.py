@@ -26,8 +26,7 @@ def record_feed(
         raise ValidationError(
             f"type must be one of {', '.join(ACTIVITY_TYPES)}", {"type": f"unknown type {activity_type!r}"}
         )
-    get_record(record_id)
-    return activities_data.feed_page(
+    items, next_cursor = activities_data.feed_page(
         activities_data.owner_key(record_id, None),
         activity_type=activity_type,
         starred=starred,
@@ -36,6 +35,9 @@ def record_feed(
         limit=limit,
         cursor=cursor,
     )
+    if not items and cursor is None:
+        get_record(record_id)  # an empty first page: is there a record at all? (404 if not)
+    return items, next_cursor
 
 
 def add_note(record_id: str, note: NoteInput, author: Rep) -> Activity:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from commcenter.data import reps as reps_data
 from commcenter.domain.handles import normalize_email
 from commcenter.domain.reps import Rep
 from commcenter.errors import ForbiddenError, UnauthorizedError, ValidationError
+
+# Reps rarely change, and every request needs one: a warm function keeps each for a short time
+# (a change of role or number is seen within this many seconds).
+REP_CACHE_SECONDS = 60.0
+_reps_by_email: dict[str, tuple[float, Rep]] = {}
 
 
 def rep_from_claims(claims: dict[str, Any] | None) -> Rep:
@@ -19,9 +25,14 @@ def rep_from_claims(claims: dict[str, Any] | None) -> Rep:
         address = normalize_email(email)
     except ValidationError:
         raise UnauthorizedError("the signed-in user has no valid email") from None
+    now = time.monotonic()
+    cached = _reps_by_email.get(address)
+    if cached is not None and now - cached[0] < REP_CACHE_SECONDS:
+        return cached[1]
     rep = reps_data.find_by_claim("email", address)
     if rep is None:
         raise ForbiddenError(f"{address} is not a rep of this team")
+    _reps_by_email[address] = (now, rep)
     return rep
 
 
