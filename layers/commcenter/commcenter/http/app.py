@@ -1,13 +1,15 @@
 """The Chalice app every API-Gateway-facing function (api, voice, sms) is built from.
 
-One middleware gives every request its correlation id, one metric, and maps the domain's
-typed errors to HTTP status codes: the only place where that mapping exists.
+Every view may raise the domain's typed errors: `ServiceApp` maps them to HTTP status codes,
+the only place where that mapping exists. One middleware gives every request its correlation
+id and one metric.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from chalice.app import Chalice, Request, Response
 
@@ -22,6 +24,8 @@ from commcenter.errors import (
 )
 from commcenter.http.responses import error_response
 from commcenter.observability import MetricUnit, logger, metrics
+
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
 
 STATUS_BY_ERROR: dict[type[CommcenterError], int] = {
     ValidationError: 400,
@@ -40,8 +44,39 @@ def status_for(error: CommcenterError) -> int:
     return 500
 
 
-def create_app(name: str) -> Chalice:
-    app = Chalice(app_name=name)
+class ServiceApp(Chalice):
+    """A Chalice app whose views may raise the domain's errors: each becomes its HTTP answer.
+
+    Chalice turns any exception of a view into a bare 500 before middleware sees it, so the
+    mapping wraps every view at registration, once, here.
+    """
+
+    def route(self, path: str, **kwargs: Any) -> Callable[[ViewFunction], ViewFunction]:
+        register = super().route(path, **kwargs)
+
+        def decorator(view: ViewFunction) -> ViewFunction:
+            @functools.wraps(view)
+            def answering_errors(*args: Any, **view_kwargs: Any) -> Any:
+                try:
+                    return view(*args, **view_kwargs)
+                except CommcenterError as error:
+                    return _refusal(error)
+
+            register(answering_errors)
+            return view
+
+        return decorator
+
+
+def _refusal(error: CommcenterError) -> Response:
+    status = status_for(error)
+    log = logger.error if status >= 500 else logger.info
+    log("request refused", extra={"status": status, "error": error.code, "detail": error.message})
+    return error_response(status, error)
+
+
+def create_app(name: str) -> ServiceApp:
+    app = ServiceApp(app_name=name)
     app.log.disabled = True  # powertools' logger is the one log
 
     @app.middleware("http")
@@ -49,13 +84,7 @@ def create_app(name: str) -> Chalice:
         context: dict[str, Any] = request.context or {}
         logger.set_correlation_id(context.get("requestId"))
         logger.append_keys(route=f"{request.method} {context.get('resourcePath', '')}")
-        try:
-            response = get_response(request)
-        except CommcenterError as error:
-            status = status_for(error)
-            log = logger.error if status >= 500 else logger.info
-            log("request refused", extra={"status": status, "error": error.code, "detail": error.message})
-            response = error_response(status, error)
+        response = get_response(request)
         metrics.add_metric(name=f"Http{response.status_code // 100}xx", unit=MetricUnit.Count, value=1)
         metrics.flush_metrics()
         return response

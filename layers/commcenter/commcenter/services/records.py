@@ -177,7 +177,7 @@ def _build(
     kind: RecordKind, fields: RecordFields, record_id: str, created: str, updated: str, version: int
 ) -> Record:
     return Record(
-        **msgspec.structs.asdict(fields),
+        **{name: getattr(fields, name) for name in RecordFields.__struct_fields__},
         id=record_id,
         kind=kind,
         display_name=display_name(kind, fields),
