@@ -1,0 +1,61 @@
+/** The communication center: one tab per channel, each its own module. */
+
+import type { FunctionComponent } from "preact";
+import { Icon, type IconName } from "../components/Icon";
+import { formatPhone } from "../format";
+import { Link } from "../router";
+import { useTeam } from "../team";
+import { CallsTab } from "./calls/CallsTab";
+import { EmailTab } from "./email/EmailTab";
+import { SmsTab } from "./sms/SmsTab";
+
+const TABS = [
+  { id: "email", label: "Email", icon: "mail", component: EmailTab },
+  { id: "calls", label: "Calls", icon: "phone", component: CallsTab },
+  { id: "sms", label: "SMS", icon: "sms", component: SmsTab },
+] as const satisfies readonly { id: string; label: string; icon: IconName; component: FunctionComponent }[];
+
+export type CenterTab = (typeof TABS)[number]["id"];
+
+export function isCenterTab(value: string): value is CenterTab {
+  return TABS.some((tab) => tab.id === value);
+}
+
+export function CenterPage({ tab }: { tab: CenterTab }) {
+  const { me } = useTeam();
+  const current = TABS.find((item) => item.id === tab) ?? TABS[0];
+  const Panel = current.component;
+  return (
+    <div class="page">
+      <header class="page-header">
+        <div>
+          <h1>Communication center</h1>
+          <p class="muted">
+            {me.twilio_number ? `Your number ${formatPhone(me.twilio_number)}` : "No phone number assigned"}
+            {" · "}
+            {me.email}
+          </p>
+        </div>
+      </header>
+      <div class="tabs" role="tablist" aria-label="Channels">
+        {TABS.map((item) => (
+          <Link
+            key={item.id}
+            href={`/center/${item.id}`}
+            role="tab"
+            id={`tab-${item.id}`}
+            aria-selected={item.id === tab}
+            aria-controls="center-panel"
+            class={item.id === tab ? "tab active" : "tab"}
+          >
+            <Icon name={item.icon} size={18} />
+            {item.label}
+          </Link>
+        ))}
+      </div>
+      <div id="center-panel" role="tabpanel" aria-labelledby={`tab-${current.id}`}>
+        <Panel />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/** Loading, empty and error states, shared by every page. */
+
+import type { ComponentChildren } from "preact";
+import { Icon, type IconName } from "./Icon";
+
+export function Spinner({ label = "Loading…" }: { label?: string }) {
+  return (
+    <div class="spinner-row" role="status" aria-live="polite">
+      <span class="spinner" aria-hidden="true" />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export function SkeletonRows({ rows = 5 }: { rows?: number }) {
+  return (
+    <div class="skeleton-list" aria-hidden="true">
+      {Array.from({ length: rows }, (_, index) => (
+        <div class="skeleton-row" key={index}>
+          <span class="skeleton skeleton-avatar" />
+          <span class="skeleton skeleton-line" style={{ width: `${40 + ((index * 17) % 35)}%` }} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+type EmptyProps = { icon: IconName; title: string; children?: ComponentChildren; action?: ComponentChildren };
+
+export function EmptyState({ icon, title, children, action }: EmptyProps) {
+  return (
+    <div class="empty-state">
+      <div class="empty-icon">
+        <Icon name={icon} size={28} />
+      </div>
+      <h3>{title}</h3>
+      {children && <p>{children}</p>}
+      {action && <div class="empty-action">{action}</div>}
+    </div>
+  );
+}
+
+export function ErrorState({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <div class="error-state" role="alert">
+      <Icon name="alert" size={20} />
+      <span>{message}</span>
+      {onRetry && (
+        <button type="button" class="btn btn-ghost btn-sm" onClick={onRetry}>
+          <Icon name="refresh" size={16} /> Retry
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+/** The signed-in frame: header (product, search, rep, sign out), navigation, and the page. */
+
+import { createContext, type ComponentChildren } from "preact";
+import { useContext, useEffect, useState } from "preact/hooks";
+import { getMe, listReps } from "../api/endpoints";
+import { signOut } from "../auth/auth";
+import type { AppConfig } from "../config";
+import { useAsync } from "../hooks";
+import { Link } from "../router";
+import { TeamProvider, type Team } from "../team";
+import { Avatar } from "./Avatar";
+import { ErrorState } from "./Feedback";
+import { Icon } from "./Icon";
+import { Nav, type Section } from "./Nav";
+import { SearchBox } from "./SearchBox";
+
+const SectionContext = createContext<(section: Section | null) => void>(() => undefined);
+
+/** Lets a page whose section is known only after loading (a record) highlight the navigation. */
+export function useNavSection(section: Section | null): void {
+  const set = useContext(SectionContext);
+  useEffect(() => {
+    set(section);
+    return () => set(null);
+  }, [section, set]);
+}
+
+async function loadTeam(): Promise<Team> {
+  const [me, reps] = await Promise.all([getMe(), listReps()]);
+  return { me, reps: new Map(reps.items.map((rep) => [rep.id, rep])) };
+}
+
+type ShellProps = { config: AppConfig; active: Section | null; children: ComponentChildren };
+
+export function Shell({ config, active, children }: ShellProps) {
+  const team = useAsync(() => loadTeam(), []);
+  const [pageSection, setPageSection] = useState<Section | null>(null);
+  const me = team.data?.me;
+  return (
+    <div class="app">
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <Link href="/center/email" class="brand" aria-label="Commcenter home">
+          <span class="brand-mark" aria-hidden="true">
+            <Icon name="center" size={18} />
+          </span>
+          <span class="brand-name">Commcenter</span>
+        </Link>
+        <SearchBox />
+        <div class="topbar-user">
+          {me && (
+            <div class="me" data-testid="signed-in-rep">
+              <Avatar name={me.name} size="sm" />
+              <div class="me-text">
+                <span class="me-name">{me.name}</span>
+                <span class="me-email">{me.email}</span>
+              </div>
+            </div>
+          )}
+          <button type="button" class="btn btn-ghost btn-sm" onClick={() => signOut(config)}>
+            <Icon name="signOut" size={16} />
+            <span>Sign out</span>
+          </button>
+        </div>
+      </header>
+      <Nav active={active ?? pageSection} />
+      <main id="main" class="main" tabIndex={-1}>
+        {team.error && !team.loading && <ErrorState message={team.error} onRetry={team.reload} />}
+        {team.data && (
+          <TeamProvider team={team.data}>
+            <SectionContext.Provider value={setPageSection}>{children}</SectionContext.Provider>
+          </TeamProvider>
+        )}
+        {team.loading && !team.data && <div class="page-loading" aria-busy="true" />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+/** Display formats for phone numbers and money. */
+
+/** E.164 as people read it; North American numbers get the familiar grouping. */
+export function formatPhone(e164: string | null | undefined): string {
+  if (!e164) return "";
+  const nanp = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
+  if (nanp) return `+1 (${nanp[1]}) ${nanp[2]}-${nanp[3]}`;
+  return e164;
+}
+
+export function formatMoney(amount: string, currency: string): string {
+  if (!amount) return "—";
+  const value = Number(amount);
+  if (!Number.isFinite(value)) return `${amount} ${currency}`;
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD" }).format(value);
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}

@@ -1,0 +1,183 @@
+/** One lead, contact or deal: details, edit, delete, and its activity feed. */
+
+import { useEffect, useState } from "preact/hooks";
+import { deleteRecord, getRecord, updateRecord } from "../api/endpoints";
+import { ApiError, describeError } from "../api/client";
+import type { CrmRecord } from "../api/types";
+import { Avatar } from "../components/Avatar";
+import { Badge } from "../components/Badge";
+import { Dialog } from "../components/Dialog";
+import { EmptyState, ErrorState, Spinner } from "../components/Feedback";
+import { Icon } from "../components/Icon";
+import { useNavSection } from "../components/Shell";
+import { formatMoney } from "../format";
+import { useAsync } from "../hooks";
+import { Link, navigate } from "../router";
+import { ActivityFeed } from "./ActivityFeed";
+import { DetailsCard } from "./DetailsCard";
+import { KIND_INFO } from "./kinds";
+import { RecordForm } from "./RecordForm";
+
+export function RecordPage({ id }: { id: string }) {
+  const loaded = useAsync((signal) => getRecord(id, signal), [id]);
+  const [record, setRecord] = useState<CrmRecord | null>(null);
+  useEffect(() => setRecord(loaded.data), [loaded.data]);
+  useNavSection(record?.kind ?? null);
+
+  useEffect(() => {
+    if (record) document.title = `${record.display_name} · Commcenter`;
+    return () => {
+      document.title = "Commcenter";
+    };
+  }, [record?.display_name]);
+
+  if (loaded.loading && !record) return <div class="page"><Spinner /></div>;
+  if (loaded.error || !record) {
+    return (
+      <div class="page">
+        {loaded.errorStatus === 404 ? (
+          <EmptyState icon="search" title="This record does not exist" action={<Link href="/leads" class="btn btn-secondary">Back to leads</Link>}>
+            It may have been deleted by a teammate.
+          </EmptyState>
+        ) : (
+          <ErrorState message={loaded.error ?? "Not found"} onRetry={loaded.reload} />
+        )}
+      </div>
+    );
+  }
+  return <RecordView record={record} onChange={setRecord} onReload={loaded.reload} />;
+}
+
+type ViewProps = { record: CrmRecord; onChange: (record: CrmRecord) => void; onReload: () => void };
+
+function RecordView({ record, onChange, onReload }: ViewProps) {
+  const info = KIND_INFO[record.kind];
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [conflict, setConflict] = useState(false);
+
+  const save = async (body: Record<string, unknown>) => {
+    try {
+      onChange(await updateRecord(record.id, { ...body, version: record.version }));
+      setEditing(false);
+      setConflict(false);
+    } catch (exc) {
+      if (exc instanceof ApiError && exc.status === 409) {
+        setEditing(false);
+        setConflict(true);
+        return;
+      }
+      throw exc;
+    }
+  };
+
+  const subtitle =
+    record.kind === "deal"
+      ? formatMoney(record.amount, record.currency)
+      : [record.title, record.is_company ? "" : record.company_name].filter(Boolean).join(" at ");
+
+  return (
+    <div class="page record-page">
+      <nav class="breadcrumbs" aria-label="Breadcrumb">
+        <Link href={info.path}>{info.plural}</Link>
+        <span aria-hidden="true">/</span>
+        <span aria-current="page">{record.display_name}</span>
+      </nav>
+      <header class="record-header">
+        {record.kind === "deal" ? (
+          <span class="kind-icon kind-deal kind-icon-lg" aria-hidden="true">
+            <Icon name="deal" size={26} />
+          </span>
+        ) : (
+          <Avatar name={record.display_name} size="lg" />
+        )}
+        <div class="record-title">
+          <h1>{record.display_name}</h1>
+          <div class="record-subtitle">
+            <Badge value={record.kind} />
+            <Badge value={record.kind === "deal" ? record.stage : record.status} />
+            {subtitle && <span class="muted">{subtitle}</span>}
+          </div>
+        </div>
+        <div class="page-actions">
+          <button type="button" class="btn btn-secondary" onClick={() => setEditing(true)}>
+            <Icon name="edit" size={16} /> Edit
+          </button>
+          <button type="button" class="btn btn-danger-ghost" onClick={() => setDeleting(true)}>
+            <Icon name="trash" size={16} /> Delete
+          </button>
+        </div>
+      </header>
+
+      {conflict && (
+        <div class="banner banner-warning" role="alert">
+          <Icon name="alert" size={18} />
+          <span>
+            This {info.singular} was changed by someone else while you were editing. Your changes were not saved:
+            reload to see the latest version, then edit again.
+          </span>
+          <button
+            type="button"
+            class="btn btn-secondary btn-sm"
+            onClick={() => {
+              setConflict(false);
+              onReload();
+            }}
+          >
+            <Icon name="refresh" size={14} /> Reload
+          </button>
+        </div>
+      )}
+
+      <div class="record-layout">
+        <DetailsCard record={record} />
+        <ActivityFeed recordId={record.id} />
+      </div>
+
+      <Dialog open={editing} title={`Edit ${info.singular}`} onClose={() => setEditing(false)}>
+        <RecordForm kind={record.kind} record={record} submitLabel="Save changes" onSubmit={save} onCancel={() => setEditing(false)} />
+      </Dialog>
+      <DeleteDialog record={record} open={deleting} onClose={() => setDeleting(false)} />
+    </div>
+  );
+}
+
+function DeleteDialog({ record, open, onClose }: { record: CrmRecord; open: boolean; onClose: () => void }) {
+  const info = KIND_INFO[record.kind];
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteRecord(record.id);
+      navigate(info.path, { replace: true });
+    } catch (exc) {
+      setError(describeError(exc));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open={open} title={`Delete this ${info.singular}?`} onClose={onClose} size="sm">
+      <div class="dialog-body">
+        <p>
+          <strong>{record.display_name}</strong> and its whole history (calls, SMS, emails, notes) will be deleted
+          for everyone. This cannot be undone.
+        </p>
+        {error && (
+          <p class="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+      <footer class="form-actions">
+        <button type="button" class="btn btn-ghost" onClick={onClose} autoFocus>
+          Cancel
+        </button>
+        <button type="button" class="btn btn-danger" onClick={() => void confirm()} disabled={busy}>
+          {busy ? "Deleting…" : `Delete ${info.singular}`}
+        </button>
+      </footer>
+    </Dialog>
+  );
+}

@@ -1,0 +1,88 @@
+/** Labelled form controls that show the API's field errors next to the field they concern. */
+
+import type { ComponentChildren, JSX } from "preact";
+
+type Common = { id: string; label: string; error?: string; hint?: string; class?: string };
+
+function describedBy(id: string, error?: string, hint?: string): string | undefined {
+  const ids = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+function FieldShell({ id, label, error, hint, class: className, children }: Common & { children: ComponentChildren }) {
+  return (
+    <div class={className ? `field ${className}` : "field"}>
+      <label for={id}>{label}</label>
+      {children}
+      {hint && !error && (
+        <p id={`${id}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} class="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+type TextFieldProps = Common & {
+  value: string;
+  onInput: (value: string) => void;
+  type?: string;
+  autoFocus?: boolean;
+  placeholder?: string;
+  inputMode?: JSX.HTMLAttributes<HTMLInputElement>["inputMode"];
+  autocomplete?: string;
+};
+
+export function TextField(props: TextFieldProps) {
+  const { id, value, onInput, type = "text", error, hint, autoFocus, placeholder, inputMode, autocomplete } = props;
+  return (
+    <FieldShell {...props}>
+      <input
+        id={id}
+        type={type}
+        class={error ? "input invalid" : "input"}
+        value={value}
+        autoFocus={autoFocus}
+        placeholder={placeholder}
+        inputMode={inputMode}
+        autocomplete={autocomplete ?? "off"}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        onInput={(event) => onInput((event.target as HTMLInputElement).value)}
+      />
+    </FieldShell>
+  );
+}
+
+type SelectFieldProps = Common & {
+  value: string;
+  onChange: (value: string) => void;
+  options: { value: string; label: string }[];
+};
+
+export function SelectField(props: SelectFieldProps) {
+  const { id, value, onChange, options, error, hint } = props;
+  return (
+    <FieldShell {...props}>
+      <select
+        id={id}
+        class={error ? "input invalid" : "input"}
+        value={value}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        onChange={(event) => onChange((event.target as HTMLSelectElement).value)}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
