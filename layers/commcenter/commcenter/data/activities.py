@@ -12,7 +12,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondary
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import decode_cursor, encode_cursor, table_meta, transaction_connection
+from commcenter.data.base import decode_cursor, encode_cursor, plain, table_meta, transaction_connection
 from commcenter.domain.activities import Activity
 
 # Channels whose single activities are listed in a rep's communication center (SMS are listed by
@@ -193,16 +193,37 @@ def feed_page(
     filter_condition: Condition | None = None
     for condition in filters:
         filter_condition = condition if filter_condition is None else filter_condition & condition
-    result = index.query(
+    page = ActivityItem._get_connection().query(
         owner,
-        range_condition,
+        range_key_condition=range_condition,
         filter_condition=filter_condition,
+        index_name=None if index is ActivityItem else index.Meta.index_name,
         scan_index_forward=False,
         limit=limit,
-        last_evaluated_key=decode_cursor(cursor, frozenset(cursor_keys)),
+        exclusive_start_key=decode_cursor(cursor, frozenset(cursor_keys)),
     )
-    items = [from_item(item) for item in result]
-    return items, encode_cursor(result.last_evaluated_key)
+    items = [_from_raw(raw) for raw in page.get("Items", [])]
+    return items, encode_cursor(page.get("LastEvaluatedKey"))
+
+
+def _from_raw(raw: dict[str, dict[str, Any]]) -> Activity:
+    values = {name: plain(value) for name, value in raw.items()}
+    return Activity(
+        id=values["activity_id"],
+        record_id=values.get("record_id"),
+        handle=values.get("handle"),
+        type=values["type"],
+        occurred_at=values["occurred_at"],
+        rep_id=values.get("rep_id"),
+        direction=values.get("direction"),
+        summary=values.get("summary", ""),
+        body=values.get("body", ""),
+        starred=bool(values.get("starred", False)),
+        thread_id=values.get("thread_id"),
+        conversation_id=values.get("conversation_id"),
+        external_id=values.get("external_id"),
+        data=values.get("data") or {},
+    )
 
 
 def iter_owner(owner: str) -> Iterator[ActivityItem]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -73,3 +75,34 @@ def decode_cursor(cursor: str | None, key_names: frozenset[str]) -> dict[str, di
     if not valid:
         raise ValidationError("the page cursor is not valid", {"cursor": "malformed"})
     return dict(key)
+
+
+def plain(value: dict[str, Any]) -> Any:
+    """A DynamoDB attribute value as plain Python (S, N, BOOL, NULL, M, L, SS, NS).
+
+    The feed's hot read decodes its items with this instead of instantiating models: the same
+    data, a fraction of the work per item.
+    """
+    ((kind, raw),) = value.items()
+    try:
+        decode = _DECODERS[kind]
+    except KeyError:
+        raise ValueError(f"unsupported DynamoDB attribute type {kind}") from None
+    return decode(raw)
+
+
+def _number(raw: str) -> int | float:
+    number = Decimal(raw)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "S": lambda raw: raw,
+    "BOOL": lambda raw: raw,
+    "N": _number,
+    "NULL": lambda raw: None,
+    "M": lambda raw: {key: plain(item) for key, item in raw.items()},
+    "L": lambda raw: [plain(item) for item in raw],
+    "SS": sorted,
+    "NS": lambda raw: sorted(_number(item) for item in raw),
+}
