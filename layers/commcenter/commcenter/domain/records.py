@@ -22,8 +22,10 @@ STATUSES: dict[str, tuple[str, ...]] = {
     "contact": ("active", "inactive"),
 }
 DEFAULT_STATUS = {"lead": "new", "contact": "active"}
-MAX_PHONES = 10
-MAX_EMAILS = 10
+# Five of each keeps the largest change of a record (every number, address and search term
+# replaced) inside one DynamoDB transaction's 100 items.
+MAX_PHONES = 5
+MAX_EMAILS = 5
 MAX_TEXT = 200
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _MONEY_CENTS = Decimal("0.01")
