@@ -18,7 +18,7 @@ export function relativeTime(date: Date, now: Date = new Date()): string {
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);
   }
-  return Math.abs(seconds) < 45 ? "just now" : relative.format(Math.trunc(seconds / 60), "minute");
+  return "just now";
 }
 
 export function RelativeTime({ iso }: { iso: string }) {

@@ -105,7 +105,10 @@ export function ActivityFeed({ recordId }: { recordId: string }) {
 function ActivityItem({ activity }: { activity: Activity }) {
   const team = useTeam();
   const info = TYPE_INFO[activity.type] ?? TYPE_INFO.note;
-  const showBody = activity.body && activity.body.trim() !== activity.summary.trim();
+  // A note's summary is its first line: show the whole text once. Other types: summary, then body.
+  const isNote = activity.type === "note";
+  const main = isNote ? activity.body.trim() || activity.summary : activity.summary;
+  const showBody = !isNote && activity.body && activity.body.trim() !== activity.summary.trim();
   const directionLabel = activity.direction === "inbound" ? "Incoming" : activity.direction === "outbound" ? "Outgoing" : "";
   return (
     <li class={`activity activity-${activity.type}`} data-type={activity.type}>
@@ -126,7 +129,9 @@ function ActivityItem({ activity }: { activity: Activity }) {
           <RelativeTime iso={activity.occurred_at} />
           {activity.starred && <Icon name="star" size={14} class="starred" title="Starred" />}
         </div>
-        <p class="activity-summary">{activity.summary || <span class="muted">(no text)</span>}</p>
+        <p class={isNote ? "activity-summary activity-note" : "activity-summary"}>
+          {main || <span class="muted">(no text)</span>}
+        </p>
         {showBody && <p class="activity-body">{activity.body}</p>}
       </div>
     </li>

@@ -5,6 +5,7 @@ import { getRecord, search } from "../api/endpoints";
 import type { SearchHit } from "../api/types";
 import { Icon } from "../components/Icon";
 import { useDebounced } from "../hooks";
+import { sentence } from "./fields";
 
 type Props = { value: string[]; onChange: (ids: string[]) => void; error?: string };
 
@@ -89,7 +90,7 @@ export function ContactPicker({ value, onChange, error }: Props) {
           ))}
         </ul>
       )}
-      {error && <p class="field-error">{error}</p>}
+      {error && <p class="field-error">{sentence(error)}</p>}
     </div>
   );
 }

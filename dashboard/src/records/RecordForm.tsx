@@ -19,7 +19,7 @@ import { capitalize } from "../components/Badge";
 import { Icon } from "../components/Icon";
 import { useTeam } from "../team";
 import { ContactPicker } from "./ContactPicker";
-import { SelectField, TextField } from "./fields";
+import { SelectField, TextField, sentence } from "./fields";
 
 export type FormValues = {
   is_company: boolean;
@@ -164,6 +164,7 @@ export function RecordForm({ kind, record, submitLabel, onSubmit, onCancel }: Pr
 
   return (
     <form class="record-form" onSubmit={submit} noValidate>
+      <div class="dialog-scroll">
       {formError && (
         <div class="form-error" role="alert">
           <Icon name="alert" size={18} />
@@ -183,6 +184,7 @@ export function RecordForm({ kind, record, submitLabel, onSubmit, onCancel }: Pr
       ) : (
         <PersonFields kind={kind} values={values} errors={errors} set={set} ownerOptions={ownerOptions} />
       )}
+      </div>
       <footer class="form-actions">
         <button type="button" class="btn btn-ghost" onClick={onCancel}>
           Cancel
@@ -242,7 +244,7 @@ function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) 
             )}
           </div>
         ))}
-        {errors.phones && <p class="field-error">{errors.phones}</p>}
+        {errors.phones && <p class="field-error">{sentence(errors.phones)}</p>}
         <button type="button" class="btn btn-link btn-sm" onClick={() => set("phones", [...values.phones, { label: "mobile", number: "" }])}>
           <Icon name="plus" size={14} /> Add a phone
         </button>
@@ -263,7 +265,7 @@ function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) 
             )}
           </div>
         ))}
-        {errors.emails && <p class="field-error">{errors.emails}</p>}
+        {errors.emails && <p class="field-error">{sentence(errors.emails)}</p>}
         <button type="button" class="btn btn-link btn-sm" onClick={() => set("emails", [...values.emails, { label: "personal", address: "" }])}>
           <Icon name="plus" size={14} /> Add an email
         </button>

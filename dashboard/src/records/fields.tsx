@@ -2,6 +2,11 @@
 
 import type { ComponentChildren, JSX } from "preact";
 
+/** The API's messages are lower-case fragments ("not a valid email address"). */
+export function sentence(message: string): string {
+  return message ? message[0].toUpperCase() + message.slice(1) : message;
+}
+
 type Common = { id: string; label: string; error?: string; hint?: string; class?: string };
 
 function describedBy(id: string, error?: string, hint?: string): string | undefined {
@@ -21,7 +26,7 @@ function FieldShell({ id, label, error, hint, class: className, children }: Comm
       )}
       {error && (
         <p id={`${id}-error`} class="field-error">
-          {error}
+          {sentence(error)}
         </p>
       )}
     </div>

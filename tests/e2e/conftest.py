@@ -1,0 +1,86 @@
+"""Browser fixtures: one headless Chromium per session, a fresh context (cookies, storage) per test.
+
+The dashboard is served by the local stack at the same origin as the API (`api_url`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from e2e_support import REP_EMAIL, Api
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+Headers = Callable[[str], dict[str, str]]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make system-deps` (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser, api_url: str) -> Iterator[BrowserContext]:
+    context = browser.new_context(base_url=api_url, viewport={"width": 1440, "height": 900}, locale="en-US")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    # An uncaught exception in the app fails the test even when the screen looked right.
+    assert errors == [], errors
+
+
+@pytest.fixture
+def token(auth_headers: Headers) -> str:
+    return auth_headers(REP_EMAIL)["Authorization"].removeprefix("Bearer ")
+
+
+@pytest.fixture
+def signed_in(page: Page, token: str) -> Page:
+    """The page, signed in through `#token=` and showing the communication center."""
+    page.goto(f"/#token={token}")
+    expect(page.get_by_test_id("signed-in-rep")).to_be_visible()
+    return page
+
+
+@pytest.fixture
+def api(api_url: str, auth_headers: Headers) -> Api:
+    session = requests.Session()
+
+    def call(method: str, path: str, body: Any = None, **params: str) -> requests.Response:
+        return session.request(
+            method,
+            api_url + path,
+            json=body,
+            params=params or None,
+            headers=auth_headers(REP_EMAIL),
+            timeout=30,
+        )
+
+    return call

@@ -1,0 +1,73 @@
+"""The communication center: each channel tab and each of its sections shows its empty state."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from e2e_support import screenshot
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_email_tab_sections(signed_in: Page) -> None:
+    page = signed_in
+    expect(page).to_have_url(re.compile(r"/center/email$"))
+    expect(page.get_by_role("tab", name="Email")).to_have_attribute("aria-selected", "true")
+    panel = page.get_by_role("tabpanel")
+    expect(panel.get_by_role("heading", name="No emails yet")).to_be_visible()
+    expect(panel).to_contain_text("alice@northwind.example")
+    screenshot(page, "center-email")
+
+    for section, heading in [
+        ("Suggested people", "No suggested people"),
+        ("Sent", "Nothing sent yet"),
+        ("Archived", "No archived emails"),
+    ]:
+        panel.get_by_role("button", name=section).click()
+        expect(panel.get_by_role("button", name=section)).to_have_attribute("aria-pressed", "true")
+        expect(panel.get_by_role("heading", name=heading)).to_be_visible()
+
+
+def test_calls_tab_counts_missed_calls_and_filters_them(signed_in: Page) -> None:
+    page = signed_in
+    page.get_by_role("tab", name="Calls").click()
+    expect(page).to_have_url(re.compile(r"/center/calls$"))
+    panel = page.get_by_role("tabpanel")
+    matched = panel.get_by_role("button", name="Matched (0)", exact=True)
+    expect(matched).to_have_attribute("aria-pressed", "true")
+    expect(panel.get_by_role("heading", name="No calls yet")).to_be_visible()
+    expect(panel).to_contain_text("Calls between your number +1")
+    screenshot(page, "center-calls")
+
+    panel.get_by_role("button", name="Unmatched (0)", exact=True).click()
+    expect(panel.get_by_role("heading", name="No unmatched calls")).to_be_visible()
+    panel.get_by_label("Show only missed calls").check()
+    expect(panel.get_by_role("heading", name="No missed calls")).to_be_visible()
+
+
+def test_sms_tab_counts_unread_messages(signed_in: Page) -> None:
+    page = signed_in
+    page.get_by_role("tab", name="SMS").click()
+    expect(page).to_have_url(re.compile(r"/center/sms$"))
+    panel = page.get_by_role("tabpanel")
+    expect(panel.get_by_role("button", name="Matched (0)", exact=True)).to_be_visible()
+    expect(panel.get_by_role("heading", name="No SMS yet")).to_be_visible()
+    panel.get_by_role("button", name="Unmatched (0)", exact=True).click()
+    expect(panel.get_by_role("heading", name="No unmatched SMS")).to_be_visible()
+    screenshot(page, "center-sms")
+
+
+def test_navigation_reaches_every_section(signed_in: Page) -> None:
+    page = signed_in
+    nav = page.get_by_role("navigation", name="Main")
+    for label, path in [("Leads", "/leads"), ("Contacts", "/contacts"), ("Deals", "/deals")]:
+        nav.get_by_role("link", name=label).click()
+        expect(page).to_have_url(re.compile(f"{path}$"))
+        expect(page.get_by_role("heading", name=label, level=1)).to_be_visible()
+        expect(nav.get_by_role("link", name=label)).to_have_attribute("aria-current", "page")
+    nav.get_by_role("link", name="Communication center").click()
+    expect(page.get_by_role("heading", name="Communication center")).to_be_visible()
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/deals$"))

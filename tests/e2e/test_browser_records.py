@@ -1,0 +1,167 @@
+"""Leads list, create (with the API's field errors), edit (with conflicts) and delete."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from e2e_support import Api, create_record, fictional_phone, screenshot, tag
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def lead_rows(page: Page, marker: str) -> Locator:
+    return page.get_by_role("region", name="Leads list").get_by_role("row").filter(has_text=marker)
+
+
+def show_all(page: Page, marker: str, expected: int) -> None:
+    """Clicks "Load more" until the `expected` rows carrying `marker` are on screen."""
+    more = page.get_by_role("button", name="Load more")
+    for _ in range(50):
+        if lead_rows(page, marker).count() >= expected or not more.is_visible():
+            break
+        more.click()
+        expect(more).to_be_enabled()
+    expect(lead_rows(page, marker)).to_have_count(expected)
+
+
+def test_leads_list_newest_first_and_by_name(signed_in: Page, api: Api) -> None:
+    marker = tag()
+    for last_name in ("Charlie", "Alpha", "Bravo"):
+        create_record(api, first_name=f"Aa{marker}", last_name=last_name, company_name="Orderly Inc")
+    page = signed_in
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Leads").click()
+
+    expect(lead_rows(page, marker).first).to_be_visible()
+    show_all(page, marker, 3)
+    names = [row.get_by_role("link").inner_text() for row in lead_rows(page, marker).all()]
+    assert names == [f"Aa{marker} Bravo", f"Aa{marker} Alpha", f"Aa{marker} Charlie"]
+    expect(lead_rows(page, marker).first.get_by_text("New", exact=True)).to_be_visible()
+    screenshot(page, "leads-list")
+
+    page.get_by_role("button", name="Name A–Z").click()
+    expect(page).to_have_url(re.compile(r"/leads\?order=name$"))
+    expect(page.get_by_role("button", name="Name A–Z")).to_have_attribute("aria-pressed", "true")
+    show_all(page, marker, 3)
+    names = [row.get_by_role("link").inner_text() for row in lead_rows(page, marker).all()]
+    assert names == [f"Aa{marker} Alpha", f"Aa{marker} Bravo", f"Aa{marker} Charlie"]
+
+
+def test_load_more_brings_the_next_page(signed_in: Page, api: Api) -> None:
+    marker = tag()
+    oldest = create_record(api, first_name="Zz", last_name=f"Oldest{marker}")
+    for index in range(25):
+        create_record(api, first_name="Zz", last_name=f"Page{marker} {index:02d}")
+    page = signed_in
+    page.goto("/leads")
+    expect(lead_rows(page, f"Page{marker}")).to_have_count(25)
+    expect(lead_rows(page, f"Oldest{marker}")).to_have_count(0)
+
+    page.get_by_role("button", name="Load more").click()
+    expect(lead_rows(page, f"Oldest{marker}")).to_have_count(1)
+    expect(lead_rows(page, f"Page{marker}")).to_have_count(25)
+    link = lead_rows(page, f"Oldest{marker}").get_by_role("link")
+    expect(link).to_have_attribute("href", f"/records/{oldest['id']}")
+
+
+def test_invalid_email_shows_the_field_error_and_creates_nothing(signed_in: Page, api: Api) -> None:
+    last_name = f"Invalid{tag()}"
+    page = signed_in
+    page.goto("/leads")
+    page.get_by_role("button", name="New lead").first.click()
+    dialog = page.get_by_role("dialog", name="New lead")
+    dialog.get_by_label("First name").fill("Ines")
+    dialog.get_by_label("Last name").fill(last_name)
+    dialog.get_by_label("Email", exact=True).fill("ines-at-nowhere")
+    dialog.get_by_role("button", name="Create lead").click()
+
+    email = dialog.get_by_label("Email", exact=True)
+    expect(email).to_have_attribute("aria-invalid", "true")
+    error_id = (email.get_attribute("aria-describedby") or "").split()[-1]
+    expect(page.locator(f"#{error_id}")).to_be_visible()
+    expect(dialog.get_by_role("alert")).to_contain_text("correct the highlighted fields")
+    expect(dialog.get_by_label("Last name")).not_to_have_attribute("aria-invalid", "true")
+    screenshot(page, "new-lead-field-error", full_page=False)
+    assert api("GET", "/api/search", q=last_name).json()["items"] == []
+
+
+def test_create_a_lead_lands_on_its_page_then_edit_it(signed_in: Page, api: Api) -> None:
+    last_name = f"Created{tag()}"
+    phone = fictional_phone()
+    page = signed_in
+    page.goto("/leads")
+    page.get_by_role("button", name="New lead").first.click()
+    dialog = page.get_by_role("dialog", name="New lead")
+    dialog.get_by_label("First name").fill("Nora")
+    dialog.get_by_label("Last name").fill(last_name)
+    dialog.get_by_label("Company", exact=True).fill("Northwind Traders")
+    dialog.get_by_label("Email", exact=True).fill(f"nora.{last_name.lower()}@northwind.example")
+    dialog.get_by_label("Phone", exact=True).fill(phone)
+    dialog.get_by_label("City").fill("Lyon")
+    dialog.get_by_role("button", name="Create lead").click()
+
+    expect(page).to_have_url(re.compile(r"/records/[^/]+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Nora {last_name}")
+    details = page.get_by_role("region", name="Details")
+    expect(details.get_by_role("link", name=re.compile(r"nora\."))).to_have_attribute(
+        "href", f"mailto:nora.{last_name.lower()}@northwind.example"
+    )
+    expect(details.locator("a[href^='tel:']")).to_have_attribute("href", f"tel:{phone}")
+    expect(details).to_contain_text("Alice")  # the owner, by name
+    record_id = page.url.rsplit("/", 1)[-1]
+    assert api("GET", f"/api/records/{record_id}").json()["last_name"] == last_name
+    screenshot(page, "record-page")
+
+    page.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog", name="Edit lead")
+    dialog.get_by_label("Title").fill("Head of Purchasing")
+    dialog.get_by_label("Status").select_option("working")
+    dialog.get_by_role("button", name="Save changes").click()
+
+    expect(dialog).to_be_hidden()
+    expect(details).to_contain_text("Head of Purchasing")
+    expect(page.locator(".record-subtitle")).to_contain_text("Working")
+    stored = api("GET", f"/api/records/{record_id}").json()
+    assert (stored["title"], stored["status"], stored["version"]) == ("Head of Purchasing", "working", 2)
+
+
+def test_editing_a_record_changed_by_someone_else_asks_to_reload(signed_in: Page, api: Api) -> None:
+    lead = create_record(api, first_name="Omar", last_name=f"Conflict{tag()}")
+    page = signed_in
+    page.goto(f"/records/{lead['id']}")
+    page.get_by_role("button", name="Edit").click()
+    # A teammate saves first.
+    changed = api("PATCH", f"/api/records/{lead['id']}", {"version": 1, "title": "Changed elsewhere"})
+    assert changed.status_code == 200, changed.text
+    dialog = page.get_by_role("dialog", name="Edit lead")
+    dialog.get_by_label("Title").fill("Mine")
+    dialog.get_by_role("button", name="Save changes").click()
+
+    banner = page.get_by_role("alert").filter(has_text="changed by someone else")
+    expect(banner).to_be_visible()
+    banner.get_by_role("button", name="Reload").click()
+    expect(banner).to_be_hidden()
+    expect(page.get_by_role("region", name="Details")).to_contain_text("Changed elsewhere")
+    assert api("GET", f"/api/records/{lead['id']}").json()["title"] == "Changed elsewhere"
+
+
+def test_delete_asks_for_confirmation_then_removes_the_record(signed_in: Page, api: Api) -> None:
+    lead = create_record(api, first_name="Dora", last_name=f"Deleted{tag()}")
+    page = signed_in
+    page.goto(f"/records/{lead['id']}")
+    page.get_by_role("button", name="Delete").click()
+    confirm = page.get_by_role("dialog", name="Delete this lead?")
+    expect(confirm).to_contain_text(lead["display_name"])
+    screenshot(page, "delete-confirmation", full_page=False)
+
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(confirm).to_be_hidden()
+    assert api("GET", f"/api/records/{lead['id']}").status_code == 200
+
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog", name="Delete this lead?").get_by_role("button", name="Delete lead").click()
+    expect(page).to_have_url(re.compile(r"/leads$"))
+    assert api("GET", f"/api/records/{lead['id']}").status_code == 404
+    page.goto(f"/records/{lead['id']}")
+    expect(page.get_by_role("heading", name="This record does not exist")).to_be_visible()

@@ -1,0 +1,69 @@
+"""Global search: accent-insensitive name prefixes, phone digits, keyboard navigation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from e2e_support import Api, create_record, fictional_phone, screenshot, tag
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_name_prefix_without_accents_finds_the_record(signed_in: Page, api: Api) -> None:
+    last_name = f"Ebrard{tag()}"
+    lead = create_record(api, first_name="Hélène", last_name=last_name, company_name="Société Générale")
+    page = signed_in
+    box = page.get_by_role("combobox", name="Search leads, contacts and deals")
+
+    box.fill("hel")
+    results = page.get_by_role("listbox", name="Search results")
+    expect(results.get_by_role("option").first).to_contain_text("Hélène")
+
+    box.fill(f"hel {last_name.lower()}")
+    expect(results.get_by_role("option")).to_have_count(1)
+    expect(results.get_by_role("option")).to_contain_text(f"Hélène {last_name}")
+    screenshot(page, "search")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(f"/records/{lead['id']}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hélène {last_name}")
+    expect(box).to_have_value("")
+
+
+def test_phone_digits_find_the_record_and_arrows_choose(signed_in: Page, api: Api) -> None:
+    marker = tag()
+    first, second = (
+        create_record(
+            api, first_name=name, last_name=f"Phone{marker}", phones=[{"number": fictional_phone()}]
+        )
+        for name in ("Pia", "Quinn")
+    )
+    page = signed_in
+    box = page.get_by_role("combobox", name="Search leads, contacts and deals")
+    national = first["phones"][0]["number"].removeprefix("+1")
+
+    box.fill(f"({national[:3]}) {national[3:6]}-{national[6:]}")
+    options = page.get_by_role("listbox", name="Search results").get_by_role("option")
+    expect(options).to_have_count(1)
+    expect(options).to_contain_text(first["display_name"])
+
+    box.fill(f"phone{marker}")
+    expect(options).to_have_count(2)
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    box.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", "search-hit-1")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(f"/records/{second['id']}$"))
+
+
+def test_one_character_does_not_search_and_escape_closes(signed_in: Page) -> None:
+    page = signed_in
+    box = page.get_by_role("combobox", name="Search leads, contacts and deals")
+    box.fill("h")
+    expect(page.get_by_role("listbox", name="Search results")).to_have_count(0)
+    box.fill(f"zz{tag()}")
+    expect(page.get_by_text("No lead, contact or deal matches")).to_be_visible()
+    box.press("Escape")
+    expect(box).to_have_attribute("aria-expanded", "false")
