@@ -22,6 +22,7 @@ export function Nav({ active }: { active: Section | null }) {
               href={item.href}
               class={item.section === active ? "nav-link active" : "nav-link"}
               aria-current={item.section === active ? "page" : undefined}
+              title={item.label}
             >
               <Icon name={item.icon} size={20} />
               <span>{item.label}</span>

@@ -42,6 +42,8 @@ export type FormValues = {
 
 const EMPTY_ADDRESS: Address = { line1: "", line2: "", city: "", postal_code: "", region: "", country: "" };
 const PHONE_LABELS = ["work", "mobile", "home", "other"];
+/** The API keeps at most this many phone numbers and as many addresses per record. */
+const MAX_ROWS = 5;
 const EMAIL_LABELS = ["work", "personal", "other"];
 
 export function initialValues(kind: RecordKind, ownerId: string, record?: CrmRecord): FormValues {
@@ -245,9 +247,11 @@ function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) 
           </div>
         ))}
         {errors.phones && <p class="field-error">{sentence(errors.phones)}</p>}
-        <button type="button" class="btn btn-link btn-sm" onClick={() => set("phones", [...values.phones, { label: "mobile", number: "" }])}>
-          <Icon name="plus" size={14} /> Add a phone
-        </button>
+        {values.phones.length < MAX_ROWS && (
+          <button type="button" class="btn btn-link btn-sm" onClick={() => set("phones", [...values.phones, { label: "mobile", number: "" }])}>
+            <Icon name="plus" size={14} /> Add a phone
+          </button>
+        )}
       </fieldset>
 
       <fieldset class="field-wide repeat">
@@ -266,9 +270,11 @@ function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) 
           </div>
         ))}
         {errors.emails && <p class="field-error">{sentence(errors.emails)}</p>}
-        <button type="button" class="btn btn-link btn-sm" onClick={() => set("emails", [...values.emails, { label: "personal", address: "" }])}>
-          <Icon name="plus" size={14} /> Add an email
-        </button>
+        {values.emails.length < MAX_ROWS && (
+          <button type="button" class="btn btn-link btn-sm" onClick={() => set("emails", [...values.emails, { label: "personal", address: "" }])}>
+            <Icon name="plus" size={14} /> Add an email
+          </button>
+        )}
       </fieldset>
 
       <fieldset class="field-wide address">
