@@ -121,3 +121,14 @@ export function useDebounced<T>(value: T, delay: number): T {
   }, [value, delay]);
   return settled;
 }
+
+/** The browser tab's title while a page is shown. */
+export function useTitle(title: string | null): void {
+  useEffect(() => {
+    if (!title) return;
+    document.title = `${title} · Commcenter`;
+    return () => {
+      document.title = "Commcenter";
+    };
+  }, [title]);
+}

@@ -32,8 +32,12 @@ def test_email_tab_sections(signed_in: Page) -> None:
 
 def test_calls_tab_counts_missed_calls_and_filters_them(signed_in: Page) -> None:
     page = signed_in
-    page.get_by_role("tab", name="Calls").click()
+    # The keyboard moves between channel tabs.
+    page.get_by_role("tab", name="Email").focus()
+    page.keyboard.press("ArrowRight")
     expect(page).to_have_url(re.compile(r"/center/calls$"))
+    expect(page.get_by_role("tab", name="Calls")).to_be_focused()
+    expect(page).to_have_title("Calls · Communication center · Commcenter")
     panel = page.get_by_role("tabpanel")
     matched = panel.get_by_role("button", name="Matched (0)", exact=True)
     expect(matched).to_have_attribute("aria-pressed", "true")

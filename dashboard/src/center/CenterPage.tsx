@@ -3,7 +3,8 @@
 import type { FunctionComponent } from "preact";
 import { Icon, type IconName } from "../components/Icon";
 import { formatPhone } from "../format";
-import { Link } from "../router";
+import { useTitle } from "../hooks";
+import { Link, navigate } from "../router";
 import { useTeam } from "../team";
 import { CallsTab } from "./calls/CallsTab";
 import { EmailTab } from "./email/EmailTab";
@@ -25,6 +26,18 @@ export function CenterPage({ tab }: { tab: CenterTab }) {
   const { me } = useTeam();
   const current = TABS.find((item) => item.id === tab) ?? TABS[0];
   const Panel = current.component;
+  useTitle(`${current.label} · Communication center`);
+
+  // Arrow keys move between channels, as in any tab list.
+  const onTabKey = (event: KeyboardEvent) => {
+    const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+    if (!step) return;
+    event.preventDefault();
+    const index = TABS.findIndex((item) => item.id === tab);
+    const next = TABS[(index + step + TABS.length) % TABS.length];
+    navigate(`/center/${next.id}`);
+    window.setTimeout(() => document.getElementById(`tab-${next.id}`)?.focus(), 0);
+  };
   return (
     <div class="page">
       <header class="page-header">
@@ -37,7 +50,7 @@ export function CenterPage({ tab }: { tab: CenterTab }) {
           </p>
         </div>
       </header>
-      <div class="tabs" role="tablist" aria-label="Channels">
+      <div class="tabs" role="tablist" aria-label="Channels" onKeyDown={onTabKey}>
         {TABS.map((item) => (
           <Link
             key={item.id}
@@ -45,6 +58,7 @@ export function CenterPage({ tab }: { tab: CenterTab }) {
             role="tab"
             id={`tab-${item.id}`}
             aria-selected={item.id === tab}
+            tabIndex={item.id === tab ? 0 : -1}
             aria-controls="center-panel"
             class={item.id === tab ? "tab active" : "tab"}
           >

@@ -10,7 +10,7 @@ import { EmptyState, ErrorState, SkeletonRows } from "../components/Feedback";
 import { Icon } from "../components/Icon";
 import { RelativeTime, formatDate } from "../components/Time";
 import { formatMoney, formatPhone } from "../format";
-import { usePaged } from "../hooks";
+import { usePaged, useTitle } from "../hooks";
 import { Link, navigate, useLocation } from "../router";
 import { repName, useTeam } from "../team";
 import { SectionSwitch } from "../center/SectionSwitch";
@@ -22,6 +22,7 @@ export function ListPage({ kind }: { kind: RecordKind }) {
   const { query } = useLocation();
   const order: RecordOrder = query.get("order") === "name" ? "name" : "newest";
   const [creating, setCreating] = useState(false);
+  useTitle(info.plural);
   const list = usePaged((cursor, signal) => listRecords(kind, order, cursor, signal), [kind, order]);
 
   const create = async (body: Record<string, unknown>) => {

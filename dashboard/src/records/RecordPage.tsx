@@ -11,7 +11,7 @@ import { EmptyState, ErrorState, Spinner } from "../components/Feedback";
 import { Icon } from "../components/Icon";
 import { useNavSection } from "../components/Shell";
 import { formatMoney } from "../format";
-import { useAsync } from "../hooks";
+import { useAsync, useTitle } from "../hooks";
 import { Link, navigate } from "../router";
 import { ActivityFeed } from "./ActivityFeed";
 import { DetailsCard } from "./DetailsCard";
@@ -24,12 +24,7 @@ export function RecordPage({ id }: { id: string }) {
   useEffect(() => setRecord(loaded.data), [loaded.data]);
   useNavSection(record?.kind ?? null);
 
-  useEffect(() => {
-    if (record) document.title = `${record.display_name} · Commcenter`;
-    return () => {
-      document.title = "Commcenter";
-    };
-  }, [record?.display_name]);
+  useTitle(record?.display_name ?? null);
 
   if (loaded.loading && !record) return <div class="page"><Spinner /></div>;
   if (loaded.error || !record) {
