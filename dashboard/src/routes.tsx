@@ -12,7 +12,11 @@ import { Link, matchPath, navigate } from "./router";
 
 export type Route = { section: Section | null; render: () => JSX.Element };
 
-export const LIST_PATHS: Record<RecordKind, string> = { lead: "/leads", contact: "/contacts", deal: "/deals" };
+export const LIST_PATHS: Record<RecordKind, string> = {
+  lead: "/leads",
+  contact: "/contacts",
+  deal: "/deals",
+};
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -22,7 +26,15 @@ function Redirect({ to }: { to: string }) {
 function NotFound() {
   return (
     <div class="page">
-      <EmptyState icon="search" title="This page does not exist" action={<Link href="/" class="btn btn-primary">Go to the communication center</Link>}>
+      <EmptyState
+        icon="search"
+        title="This page does not exist"
+        action={
+          <Link href="/" class="btn btn-primary">
+            Go to the communication center
+          </Link>
+        }
+      >
         The address may be mistyped, or the page moved.
       </EmptyState>
     </div>

@@ -9,8 +9,18 @@ export const getMe = () => api<Rep>("GET", "/api/me");
 
 export const listReps = () => api<{ items: Rep[] }>("GET", "/api/reps");
 
-export const listRecords = (kind: RecordKind, order: RecordOrder, cursor: string | null, signal?: AbortSignal) =>
-  api<Page<CrmRecord>>("GET", withQuery("/api/records", { kind, order, cursor, limit: 25 }), undefined, signal);
+export const listRecords = (
+  kind: RecordKind,
+  order: RecordOrder,
+  cursor: string | null,
+  signal?: AbortSignal,
+) =>
+  api<Page<CrmRecord>>(
+    "GET",
+    withQuery("/api/records", { kind, order, cursor, limit: 25 }),
+    undefined,
+    signal,
+  );
 
 export const getRecord = (id: string, signal?: AbortSignal) =>
   api<CrmRecord>("GET", `/api/records/${encodeURIComponent(id)}`, undefined, signal);

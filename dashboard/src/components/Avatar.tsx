@@ -4,7 +4,10 @@ const HUES = [222, 262, 190, 152, 32, 340, 12, 280];
 
 export function initials(name: string): string {
   // Words that start with a letter: "Zz Page 24" reads "ZP", not "Z2".
-  const parts = name.trim().split(/\s+/).filter((part) => /^\p{L}/u.test(part));
+  const parts = name
+    .trim()
+    .split(/\s+/)
+    .filter((part) => /^\p{L}/u.test(part));
   if (parts.length === 0) return "?";
   const first = parts[0][0] ?? "";
   const last = parts.length > 1 ? (parts[parts.length - 1][0] ?? "") : "";

@@ -83,10 +83,13 @@ export function SearchBox() {
   };
 
   return (
-    <div class="search" onFocusOut={(event) => {
-      const next = (event as FocusEvent).relatedTarget as Node | null;
-      if (!next || !(event.currentTarget as HTMLElement).contains(next)) setOpen(false);
-    }}>
+    <div
+      class="search"
+      onFocusOut={(event) => {
+        const next = (event as FocusEvent).relatedTarget as Node | null;
+        if (!next || !(event.currentTarget as HTMLElement).contains(next)) setOpen(false);
+      }}
+    >
       <Icon name="search" class="search-icon" size={16} />
       <input
         ref={inputRef}
@@ -124,7 +127,10 @@ export function SearchBox() {
                 onClick={() => openHit(hit)}
               >
                 <span class={`kind-icon kind-${hit.kind}`}>
-                  <Icon name={hit.kind === "deal" ? "deal" : hit.kind === "lead" ? "lead" : "contact"} size={16} />
+                  <Icon
+                    name={hit.kind === "deal" ? "deal" : hit.kind === "lead" ? "lead" : "contact"}
+                    size={16}
+                  />
                 </span>
                 <span class="search-hit-text">
                   <span class="search-hit-name">{hit.display_name}</span>

@@ -95,7 +95,11 @@ export function SignInPage({ config }: { config: AppConfig }) {
             </button>
           </form>
         ) : (
-          <button type="button" class="btn btn-primary btn-block" onClick={() => void signInWithProvider(config)}>
+          <button
+            type="button"
+            class="btn btn-primary btn-block"
+            onClick={() => void signInWithProvider(config)}
+          >
             Sign in with your company account
           </button>
         )}

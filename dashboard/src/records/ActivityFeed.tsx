@@ -18,15 +18,17 @@ const TYPES: { type: ActivityType; chip: string; noun: string; icon: IconName }[
   { type: "note", chip: "Notes", noun: "Note", icon: "note" },
   { type: "task", chip: "Tasks", noun: "Task", icon: "task" },
 ];
-const TYPE_INFO = Object.fromEntries(TYPES.map((item) => [item.type, item])) as Record<ActivityType, (typeof TYPES)[number]>;
+const TYPE_INFO = Object.fromEntries(TYPES.map((item) => [item.type, item])) as Record<
+  ActivityType,
+  (typeof TYPES)[number]
+>;
 
 export function ActivityFeed({ recordId }: { recordId: string }) {
   const [filter, setFilter] = useState<FeedFilter>({ type: null, starred: false });
-  const feed = usePaged((cursor, signal) => listActivities(recordId, filter, cursor, signal), [
-    recordId,
-    filter.type,
-    filter.starred,
-  ]);
+  const feed = usePaged(
+    (cursor, signal) => listActivities(recordId, filter, cursor, signal),
+    [recordId, filter.type, filter.starred],
+  );
 
   const onNoteAdded = (note: Activity) => {
     if ((filter.type === null || filter.type === "note") && !filter.starred) feed.prepend(note);
@@ -77,7 +79,10 @@ export function ActivityFeed({ recordId }: { recordId: string }) {
         ) : feed.error && feed.items.length === 0 ? (
           <ErrorState message={feed.error} onRetry={feed.reload} />
         ) : feed.items.length === 0 ? (
-          <EmptyState icon={filter.type ? TYPE_INFO[filter.type].icon : "clock"} title={filtered ? "Nothing matches this filter" : "No activity yet"}>
+          <EmptyState
+            icon={filter.type ? TYPE_INFO[filter.type].icon : "clock"}
+            title={filtered ? "Nothing matches this filter" : "No activity yet"}
+          >
             {filtered
               ? "Try another type, or show everything."
               : "Calls, SMS, emails, chats and notes with this record will appear here, newest first."}
@@ -92,7 +97,12 @@ export function ActivityFeed({ recordId }: { recordId: string }) {
         {feed.error && feed.items.length > 0 && <ErrorState message={feed.error} onRetry={feed.loadMore} />}
         {feed.hasMore && !feed.loading && (
           <div class="load-more">
-            <button type="button" class="btn btn-secondary" onClick={feed.loadMore} disabled={feed.loadingMore}>
+            <button
+              type="button"
+              class="btn btn-secondary"
+              onClick={feed.loadMore}
+              disabled={feed.loadingMore}
+            >
               {feed.loadingMore ? "Loading…" : "Load more"}
             </button>
           </div>
@@ -109,7 +119,8 @@ function ActivityItem({ activity }: { activity: Activity }) {
   const isNote = activity.type === "note";
   const main = isNote ? activity.body.trim() || activity.summary : activity.summary;
   const showBody = !isNote && activity.body && activity.body.trim() !== activity.summary.trim();
-  const directionLabel = activity.direction === "inbound" ? "Incoming" : activity.direction === "outbound" ? "Outgoing" : "";
+  const directionLabel =
+    activity.direction === "inbound" ? "Incoming" : activity.direction === "outbound" ? "Outgoing" : "";
   return (
     <li class={`activity activity-${activity.type}`} data-type={activity.type}>
       <span class={`activity-icon type-${activity.type}`} aria-hidden="true">
@@ -119,7 +130,11 @@ function ActivityItem({ activity }: { activity: Activity }) {
         <div class="activity-meta">
           <span class="activity-type">
             {directionLabel && (
-              <Icon name={activity.direction === "inbound" ? "inbound" : "outbound"} size={13} title={directionLabel} />
+              <Icon
+                name={activity.direction === "inbound" ? "inbound" : "outbound"}
+                size={13}
+                title={directionLabel}
+              />
             )}
             {directionLabel ? `${directionLabel} ${info.noun.toLowerCase()}` : info.noun}
           </span>

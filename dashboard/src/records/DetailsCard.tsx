@@ -107,7 +107,9 @@ export function DetailsCard({ record }: { record: CrmRecord }) {
         </Row>
         <Row icon="clock" label="Created">
           <RelativeTime iso={record.created_at} />
-          {record.source && record.source !== "manual" && <span class="detail-label">from {record.source}</span>}
+          {record.source && record.source !== "manual" && (
+            <span class="detail-label">from {record.source}</span>
+          )}
         </Row>
       </dl>
     </section>
@@ -156,7 +158,11 @@ function LinkedContacts({ ids }: { ids: string[] }) {
     <ul class="plain">
       {contacts.map((contact) => (
         <li key={contact.id}>
-          {contact.name ? <Link href={recordPath(contact.id)}>{contact.name}</Link> : <span class="muted">Deleted contact</span>}
+          {contact.name ? (
+            <Link href={recordPath(contact.id)}>{contact.name}</Link>
+          ) : (
+            <span class="muted">Deleted contact</span>
+          )}
         </li>
       ))}
     </ul>

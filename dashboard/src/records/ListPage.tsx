@@ -45,7 +45,9 @@ export function ListPage({ kind }: { kind: RecordKind }) {
               { id: "name", label: "Name A–Z" },
             ]}
             value={order}
-            onChange={(next) => navigate(next === "name" ? `${info.path}?order=name` : info.path, { replace: true })}
+            onChange={(next) =>
+              navigate(next === "name" ? `${info.path}?order=name` : info.path, { replace: true })
+            }
           />
           <button type="button" class="btn btn-primary" onClick={() => setCreating(true)}>
             <Icon name="plus" size={16} /> New {info.singular}
@@ -82,7 +84,12 @@ export function ListPage({ kind }: { kind: RecordKind }) {
         {list.error && list.items.length > 0 && <ErrorState message={list.error} onRetry={list.loadMore} />}
         {list.hasMore && !list.loading && (
           <div class="load-more">
-            <button type="button" class="btn btn-secondary" onClick={list.loadMore} disabled={list.loadingMore}>
+            <button
+              type="button"
+              class="btn btn-secondary"
+              onClick={list.loadMore}
+              disabled={list.loadingMore}
+            >
               {list.loadingMore ? "Loading…" : "Load more"}
             </button>
           </div>
@@ -90,7 +97,12 @@ export function ListPage({ kind }: { kind: RecordKind }) {
       </section>
 
       <Dialog open={creating} title={`New ${info.singular}`} onClose={() => setCreating(false)}>
-        <RecordForm kind={kind} submitLabel={`Create ${info.singular}`} onSubmit={create} onCancel={() => setCreating(false)} />
+        <RecordForm
+          kind={kind}
+          submitLabel={`Create ${info.singular}`}
+          onSubmit={create}
+          onCancel={() => setCreating(false)}
+        />
       </Dialog>
     </div>
   );
@@ -106,8 +118,12 @@ function PeopleTable({ items }: { items: CrmRecord[] }) {
           <th scope="col">Email</th>
           <th scope="col">Phone</th>
           <th scope="col">Status</th>
-          <th scope="col" class="col-owner">Owner</th>
-          <th scope="col" class="col-date">Created</th>
+          <th scope="col" class="col-owner">
+            Owner
+          </th>
+          <th scope="col" class="col-date">
+            Created
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -121,13 +137,17 @@ function PeopleTable({ items }: { items: CrmRecord[] }) {
                     {record.display_name}
                   </Link>
                   {record.company_name && !record.is_company && (
-                    <div class="cell-sub">{[record.title, record.company_name].filter(Boolean).join(" · ")}</div>
+                    <div class="cell-sub">
+                      {[record.title, record.company_name].filter(Boolean).join(" · ")}
+                    </div>
                   )}
                 </div>
               </div>
             </td>
             <td class="cell-ellipsis">{record.emails[0]?.address ?? <span class="muted">—</span>}</td>
-            <td class="nowrap">{record.phones[0] ? formatPhone(record.phones[0].number) : <span class="muted">—</span>}</td>
+            <td class="nowrap">
+              {record.phones[0] ? formatPhone(record.phones[0].number) : <span class="muted">—</span>}
+            </td>
             <td>
               <Badge value={record.status} />
             </td>
@@ -149,11 +169,17 @@ function DealTable({ items }: { items: CrmRecord[] }) {
       <thead>
         <tr>
           <th scope="col">Deal</th>
-          <th scope="col" class="num">Amount</th>
+          <th scope="col" class="num">
+            Amount
+          </th>
           <th scope="col">Stage</th>
           <th scope="col">Expected close</th>
-          <th scope="col" class="col-owner">Owner</th>
-          <th scope="col" class="col-date">Created</th>
+          <th scope="col" class="col-owner">
+            Owner
+          </th>
+          <th scope="col" class="col-date">
+            Created
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -173,7 +199,9 @@ function DealTable({ items }: { items: CrmRecord[] }) {
             <td>
               <Badge value={record.stage} />
             </td>
-            <td class="nowrap">{record.expected_close ? formatDate(record.expected_close) : <span class="muted">—</span>}</td>
+            <td class="nowrap">
+              {record.expected_close ? formatDate(record.expected_close) : <span class="muted">—</span>}
+            </td>
             <td class="col-owner">{repName(team, record.owner_id)}</td>
             <td class="col-date nowrap">
               <RelativeTime iso={record.created_at} />

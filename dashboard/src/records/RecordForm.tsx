@@ -74,7 +74,11 @@ type Payload = { body: Record<string, unknown>; phoneRows: number[]; emailRows: 
 function toPayload(kind: RecordKind, values: FormValues): Payload {
   if (kind === "deal") {
     const { name, amount, currency, stage, expected_close, contact_ids, owner_id } = values;
-    return { body: { name, amount, currency, stage, expected_close, contact_ids, owner_id }, phoneRows: [], emailRows: [] };
+    return {
+      body: { name, amount, currency, stage, expected_close, contact_ids, owner_id },
+      phoneRows: [],
+      emailRows: [],
+    };
   }
   const phoneRows = values.phones.flatMap((phone, index) => (phone.number.trim() ? [index] : []));
   const emailRows = values.emails.flatMap((email, index) => (email.address.trim() ? [index] : []));
@@ -112,7 +116,8 @@ function mapFieldErrors(fields: Record<string, string>, payload: Payload): Recor
   return mapped;
 }
 
-const KNOWN_FIELDS = /^(is_company|first_name|last_name|company_name|title|status|owner_id|name|amount|currency|stage|expected_close|contact_ids|phones|emails)(\.|$)|^address\./;
+const KNOWN_FIELDS =
+  /^(is_company|first_name|last_name|company_name|title|status|owner_id|name|amount|currency|stage|expected_close|contact_ids|phones|emails)(\.|$)|^address\./;
 
 type Props = {
   kind: RecordKind;
@@ -151,7 +156,10 @@ export function RecordForm({ kind, record, submitLabel, onSubmit, onCancel }: Pr
             : "Please correct the highlighted fields.",
         );
         // Bring the first invalid field into view and focus, for keyboard and screen-reader users.
-        window.setTimeout(() => document.querySelector<HTMLElement>(".dialog [aria-invalid='true']")?.focus(), 0);
+        window.setTimeout(
+          () => document.querySelector<HTMLElement>(".dialog [aria-invalid='true']")?.focus(),
+          0,
+        );
       } else {
         setErrors({});
         setFormError(describeError(exc));
@@ -162,30 +170,81 @@ export function RecordForm({ kind, record, submitLabel, onSubmit, onCancel }: Pr
 
   const reps = [...team.reps.values()];
   if (!team.reps.has(team.me.id)) reps.unshift(team.me);
-  const ownerOptions = reps.map((rep) => ({ value: rep.id, label: rep.id === team.me.id ? `${rep.name} (you)` : rep.name }));
+  const ownerOptions = reps.map((rep) => ({
+    value: rep.id,
+    label: rep.id === team.me.id ? `${rep.name} (you)` : rep.name,
+  }));
 
   return (
     <form class="record-form" onSubmit={submit} noValidate>
       <div class="dialog-scroll">
-      {formError && (
-        <div class="form-error" role="alert">
-          <Icon name="alert" size={18} />
-          <span>{formError}</span>
-        </div>
-      )}
-      {kind === "deal" ? (
-        <div class="form-grid">
-          <TextField id="f-name" class="field-wide" label="Deal name" value={values.name} error={errors.name} autoFocus onInput={(v) => set("name", v)} />
-          <TextField id="f-amount" label="Amount" value={values.amount} error={errors.amount} inputMode="decimal" placeholder="12000.00" onInput={(v) => set("amount", v)} />
-          <TextField id="f-currency" label="Currency" value={values.currency} error={errors.currency} placeholder="USD" onInput={(v) => set("currency", v.toUpperCase())} />
-          <SelectField id="f-stage" label="Stage" value={values.stage} error={errors.stage} options={DEAL_STAGES.map((s) => ({ value: s, label: capitalize(s) }))} onChange={(v) => set("stage", v)} />
-          <TextField id="f-expected_close" label="Expected close" type="date" value={values.expected_close} error={errors.expected_close} onInput={(v) => set("expected_close", v)} />
-          <SelectField id="f-owner_id" label="Owner" value={values.owner_id} error={errors.owner_id} options={ownerOptions} onChange={(v) => set("owner_id", v)} />
-          <ContactPicker value={values.contact_ids} error={errors.contact_ids} onChange={(ids) => set("contact_ids", ids)} />
-        </div>
-      ) : (
-        <PersonFields kind={kind} values={values} errors={errors} set={set} ownerOptions={ownerOptions} />
-      )}
+        {formError && (
+          <div class="form-error" role="alert">
+            <Icon name="alert" size={18} />
+            <span>{formError}</span>
+          </div>
+        )}
+        {kind === "deal" ? (
+          <div class="form-grid">
+            <TextField
+              id="f-name"
+              class="field-wide"
+              label="Deal name"
+              value={values.name}
+              error={errors.name}
+              autoFocus
+              onInput={(v) => set("name", v)}
+            />
+            <TextField
+              id="f-amount"
+              label="Amount"
+              value={values.amount}
+              error={errors.amount}
+              inputMode="decimal"
+              placeholder="12000.00"
+              onInput={(v) => set("amount", v)}
+            />
+            <TextField
+              id="f-currency"
+              label="Currency"
+              value={values.currency}
+              error={errors.currency}
+              placeholder="USD"
+              onInput={(v) => set("currency", v.toUpperCase())}
+            />
+            <SelectField
+              id="f-stage"
+              label="Stage"
+              value={values.stage}
+              error={errors.stage}
+              options={DEAL_STAGES.map((s) => ({ value: s, label: capitalize(s) }))}
+              onChange={(v) => set("stage", v)}
+            />
+            <TextField
+              id="f-expected_close"
+              label="Expected close"
+              type="date"
+              value={values.expected_close}
+              error={errors.expected_close}
+              onInput={(v) => set("expected_close", v)}
+            />
+            <SelectField
+              id="f-owner_id"
+              label="Owner"
+              value={values.owner_id}
+              error={errors.owner_id}
+              options={ownerOptions}
+              onChange={(v) => set("owner_id", v)}
+            />
+            <ContactPicker
+              value={values.contact_ids}
+              error={errors.contact_ids}
+              onChange={(ids) => set("contact_ids", ids)}
+            />
+          </div>
+        ) : (
+          <PersonFields kind={kind} values={values} errors={errors} set={set} ownerOptions={ownerOptions} />
+        )}
       </div>
       <footer class="form-actions">
         <button type="button" class="btn btn-ghost" onClick={onCancel}>
@@ -210,37 +269,115 @@ type PersonProps = {
 function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) {
   const statuses: readonly string[] = kind === "lead" ? LEAD_STATUSES : CONTACT_STATUSES;
   const setPhone = (index: number, patch: Partial<Phone>) =>
-    set("phones", values.phones.map((phone, i) => (i === index ? { ...phone, ...patch } : phone)));
+    set(
+      "phones",
+      values.phones.map((phone, i) => (i === index ? { ...phone, ...patch } : phone)),
+    );
   const setEmail = (index: number, patch: Partial<Email>) =>
-    set("emails", values.emails.map((email, i) => (i === index ? { ...email, ...patch } : email)));
-  const setAddress = (key: keyof Address, value: string) => set("address", { ...values.address, [key]: value });
+    set(
+      "emails",
+      values.emails.map((email, i) => (i === index ? { ...email, ...patch } : email)),
+    );
+  const setAddress = (key: keyof Address, value: string) =>
+    set("address", { ...values.address, [key]: value });
   return (
     <div class="form-grid">
       <label class="checkbox field-wide">
-        <input type="checkbox" checked={values.is_company} onChange={(e) => set("is_company", (e.target as HTMLInputElement).checked)} />
+        <input
+          type="checkbox"
+          checked={values.is_company}
+          onChange={(e) => set("is_company", (e.target as HTMLInputElement).checked)}
+        />
         This {kind} is a company
       </label>
       {!values.is_company && (
         <>
-          <TextField id="f-first_name" label="First name" value={values.first_name} error={errors.first_name} autoFocus onInput={(v) => set("first_name", v)} />
-          <TextField id="f-last_name" label="Last name" value={values.last_name} error={errors.last_name} onInput={(v) => set("last_name", v)} />
+          <TextField
+            id="f-first_name"
+            label="First name"
+            value={values.first_name}
+            error={errors.first_name}
+            autoFocus
+            onInput={(v) => set("first_name", v)}
+          />
+          <TextField
+            id="f-last_name"
+            label="Last name"
+            value={values.last_name}
+            error={errors.last_name}
+            onInput={(v) => set("last_name", v)}
+          />
         </>
       )}
-      <TextField id="f-company_name" label={values.is_company ? "Company name" : "Company"} value={values.company_name} error={errors.company_name} onInput={(v) => set("company_name", v)} />
-      <TextField id="f-title" label="Title" value={values.title} error={errors.title} onInput={(v) => set("title", v)} />
-      <SelectField id="f-status" label="Status" value={values.status} error={errors.status} options={statuses.map((s) => ({ value: s, label: capitalize(s) }))} onChange={(v) => set("status", v)} />
-      <SelectField id="f-owner_id" label="Owner" value={values.owner_id} error={errors.owner_id} options={ownerOptions} onChange={(v) => set("owner_id", v)} />
+      <TextField
+        id="f-company_name"
+        label={values.is_company ? "Company name" : "Company"}
+        value={values.company_name}
+        error={errors.company_name}
+        onInput={(v) => set("company_name", v)}
+      />
+      <TextField
+        id="f-title"
+        label="Title"
+        value={values.title}
+        error={errors.title}
+        onInput={(v) => set("title", v)}
+      />
+      <SelectField
+        id="f-status"
+        label="Status"
+        value={values.status}
+        error={errors.status}
+        options={statuses.map((s) => ({ value: s, label: capitalize(s) }))}
+        onChange={(v) => set("status", v)}
+      />
+      <SelectField
+        id="f-owner_id"
+        label="Owner"
+        value={values.owner_id}
+        error={errors.owner_id}
+        options={ownerOptions}
+        onChange={(v) => set("owner_id", v)}
+      />
 
       <fieldset class="field-wide repeat">
         <legend>Phones</legend>
         {values.phones.map((phone, index) => (
           <div class="repeat-row" key={index}>
-            <select class="input repeat-label" aria-label={`Phone ${index + 1} label`} value={phone.label} onChange={(e) => setPhone(index, { label: (e.target as HTMLSelectElement).value })}>
-              {PHONE_LABELS.map((label) => <option key={label} value={label}>{capitalize(label)}</option>)}
+            <select
+              class="input repeat-label"
+              aria-label={`Phone ${index + 1} label`}
+              value={phone.label}
+              onChange={(e) => setPhone(index, { label: (e.target as HTMLSelectElement).value })}
+            >
+              {PHONE_LABELS.map((label) => (
+                <option key={label} value={label}>
+                  {capitalize(label)}
+                </option>
+              ))}
             </select>
-            <TextField id={`f-phones-${index}`} label={index === 0 ? "Phone" : `Phone ${index + 1}`} class="repeat-value sr-label" type="tel" value={phone.number} error={errors[`phones.${index}.number`]} placeholder="+1 555 010 1234" onInput={(v) => setPhone(index, { number: v })} />
+            <TextField
+              id={`f-phones-${index}`}
+              label={index === 0 ? "Phone" : `Phone ${index + 1}`}
+              class="repeat-value sr-label"
+              type="tel"
+              value={phone.number}
+              error={errors[`phones.${index}.number`]}
+              placeholder="+1 555 010 1234"
+              onInput={(v) => setPhone(index, { number: v })}
+            />
             {values.phones.length > 1 && (
-              <button type="button" class="icon-btn" aria-label={`Remove phone ${index + 1}`} onClick={() => set("phones", values.phones.filter((_, i) => i !== index))}>
+              <button
+                type="button"
+                class="icon-btn"
+                aria-label={`Remove phone ${index + 1}`}
+                onClick={() =>
+                  set(
+                    "phones",
+                    values.phones.filter((_, i) => i !== index),
+                  )
+                }
+              >
                 <Icon name="close" size={16} />
               </button>
             )}
@@ -248,7 +385,11 @@ function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) 
         ))}
         {errors.phones && <p class="field-error">{sentence(errors.phones)}</p>}
         {values.phones.length < MAX_ROWS && (
-          <button type="button" class="btn btn-link btn-sm" onClick={() => set("phones", [...values.phones, { label: "mobile", number: "" }])}>
+          <button
+            type="button"
+            class="btn btn-link btn-sm"
+            onClick={() => set("phones", [...values.phones, { label: "mobile", number: "" }])}
+          >
             <Icon name="plus" size={14} /> Add a phone
           </button>
         )}
@@ -258,12 +399,40 @@ function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) 
         <legend>Emails</legend>
         {values.emails.map((email, index) => (
           <div class="repeat-row" key={index}>
-            <select class="input repeat-label" aria-label={`Email ${index + 1} label`} value={email.label} onChange={(e) => setEmail(index, { label: (e.target as HTMLSelectElement).value })}>
-              {EMAIL_LABELS.map((label) => <option key={label} value={label}>{capitalize(label)}</option>)}
+            <select
+              class="input repeat-label"
+              aria-label={`Email ${index + 1} label`}
+              value={email.label}
+              onChange={(e) => setEmail(index, { label: (e.target as HTMLSelectElement).value })}
+            >
+              {EMAIL_LABELS.map((label) => (
+                <option key={label} value={label}>
+                  {capitalize(label)}
+                </option>
+              ))}
             </select>
-            <TextField id={`f-emails-${index}`} label={index === 0 ? "Email" : `Email ${index + 1}`} class="repeat-value sr-label" type="email" value={email.address} error={errors[`emails.${index}.address`]} placeholder="name@company.com" onInput={(v) => setEmail(index, { address: v })} />
+            <TextField
+              id={`f-emails-${index}`}
+              label={index === 0 ? "Email" : `Email ${index + 1}`}
+              class="repeat-value sr-label"
+              type="email"
+              value={email.address}
+              error={errors[`emails.${index}.address`]}
+              placeholder="name@company.com"
+              onInput={(v) => setEmail(index, { address: v })}
+            />
             {values.emails.length > 1 && (
-              <button type="button" class="icon-btn" aria-label={`Remove email ${index + 1}`} onClick={() => set("emails", values.emails.filter((_, i) => i !== index))}>
+              <button
+                type="button"
+                class="icon-btn"
+                aria-label={`Remove email ${index + 1}`}
+                onClick={() =>
+                  set(
+                    "emails",
+                    values.emails.filter((_, i) => i !== index),
+                  )
+                }
+              >
                 <Icon name="close" size={16} />
               </button>
             )}
@@ -271,7 +440,11 @@ function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) 
         ))}
         {errors.emails && <p class="field-error">{sentence(errors.emails)}</p>}
         {values.emails.length < MAX_ROWS && (
-          <button type="button" class="btn btn-link btn-sm" onClick={() => set("emails", [...values.emails, { label: "personal", address: "" }])}>
+          <button
+            type="button"
+            class="btn btn-link btn-sm"
+            onClick={() => set("emails", [...values.emails, { label: "personal", address: "" }])}
+          >
             <Icon name="plus" size={14} /> Add an email
           </button>
         )}
@@ -280,11 +453,42 @@ function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) 
       <fieldset class="field-wide address">
         <legend>Address</legend>
         <div class="form-grid">
-          <TextField id="f-address-line1" class="field-wide" label="Street" value={values.address.line1} error={errors["address.line1"]} onInput={(v) => setAddress("line1", v)} />
-          <TextField id="f-address-city" label="City" value={values.address.city} error={errors["address.city"]} onInput={(v) => setAddress("city", v)} />
-          <TextField id="f-address-postal_code" label="Postal code" value={values.address.postal_code} error={errors["address.postal_code"]} onInput={(v) => setAddress("postal_code", v)} />
-          <TextField id="f-address-region" label="Region" value={values.address.region} error={errors["address.region"]} onInput={(v) => setAddress("region", v)} />
-          <TextField id="f-address-country" label="Country" value={values.address.country} error={errors["address.country"]} onInput={(v) => setAddress("country", v)} />
+          <TextField
+            id="f-address-line1"
+            class="field-wide"
+            label="Street"
+            value={values.address.line1}
+            error={errors["address.line1"]}
+            onInput={(v) => setAddress("line1", v)}
+          />
+          <TextField
+            id="f-address-city"
+            label="City"
+            value={values.address.city}
+            error={errors["address.city"]}
+            onInput={(v) => setAddress("city", v)}
+          />
+          <TextField
+            id="f-address-postal_code"
+            label="Postal code"
+            value={values.address.postal_code}
+            error={errors["address.postal_code"]}
+            onInput={(v) => setAddress("postal_code", v)}
+          />
+          <TextField
+            id="f-address-region"
+            label="Region"
+            value={values.address.region}
+            error={errors["address.region"]}
+            onInput={(v) => setAddress("region", v)}
+          />
+          <TextField
+            id="f-address-country"
+            label="Country"
+            value={values.address.country}
+            error={errors["address.country"]}
+            onInput={(v) => setAddress("country", v)}
+          />
         </div>
       </fieldset>
     </div>

@@ -26,12 +26,25 @@ export function RecordPage({ id }: { id: string }) {
 
   useTitle(record?.display_name ?? null);
 
-  if (loaded.loading && !record) return <div class="page"><Spinner /></div>;
+  if (loaded.loading && !record)
+    return (
+      <div class="page">
+        <Spinner />
+      </div>
+    );
   if (loaded.error || !record) {
     return (
       <div class="page">
         {loaded.errorStatus === 404 ? (
-          <EmptyState icon="search" title="This record does not exist" action={<Link href="/leads" class="btn btn-secondary">Back to leads</Link>}>
+          <EmptyState
+            icon="search"
+            title="This record does not exist"
+            action={
+              <Link href="/leads" class="btn btn-secondary">
+                Back to leads
+              </Link>
+            }
+          >
             It may have been deleted by a teammate.
           </EmptyState>
         ) : (
@@ -108,8 +121,8 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
         <div class="banner banner-warning" role="alert">
           <Icon name="alert" size={18} />
           <span>
-            This {info.singular} was changed by someone else while you were editing. Your changes were not saved:
-            reload to see the latest version, then edit again.
+            This {info.singular} was changed by someone else while you were editing. Your changes were not
+            saved: reload to see the latest version, then edit again.
           </span>
           <button
             type="button"
@@ -130,7 +143,13 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
       </div>
 
       <Dialog open={editing} title={`Edit ${info.singular}`} onClose={() => setEditing(false)}>
-        <RecordForm kind={record.kind} record={record} submitLabel="Save changes" onSubmit={save} onCancel={() => setEditing(false)} />
+        <RecordForm
+          kind={record.kind}
+          record={record}
+          submitLabel="Save changes"
+          onSubmit={save}
+          onCancel={() => setEditing(false)}
+        />
       </Dialog>
       <DeleteDialog record={record} open={deleting} onClose={() => setDeleting(false)} />
     </div>
@@ -156,8 +175,8 @@ function DeleteDialog({ record, open, onClose }: { record: CrmRecord; open: bool
     <Dialog open={open} title={`Delete this ${info.singular}?`} onClose={onClose} size="sm">
       <div class="dialog-body">
         <p>
-          <strong>{record.display_name}</strong> and its whole history (calls, SMS, emails, notes) will be deleted
-          for everyone. This cannot be undone.
+          <strong>{record.display_name}</strong> and its whole history (calls, SMS, emails, notes) will be
+          deleted for everyone. This cannot be undone.
         </p>
         {error && (
           <p class="field-error" role="alert">

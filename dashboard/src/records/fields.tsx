@@ -14,7 +14,14 @@ function describedBy(id: string, error?: string, hint?: string): string | undefi
   return ids.length ? ids.join(" ") : undefined;
 }
 
-function FieldShell({ id, label, error, hint, class: className, children }: Common & { children: ComponentChildren }) {
+function FieldShell({
+  id,
+  label,
+  error,
+  hint,
+  class: className,
+  children,
+}: Common & { children: ComponentChildren }) {
   return (
     <div class={className ? `field ${className}` : "field"}>
       <label for={id}>{label}</label>
@@ -44,7 +51,18 @@ type TextFieldProps = Common & {
 };
 
 export function TextField(props: TextFieldProps) {
-  const { id, value, onInput, type = "text", error, hint, autoFocus, placeholder, inputMode, autocomplete } = props;
+  const {
+    id,
+    value,
+    onInput,
+    type = "text",
+    error,
+    hint,
+    autoFocus,
+    placeholder,
+    inputMode,
+    autocomplete,
+  } = props;
   return (
     <FieldShell {...props}>
       <input

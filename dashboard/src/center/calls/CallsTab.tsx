@@ -23,8 +23,18 @@ export function CallsTab() {
         <SectionSwitch
           label="Call sections"
           options={[
-            { id: "matched", label: "Matched", count: missed.matched, countLabel: `${missed.matched} missed` },
-            { id: "unmatched", label: "Unmatched", count: missed.unmatched, countLabel: `${missed.unmatched} missed` },
+            {
+              id: "matched",
+              label: "Matched",
+              count: missed.matched,
+              countLabel: `${missed.matched} missed`,
+            },
+            {
+              id: "unmatched",
+              label: "Unmatched",
+              count: missed.unmatched,
+              countLabel: `${missed.unmatched} missed`,
+            },
           ]}
           value={section}
           onChange={setSection}
@@ -39,7 +49,10 @@ export function CallsTab() {
           Show only missed calls
         </label>
       </div>
-      <section class="card channel-list" aria-label={section === "matched" ? "Matched calls" : "Unmatched calls"}>
+      <section
+        class="card channel-list"
+        aria-label={section === "matched" ? "Matched calls" : "Unmatched calls"}
+      >
         {!me.twilio_number ? (
           <EmptyState icon="phone" title="No phone number yet">
             Calls arrive on your own number. Ask an admin to assign one to you.

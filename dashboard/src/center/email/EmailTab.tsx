@@ -11,7 +11,13 @@ import { SectionSwitch } from "../SectionSwitch";
 
 type EmailSection = "inbox" | "suggested" | "sent" | "archived";
 
-const SECTIONS: { id: EmailSection; label: string; icon: IconName; title: string; text: (mailbox: string) => string }[] = [
+const SECTIONS: {
+  id: EmailSection;
+  label: string;
+  icon: IconName;
+  title: string;
+  text: (mailbox: string) => string;
+}[] = [
   {
     id: "inbox",
     label: "Inbox",

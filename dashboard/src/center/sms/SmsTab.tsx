@@ -23,8 +23,18 @@ export function SmsTab() {
         <SectionSwitch
           label="SMS sections"
           options={[
-            { id: "matched", label: "Matched", count: unread.matched, countLabel: `${unread.matched} unread` },
-            { id: "unmatched", label: "Unmatched", count: unread.unmatched, countLabel: `${unread.unmatched} unread` },
+            {
+              id: "matched",
+              label: "Matched",
+              count: unread.matched,
+              countLabel: `${unread.matched} unread`,
+            },
+            {
+              id: "unmatched",
+              label: "Unmatched",
+              count: unread.unmatched,
+              countLabel: `${unread.unmatched} unread`,
+            },
           ]}
           value={section}
           onChange={setSection}
