@@ -22,9 +22,7 @@ def verified_form(request: Request) -> TwilioForm:
     """The webhook's parameters, once the signature proves Twilio sent them; else a 403."""
     context: dict[str, Any] = request.context or {}
     path = context.get("resourcePath") or context.get("path") or ""
-    base = get_settings().public_base_url
-    if not base:
-        raise ConfigurationError("PUBLIC_BASE_URL is not set: Twilio signatures cannot be checked")
+    base = get_settings().public_base_url or _execute_api_url(context)
     raw_query = request.query_params
     query = urlencode([(k, v) for k in raw_query for v in raw_query.getlist(k)]) if raw_query else ""
     url = public_url(base, path, query)
@@ -44,6 +42,14 @@ def verified_form(request: Request) -> TwilioForm:
 
 def twiml_response(twiml: str = EMPTY_TWIML) -> Response:
     return Response(body=twiml, status_code=200, headers={"Content-Type": "text/xml; charset=utf-8"})
+
+
+def _execute_api_url(context: dict[str, Any]) -> str:
+    """The execute-api URL a request arrived on: what Twilio signed when no custom domain is configured."""
+    domain, stage = context.get("domainName"), context.get("stage")
+    if not domain or not stage:
+        raise ConfigurationError("PUBLIC_BASE_URL is not set and the request names no API domain")
+    return f"https://{domain}/{stage}"
 
 
 def _source_ip(context: dict[str, Any]) -> str | None:
