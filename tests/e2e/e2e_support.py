@@ -23,14 +23,23 @@ def tag() -> str:
     return "".join(random.choices(string.ascii_lowercase, k=8))
 
 
-_phones = itertools.count(random.randrange(100))
+_phones = itertools.count(random.randrange(800))
+_AREA_CODES = ("415", "617", "312", "503", "206", "512", "720", "919")
 
 
 def fictional_phone() -> str:
     """A US number in the fictional 555-01xx range (area codes unlike the API tests' ones)."""
-    n = next(_phones)
-    area = ("415", "617", "312", "503")[(n // 100) % 4]
-    return f"+1{area}5550{100 + n % 100}"
+    n = next(_phones) % 800
+    return f"+1{_AREA_CODES[n // 100]}5550{100 + n % 100}"
+
+
+def free_phone(api: Api) -> str:
+    """A fictional number no record owns yet (a number belongs to one record only)."""
+    for _ in range(50):
+        number = fictional_phone()
+        if not api("GET", "/api/search", q=number.removeprefix("+")).json()["items"]:
+            return number
+    raise AssertionError("no free fictional phone number left")
 
 
 def create_record(api: Api, **fields: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_support import Api, create_record, fictional_phone, screenshot, tag
+from e2e_support import Api, create_record, fictional_phone, free_phone, screenshot, tag
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -88,7 +88,7 @@ def test_invalid_email_shows_the_field_error_and_creates_nothing(signed_in: Page
 
 def test_create_a_lead_lands_on_its_page_then_edit_it(signed_in: Page, api: Api) -> None:
     last_name = f"Created{tag()}"
-    phone = fictional_phone()
+    phone = free_phone(api)
     page = signed_in
     page.goto("/leads")
     page.get_by_role("button", name="New lead").first.click()
@@ -165,3 +165,20 @@ def test_delete_asks_for_confirmation_then_removes_the_record(signed_in: Page, a
     assert api("GET", f"/api/records/{lead['id']}").status_code == 404
     page.goto(f"/records/{lead['id']}")
     expect(page.get_by_role("heading", name="This record does not exist")).to_be_visible()
+
+
+def test_a_number_owned_by_another_record_is_refused_in_the_form(signed_in: Page, api: Api) -> None:
+    owner = create_record(
+        api, first_name="Olga", last_name=f"Owner{tag()}", phones=[{"number": fictional_phone()}]
+    )
+    lead = create_record(api, first_name="Tim", last_name=f"Taker{tag()}")
+    page = signed_in
+    page.goto(f"/records/{lead['id']}")
+    page.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog", name="Edit lead")
+    dialog.get_by_label("Phone", exact=True).fill(owner["phones"][0]["number"])
+    dialog.get_by_role("button", name="Save changes").click()
+
+    expect(dialog.get_by_role("alert")).to_contain_text(f"already belongs to {owner['display_name']}")
+    expect(page.get_by_text("changed by someone else")).to_have_count(0)
+    assert api("GET", f"/api/records/{lead['id']}").json()["phones"] == []

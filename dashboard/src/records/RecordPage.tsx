@@ -70,7 +70,9 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
       setEditing(false);
       setConflict(false);
     } catch (exc) {
-      if (exc instanceof ApiError && exc.status === 409) {
+      // A 409 is either a stale version (someone saved first) or a number/address that belongs
+      // to another record. Only the first one means "reload"; the second is shown in the form.
+      if (exc instanceof ApiError && exc.status === 409 && (await changedElsewhere(record))) {
         setEditing(false);
         setConflict(true);
         return;
@@ -154,6 +156,14 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
       <DeleteDialog record={record} open={deleting} onClose={() => setDeleting(false)} />
     </div>
   );
+}
+
+async function changedElsewhere(record: CrmRecord): Promise<boolean> {
+  try {
+    return (await getRecord(record.id)).version !== record.version;
+  } catch {
+    return true; // deleted meanwhile: reloading shows it
+  }
 }
 
 function DeleteDialog({ record, open, onClose }: { record: CrmRecord; open: boolean; onClose: () => void }) {
