@@ -61,6 +61,14 @@ def test_a_401_from_the_api_sends_back_to_sign_in_then_to_the_page(signed_in: Pa
     expect(page).to_have_url(re.compile(r"/deals$"))
 
 
+def test_a_token_link_opened_in_a_running_tab_signs_in(page: Page, token: str) -> None:
+    page.goto("/deals")
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
+    page.evaluate("token => { window.location.hash = 'token=' + token }", token)
+    expect(page).to_have_url(re.compile(r"/deals$"))
+    expect(page.get_by_test_id("signed-in-rep")).to_be_visible()
+
+
 def test_a_forged_token_in_the_url_is_refused(page: Page) -> None:
     page.goto("/center/calls#token=forged")
     expect(page).to_have_url(re.compile(r"/sign-in$"))

@@ -19,6 +19,11 @@ export function takeNotice(): SignInNotice | null {
 export async function bootstrapAuth(config: AppConfig): Promise<void> {
   if (config.auth.mode === "dev") {
     takeTokenFromHash();
+    // A `#token=` link opened in a tab where the app already runs changes only the hash.
+    window.addEventListener("hashchange", () => {
+      if (takeTokenFromHash() && window.location.pathname === "/sign-in")
+        navigate(takeNext(), { replace: true });
+    });
     return;
   }
   if (await completeCognitoSignIn(config.auth)) {
