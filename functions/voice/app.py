@@ -7,6 +7,7 @@ verified incoming call hears that the rep is unavailable, and callbacks are ackn
 from __future__ import annotations
 
 from chalice.app import Response
+
 from commcenter.http.app import create_app
 from commcenter.http.requests import current
 from commcenter.http.twilio import FORM, twiml_response, verified_form
@@ -38,9 +39,7 @@ def dial_result() -> Response:
 @app.route("/twilio/voice/outgoing", methods=["POST"], content_types=[FORM])
 def outgoing() -> Response:
     form = verified_form(current(app))
-    logger.info(
-        "outgoing call refused: browser calling is not enabled", extra={"call_sid": form.get("CallSid")}
-    )
+    logger.info("outgoing call refused: browser calling is not enabled", extra={"call_sid": form.get("CallSid")})
     return twiml_response(UNAVAILABLE)
 
 

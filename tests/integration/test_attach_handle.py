@@ -102,7 +102,12 @@ def test_history_moves_exactly_once_even_after_a_crash(
     assert sorted(moved) == sorted(a.id for a in history)
     feed, _ = activities_data.feed_page(
         activities_data.owner_key(record_id, None),
-        activity_type=None, starred=True, thread_id=None, rep_id=None, limit=100, cursor=None,
+        activity_type=None,
+        starred=True,
+        thread_id=None,
+        rep_id=None,
+        limit=100,
+        cursor=None,
     )
     assert {a.id for a in feed} == {a.id for a in history if a.starred}
     assert all(a.record_id == record_id for a in feed)

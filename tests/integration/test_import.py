@@ -22,7 +22,8 @@ def csv_rows(tag: str, count: int, start: int = 100) -> str:
     lines = ["first_name,last_name,company_name,phone,email,owner_email,city"]
     for i in range(count):
         lines.append(
-            f"Ana,Import{tag}{i},Acme {tag},+1808555{start + i:04d},ana{i}.{tag}@acme.example,bruno@northwind.example,Lyon"
+            f"Ana,Import{tag}{i},Acme {tag},+1808555{start + i:04d},"
+            f"ana{i}.{tag}@acme.example,bruno@northwind.example,Lyon"
         )
     return "\n".join(lines) + "\n"
 

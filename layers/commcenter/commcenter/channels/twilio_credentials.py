@@ -17,9 +17,7 @@ def twilio_auth_token() -> str:
         # Imported on use: powertools' parameters pull in boto3, which the cold start should not pay for.
         from aws_lambda_powertools.utilities.parameters import get_parameter
 
-        value = get_parameter(
-            settings.twilio_auth_token_parameter, decrypt=True, max_age=TOKEN_MAX_AGE_SECONDS
-        )
+        value = get_parameter(settings.twilio_auth_token_parameter, decrypt=True, max_age=TOKEN_MAX_AGE_SECONDS)
         if isinstance(value, str) and value:
             return value
     raise ConfigurationError("no Twilio auth token: set TWILIO_AUTH_TOKEN or TWILIO_AUTH_TOKEN_PARAMETER")

@@ -67,6 +67,4 @@ def add_release(tx: TransactWrite, handle: Handle, record_id: str) -> None:
 
 
 def set_ignored(handle: Handle, ignored: bool) -> None:
-    HandleItem(handle.key).update(
-        actions=[HandleItem.ignored.set(ignored), HandleItem.updated_at.set(now_iso())]
-    )
+    HandleItem(handle.key).update(actions=[HandleItem.ignored.set(ignored), HandleItem.updated_at.set(now_iso())])

@@ -80,9 +80,7 @@ def create(rep: Rep) -> None:
     except TransactWriteError as exc:
         if exc.cause_response_code != "TransactionCanceledException":
             raise
-        raise ConflictError(
-            f"a rep with the id, number, email or client identity of {rep.email} exists"
-        ) from exc
+        raise ConflictError(f"a rep with the id, number, email or client identity of {rep.email} exists") from exc
 
 
 def get(rep_id: str) -> Rep | None:

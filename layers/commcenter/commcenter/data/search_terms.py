@@ -22,9 +22,7 @@ class SearchTermItem(Model):
 
 
 def _item(term: str, record_id: str, kind: str = "", label: str = "") -> SearchTermItem:
-    return SearchTermItem(
-        term[:BUCKET_LENGTH], f"{term}#{record_id}", record_id=record_id, kind=kind, label=label
-    )
+    return SearchTermItem(term[:BUCKET_LENGTH], f"{term}#{record_id}", record_id=record_id, kind=kind, label=label)
 
 
 def add_terms(tx: TransactWrite, terms: set[str], record_id: str, kind: str, label: str) -> None:
@@ -41,7 +39,5 @@ def find(prefix: str, limit: int) -> list[tuple[str, str]]:
     """(term, record_id) pairs whose term starts with `prefix` (at least two characters)."""
     if len(prefix) < BUCKET_LENGTH:
         return []
-    result = SearchTermItem.query(
-        prefix[:BUCKET_LENGTH], SearchTermItem.term_key.startswith(prefix), limit=limit
-    )
+    result = SearchTermItem.query(prefix[:BUCKET_LENGTH], SearchTermItem.term_key.startswith(prefix), limit=limit)
     return [(item.term_key.rsplit("#", 1)[0], item.record_id) for item in result]

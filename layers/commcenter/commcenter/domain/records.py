@@ -104,10 +104,7 @@ def validate_fields(kind: RecordKind, fields: RecordFields, phone_region: str) -
     for field_name in ("first_name", "last_name", "company_name", "title", "name"):
         if len(getattr(clean, field_name)) > MAX_TEXT:
             problems[field_name] = f"at most {MAX_TEXT} characters"
-    if kind == "deal":
-        clean = _validate_deal(clean, problems)
-    else:
-        clean = _validate_person(kind, clean, phone_region, problems)
+    clean = _validate_deal(clean, problems) if kind == "deal" else _validate_person(kind, clean, phone_region, problems)
     if problems:
         first = next(iter(problems.items()))
         raise ValidationError(f"{first[0]}: {first[1]}", problems)
@@ -215,9 +212,7 @@ def name_sort_key(kind: RecordKind, fields: RecordFields) -> str:
 
 def record_handles(fields: RecordFields) -> set[Handle]:
     """The handles a record owns: its phone numbers and email addresses (already normalised)."""
-    return {Handle("phone", p.number) for p in fields.phones} | {
-        Handle("email", e.address) for e in fields.emails
-    }
+    return {Handle("phone", p.number) for p in fields.phones} | {Handle("email", e.address) for e in fields.emails}
 
 
 def search_terms(kind: RecordKind, fields: RecordFields) -> set[str]:

@@ -61,6 +61,10 @@ class ServiceApp(Chalice):
                     return view(*args, **view_kwargs)
                 except CommcenterError as error:
                     return _refusal(error)
+                except Exception:
+                    # Chalice answers a bare 500 and logs through its own logger, which is off.
+                    logger.exception("unhandled error")
+                    raise
 
             register(answering_errors)
             return view

@@ -60,9 +60,7 @@ def build_openapi(app: Chalice, title: str, version: str) -> dict[str, Any]:
             doc: RouteDoc | None = getattr(entry.view_function, "__openapi__", None)
             if doc is None:
                 raise ValueError(f"{method} {path} has no OpenAPI documentation (use @documented)")
-            paths.setdefault(path, {})[method.lower()] = _operation(
-                entry.view_name, entry.view_args, doc, types
-            )
+            paths.setdefault(path, {})[method.lower()] = _operation(entry.view_name, entry.view_args, doc, types)
     schemas = msgspec.json.schema_components(types, ref_template="#/components/schemas/{name}")[1]
     return {
         "openapi": "3.0.3",
@@ -77,9 +75,7 @@ def build_openapi(app: Chalice, title: str, version: str) -> dict[str, Any]:
 
 
 def _operation(name: str, path_args: list[str], doc: RouteDoc, types: list[Any]) -> dict[str, Any]:
-    parameters = [
-        {"name": arg, "in": "path", "required": True, "schema": {"type": "string"}} for arg in path_args
-    ]
+    parameters = [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}} for arg in path_args]
     parameters += [
         {"name": key, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
         for key, text in doc.query.items()

@@ -61,9 +61,7 @@ def limit(request: Request) -> int:
     if raw is None:
         return DEFAULT_LIMIT
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ValidationError(
-            f"limit must be a whole number from 1 to {MAX_LIMIT}", {"limit": "out of range"}
-        )
+        raise ValidationError(f"limit must be a whole number from 1 to {MAX_LIMIT}", {"limit": "out of range"})
     return int(raw)
 
 

@@ -18,7 +18,5 @@ def attach_handle_history(handle: Handle, record_id: str) -> int:
         activities_data.move(item, record_id)
         moved += 1
     if moved:
-        logger.info(
-            "handle history attached", extra={"handle": handle.key, "record_id": record_id, "moved": moved}
-        )
+        logger.info("handle history attached", extra={"handle": handle.key, "record_id": record_id, "moved": moved})
     return moved

@@ -78,9 +78,7 @@ def _person(
 DEMO_RECORDS: tuple[tuple[str, RecordInput], ...] = (
     (
         "lead-helene",
-        _person(
-            "lead", "Hélène", "Durand", "Acme Corp", "+12025550143", "helene@acme.example", "new", "rep-alice"
-        ),
+        _person("lead", "Hélène", "Durand", "Acme Corp", "+12025550143", "helene@acme.example", "new", "rep-alice"),
     ),
     (
         "lead-marcus",
@@ -136,9 +134,7 @@ DEMO_RECORDS: tuple[tuple[str, RecordInput], ...] = (
     ),
     (
         "contact-lena",
-        _person(
-            "contact", "Lena", "Fischer", "Hooli", "+16175550101", "lena@hooli.example", "active", "rep-bruno"
-        ),
+        _person("contact", "Lena", "Fischer", "Hooli", "+16175550101", "lena@hooli.example", "active", "rep-bruno"),
     ),
     (
         "contact-stark",

@@ -115,9 +115,7 @@ def run_import(plan: ImportPlan, actor: Rep, progress: Callable[[int], None] | N
     return written
 
 
-def _row_input(
-    kind: RecordKind, raw: dict[str, str | None], owners: dict[str, str], actor: Rep
-) -> RecordInput:
+def _row_input(kind: RecordKind, raw: dict[str, str | None], owners: dict[str, str], actor: Rep) -> RecordInput:
     values = {key: (value or "").strip() for key, value in raw.items() if key}
     is_company_text = values.get("is_company", "").lower()
     if is_company_text not in _TRUE | _FALSE:

@@ -19,9 +19,7 @@ def poll_all_mailboxes(scheduled_at: str) -> PollResult:
     reps = reps_data.list_all()
     configured = [rep for rep in reps if rep.settings.get("mailbox")]
     if not configured:
-        logger.info(
-            "no mailbox configured: nothing to poll", extra={"reps": len(reps), "scheduled_at": scheduled_at}
-        )
+        logger.info("no mailbox configured: nothing to poll", extra={"reps": len(reps), "scheduled_at": scheduled_at})
         return PollResult(polled=0, skipped=len(reps))
     logger.warning(
         "mailboxes are configured but IMAP polling is not available yet",

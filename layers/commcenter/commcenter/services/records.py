@@ -173,9 +173,7 @@ def search_records(query: str, kind: str | None, limit: int = MAX_SEARCH_RESULTS
     return hits[:limit]
 
 
-def _build(
-    kind: RecordKind, fields: RecordFields, record_id: str, created: str, updated: str, version: int
-) -> Record:
+def _build(kind: RecordKind, fields: RecordFields, record_id: str, created: str, updated: str, version: int) -> Record:
     return Record(
         **{name: getattr(fields, name) for name in RecordFields.__struct_fields__},
         id=record_id,

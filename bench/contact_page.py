@@ -1,0 +1,120 @@
+"""A record's activity page through the local gateway, against one raw DynamoDB Query.
+
+The table holds 100,000 activities (spread over many records, the measured one holding a long
+history); both sides read the same 50 newest items of the same record with a warm client.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import requests
+
+from commcenter.data import activities as activities_data
+from commcenter.domain.activities import Activity, summarize
+from commcenter.domain.clock import to_iso, utc_now
+from commcenter.domain.ids import new_id
+
+PAGE = 50
+TYPES = ("email", "call", "sms", "note", "task", "chat")
+WORDS = [
+    "follow",
+    "up",
+    "pricing",
+    "demo",
+    "contract",
+    "renewal",
+    "seats",
+    "pilot",
+    "budget",
+    "meeting",
+    "proposal",
+    "call",
+    "back",
+    "thanks",
+]
+
+
+def _activity(record_id: str, index: int, rng: random.Random) -> Activity:
+    at = utc_now() - timedelta(minutes=index)
+    kind = TYPES[index % len(TYPES)]
+    body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40)))
+    data: dict[str, Any] = {}
+    if kind == "call":
+        data = {"status": "completed", "duration": rng.randint(10, 900), "recording": False}
+    elif kind == "email":
+        data = {"subject": summarize(body)[:60], "opens": rng.randint(0, 4)}
+    elif kind == "sms":
+        data = {"status": "delivered", "segments": 1}
+    return Activity(
+        id=new_id(at),
+        record_id=record_id,
+        handle=None,
+        type=kind,  # type: ignore[arg-type]
+        occurred_at=to_iso(at),
+        rep_id=("rep-alice", "rep-bruno", "rep-chloe")[index % 3],
+        direction="inbound" if index % 2 else "outbound",
+        summary=summarize(body),
+        body=body,
+        starred=index % 17 == 0,
+        data=data,
+    )
+
+
+def load_activities(record_ids: list[str], total: int, measured: str, measured_count: int) -> None:
+    """Write `total` activities: `measured_count` on the measured record, the rest spread over the others."""
+    plan: list[tuple[str, int]] = [(measured, i) for i in range(measured_count)]
+    others = [r for r in record_ids if r != measured]
+    plan += [(others[i % len(others)], i) for i in range(total - measured_count)]
+
+    def write(start: int) -> None:
+        rng = random.Random(start)  # one generator per chunk: threads never share one
+        with activities_data.ActivityItem.batch_write() as batch:
+            for record_id, index in plan[start : start + 500]:
+                batch.save(activities_data.to_item(_activity(record_id, index, rng)))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(0, len(plan), 500)))
+
+
+def page_calls(
+    api_url: str, token: str, dynamodb_endpoint: str, table: str, record_id: str, region: str
+) -> dict[str, Callable[[], object]]:
+    session = requests.Session()
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"{api_url}/api/records/{record_id}/activities?limit={PAGE}"
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=dynamodb_endpoint,
+        region_name=region,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+    def through_gateway() -> object:
+        response = session.get(url, headers=headers, timeout=30)
+        response.raise_for_status()
+        items = response.json()["items"]
+        if len(items) != PAGE:
+            raise AssertionError(f"expected {PAGE} items, got {len(items)}")
+        return items
+
+    def raw_query() -> object:
+        result = client.query(
+            TableName=table,
+            KeyConditionExpression="#o = :o",
+            ExpressionAttributeNames={"#o": "owner"},
+            ExpressionAttributeValues={":o": {"S": f"rec#{record_id}"}},
+            ScanIndexForward=False,
+            Limit=PAGE,
+        )
+        if len(result["Items"]) != PAGE:
+            raise AssertionError("short page")
+        return result
+
+    return {"gateway": through_gateway, "raw_query": raw_query}

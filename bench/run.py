@@ -1,0 +1,131 @@
+"""`make bench`: run every benchmark and write bench/results.json and bench/RESULTS.md.
+
+Each figure is a ratio of the product's operation to the raw operation it is built on, both
+measured in this run on this machine, so a figure means the same on a laptop and in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import cold_start, contact_page
+from bench.stats import interleaved, percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_JSON = ROOT / "bench" / "results.json"
+RESULTS_MD = ROOT / "bench" / "RESULTS.md"
+
+ACTIVITIES = 100_000
+MEASURED_RECORD_ACTIVITIES = 2_000
+OTHER_RECORDS = 200
+PAGE_REQUESTS = 300
+TARGETS = {"contact_page_p50_ratio": 2.0, "cold_start_import_ratio_max": 1.3}
+
+
+def bench_contact_page(report: dict[str, Any], notes: dict[str, Any]) -> None:
+    from commcenter.domain.records import RecordInput
+    from commcenter.services.demo_seed import DEMO_REPS, seed_demo_data
+    from commcenter.services.records import create_record
+    from commcenter.settings import get_settings
+    from commcenter_local.dev_auth import issue_token
+    from commcenter_local.stack import LocalStack, StackOptions
+
+    with LocalStack(StackOptions(port=0, in_memory=True, schedules=False, data_dir=ROOT / "bench" / "work")) as stack:
+        seed_demo_data()
+        admin = DEMO_REPS[0]
+        measured = create_record(RecordInput(kind="lead", last_name="Measured"), admin).id
+        others = [
+            create_record(RecordInput(kind="contact", last_name=f"Other {i}"), admin).id for i in range(OTHER_RECORDS)
+        ]
+        started = time.perf_counter()
+        contact_page.load_activities([measured, *others], ACTIVITIES, measured, MEASURED_RECORD_ACTIVITIES)
+        notes["activities_loaded"] = ACTIVITIES
+        notes["load_seconds"] = round(time.perf_counter() - started, 1)
+        settings = get_settings()
+        calls = contact_page.page_calls(
+            stack.base_url,
+            issue_token(admin.email, stack.data_dir),
+            stack.dynamodb_endpoint,
+            settings.table("activities"),
+            measured,
+            settings.region,
+        )
+        samples = interleaved(calls, rounds=PAGE_REQUESTS)
+    gateway_p50 = percentile(samples["gateway"], 0.5)
+    raw_p50 = percentile(samples["raw_query"], 0.5)
+    report["contact_page_p50_ratio"] = round(gateway_p50 / raw_p50, 3)
+    report["contact_page_p99_ratio"] = round(
+        percentile(samples["gateway"], 0.99) / percentile(samples["raw_query"], 0.99), 3
+    )
+    notes["contact_page_gateway_p50_ms"] = round(gateway_p50 * 1000, 2)
+    notes["contact_page_raw_query_p50_ms"] = round(raw_p50 * 1000, 2)
+    notes["contact_page_requests"] = PAGE_REQUESTS
+
+
+def bench_cold_start(report: dict[str, Any], notes: dict[str, Any]) -> None:
+    from commcenter_local.template import load_template
+
+    template = load_template(ROOT / "template.yaml")
+    functions = {fn.logical_id: ROOT / fn.code_uri for fn in template.functions}
+    env = {"POWERTOOLS_METRICS_NAMESPACE": "commcenter", "POWERTOOLS_SERVICE_NAME": "bench"}
+    medians = cold_start.measure(functions, env)
+    floor = medians.pop("boto3")
+    ratios = {name: value / floor for name, value in medians.items()}
+    report["cold_start_import_ratio_max"] = round(max(ratios.values()), 3)
+    notes["import_boto3_ms"] = round(floor * 1000, 1)
+    for name, ratio in sorted(ratios.items()):
+        notes[f"import_{name}_ratio"] = round(ratio, 3)
+
+
+def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
+    RESULTS_JSON.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` on {time.strftime('%Y-%m-%d')} "
+        f"({platform.machine()}, Python {platform.python_version()}).",
+        "Each ratio divides the product's operation by the raw operation it stands on, measured in the same run.",
+        "",
+        "| figure | value | target | met |",
+        "|---|---|---|---|",
+    ]
+    for key, value in sorted(report.items()):
+        target = TARGETS.get(key)
+        met = "" if target is None else ("yes" if value <= target else "**no**")
+        lines.append(f"| `{key}` | {value} | {'' if target is None else f'<= {target}'} | {met} |")
+    lines += ["", "## How each figure is measured", ""]
+    lines += [
+        f"- `contact_page_p50_ratio`: p50 of `GET /api/records/{{id}}/activities?limit=50` through the local "
+        f"gateway (keep-alive client, dev token, {PAGE_REQUESTS} requests), the table holding {ACTIVITIES:,} "
+        f"activities ({MEASURED_RECORD_ACTIVITIES:,} on the measured record), divided by the p50 of one raw "
+        "boto3 `Query` (warm client, same table, same 50 newest items), both interleaved in one run. "
+        "`contact_page_p99_ratio` is the same at p99.",
+        "- `cold_start_import_ratio_max`: for each function of `template.yaml`, the median time to import its "
+        "handler module in a fresh interpreter, divided by the median time of `import boto3` alone in a fresh "
+        "interpreter (9 alternating runs each); the largest ratio.",
+        "",
+        "## Details of this run",
+        "",
+        *[f"- {key}: {value}" for key, value in sorted(notes.items())],
+        "",
+    ]
+    RESULTS_MD.write_text("\n".join(lines))
+
+
+def main() -> int:
+    report: dict[str, Any] = {}
+    notes: dict[str, Any] = {}
+    bench_cold_start(report, notes)
+    bench_contact_page(report, notes)
+    write(report, notes)
+    print(json.dumps(report, indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

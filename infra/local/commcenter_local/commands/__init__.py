@@ -1,0 +1,1 @@
+"""One module per `commcenter` command; each has `register(subparsers)` and sets `run`."""

@@ -1,0 +1,49 @@
+"""`commcenter dev`: the whole product locally, until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from commcenter_local.dev_auth import issue_token
+from commcenter_local.stack import LocalStack, StackOptions
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "dev", help="run the whole product locally (DynamoDB Local, API, schedules, dashboard)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    stopping = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    stack = LocalStack(StackOptions.from_env())
+    print("starting DynamoDB Local, the functions of template.yaml and the dashboard...", flush=True)
+    with stack:
+        from commcenter.services.demo_seed import DEMO_REPS, seed_demo_data
+
+        summary = seed_demo_data()
+        admin = DEMO_REPS[0].email
+        link = f"{stack.base_url}/#token={issue_token(admin, stack.data_dir)}"
+        print(
+            f"\ncommcenter is running on {stack.base_url}\n"
+            f"  demo data: {len(summary.reps)} reps, {len(summary.records)} records\n"
+            f"  sign in as {admin}: {link}\n"
+            f"  another rep: .venv/bin/commcenter token EMAIL (then paste it on the sign-in page)\n"
+            f"  DynamoDB Local: {stack.dynamodb_endpoint} (data in {stack.data_dir})\n"
+            "Ctrl-C stops everything.",
+            flush=True,
+        )
+        stopping.wait()
+        print("stopping...", flush=True)
+    return 0

@@ -1,0 +1,24 @@
+"""`commcenter seed`: write the demo data into the running local stack (idempotent)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from commcenter_local.stack import StackOptions, attach_to_running_stack
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("seed", help="write the demo data into the running local stack")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    attach_to_running_stack(StackOptions.from_env().data_dir)
+    from commcenter.services.demo_seed import seed_demo_data
+
+    summary = seed_demo_data()
+    print(
+        f"demo data present: {len(summary.reps)} reps, {len(summary.records)} records, {summary.activities} activities"
+    )
+    return 0

@@ -1,0 +1,21 @@
+"""`commcenter token EMAIL`: a development sign-in token for a rep of the local stack."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from commcenter_local.dev_auth import issue_token
+from commcenter_local.stack import StackOptions
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("token", help="print a development sign-in token for a rep")
+    parser.add_argument("email", help="the rep's email, e.g. bruno@northwind.example")
+    parser.add_argument("--hours", type=float, default=12.0, help="validity (default 12)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    print(issue_token(args.email, StackOptions.from_env().data_dir, hours=args.hours))
+    return 0

@@ -1,0 +1,63 @@
+"""Development sign-in: the local gateway's stand-in for API Gateway's Cognito authorizer.
+
+A development token is a JWT signed with a secret of this machine's local stack, carrying the
+claims a Cognito ID token carries (`sub`, `email`, `cognito:username`, `token_use`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+ISSUER = "commcenter-local"
+ALGORITHM = "HS256"
+TOKEN_HOURS = 12
+SECRET_FILE = "dev-token-secret"  # noqa: S105 (a file name, not a secret)
+
+
+def token_secret(data_dir: Path) -> str:
+    """`DEV_TOKEN_SECRET`, else a secret generated once into the data folder (readable by its owner only)."""
+    configured = os.environ.get("DEV_TOKEN_SECRET")
+    if configured:
+        return configured
+    path = data_dir / SECRET_FILE
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secret)
+    return secret
+
+
+def issue_token(email: str, data_dir: Path, hours: float = TOKEN_HOURS) -> str:
+    now = int(time.time())
+    claims = {
+        "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{email.lower()}")),
+        "email": email.lower(),
+        "email_verified": True,
+        "cognito:username": email.lower(),
+        "token_use": "id",
+        "iss": ISSUER,
+        "iat": now,
+        "exp": now + int(hours * 3600),
+    }
+    return jwt.encode(claims, token_secret(data_dir), algorithm=ALGORITHM)
+
+
+def verify_token(token: str, secret: str) -> dict[str, Any] | None:
+    """The token's claims, or None when it is not a valid, unexpired token of this stack."""
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp", "email", "sub"]}
+        )
+    except jwt.PyJWTError:
+        return None
+    return dict(claims)

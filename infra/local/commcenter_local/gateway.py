@@ -1,0 +1,279 @@
+"""A local API Gateway (REST API, Lambda proxy integration) for the template's routes.
+
+Each HTTP request becomes the proxy event API Gateway would send; routes under the Cognito
+authorizer get the claims of a verified development token, or a 401 as API Gateway answers.
+Every other path serves the built dashboard, on the same origin, with `/config.json` made here.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from commcenter_local.dev_auth import verify_token
+from commcenter_local.functions import LoadedFunction
+from commcenter_local.template import ApiRoute
+
+API_PREFIXES = ("/api/", "/twilio/")
+MISSING_TOKEN = {"message": "Missing Authentication Token"}
+UNAUTHORIZED = {"message": "Unauthorized"}
+TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/xml",
+    "application/javascript",
+)
+MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+
+
+@dataclass(frozen=True)
+class CompiledRoute:
+    route: ApiRoute
+    pattern: re.Pattern[str]
+    literal_segments: int
+
+
+def compile_routes(routes: list[ApiRoute]) -> list[CompiledRoute]:
+    """Routes as regular expressions, literal paths first (API Gateway prefers `/a/b` to `/a/{x}`)."""
+    compiled = []
+    for route in routes:
+        regex = ""
+        for segment in route.path.strip("/").split("/"):
+            if segment.startswith("{") and segment.endswith("+}"):
+                regex += f"/(?P<{segment[1:-2]}>.+)"
+            elif segment.startswith("{") and segment.endswith("}"):
+                regex += f"/(?P<{segment[1:-1]}>[^/]+)"
+            else:
+                regex += "/" + re.escape(segment)
+        literal = sum(1 for s in route.path.split("/") if s and not s.startswith("{"))
+        compiled.append(CompiledRoute(route, re.compile(f"^{regex}$"), literal))
+    compiled.sort(key=lambda c: (-c.literal_segments, c.route.path))
+    return compiled
+
+
+class LocalGateway(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        port: int,
+        routes: list[ApiRoute],
+        functions: dict[str, LoadedFunction],
+        token_secret: str,
+        dashboard_dir: Path,
+        stage: str = "local",
+    ) -> None:
+        super().__init__(("127.0.0.1", port), GatewayRequestHandler)
+        self.routes = compile_routes(routes)
+        self.functions = functions
+        self.token_secret = token_secret
+        self.dashboard_dir = dashboard_dir
+        self.stage = stage
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def match(self, method: str, path: str) -> tuple[ApiRoute, dict[str, str]] | bool | None:
+        """The route and path parameters; False when the path exists for another method; None when unknown."""
+        path_known = False
+        for compiled in self.routes:
+            found = compiled.pattern.match(path)
+            if found:
+                if compiled.route.method in (method, "ANY"):
+                    return compiled.route, {k: unquote(v) for k, v in found.groupdict().items()}
+                path_known = True
+        return False if path_known else None
+
+
+class GatewayRequestHandler(BaseHTTPRequestHandler):
+    server: LocalGateway
+    protocol_version = "HTTP/1.1"  # keep-alive: the dashboard and the benchmarks reuse connections
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_PATCH(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+
+    def do_HEAD(self) -> None:
+        self._handle()
+
+    def do_OPTIONS(self) -> None:
+        self._handle()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Request lines are left out: the functions log each request as structured JSON."""
+
+    def _handle(self) -> None:
+        url = urlsplit(self.path)
+        path = url.path or "/"
+        body = self._read_body()
+        if body is None:
+            return
+        if not path.startswith(API_PREFIXES):
+            self._serve_dashboard(path)
+            return
+        matched = self.server.match(self.command, path)
+        if not isinstance(matched, tuple):
+            self._send_json(403, MISSING_TOKEN)
+            return
+        route, path_parameters = matched
+        claims = None
+        if route.authorized:
+            claims = self._claims()
+            if claims is None:
+                self._send_json(401, UNAUTHORIZED)
+                return
+        event = self._proxy_event(route, path, url.query, path_parameters, body, claims)
+        started = time.perf_counter()
+        try:
+            result = self.server.functions[route.function].invoke(event)
+        except Exception as error:  # a crashed Lambda: API Gateway answers 502
+            self.log_error("%s crashed: %r", route.function, error)
+            self._send_json(502, {"message": "Internal server error"})
+            return
+        self._send_proxy_result(result, time.perf_counter() - started)
+
+    def _read_body(self) -> bytes | None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._send_json(413, {"message": "Request Too Long"})
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _claims(self) -> dict[str, Any] | None:
+        header = self.headers.get("Authorization") or ""
+        token = header[7:] if header.lower().startswith("bearer ") else header
+        if not token:
+            return None
+        return verify_token(token.strip(), self.server.token_secret)
+
+    def _proxy_event(
+        self,
+        route: ApiRoute,
+        path: str,
+        query: str,
+        path_parameters: dict[str, str],
+        body: bytes,
+        claims: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        multi_headers: dict[str, list[str]] = {}
+        for name, value in self.headers.items():
+            multi_headers.setdefault(name, []).append(value)
+        multi_query: dict[str, list[str]] = {}
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            multi_query.setdefault(name, []).append(value)
+        content_type = (self.headers.get("Content-Type") or "").lower()
+        is_text = not body or content_type.startswith(TEXT_TYPES)
+        try:
+            text_body = body.decode("utf-8") if is_text else None
+        except UnicodeDecodeError:
+            text_body = None
+        now = time.time()
+        context: dict[str, Any] = {
+            "resourcePath": route.path,
+            "resourceId": route.event,
+            "httpMethod": self.command,
+            "path": f"/{self.server.stage}{path}",
+            "stage": self.server.stage,
+            "requestId": str(uuid.uuid4()),
+            "extendedRequestId": str(uuid.uuid4()),
+            "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "requestTimeEpoch": int(now * 1000),
+            "domainName": self.headers.get("Host", f"127.0.0.1:{self.server.port}"),
+            "apiId": "local",
+            "accountId": "000000000000",
+            "protocol": self.request_version,
+            "identity": {"sourceIp": self.client_address[0], "userAgent": self.headers.get("User-Agent")},
+        }
+        if claims is not None:
+            context["authorizer"] = {"claims": claims}
+        return {
+            "resource": route.path,
+            "path": path,
+            "httpMethod": self.command,
+            "headers": {name: values[-1] for name, values in multi_headers.items()} or None,
+            "multiValueHeaders": multi_headers or None,
+            "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
+            "multiValueQueryStringParameters": multi_query or None,
+            "pathParameters": path_parameters or None,
+            "stageVariables": None,
+            "requestContext": context,
+            "body": (text_body if text_body is not None else base64.b64encode(body).decode()) if body else None,
+            "isBase64Encoded": bool(body) and text_body is None,
+        }
+
+    def _send_proxy_result(self, result: Any, seconds: float) -> None:
+        if not isinstance(result, dict) or "statusCode" not in result:
+            self._send_json(502, {"message": "Internal server error"})
+            return
+        raw = result.get("body") or ""
+        payload = base64.b64decode(raw) if result.get("isBase64Encoded") else str(raw).encode("utf-8")
+        headers: dict[str, list[str]] = {}
+        for name, value in (result.get("headers") or {}).items():
+            headers[name] = [str(value)]
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            headers.setdefault(name, [])
+            headers[name] += [str(v) for v in values if str(v) not in headers[name]]
+        headers["X-Local-Integration-Latency"] = [f"{seconds * 1000:.1f}"]
+        self._send(int(result["statusCode"]), payload, headers)
+
+    def _serve_dashboard(self, path: str) -> None:
+        if path == "/config.json":
+            self._send_json(200, {"apiBaseUrl": "", "auth": {"mode": "dev"}}, cache="no-store")
+            return
+        root = self.server.dashboard_dir
+        index = root / "index.html"
+        if not index.exists():
+            message = (
+                b"<!doctype html><title>commcenter</title>"
+                b"<p>The dashboard is not built: run <code>make dashboard</code>.</p>"
+            )
+            self._send(200, message, {"Content-Type": ["text/html; charset=utf-8"]})
+            return
+        target = (root / unquote(path).lstrip("/")).resolve()
+        if not target.is_file() or root.resolve() not in target.parents:
+            target = index  # a route of the single-page app
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type == "application/javascript":
+            content_type += "; charset=utf-8"
+        cache = "no-cache" if target == index else "public, max-age=31536000, immutable"
+        self._send(200, target.read_bytes(), {"Content-Type": [content_type], "Cache-Control": [cache]})
+
+    def _send_json(self, status: int, payload: Any, cache: str = "no-store") -> None:
+        body = json.dumps(payload).encode()
+        self._send(status, body, {"Content-Type": ["application/json"], "Cache-Control": [cache]})
+
+    def _send(self, status: int, body: bytes, headers: dict[str, list[str]]) -> None:
+        self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else None)
+        for name, values in headers.items():
+            if name.lower() in ("content-length", "connection", "transfer-encoding"):
+                continue
+            for value in values:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)

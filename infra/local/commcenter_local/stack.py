@@ -1,0 +1,187 @@
+"""The whole product on this machine: DynamoDB Local, the template's functions behind a local API
+Gateway, the scheduled functions on their schedules and the dashboard, on one origin.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from commcenter_local.dev_auth import token_secret
+from commcenter_local.dynamodb_local import DynamoDBLocal, create_tables, free_port
+from commcenter_local.functions import LoadedFunction, load_functions
+from commcenter_local.gateway import LocalGateway
+from commcenter_local.scheduler import Scheduler
+from commcenter_local.template import Template, load_template, resolve_environment
+
+ROOT = Path(__file__).resolve().parents[3]
+STATE_FILE = "stack.json"
+
+
+@dataclass
+class StackOptions:
+    port: int = 3000
+    data_dir: Path = field(default_factory=lambda: ROOT / ".local")
+    in_memory: bool = False
+    schedules: bool = True
+    public_base_url: str | None = None
+    twilio_auth_token: str | None = None
+    phone_default_region: str | None = None
+
+    @classmethod
+    def from_env(cls) -> StackOptions:
+        """The options `commcenter dev` takes from the environment (and an ignored `.env`)."""
+        env = {**read_dotenv(ROOT / ".env"), **os.environ}
+        data_dir = Path(env.get("COMMCENTER_DATA_DIR", ".local"))
+        return cls(
+            port=int(env.get("PORT", "3000")),
+            data_dir=data_dir if data_dir.is_absolute() else ROOT / data_dir,
+            public_base_url=env.get("PUBLIC_BASE_URL") or None,
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
+            phone_default_region=env.get("PHONE_DEFAULT_REGION") or None,
+        )
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a `.env` file (comments and blank lines skipped, quotes removed)."""
+    if not path.exists():
+        return {}
+    values: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or "=" not in stripped:
+            continue
+        key, _, value = stripped.removeprefix("export ").partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+class LocalStack:
+    def __init__(self, options: StackOptions | None = None, template_path: Path | None = None) -> None:
+        self.options = options or StackOptions()
+        self.template: Template = load_template(template_path or ROOT / "template.yaml")
+        self.data_dir = self.options.data_dir
+        self.dynamodb = DynamoDBLocal(data_dir=None if self.options.in_memory else self.data_dir / "dynamodb")
+        self.functions: dict[str, LoadedFunction] = {}
+        self.gateway: LocalGateway | None = None
+        self.scheduler: Scheduler | None = None
+        self._serving: threading.Thread | None = None
+        self.port = self.options.port or free_port()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def dynamodb_endpoint(self) -> str:
+        return self.dynamodb.endpoint
+
+    def table_names(self) -> dict[str, str]:
+        """Local table names: the template's logical ids (one stack per DynamoDB Local)."""
+        return {table.logical_id: table.logical_id for table in self.template.tables}
+
+    def environment(self) -> dict[str, str]:
+        """The variables every function sees locally, resolved from the template."""
+        options = self.options
+        overrides: dict[str, str | None] = {
+            "STAGE": "local",
+            "PUBLIC_BASE_URL": options.public_base_url or self.base_url,
+            "TWILIO_AUTH_TOKEN_PARAMETER": None,  # the name of an SSM parameter: AWS only
+        }
+        if options.phone_default_region:
+            overrides["PHONE_DEFAULT_REGION"] = options.phone_default_region
+        merged: dict[str, str] = {}
+        for function in self.template.functions:
+            for name, value in resolve_environment(
+                function, self.table_names(), self.template.parameters, overrides
+            ).items():
+                if merged.get(name, value) != value:
+                    raise ValueError(f"{name} differs between functions; the local stack runs them in one process")
+                merged[name] = value
+        merged.update(
+            {
+                "AWS_REGION": "us-east-1",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "local",
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "DYNAMODB_ENDPOINT": self.dynamodb.endpoint,
+            }
+        )
+        if options.twilio_auth_token:
+            merged["TWILIO_AUTH_TOKEN"] = options.twilio_auth_token
+        return merged
+
+    def start(self) -> LocalStack:
+        self.dynamodb.start()
+        try:
+            os.environ.update(self.environment())
+            _forget_cached_settings()
+            create_tables(self.dynamodb.client(), self.template.tables, self.table_names())
+            self.functions = load_functions(self.template.functions, ROOT)
+            self.gateway = LocalGateway(
+                self.port,
+                self.template.routes,
+                self.functions,
+                token_secret(self.data_dir),
+                ROOT / "dashboard" / "dist",
+            )
+            self.port = self.gateway.port
+            self._serving = threading.Thread(target=self.gateway.serve_forever, name="gateway", daemon=True)
+            self._serving.start()
+            if self.options.schedules:
+                self.scheduler = Scheduler(self.template.schedules, self.functions)
+                self.scheduler.start()
+            self._write_state()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+            self.scheduler = None
+        if self.gateway is not None:
+            self.gateway.shutdown()
+            self.gateway.server_close()
+            self.gateway = None
+        self.dynamodb.stop()
+        (self.data_dir / STATE_FILE).unlink(missing_ok=True)
+
+    def _write_state(self) -> None:
+        """Where the running stack is, for `commcenter seed`, `import` and `token` in another shell."""
+        if self.options.in_memory:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        state = {"base_url": self.base_url, "environment": self.environment()}
+        (self.data_dir / STATE_FILE).write_text(json.dumps(state, indent=2))
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def attach_to_running_stack(data_dir: Path) -> dict[str, Any]:
+    """Point this process at the stack `commcenter dev` runs (its environment), or explain how to start one."""
+    path = data_dir / STATE_FILE
+    if not path.exists():
+        raise SystemExit("no local stack is running: start it with `make dev` (or `commcenter dev`)")
+    state: dict[str, Any] = json.loads(path.read_text())
+    os.environ.update(state["environment"])
+    _forget_cached_settings()
+    return state
+
+
+def _forget_cached_settings() -> None:
+    from commcenter.settings import get_settings
+
+    get_settings.cache_clear()

@@ -1,0 +1,88 @@
+"""Fixtures shared by every test: one local stack per session, tokens, and the no-Scan guard.
+
+The stack is the product itself (`commcenter_local.LocalStack`): DynamoDB Local in memory on a
+free port, the template's tables, every function of the template behind the local gateway,
+and the built dashboard on the same origin. Schedules are off; tests invoke scheduled
+functions themselves.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import botocore.client
+import pytest
+
+from commcenter_local.dev_auth import issue_token
+from commcenter_local.stack import LocalStack, StackOptions
+
+TWILIO_AUTH_TOKEN = "test-twilio-auth-token"
+
+# Every DynamoDB call made in this process (the gateway runs the functions in-process), so that
+# a test fails when any request path issues a Scan: every list must be a Query or a GetItem.
+_operations: list[str] = []
+_original_make_api_call = botocore.client.BaseClient._make_api_call
+
+
+def _recording_make_api_call(self: Any, operation_name: str, api_params: Any) -> Any:
+    _operations.append(operation_name)
+    return _original_make_api_call(self, operation_name, api_params)
+
+
+botocore.client.BaseClient._make_api_call = _recording_make_api_call  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def no_scan() -> Iterator[list[str]]:
+    """Fails the test if anything it caused issued a DynamoDB Scan."""
+    start = len(_operations)
+    yield _operations
+    scans = [op for op in _operations[start:] if op == "Scan"]
+    assert not scans, "a request path issued a DynamoDB Scan; lists must be Queries on a key or an index"
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[LocalStack]:
+    from commcenter.services.demo_seed import seed_demo_data
+
+    with tempfile.TemporaryDirectory(prefix="commcenter-test-") as data_dir:
+        options = StackOptions(
+            port=0,
+            data_dir=Path(data_dir),
+            in_memory=True,
+            schedules=False,
+            twilio_auth_token=TWILIO_AUTH_TOKEN,
+            phone_default_region="US",
+        )
+        with LocalStack(options) as stack:
+            seed_demo_data()
+            yield stack
+
+
+@pytest.fixture(scope="session")
+def api_url(local_stack: LocalStack) -> str:
+    return local_stack.base_url
+
+
+@pytest.fixture(scope="session")
+def ddb_endpoint(local_stack: LocalStack) -> str:
+    return local_stack.dynamodb_endpoint
+
+
+@pytest.fixture(scope="session")
+def dev_token(local_stack: LocalStack) -> Callable[[str], str]:
+    def token(email: str) -> str:
+        return issue_token(email, local_stack.data_dir)
+
+    return token
+
+
+@pytest.fixture(scope="session")
+def auth_headers(dev_token: Callable[[str], str]) -> Callable[[str], dict[str, str]]:
+    def headers(email: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {dev_token(email)}"}
+
+    return headers
