@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from commcenter.data.base import decode_cursor, encode_cursor
-from commcenter.errors import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
+
+from commcenter.data.base import decode_cursor, encode_cursor
+from commcenter.errors import ValidationError
 
 KEYS = frozenset({"owner", "sk"})
 

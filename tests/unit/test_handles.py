@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import phonenumbers
 import pytest
-from commcenter.domain.handles import Handle, normalize_email, normalize_phone, phone_handle
-from commcenter.errors import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from commcenter.domain.handles import Handle, normalize_email, normalize_phone, phone_handle
+from commcenter.errors import ValidationError
 
 US_NUMBERS = st.integers(min_value=0, max_value=99).map(lambda n: f"+1415555{n:04d}")
 
@@ -27,9 +28,7 @@ def test_phone_numbers_typed_by_people_become_e164(typed: str, region: str, expe
     assert normalize_phone(typed, region) == expected
 
 
-@pytest.mark.parametrize(
-    "bad", ["", "   ", "hello", "12", "+1 000 000 0000", "1" * 41, "anonymous", "client:alice"]
-)
+@pytest.mark.parametrize("bad", ["", "   ", "hello", "12", "+1 000 000 0000", "1" * 41, "anonymous", "client:alice"])
 def test_what_is_not_a_phone_number_is_refused(bad: str) -> None:
     with pytest.raises(ValidationError):
         normalize_phone(bad, "US")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from commcenter.domain.records import (
     Email,
     Phone,
@@ -15,8 +18,6 @@ from commcenter.domain.records import (
 )
 from commcenter.domain.text import fold
 from commcenter.errors import ValidationError
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 def lead(**changes: object) -> RecordInput:
@@ -63,13 +64,9 @@ def test_a_company_needs_a_company_name_not_a_last_name() -> None:
         validate_fields("contact", RecordInput(kind="contact", is_company=True), "US")
 
 
-@pytest.mark.parametrize(
-    ("amount", "expected"), [("12000", "12000.00"), ("0.5", "0.50"), ("", ""), ("1e3", "1000.00")]
-)
+@pytest.mark.parametrize(("amount", "expected"), [("12000", "12000.00"), ("0.5", "0.50"), ("", ""), ("1e3", "1000.00")])
 def test_deal_amounts_are_kept_as_exact_decimals(amount: str, expected: str) -> None:
-    deal = validate_fields(
-        "deal", RecordInput(kind="deal", name="Pilot", amount=amount, currency="eur"), "US"
-    )
+    deal = validate_fields("deal", RecordInput(kind="deal", name="Pilot", amount=amount, currency="eur"), "US")
     assert deal.amount == expected
     assert deal.currency == "EUR"
 

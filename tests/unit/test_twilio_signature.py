@@ -6,11 +6,12 @@ import base64
 from urllib.parse import urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from commcenter.channels.twilio_form import TwilioForm, parse_form
 from commcenter.channels.twilio_signature import is_signed_by_twilio, public_url, sign
 from commcenter.errors import ValidationError
-from hypothesis import given
-from hypothesis import strategies as st
 
 TOKEN = "test-auth-token-0123456789abcdef"
 URL = "https://hooks.example.com/prod/twilio/sms/incoming"
@@ -102,8 +103,5 @@ def test_malformed_bodies_are_a_validation_error(body: str, b64: bool) -> None:
 
 
 def test_public_url_is_the_configured_base_plus_the_route() -> None:
-    assert (
-        public_url("https://x.example/prod/", "/twilio/sms/status")
-        == "https://x.example/prod/twilio/sms/status"
-    )
+    assert public_url("https://x.example/prod/", "/twilio/sms/status") == "https://x.example/prod/twilio/sms/status"
     assert public_url("https://x.example", "/t", "a=1") == "https://x.example/t?a=1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ class DynamoDBLocal:
         self.data_dir = data_dir
         self.region = region
         self._process: subprocess.Popen[bytes] | None = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def endpoint(self) -> str:
@@ -64,13 +66,20 @@ class DynamoDBLocal:
             "-jar",
             str(jar),
             "-sharedDb",
+            "-disableTelemetry",  # the network is the machine's own; nothing is sent anywhere
             *storage,
             "-port",
             str(self.port),
         ]
         # Its own process group, so that stopping the stack never leaves a java process behind.
+        # Run in a scratch folder: the jar drops a metadata file into its working directory.
+        self._scratch = tempfile.TemporaryDirectory(prefix="dynamodb-local-")
         self._process = subprocess.Popen(  # noqa: S603 (a fixed command line)
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            cwd=self._scratch.name,
         )
         self._wait_ready(timeout)
 
@@ -91,14 +100,16 @@ class DynamoDBLocal:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
 
 
 def create_tables(client: Any, tables: list[Table], names: dict[str, str]) -> list[str]:
