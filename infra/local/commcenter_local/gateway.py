@@ -24,7 +24,6 @@ from commcenter_local.dev_auth import verify_token
 from commcenter_local.functions import LoadedFunction
 from commcenter_local.template import ApiRoute
 
-API_PREFIXES = ("/api/", "/twilio/")
 MISSING_TOKEN = {"message": "Missing Authentication Token"}
 UNAUTHORIZED = {"message": "Unauthorized"}
 TEXT_TYPES = (
@@ -77,6 +76,9 @@ class LocalGateway(ThreadingHTTPServer):
     ) -> None:
         super().__init__(("127.0.0.1", port), GatewayRequestHandler)
         self.routes = compile_routes(routes)
+        # The API owns every path under the first segment of its routes (/api/, /twilio/); the
+        # dashboard gets the rest.
+        self.api_prefixes = tuple(sorted({"/" + route.path.strip("/").split("/")[0] + "/" for route in routes}))
         self.functions = functions
         self.token_secret = token_secret
         self.dashboard_dir = dashboard_dir
@@ -132,7 +134,7 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             return
-        if not path.startswith(API_PREFIXES):
+        if not path.startswith(self.server.api_prefixes):
             self._serve_dashboard(path)
             return
         matched = self.server.match(self.command, path)
