@@ -86,3 +86,9 @@ def auth_headers(dev_token: Callable[[str], str]) -> Callable[[str], dict[str, s
         return {"Authorization": f"Bearer {dev_token(email)}"}
 
     return headers
+
+
+@pytest.fixture(scope="session")
+def twilio_auth_token() -> str:
+    """The auth token the local stack checks Twilio signatures with."""
+    return TWILIO_AUTH_TOKEN

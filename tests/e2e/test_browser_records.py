@@ -168,9 +168,7 @@ def test_delete_asks_for_confirmation_then_removes_the_record(signed_in: Page, a
 
 
 def test_a_number_owned_by_another_record_is_refused_in_the_form(signed_in: Page, api: Api) -> None:
-    owner = create_record(
-        api, first_name="Olga", last_name=f"Owner{tag()}", phones=[{"number": fictional_phone()}]
-    )
+    owner = create_record(api, first_name="Olga", last_name=f"Owner{tag()}", phones=[{"number": fictional_phone()}])
     lead = create_record(api, first_name="Tim", last_name=f"Taker{tag()}")
     page = signed_in
     page.goto(f"/records/{lead['id']}")

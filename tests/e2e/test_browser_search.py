@@ -34,9 +34,7 @@ def test_name_prefix_without_accents_finds_the_record(signed_in: Page, api: Api)
 def test_phone_digits_find_the_record_and_arrows_choose(signed_in: Page, api: Api) -> None:
     marker = tag()
     first, second = (
-        create_record(
-            api, first_name=name, last_name=f"Phone{marker}", phones=[{"number": fictional_phone()}]
-        )
+        create_record(api, first_name=name, last_name=f"Phone{marker}", phones=[{"number": fictional_phone()}])
         for name in ("Pia", "Quinn")
     )
     page = signed_in

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 import threading
 import time
 import uuid
@@ -51,6 +52,8 @@ class LoadedFunction:
         if spec is None or spec.loader is None:
             raise ImportError(f"cannot load {path}")
         module = importlib.util.module_from_spec(spec)
+        # Registered like any imported module: libraries resolve annotations through sys.modules.
+        sys.modules[spec.name] = module
         spec.loader.exec_module(module)
         self.handler: Handler = getattr(module, function.attribute)
         self._lock = threading.Lock()
