@@ -10,13 +10,13 @@ import { RelativeTime } from "../components/Time";
 import { usePaged } from "../hooks";
 import { repName, useTeam } from "../team";
 
-const TYPES: { type: ActivityType; chip: string; noun: string; icon: IconName }[] = [
-  { type: "email", chip: "Email", noun: "Email", icon: "mail" },
-  { type: "call", chip: "Calls", noun: "Call", icon: "phone" },
-  { type: "sms", chip: "SMS", noun: "SMS", icon: "sms" },
-  { type: "chat", chip: "Chat", noun: "Chat", icon: "chat" },
-  { type: "note", chip: "Notes", noun: "Note", icon: "note" },
-  { type: "task", chip: "Tasks", noun: "Task", icon: "task" },
+const TYPES: { type: ActivityType; chip: string; noun: string; inner: string; icon: IconName }[] = [
+  { type: "email", chip: "Email", noun: "Email", inner: "email", icon: "mail" },
+  { type: "call", chip: "Calls", noun: "Call", inner: "call", icon: "phone" },
+  { type: "sms", chip: "SMS", noun: "SMS", inner: "SMS", icon: "sms" },
+  { type: "chat", chip: "Chat", noun: "Chat", inner: "chat", icon: "chat" },
+  { type: "note", chip: "Notes", noun: "Note", inner: "note", icon: "note" },
+  { type: "task", chip: "Tasks", noun: "Task", inner: "task", icon: "task" },
 ];
 const TYPE_INFO = Object.fromEntries(TYPES.map((item) => [item.type, item])) as Record<
   ActivityType,
@@ -115,10 +115,12 @@ export function ActivityFeed({ recordId }: { recordId: string }) {
 function ActivityItem({ activity }: { activity: Activity }) {
   const team = useTeam();
   const info = TYPE_INFO[activity.type] ?? TYPE_INFO.note;
-  // A note's summary is its first line: show the whole text once. Other types: summary, then body.
+  // A note's summary is its first line: show the whole text once. Other types: the summary (an
+  // email's subject, a call's outcome), then the rest of the body without repeating it.
   const isNote = activity.type === "note";
   const main = isNote ? activity.body.trim() || activity.summary : activity.summary;
-  const showBody = !isNote && activity.body && activity.body.trim() !== activity.summary.trim();
+  const rest = isNote ? "" : bodyAfterSummary(activity.body, activity.summary);
+  const call = activity.type === "call" ? callFacts(activity.data) : null;
   const directionLabel =
     activity.direction === "inbound" ? "Incoming" : activity.direction === "outbound" ? "Outgoing" : "";
   return (
@@ -136,8 +138,15 @@ function ActivityItem({ activity }: { activity: Activity }) {
                 title={directionLabel}
               />
             )}
-            {directionLabel ? `${directionLabel} ${info.noun.toLowerCase()}` : info.noun}
+            {directionLabel ? `${directionLabel} ${info.inner}` : info.noun}
           </span>
+          {call?.missed && <span class="badge badge-danger">Missed</span>}
+          {call?.duration && (
+            <>
+              <span aria-hidden="true">·</span>
+              <span title="Duration">{call.duration}</span>
+            </>
+          )}
           <span aria-hidden="true">·</span>
           <span>{repName(team, activity.rep_id)}</span>
           <span aria-hidden="true">·</span>
@@ -147,10 +156,25 @@ function ActivityItem({ activity }: { activity: Activity }) {
         <p class={isNote ? "activity-summary activity-note" : "activity-summary"}>
           {main || <span class="muted">(no text)</span>}
         </p>
-        {showBody && <p class="activity-body">{activity.body}</p>}
+        {rest && <p class="activity-body">{rest}</p>}
       </div>
     </li>
   );
+}
+
+function bodyAfterSummary(body: string, summary: string): string {
+  const text = body.trim();
+  const head = summary.trim().replace(/…$/, "");
+  if (!text || text === summary.trim()) return "";
+  return head && text.startsWith(head) ? text.slice(head.length).trim() : text;
+}
+
+/** What the feed says about a call besides its summary: missed, and how long it lasted. */
+function callFacts(data: Record<string, unknown>): { missed: boolean; duration: string | null } {
+  const seconds = typeof data.duration === "number" ? data.duration : 0;
+  const duration =
+    seconds > 0 ? `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, "0")}` : null;
+  return { missed: data.missed === true, duration };
 }
 
 function NoteBox({ recordId, onAdded }: { recordId: string; onAdded: (note: Activity) => void }) {
