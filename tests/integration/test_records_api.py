@@ -75,12 +75,13 @@ def test_invalid_input_is_a_400_naming_the_field_and_changes_nothing(api: Callab
     assert "emails.0.address" in bad.json()["error"]["fields"]
     assert api("GET", "/api/search", q=marker).json()["items"] == []
 
-    for body in (
+    bodies: list[Any] = [
         {"kind": "robot", "last_name": "x"},
         {"kind": "lead", "last_name": "x", "surprise": 1},
         {"kind": "lead", "last_name": 42},
         [],
-    ):
+    ]
+    for body in bodies:
         response = api("POST", "/api/records", body)
         assert response.status_code == 400, body
         assert response.json()["error"]["message"]
