@@ -24,7 +24,7 @@ def tag() -> str:
 
 
 _phones = itertools.count(random.randrange(800))
-_AREA_CODES = ("415", "617", "312", "503", "206", "512", "720", "919")
+_AREA_CODES = ("415", "404", "702", "503", "206", "512", "720", "919")
 
 
 def fictional_phone() -> str:

@@ -131,7 +131,13 @@ function PeopleTable({ items }: { items: CrmRecord[] }) {
           <tr key={record.id}>
             <td>
               <div class="name-cell">
-                <Avatar name={record.display_name} size="sm" />
+                {record.is_company ? (
+                  <span class={`kind-icon kind-${record.kind}`} aria-hidden="true">
+                    <Icon name="company" size={16} />
+                  </span>
+                ) : (
+                  <Avatar name={record.display_name} size="sm" />
+                )}
                 <div>
                   <Link href={recordPath(record.id)} class="row-link">
                     {record.display_name}
