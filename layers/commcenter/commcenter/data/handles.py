@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from commcenter.data.base import table_meta
 from commcenter.domain.clock import now_iso
-from commcenter.domain.handles import Handle
+from commcenter.domain.handles import Handle, HandleState
 
 
 class HandleItem(Model):
@@ -21,14 +19,6 @@ class HandleItem(Model):
     ignored = BooleanAttribute(default=False)
     spam = BooleanAttribute(default=False)
     updated_at = UnicodeAttribute(null=True)
-
-
-@dataclass(frozen=True, slots=True)
-class HandleState:
-    handle: Handle
-    record_id: str | None
-    ignored: bool
-    spam: bool
 
 
 def get(handle: Handle) -> HandleState | None:

@@ -37,6 +37,16 @@ class Handle:
         return cls(kind, value)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True, slots=True)
+class HandleState:
+    """What the team knows of a handle: the record it belongs to, or that it is ignored or spam."""
+
+    handle: Handle
+    record_id: str | None
+    ignored: bool
+    spam: bool
+
+
 def normalize_phone(raw: str, default_region: str) -> str:
     """E.164 form of a phone number typed by a person or sent by Twilio.
 
