@@ -11,9 +11,11 @@ export default defineConfig({
     assetsInlineLimit: 0,
   },
   server: {
-    // `npm run dev` talks to a running `commcenter dev` (the API and /config.json).
+    // `npm run dev` talks to a running `commcenter dev` (the API and /config.json). The build ships
+    // no config.json: each environment serves its own (the local gateway, or the deploy's upload).
     proxy: {
       "/api": "http://127.0.0.1:3000",
+      "/config.json": "http://127.0.0.1:3000",
     },
   },
 });
