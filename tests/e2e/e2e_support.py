@@ -57,4 +57,4 @@ def create_record(api: Api, **fields: Any) -> dict[str, Any]:
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
     """A picture for people to look at (tests/artifacts is not committed); dialogs: the viewport only."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page, animations="disabled")
