@@ -103,6 +103,9 @@ class LocalGateway(ThreadingHTTPServer):
 class GatewayRequestHandler(BaseHTTPRequestHandler):
     server: LocalGateway
     protocol_version = "HTTP/1.1"  # keep-alive: the dashboard and the benchmarks reuse connections
+    # Headers and body leave in separate writes; with Nagle's algorithm on, the body of every
+    # keep-alive response would wait for the client's delayed ACK (~40 ms).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._handle()
