@@ -265,6 +265,7 @@ def test_commcenter_dev_starts_seeds_and_stops_on_sigint(tmp_path: Path) -> None
         me = requests.get(f"http://127.0.0.1:{port}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
         assert me.json()["email"] == "alice@northwind.example"
         assert (tmp_path / "stack.json").exists()
+        run_cli_against_the_running_stack(env, tmp_path, port)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
         assert not (tmp_path / "stack.json").exists()
@@ -273,6 +274,46 @@ def test_commcenter_dev_starts_seeds_and_stops_on_sigint(tmp_path: Path) -> None
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def run_cli_against_the_running_stack(env: dict[str, str], tmp_path: Path, port: int) -> None:
+    """`commcenter token`, `seed` and `import`, in another process, against the running stack."""
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "commcenter_local.cli", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    token = cli("token", "bruno@northwind.example").stdout.strip()
+    me = requests.get(f"http://127.0.0.1:{port}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert me.json()["name"] == "Bruno Costa"
+
+    seeded = cli("seed")
+    assert seeded.returncode == 0 and "3 reps, 10 records" in seeded.stdout
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("first_name,last_name,email\nAna,,ana@x.example\nBo,Cli,not-an-email\n")
+    refused = cli("import", str(bad), "--kind", "lead")
+    assert refused.returncode == 1
+    assert "line 2" in refused.stderr and "line 3" in refused.stderr and "nothing was imported" in refused.stderr
+
+    good = tmp_path / "good.csv"
+    good.write_text("first_name,last_name,phone\nAna,Climport,+1 907 555 0177\nBo,Climport,\n")
+    assert cli("import", str(good), "--kind", "contact", "--dry-run").stdout.startswith("2 rows are valid")
+    imported = cli("import", str(good), "--kind", "contact")
+    assert imported.returncode == 0, imported.stderr
+    assert "2 contacts imported" in imported.stdout
+    again = cli("import", str(good), "--kind", "contact")
+    assert "0 contacts imported, 2 already present" in again.stdout
+    headers = {"Authorization": f"Bearer {token}"}
+    hits = requests.get(f"http://127.0.0.1:{port}/api/search?q=climport", headers=headers, timeout=10).json()
+    assert len(hits["items"]) == 2
 
 
 def test_route_compilation_rejects_nothing_the_template_has() -> None:
