@@ -110,6 +110,19 @@ def test_webhooks_are_open_and_the_api_is_behind_cognito() -> None:
     assert seen == 19
 
 
+def test_the_dashboard_origin_may_read_every_api_answer() -> None:
+    api = of_type("AWS::Serverless::Api")["Api"]["Properties"]
+    allowed = api["Cors"]["AllowOrigin"]["Fn::Sub"]
+    assert allowed == "'https://${DashboardDistribution.DomainName}'"
+    # Answers of API Gateway itself (the authorizer's 401, throttling) ...
+    for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
+        headers = api["GatewayResponses"][kind]["ResponseParameters"]["Headers"]
+        assert headers["Access-Control-Allow-Origin"]["Fn::Sub"] == allowed
+    # ... and the function's own, which names the same origin.
+    variables = RESOURCES["ApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert "'" + variables["DASHBOARD_ORIGIN"]["Fn::Sub"] + "'" == allowed
+
+
 def test_traces_come_from_active_tracing_not_an_sdk() -> None:
     assert DOCUMENT["Globals"]["Function"]["Tracing"] == "Active"
     requirements = (ROOT / "layers" / "commcenter" / "requirements.txt").read_text()

@@ -92,6 +92,7 @@ class LocalStack:
             "STAGE": "local",
             "PUBLIC_BASE_URL": options.public_base_url or self.base_url,
             "TWILIO_AUTH_TOKEN_PARAMETER": None,  # the name of an SSM parameter: AWS only
+            "DASHBOARD_ORIGIN": None,  # the gateway serves the dashboard on the API's own origin
         }
         if options.phone_default_region:
             overrides["PHONE_DEFAULT_REGION"] = options.phone_default_region

@@ -35,6 +35,9 @@ class Settings:
     public_base_url: str
     twilio_auth_token: str | None
     twilio_auth_token_parameter: str | None
+    # The dashboard's origin when it is served from another origin than the API (CloudFront in
+    # AWS): API answers name it in Access-Control-Allow-Origin. Empty when both share an origin.
+    dashboard_origin: str = ""
 
     def table(self, name: str) -> str:
         """The physical name of a table, by its short name (`records`, `activities`, ...)."""
@@ -59,6 +62,7 @@ class Settings:
             public_base_url=source.get("PUBLIC_BASE_URL", "").rstrip("/"),
             twilio_auth_token=source.get("TWILIO_AUTH_TOKEN") or None,
             twilio_auth_token_parameter=source.get("TWILIO_AUTH_TOKEN_PARAMETER") or None,
+            dashboard_origin=source.get("DASHBOARD_ORIGIN", "").rstrip("/"),
         )
 
 

@@ -24,6 +24,7 @@ from commcenter.errors import (
 )
 from commcenter.http.responses import error_response
 from commcenter.observability import MetricUnit, logger, metrics
+from commcenter.settings import get_settings
 
 ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
 
@@ -89,6 +90,9 @@ def create_app(name: str) -> ServiceApp:
         logger.set_correlation_id(context.get("requestId"))
         logger.append_keys(route=f"{request.method} {context.get('resourcePath', '')}")
         response = get_response(request)
+        if origin := get_settings().dashboard_origin:
+            # Every answer, errors included, so the dashboard on its own origin can read them.
+            response.headers["Access-Control-Allow-Origin"] = origin
         metrics.add_metric(name=f"Http{response.status_code // 100}xx", unit=MetricUnit.Count, value=1)
         metrics.flush_metrics()
         return response
