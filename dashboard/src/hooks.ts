@@ -53,6 +53,8 @@ export type PagedState<T> = {
   loadMore: () => void;
   reload: () => void;
   prepend: (item: T) => void;
+  /** Changes the loaded items in place (an item edited, removed, or a fresher first page). */
+  update: (change: (items: T[]) => T[]) => void;
 };
 
 /** A cursor-paged list: first page on `deps` change, "Load more" appends the next one. */
@@ -109,7 +111,8 @@ export function usePaged<T>(
   }, [cursor, loadingMore, ...deps]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   const prepend = useCallback((item: T) => setItems((previous) => [item, ...previous]), []);
-  return { items, loading, loadingMore, error, hasMore: cursor !== null, loadMore, reload, prepend };
+  const update = useCallback((change: (items: T[]) => T[]) => setItems(change), []);
+  return { items, loading, loadingMore, error, hasMore: cursor !== null, loadMore, reload, prepend, update };
 }
 
 /** `value`, once it has stopped changing for `delay` ms. */
@@ -131,4 +134,21 @@ export function useTitle(title: string | null): void {
       document.title = "Commcenter";
     };
   }, [title]);
+}
+
+/** Calls `tick` every `delay` ms while the tab is visible, and once when it becomes visible again. */
+export function useInterval(tick: () => void, delay: number): void {
+  const latest = useRef(tick);
+  latest.current = tick;
+  useEffect(() => {
+    const run = () => {
+      if (document.visibilityState === "visible") latest.current();
+    };
+    const timer = window.setInterval(run, delay);
+    document.addEventListener("visibilitychange", run);
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener("visibilitychange", run);
+    };
+  }, [delay]);
 }

@@ -1,7 +1,19 @@
 /** One function per API route the dashboard uses. */
 
 import { api, withQuery } from "./client";
-import type { Activity, ActivityType, CrmRecord, Page, RecordKind, Rep, SearchHit } from "./types";
+import type {
+  Activity,
+  ActivityType,
+  CenterCounts,
+  CrmRecord,
+  Page,
+  RecordKind,
+  Rep,
+  SearchHit,
+  SmsConversation,
+  SmsPreview,
+  SmsSection,
+} from "./types";
 
 export type RecordOrder = "newest" | "name";
 
@@ -32,7 +44,7 @@ export const updateRecord = (id: string, patch: Record<string, unknown>) =>
 
 export const deleteRecord = (id: string) => api<void>("DELETE", `/api/records/${encodeURIComponent(id)}`);
 
-export type FeedFilter = { type: ActivityType | null; starred: boolean };
+export type FeedFilter = { type: ActivityType | null; starred: boolean; thread: boolean };
 
 export const listActivities = (id: string, filter: FeedFilter, cursor: string | null, signal?: AbortSignal) =>
   api<Page<Activity>>(
@@ -40,6 +52,7 @@ export const listActivities = (id: string, filter: FeedFilter, cursor: string | 
     withQuery(`/api/records/${encodeURIComponent(id)}/activities`, {
       type: filter.type,
       starred: filter.starred ? "true" : null,
+      thread: filter.thread ? MAIN_THREAD : null,
       cursor,
       limit: 25,
     }),
@@ -47,8 +60,73 @@ export const listActivities = (id: string, filter: FeedFilter, cursor: string | 
     signal,
   );
 
+/** The one thread a record has (A2); an activity is in it or not. */
+export const MAIN_THREAD = "main";
+
+export type ActivityPatch = { starred?: boolean; in_thread?: boolean };
+
+/** Stars or threads one activity of a record's feed; the API finds it by its time. */
+export const updateActivity = (recordId: string, activity: Activity, patch: ActivityPatch) =>
+  api<Activity>(
+    "PATCH",
+    `/api/records/${encodeURIComponent(recordId)}/activities/${encodeURIComponent(activity.id)}`,
+    { occurred_at: activity.occurred_at, ...patch },
+  );
+
 export const addNote = (id: string, body: string) =>
   api<Activity>("POST", `/api/records/${encodeURIComponent(id)}/notes`, { body });
 
 export const search = (q: string, signal?: AbortSignal, kind?: RecordKind) =>
   api<{ items: SearchHit[] }>("GET", withQuery("/api/search", { q, kind, limit: 8 }), undefined, signal);
+
+/** Adds a number or address to an existing record; its history moves onto the record. */
+export const addHandle = (recordId: string, handle: string) =>
+  api<CrmRecord>("POST", `/api/records/${encodeURIComponent(recordId)}/handles`, { handle });
+
+export const ignoreHandle = (handle: string, ignored: boolean) =>
+  api<void>("POST", "/api/unmatched/ignore", { handle, ignored });
+
+export const getCenterCounts = (signal?: AbortSignal) =>
+  api<CenterCounts>("GET", "/api/center/counts", undefined, signal);
+
+export const listSmsConversations = (
+  section: SmsSection,
+  status: string | null,
+  cursor: string | null,
+  signal?: AbortSignal,
+) =>
+  api<Page<SmsConversation>>(
+    "GET",
+    withQuery("/api/sms/conversations", { section, status, cursor, limit: 25 }),
+    undefined,
+    signal,
+  );
+
+const conversationPath = (id: string) => `/api/sms/conversations/${encodeURIComponent(id)}`;
+
+/** Newest first, as the API pages them. */
+export const listSmsMessages = (id: string, cursor: string | null, signal?: AbortSignal) =>
+  api<Page<Activity>>(
+    "GET",
+    withQuery(`${conversationPath(id)}/messages`, { cursor, limit: 50 }),
+    undefined,
+    signal,
+  );
+
+export const markSmsConversationRead = (id: string) =>
+  api<SmsConversation>("POST", `${conversationPath(id)}/read`);
+
+export const deleteSmsConversation = (id: string) => api<void>("DELETE", conversationPath(id));
+
+export const previewSms = (body: string, signal?: AbortSignal) =>
+  api<SmsPreview>("POST", "/api/sms/preview", { body }, signal);
+
+export type SmsSend = {
+  to: string;
+  body: string;
+  client_request_id: string;
+  record_id?: string;
+  conversation_id?: string;
+};
+
+export const sendSms = (message: SmsSend) => api<Activity>("POST", "/api/sms/messages", message);

@@ -57,6 +57,8 @@ export type CrmRecord = {
 export type Activity = {
   id: string;
   record_id: string | null;
+  /** The remote number or address ("phone:+1415…") while no record owns it. */
+  handle?: string | null;
   type: ActivityType;
   occurred_at: string;
   rep_id: string | null;
@@ -65,8 +67,63 @@ export type Activity = {
   body: string;
   starred: boolean;
   thread_id: string | null;
+  conversation_id?: string | null;
+  external_id?: string | null;
   data: Record<string, unknown>;
 };
+
+/** An SMS as Twilio reported it: `pending` before Twilio answered, `sandbox` when never sent. */
+export type SmsStatus =
+  | "received"
+  | "pending"
+  | "accepted"
+  | "queued"
+  | "sending"
+  | "sent"
+  | "delivered"
+  | "read"
+  | "undelivered"
+  | "failed"
+  | "canceled"
+  | "sandbox";
+
+export type SmsMedia = { url: string; content_type: string };
+
+/** The `data` of an SMS activity. */
+export type SmsData = {
+  status: SmsStatus | string;
+  from: string;
+  to: string;
+  segments: number;
+  encoding: SmsEncoding;
+  media: SmsMedia[];
+  error_code: number | null;
+  error_message: string | null;
+  keyword?: string;
+};
+
+export type SmsEncoding = "GSM-7" | "UCS-2";
+
+export type SmsSection = "matched" | "unmatched" | "ignored";
+
+export type SmsConversation = {
+  id: string;
+  rep_id: string;
+  rep_number: string;
+  remote_number: string;
+  handle: string;
+  section: SmsSection;
+  record: { id: string; kind: "lead" | "contact"; display_name: string; status: string | null } | null;
+  last_at: string;
+  last_preview: string;
+  last_direction: "inbound" | "outbound";
+  unread: number;
+  opted_out: boolean;
+};
+
+export type SmsPreview = { characters: number; segments: number; encoding: SmsEncoding };
+
+export type CenterCounts = { sms: { matched: { unread: number }; unmatched: { unread: number } } };
 
 export type SearchHit = {
   id: string;

@@ -13,6 +13,15 @@ const TONES: Record<string, string> = {
   lead: "lead",
   contact: "contact",
   deal: "deal",
+  // SMS delivery
+  delivered: "success",
+  read: "success",
+  sent: "info",
+  sandbox: "warning",
+  failed: "danger",
+  undelivered: "danger",
+  canceled: "danger",
+  opted_out: "danger",
 };
 
 export function Badge({ value, label }: { value: string; label?: string }) {

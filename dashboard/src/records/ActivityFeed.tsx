@@ -1,9 +1,16 @@
-/** A record's activity feed (A3): newest first, paged, filtered by type or starred, with notes. */
+/**
+ * A record's activity feed (A3): newest first, paged, filtered by type, starred (A1) or thread
+ * (A2), with a note box and, for people, an SMS composer. Any item can be starred or added to the
+ * record's thread; taking it out of the thread keeps it in the feed.
+ */
 
 import { useState } from "preact/hooks";
-import { addNote, listActivities, type FeedFilter } from "../api/endpoints";
+import { addNote, listActivities, MAIN_THREAD, updateActivity, type FeedFilter } from "../api/endpoints";
 import { describeError } from "../api/client";
-import type { Activity, ActivityType } from "../api/types";
+import type { Activity, ActivityType, CrmRecord } from "../api/types";
+import { SmsAttachments, SmsDelivery, smsData } from "../center/sms/delivery";
+import { RecordSmsComposer } from "../center/sms/RecordSmsComposer";
+import { SectionSwitch } from "../center/SectionSwitch";
 import { EmptyState, ErrorState, SkeletonRows } from "../components/Feedback";
 import { Icon, type IconName } from "../components/Icon";
 import { RelativeTime } from "../components/Time";
@@ -23,25 +30,64 @@ const TYPE_INFO = Object.fromEntries(TYPES.map((item) => [item.type, item])) as 
   (typeof TYPES)[number]
 >;
 
-export function ActivityFeed({ recordId }: { recordId: string }) {
-  const [filter, setFilter] = useState<FeedFilter>({ type: null, starred: false });
+const NO_FILTER: FeedFilter = { type: null, starred: false, thread: false };
+
+function matches(filter: FeedFilter, activity: Activity): boolean {
+  return (
+    (filter.type === null || filter.type === activity.type) &&
+    (!filter.starred || activity.starred) &&
+    (!filter.thread || activity.thread_id === MAIN_THREAD)
+  );
+}
+
+type Composer = "note" | "sms";
+
+export function ActivityFeed({ record }: { record: CrmRecord }) {
+  const recordId = record.id;
+  const [filter, setFilter] = useState<FeedFilter>(NO_FILTER);
+  const [composer, setComposer] = useState<Composer>("note");
   const feed = usePaged(
     (cursor, signal) => listActivities(recordId, filter, cursor, signal),
-    [recordId, filter.type, filter.starred],
+    [recordId, filter.type, filter.starred, filter.thread],
   );
 
-  const onNoteAdded = (note: Activity) => {
-    if ((filter.type === null || filter.type === "note") && !filter.starred) feed.prepend(note);
-    else setFilter({ type: null, starred: false });
+  // What the rep just wrote shows at once; a filter that would hide it is lifted.
+  const onAdded = (activity: Activity) => {
+    if (matches(filter, activity)) feed.prepend(activity);
+    else setFilter(NO_FILTER);
   };
+  const onUpdated = (activity: Activity) =>
+    feed.update((items) =>
+      items.flatMap((item) =>
+        item.id !== activity.id ? [item] : matches(filter, activity) ? [activity] : [],
+      ),
+    );
 
-  const filtered = filter.type !== null || filter.starred;
+  const filtered = filter.type !== null || filter.starred || filter.thread;
+  const people = record.kind !== "deal";
   return (
     <section class="card feed" aria-labelledby="feed-title">
       <header class="feed-header">
         <h2 id="feed-title">Activity</h2>
+        {people && (
+          <SectionSwitch
+            label="Write"
+            options={[
+              { id: "note", label: "Note" },
+              { id: "sms", label: "SMS" },
+            ]}
+            value={composer}
+            onChange={setComposer}
+          />
+        )}
       </header>
-      <NoteBox recordId={recordId} onAdded={onNoteAdded} />
+      {composer === "sms" && people ? (
+        <div class="feed-sms">
+          <RecordSmsComposer record={record} idPrefix="record-sms" autoFocus onSent={onAdded} />
+        </div>
+      ) : (
+        <NoteBox recordId={recordId} onAdded={onAdded} />
+      )}
       <div class="feed-filters">
         <div class="chips" role="group" aria-label="Filter by type">
           <button
@@ -64,14 +110,24 @@ export function ActivityFeed({ recordId }: { recordId: string }) {
             </button>
           ))}
         </div>
-        <button
-          type="button"
-          class={filter.starred ? "chip-btn star active" : "chip-btn star"}
-          aria-pressed={filter.starred}
-          onClick={() => setFilter({ ...filter, starred: !filter.starred })}
-        >
-          <Icon name="star" size={14} /> Starred
-        </button>
+        <div class="chips" role="group" aria-label="Filter by mark">
+          <button
+            type="button"
+            class={filter.starred ? "chip-btn star active" : "chip-btn star"}
+            aria-pressed={filter.starred}
+            onClick={() => setFilter({ ...filter, starred: !filter.starred })}
+          >
+            <Icon name="star" size={14} /> Starred
+          </button>
+          <button
+            type="button"
+            class={filter.thread ? "chip-btn active" : "chip-btn"}
+            aria-pressed={filter.thread}
+            onClick={() => setFilter({ ...filter, thread: !filter.thread })}
+          >
+            <Icon name="thread" size={14} /> Thread
+          </button>
+        </div>
       </div>
       <div aria-live="polite" aria-busy={feed.loading}>
         {feed.loading ? (
@@ -90,7 +146,7 @@ export function ActivityFeed({ recordId }: { recordId: string }) {
         ) : (
           <ol class="timeline" aria-label="Activities">
             {feed.items.map((activity) => (
-              <ActivityItem key={activity.id} activity={activity} />
+              <ActivityItem key={activity.id} recordId={recordId} activity={activity} onUpdated={onUpdated} />
             ))}
           </ol>
         )}
@@ -112,7 +168,9 @@ export function ActivityFeed({ recordId }: { recordId: string }) {
   );
 }
 
-function ActivityItem({ activity }: { activity: Activity }) {
+type ItemProps = { recordId: string; activity: Activity; onUpdated: (activity: Activity) => void };
+
+function ActivityItem({ recordId, activity, onUpdated }: ItemProps) {
   const team = useTeam();
   const info = TYPE_INFO[activity.type] ?? TYPE_INFO.note;
   // A note's summary is its first line: show the whole text once. Other types: the summary (an
@@ -121,6 +179,7 @@ function ActivityItem({ activity }: { activity: Activity }) {
   const main = isNote ? activity.body.trim() || activity.summary : activity.summary;
   const rest = isNote ? "" : bodyAfterSummary(activity.body, activity.summary);
   const call = activity.type === "call" ? callFacts(activity.data) : null;
+  const sms = activity.type === "sms" ? smsData(activity) : null;
   const directionLabel =
     activity.direction === "inbound" ? "Incoming" : activity.direction === "outbound" ? "Outgoing" : "";
   return (
@@ -151,14 +210,65 @@ function ActivityItem({ activity }: { activity: Activity }) {
           <span>{repName(team, activity.rep_id)}</span>
           <span aria-hidden="true">·</span>
           <RelativeTime iso={activity.occurred_at} />
-          {activity.starred && <Icon name="star" size={14} class="starred" title="Starred" />}
+          {sms && <SmsDelivery activity={activity} />}
         </div>
         <p class={isNote ? "activity-summary activity-note" : "activity-summary"}>
           {main || <span class="muted">(no text)</span>}
         </p>
         {rest && <p class="activity-body">{rest}</p>}
+        {sms && <SmsAttachments media={sms.media} />}
       </div>
+      <ActivityMarks recordId={recordId} activity={activity} noun={info.noun} onUpdated={onUpdated} />
     </li>
+  );
+}
+
+/** Star (A1) and thread (A2) toggles: pressed buttons, saved at once, undone on failure. */
+function ActivityMarks({ recordId, activity, noun, onUpdated }: ItemProps & { noun: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const inThread = activity.thread_id === MAIN_THREAD;
+  const toggle = async (patch: { starred?: boolean; in_thread?: boolean }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      onUpdated(await updateActivity(recordId, activity, patch));
+    } catch (exc) {
+      setError(describeError(exc));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="activity-marks">
+      <button
+        type="button"
+        class={activity.starred ? "icon-btn mark starred" : "icon-btn mark"}
+        aria-label={`Star ${noun}`}
+        aria-pressed={activity.starred}
+        title={activity.starred ? "Starred: click to unstar" : "Star"}
+        disabled={busy}
+        onClick={() => void toggle({ starred: !activity.starred })}
+      >
+        <Icon name="star" size={16} />
+      </button>
+      <button
+        type="button"
+        class={inThread ? "icon-btn mark in-thread" : "icon-btn mark"}
+        aria-label={`${noun} in thread`}
+        aria-pressed={inThread}
+        title={inThread ? "In the thread: click to take it out (it stays in the feed)" : "Add to the thread"}
+        disabled={busy}
+        onClick={() => void toggle({ in_thread: !inThread })}
+      >
+        <Icon name="thread" size={16} />
+      </button>
+      {error && (
+        <p class="field-error mark-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -141,7 +141,7 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
 
       <div class="record-layout">
         <DetailsCard record={record} />
-        <ActivityFeed recordId={record.id} />
+        <ActivityFeed record={record} />
       </div>
 
       <Dialog open={editing} title={`Edit ${info.singular}`} onClose={() => setEditing(false)}>

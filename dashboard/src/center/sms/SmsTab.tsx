@@ -1,63 +1,273 @@
 /**
- * SMS (S1): Matched and Unmatched conversations, the unread count in brackets. The SMS channel
- * lands later; until then each section explains itself.
+ * SMS (S1-S5): Matched and Unmatched conversations with the unread count in brackets, a status
+ * filter on Matched, the ignored numbers behind a switch on Unmatched, and "New SMS". Counts and
+ * the list refresh every 15 seconds and after anything the rep does.
  */
 
-import { useState } from "preact/hooks";
-import { EmptyState } from "../../components/Feedback";
+import { useRef, useState } from "preact/hooks";
+import { listSmsConversations } from "../../api/endpoints";
+import {
+  CONTACT_STATUSES,
+  LEAD_STATUSES,
+  type Activity,
+  type Page,
+  type SmsConversation,
+  type SmsSection,
+} from "../../api/types";
+import { capitalize } from "../../components/Badge";
+import { EmptyState, ErrorState, SkeletonRows } from "../../components/Feedback";
+import { Icon } from "../../components/Icon";
 import { formatPhone } from "../../format";
+import { useInterval, usePaged } from "../../hooks";
+import { recordPath } from "../../records/kinds";
+import { Link } from "../../router";
 import { useTeam } from "../../team";
+import { useCenterCounts } from "../counts";
 import { SectionSwitch } from "../SectionSwitch";
+import { ConversationItem, type Outcome } from "./ConversationItem";
+import { NewSmsDialog } from "./NewSmsDialog";
 
-type SmsSection = "matched" | "unmatched";
+const REFRESH_MS = 15_000;
+
+const LIST_LABELS: Record<SmsSection, string> = {
+  matched: "Matched conversations",
+  unmatched: "Unmatched conversations",
+  ignored: "Ignored numbers",
+};
 
 export function SmsTab() {
   const { me } = useTeam();
+  if (!me.twilio_number || me.capabilities !== "voice+sms") {
+    return (
+      <div class="channel">
+        <section class="card channel-list" aria-label="SMS">
+          <EmptyState icon="sms" title="Your number cannot send SMS">
+            {me.twilio_number
+              ? `${formatPhone(me.twilio_number)} is a voice-only number. Ask an admin for a number with SMS.`
+              : "SMS arrive on your own number. Ask an admin to assign one to you."}
+          </EmptyState>
+        </section>
+      </div>
+    );
+  }
+  return <SmsCenter number={me.twilio_number} />;
+}
+
+/** The first page fetched again, followed by what was loaded beyond it. */
+function mergeFirstPage(page: Page<SmsConversation>, previous: SmsConversation[]): SmsConversation[] {
+  if (!page.next_cursor || page.items.length === 0) return page.items;
+  const fresh = new Set(page.items.map((item) => item.id));
+  const oldest = page.items[page.items.length - 1].last_at;
+  return [...page.items, ...previous.filter((item) => !fresh.has(item.id) && item.last_at < oldest)];
+}
+
+function newestFirst(items: SmsConversation[]): SmsConversation[] {
+  return [...items].sort((a, b) => (a.last_at < b.last_at ? 1 : a.last_at > b.last_at ? -1 : 0));
+}
+
+function SmsCenter({ number }: { number: string }) {
   const [section, setSection] = useState<SmsSection>("matched");
-  const unread = { matched: 0, unmatched: 0 };
-  const number = formatPhone(me.twilio_number);
-  const canText = Boolean(me.twilio_number) && me.capabilities === "voice+sms";
+  const [status, setStatus] = useState("");
+  const [expanded, setExpanded] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [composing, setComposing] = useState(false);
+  const { counts, refresh: refreshCounts } = useCenterCounts();
+  const filter = section === "matched" ? status : "";
+  const list = usePaged(
+    (cursor, signal) => listSmsConversations(section, filter || null, cursor, signal),
+    [section, filter],
+  );
+
+  // A silent refresh of the first page; dropped if the rep moved to another section meanwhile.
+  const shown = useRef("");
+  shown.current = `${section}|${filter}`;
+  const refreshList = () => {
+    const key = shown.current;
+    listSmsConversations(section, filter || null, null).then(
+      (page) => {
+        if (shown.current === key) list.update((previous) => mergeFirstPage(page, previous));
+      },
+      () => undefined,
+    );
+  };
+  useInterval(() => {
+    refreshCounts();
+    if (!list.loading) refreshList();
+  }, REFRESH_MS);
+
+  const showSection = (next: SmsSection) => {
+    setSection(next);
+    setExpanded(null);
+    setOutcome(null);
+  };
+  const onChange = (conversation: SmsConversation) =>
+    list.update((items) =>
+      newestFirst(items.map((item) => (item.id === conversation.id ? conversation : item))),
+    );
+  const onRemoved = (id: string, result: Outcome) => {
+    list.update((items) => items.filter((item) => item.id !== id));
+    setExpanded(null);
+    setOutcome(result);
+    refreshCounts();
+  };
+  const onNewSms = (message: Activity) => {
+    setComposing(false);
+    showSection("matched");
+    setStatus("");
+    setExpanded(message.conversation_id ?? null);
+    list.reload();
+    refreshCounts();
+  };
+
+  const unread = counts?.sms;
+  const empty = emptyText(section, filter, formatPhone(number));
   return (
     <div class="channel">
       <div class="channel-toolbar">
-        <SectionSwitch
-          label="SMS sections"
-          options={[
-            {
-              id: "matched",
-              label: "Matched",
-              count: unread.matched,
-              countLabel: `${unread.matched} unread`,
-            },
-            {
-              id: "unmatched",
-              label: "Unmatched",
-              count: unread.unmatched,
-              countLabel: `${unread.unmatched} unread`,
-            },
-          ]}
-          value={section}
-          onChange={setSection}
-        />
+        <div class="toolbar-group">
+          <SectionSwitch
+            label="SMS sections"
+            options={[
+              {
+                id: "matched",
+                label: "Matched",
+                count: unread?.matched.unread ?? 0,
+                countLabel: `${unread?.matched.unread ?? 0} unread`,
+              },
+              {
+                id: "unmatched",
+                label: "Unmatched",
+                count: unread?.unmatched.unread ?? 0,
+                countLabel: `${unread?.unmatched.unread ?? 0} unread`,
+              },
+            ]}
+            value={section === "ignored" ? "unmatched" : section}
+            onChange={showSection}
+          />
+          {section === "matched" ? (
+            <label class="inline-field">
+              <span>Status</span>
+              <select
+                class="input input-sm"
+                value={status}
+                onChange={(event) => setStatus((event.target as HTMLSelectElement).value)}
+              >
+                <option value="">All statuses</option>
+                <optgroup label="Leads">
+                  {LEAD_STATUSES.map((value) => (
+                    <option key={value} value={value}>
+                      {capitalize(value)}
+                    </option>
+                  ))}
+                </optgroup>
+                <optgroup label="Contacts">
+                  {CONTACT_STATUSES.map((value) => (
+                    <option key={value} value={value}>
+                      {capitalize(value)}
+                    </option>
+                  ))}
+                </optgroup>
+              </select>
+            </label>
+          ) : (
+            <label class="switch">
+              <input
+                type="checkbox"
+                checked={section === "ignored"}
+                onChange={(event) =>
+                  showSection((event.target as HTMLInputElement).checked ? "ignored" : "unmatched")
+                }
+              />
+              <span class="switch-track" aria-hidden="true" />
+              Show ignored numbers
+            </label>
+          )}
+        </div>
+        <button type="button" class="btn btn-primary" onClick={() => setComposing(true)}>
+          <Icon name="plus" size={16} /> New SMS
+        </button>
       </div>
-      <section class="card channel-list" aria-label={section === "matched" ? "Matched SMS" : "Unmatched SMS"}>
-        {!canText ? (
-          <EmptyState icon="sms" title="Your number cannot send SMS">
-            {me.twilio_number
-              ? `${number} is a voice-only number. Ask an admin for a number with SMS.`
-              : "SMS arrive on your own number. Ask an admin to assign one to you."}
-          </EmptyState>
-        ) : section === "matched" ? (
-          <EmptyState icon="sms" title="No SMS yet">
-            Text messages between your number {number} and your leads and contacts will appear here.
+
+      {outcome && (
+        <div class="notice notice-row" role="status">
+          <span>{outcome.text}</span>
+          {outcome.record && (
+            <Link href={recordPath(outcome.record.id)}>Open {outcome.record.display_name}</Link>
+          )}
+          <button type="button" class="icon-btn" aria-label="Dismiss" onClick={() => setOutcome(null)}>
+            <Icon name="close" size={14} />
+          </button>
+        </div>
+      )}
+
+      <section
+        class={list.items.length ? "card sms-list" : "card channel-list"}
+        aria-label={LIST_LABELS[section]}
+        aria-busy={list.loading}
+      >
+        {list.loading && list.items.length === 0 ? (
+          <SkeletonRows rows={4} />
+        ) : list.error && list.items.length === 0 ? (
+          <ErrorState message={list.error} onRetry={list.reload} />
+        ) : list.items.length === 0 ? (
+          <EmptyState icon={section === "ignored" ? "block" : "sms"} title={empty.title}>
+            {empty.text}
           </EmptyState>
         ) : (
-          <EmptyState icon="sms" title="No unmatched SMS">
-            Messages from numbers that are not in the CRM will appear here, to add as a lead or contact, add
-            to an existing one, or ignore.
-          </EmptyState>
+          <ul class="sms-conversations">
+            {list.items.map((conversation) => (
+              <ConversationItem
+                key={conversation.id}
+                conversation={conversation}
+                expanded={expanded === conversation.id}
+                onToggle={() => setExpanded(expanded === conversation.id ? null : conversation.id)}
+                onChange={onChange}
+                onRemoved={(result) => onRemoved(conversation.id, result)}
+                onCountsChanged={refreshCounts}
+              />
+            ))}
+          </ul>
+        )}
+        {list.error && list.items.length > 0 && <ErrorState message={list.error} onRetry={list.loadMore} />}
+        {list.hasMore && !list.loading && (
+          <div class="load-more">
+            <button
+              type="button"
+              class="btn btn-secondary"
+              onClick={list.loadMore}
+              disabled={list.loadingMore}
+            >
+              {list.loadingMore ? "Loading…" : "Load more"}
+            </button>
+          </div>
         )}
       </section>
+      <NewSmsDialog open={composing} onClose={() => setComposing(false)} onSent={onNewSms} />
     </div>
   );
+}
+
+function emptyText(section: SmsSection, status: string, number: string): { title: string; text: string } {
+  if (section === "matched" && status) {
+    return {
+      title: `No SMS with ${status} records`,
+      text: "Choose another status, or all of them.",
+    };
+  }
+  if (section === "matched") {
+    return {
+      title: "No SMS yet",
+      text: `Text messages between your number ${number} and your leads and contacts will appear here.`,
+    };
+  }
+  if (section === "unmatched") {
+    return {
+      title: "No unmatched SMS",
+      text: "Messages from numbers that are not in the CRM will appear here, to add as a lead or contact, add to an existing one, or ignore.",
+    };
+  }
+  return {
+    title: "No ignored numbers",
+    text: "Numbers you ignore stay here, out of Unmatched, until you stop ignoring them.",
+  };
 }

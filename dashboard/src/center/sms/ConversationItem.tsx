@@ -1,0 +1,274 @@
+/**
+ * One SMS conversation in the center: a row that expands (S2) into its messages and a reply box,
+ * with what can be done with it: open the record, delete it for good, and for an unknown number
+ * Add to CRM, Add to existing or Ignore (S5).
+ */
+
+import { useEffect, useRef, useState } from "preact/hooks";
+import { describeError } from "../../api/client";
+import { deleteSmsConversation, ignoreHandle, markSmsConversationRead } from "../../api/endpoints";
+import type { Activity, CrmRecord, SmsConversation } from "../../api/types";
+import { Avatar } from "../../components/Avatar";
+import { Badge } from "../../components/Badge";
+import { Dialog } from "../../components/Dialog";
+import { Icon } from "../../components/Icon";
+import { RelativeTime } from "../../components/Time";
+import { formatPhone } from "../../format";
+import { recordPath } from "../../records/kinds";
+import { Link } from "../../router";
+import { SmsComposer } from "./SmsComposer";
+import { SmsThread, useSmsMessages } from "./SmsThread";
+import { AddToCrmDialog, AddToExistingDialog } from "./UnmatchedDialogs";
+
+/** What happened to a conversation that leaves the list, told to the rep. */
+export type Outcome = { text: string; record?: CrmRecord };
+
+type Props = {
+  conversation: SmsConversation;
+  expanded: boolean;
+  onToggle: () => void;
+  onChange: (conversation: SmsConversation) => void;
+  /** The conversation left this section (deleted, ignored, added to a record). */
+  onRemoved: (outcome: Outcome) => void;
+  /** Something changed the unread counts or the lists. */
+  onCountsChanged: () => void;
+};
+
+export function conversationTitle(conversation: SmsConversation): string {
+  return conversation.record?.display_name || formatPhone(conversation.remote_number);
+}
+
+export function ConversationItem(props: Props) {
+  const { conversation, expanded, onToggle } = props;
+  const title = conversationTitle(conversation);
+  const panelId = `sms-panel-${conversation.id}`;
+  const unread = conversation.unread > 0;
+  return (
+    <li
+      class={expanded ? "sms-conv expanded" : unread ? "sms-conv unread" : "sms-conv"}
+      data-conversation={conversation.id}
+    >
+      <button
+        type="button"
+        class="sms-conv-head"
+        aria-expanded={expanded}
+        aria-controls={panelId}
+        onClick={onToggle}
+      >
+        <Avatar name={conversation.record?.display_name ?? "#"} size="sm" />
+        <span class="sms-conv-who">
+          <span class="sms-conv-name">{title}</span>
+          {conversation.record && (
+            <span class="sms-conv-number">{formatPhone(conversation.remote_number)}</span>
+          )}
+        </span>
+        <span class="sms-conv-preview">
+          {conversation.last_direction === "outbound" && <span class="muted">You: </span>}
+          {conversation.last_preview}
+        </span>
+        <span class="sms-conv-side">
+          {conversation.opted_out && <Badge value="opted_out" label="Opted out" />}
+          {conversation.record?.status && <Badge value={conversation.record.status} />}
+          <RelativeTime iso={conversation.last_at} />
+          {unread && (
+            <span class="sms-unread-badge">
+              {conversation.unread}
+              <span class="sr-only"> unread</span>
+            </span>
+          )}
+        </span>
+      </button>
+      {expanded && <ConversationPanel {...props} panelId={panelId} title={title} />}
+    </li>
+  );
+}
+
+function ConversationPanel(props: Props & { panelId: string; title: string }) {
+  const { conversation, onChange, onRemoved, onCountsChanged, panelId, title } = props;
+  const messages = useSmsMessages(conversation.id, conversation.last_at);
+  const [dialog, setDialog] = useState<"delete" | "crm" | "existing" | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const number = formatPhone(conversation.remote_number);
+
+  // Open means read: on expanding, and again when a message arrives while it is open.
+  const reading = useRef(false);
+  useEffect(() => {
+    if (conversation.unread === 0 || reading.current) return;
+    reading.current = true;
+    markSmsConversationRead(conversation.id)
+      .then(
+        (read) => {
+          onChange({ ...conversation, ...read });
+          onCountsChanged();
+        },
+        (exc: unknown) => setError(describeError(exc)),
+      )
+      .finally(() => {
+        reading.current = false;
+      });
+  }, [conversation.id, conversation.unread]);
+
+  const onSent = (message: Activity) => {
+    messages.prepend(message);
+    onChange({
+      ...conversation,
+      last_at: message.occurred_at,
+      last_preview: message.summary || message.body,
+      last_direction: "outbound",
+    });
+    onCountsChanged();
+  };
+
+  const setIgnored = async (ignored: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await ignoreHandle(conversation.handle, ignored);
+      onRemoved({ text: ignored ? `${number} is ignored.` : `${number} is back under Unmatched.` });
+    } catch (exc) {
+      setError(describeError(exc));
+      setBusy(false);
+    }
+  };
+
+  const addedTo = (record: CrmRecord, verb: string) => {
+    setDialog(null);
+    onRemoved({ text: `${number} ${verb} ${record.display_name}. Its SMS are now under Matched.`, record });
+  };
+
+  return (
+    <div id={panelId} class="sms-conv-body" role="region" aria-label={`Conversation with ${title}`}>
+      <div class="sms-conv-actions">
+        {conversation.record ? (
+          <Link href={recordPath(conversation.record.id)} class="btn btn-secondary btn-sm">
+            <Icon name={conversation.record.kind} size={14} /> Open {conversation.record.kind}
+          </Link>
+        ) : conversation.section === "ignored" ? (
+          <button
+            type="button"
+            class="btn btn-secondary btn-sm"
+            disabled={busy}
+            onClick={() => void setIgnored(false)}
+          >
+            Stop ignoring
+          </button>
+        ) : (
+          <>
+            <button type="button" class="btn btn-secondary btn-sm" onClick={() => setDialog("crm")}>
+              <Icon name="plus" size={14} /> Add to CRM
+            </button>
+            <button type="button" class="btn btn-secondary btn-sm" onClick={() => setDialog("existing")}>
+              <Icon name="contact" size={14} /> Add to existing
+            </button>
+            <button
+              type="button"
+              class="btn btn-ghost btn-sm"
+              disabled={busy}
+              onClick={() => void setIgnored(true)}
+            >
+              <Icon name="block" size={14} /> Ignore
+            </button>
+          </>
+        )}
+        <button
+          type="button"
+          class="btn btn-danger-ghost btn-sm push-right"
+          onClick={() => setDialog("delete")}
+        >
+          <Icon name="trash" size={14} /> Delete conversation
+        </button>
+      </div>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <SmsThread messages={messages} />
+      <SmsComposer
+        id={`reply-${conversation.id}`}
+        label={`Reply to ${title}`}
+        to={conversation.remote_number}
+        conversationId={conversation.id}
+        placeholder="Reply… (Ctrl+Enter to send)"
+        blocked={
+          conversation.opted_out
+            ? "This number replied STOP: it receives no SMS until it replies START."
+            : null
+        }
+        onSent={onSent}
+      />
+      <DeleteConversationDialog
+        conversation={conversation}
+        title={title}
+        open={dialog === "delete"}
+        onClose={() => setDialog(null)}
+        onDeleted={() => {
+          setDialog(null);
+          onRemoved({ text: `The conversation with ${title} was deleted.` });
+        }}
+      />
+      <AddToCrmDialog
+        conversation={conversation}
+        open={dialog === "crm"}
+        onClose={() => setDialog(null)}
+        onDone={(record) => addedTo(record, `was added as a ${record.kind}:`)}
+      />
+      <AddToExistingDialog
+        conversation={conversation}
+        open={dialog === "existing"}
+        onClose={() => setDialog(null)}
+        onDone={(record) => addedTo(record, "was added to")}
+      />
+    </div>
+  );
+}
+
+type DeleteProps = {
+  conversation: SmsConversation;
+  title: string;
+  open: boolean;
+  onClose: () => void;
+  onDeleted: () => void;
+};
+
+function DeleteConversationDialog({ conversation, title, open, onClose, onDeleted }: DeleteProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteSmsConversation(conversation.id);
+      onDeleted();
+    } catch (exc) {
+      setError(describeError(exc));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open={open} title="Delete this conversation?" onClose={onClose} size="sm">
+      <div class="dialog-body">
+        <p>
+          Every SMS with <strong>{title}</strong> will be deleted for good
+          {conversation.record ? `, here and from the ${conversation.record.kind}'s activity` : ""}. This
+          cannot be undone.
+        </p>
+        {error && (
+          <p class="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+      <footer class="form-actions">
+        <button type="button" class="btn btn-ghost" onClick={onClose} autoFocus>
+          Cancel
+        </button>
+        <button type="button" class="btn btn-danger" onClick={() => void confirm()} disabled={busy}>
+          {busy ? "Deleting…" : "Delete conversation"}
+        </button>
+      </footer>
+    </Dialog>
+  );
+}

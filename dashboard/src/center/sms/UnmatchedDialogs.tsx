@@ -1,0 +1,220 @@
+/**
+ * Unmatched SMS (S5): Add to CRM (a new lead or contact with the number) and Add to existing
+ * (the number joins a record's phones). Either way the number's history moves onto the record.
+ */
+
+import { useState } from "preact/hooks";
+import { ApiError, describeError } from "../../api/client";
+import { addHandle, createRecord } from "../../api/endpoints";
+import type { CrmRecord, SearchHit, SmsConversation } from "../../api/types";
+import { Badge } from "../../components/Badge";
+import { Dialog } from "../../components/Dialog";
+import { Icon } from "../../components/Icon";
+import { formatPhone } from "../../format";
+import { SelectField, TextField } from "../../records/fields";
+import { useTeam } from "../../team";
+import { RecordPicker } from "./RecordPicker";
+
+type DialogProps = {
+  conversation: SmsConversation;
+  open: boolean;
+  onClose: () => void;
+  onDone: (record: CrmRecord) => void;
+};
+
+type PersonKind = "lead" | "contact";
+
+const PLACED = new Set(["first_name", "last_name", "company_name", "phones.0.number"]);
+
+export function AddToCrmDialog({ conversation, open, onClose, onDone }: DialogProps) {
+  return (
+    <Dialog open={open} title="Add to CRM" onClose={onClose} size="sm">
+      <AddToCrmForm conversation={conversation} onClose={onClose} onDone={onDone} />
+    </Dialog>
+  );
+}
+
+function AddToCrmForm({ conversation, onClose, onDone }: Omit<DialogProps, "open">) {
+  const { me } = useTeam();
+  const [kind, setKind] = useState<PersonKind>("lead");
+  const [firstName, setFirstName] = useState("");
+  const [lastName, setLastName] = useState("");
+  const [company, setCompany] = useState("");
+  const [number, setNumber] = useState(conversation.remote_number);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setFormError(null);
+    try {
+      const record = await createRecord({
+        kind,
+        first_name: firstName,
+        last_name: lastName,
+        company_name: company,
+        owner_id: me.id,
+        phones: [{ label: "mobile", number }],
+      });
+      onDone(record);
+    } catch (exc) {
+      setBusy(false);
+      const fields = exc instanceof ApiError ? exc.fields : {};
+      setErrors(fields);
+      const unplaced = Object.entries(fields).filter(([key]) => !PLACED.has(key));
+      setFormError(
+        unplaced.length
+          ? unplaced.map(([key, message]) => `${key}: ${message}`).join("; ")
+          : Object.keys(fields).length
+            ? null
+            : describeError(exc),
+      );
+    }
+  };
+
+  return (
+    <form class="record-form" onSubmit={submit} noValidate>
+      <div class="dialog-scroll">
+        {formError && (
+          <div class="form-error" role="alert">
+            <Icon name="alert" size={18} />
+            <span>{formError}</span>
+          </div>
+        )}
+        <div class="form-grid">
+          <SelectField
+            id="crm-kind"
+            class="field-wide"
+            label="Add as"
+            value={kind}
+            onChange={(value) => setKind(value as PersonKind)}
+            options={[
+              { value: "lead", label: "Lead" },
+              { value: "contact", label: "Contact" },
+            ]}
+          />
+          <TextField
+            id="crm-first-name"
+            label="First name"
+            value={firstName}
+            error={errors.first_name}
+            autoFocus
+            onInput={setFirstName}
+          />
+          <TextField
+            id="crm-last-name"
+            label="Last name"
+            value={lastName}
+            error={errors.last_name}
+            onInput={setLastName}
+          />
+          <TextField
+            id="crm-company"
+            class="field-wide"
+            label="Company"
+            value={company}
+            error={errors.company_name}
+            onInput={setCompany}
+          />
+          <TextField
+            id="crm-phone"
+            class="field-wide"
+            label="Mobile phone"
+            type="tel"
+            value={number}
+            error={errors["phones.0.number"]}
+            hint="Every SMS with this number moves onto the new record."
+            onInput={setNumber}
+          />
+        </div>
+      </div>
+      <footer class="form-actions">
+        <button type="button" class="btn btn-ghost" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {busy ? "Adding…" : `Add ${kind}`}
+        </button>
+      </footer>
+    </form>
+  );
+}
+
+export function AddToExistingDialog({ conversation, open, onClose, onDone }: DialogProps) {
+  return (
+    <Dialog open={open} title="Add to an existing record" onClose={onClose} size="sm">
+      <AddToExistingForm conversation={conversation} onClose={onClose} onDone={onDone} />
+    </Dialog>
+  );
+}
+
+function AddToExistingForm({ conversation, onClose, onDone }: Omit<DialogProps, "open">) {
+  const [picked, setPicked] = useState<SearchHit | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const number = formatPhone(conversation.remote_number);
+
+  const confirm = async () => {
+    if (!picked) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await addHandle(picked.id, conversation.handle));
+    } catch (exc) {
+      setBusy(false);
+      setError(describeError(exc));
+    }
+  };
+
+  return (
+    <>
+      <div class="dialog-body">
+        {picked ? (
+          <div class="picked-record">
+            <p>
+              Add <strong>{number}</strong> to the phone numbers of
+            </p>
+            <div class="picked-row">
+              <Icon name={picked.kind === "lead" ? "lead" : "contact"} size={16} />
+              <strong>{picked.display_name}</strong>
+              <Badge value={picked.kind} />
+              <button type="button" class="btn btn-link btn-sm" onClick={() => setPicked(null)}>
+                Change
+              </button>
+            </div>
+          </div>
+        ) : (
+          <RecordPicker
+            id="existing-record"
+            label={`Which lead or contact does ${number} belong to?`}
+            autoFocus
+            onPick={(hit) => {
+              setPicked(hit);
+              setError(null);
+            }}
+          />
+        )}
+        {error && (
+          <p class="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+      <footer class="form-actions">
+        <button type="button" class="btn btn-ghost" onClick={onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          class="btn btn-primary"
+          disabled={!picked || busy}
+          onClick={() => void confirm()}
+        >
+          {busy ? "Adding…" : "Add number"}
+        </button>
+      </footer>
+    </>
+  );
+}
