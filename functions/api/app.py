@@ -12,14 +12,18 @@ import msgspec
 from chalice.app import Response
 
 from commcenter import __version__
-from commcenter.domain.activities import Activity, NoteInput
+from commcenter.channels.sms_gateway import sms_gateway
+from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
+from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput
 from commcenter.domain.records import Record, RecordInput
 from commcenter.domain.reps import Rep
+from commcenter.domain.sms import PreviewInput, SendSmsInput, SmsConversation, SmsSegments, count_segments
 from commcenter.http import requests as req
 from commcenter.http.app import create_app
 from commcenter.http.openapi import build_openapi, documented
 from commcenter.http.responses import json_response, page_response
-from commcenter.services import activities, records, reps
+from commcenter.http.twilio import public_base_url
+from commcenter.services import activities, attach_handle, records, reps, sms_conversations, sms_send
 from commcenter.services.records import SearchHit
 
 app = create_app("commcenter-api")
@@ -46,6 +50,24 @@ class RepList(msgspec.Struct):
 
 class SearchResults(msgspec.Struct):
     items: list[SearchHit]
+
+
+class ConversationPage(msgspec.Struct):
+    items: list[SmsConversation]
+    next_cursor: str | None
+
+
+class SectionCount(msgspec.Struct):
+    unread: int
+
+
+class SmsCounts(msgspec.Struct):
+    matched: SectionCount
+    unmatched: SectionCount
+
+
+class CenterCounts(msgspec.Struct):
+    sms: SmsCounts
 
 
 class RecordPatch(msgspec.Struct):
@@ -186,3 +208,119 @@ def search() -> Response:
     req.current_rep(request)
     hits = records.search_records(req.query(request, "q") or "", req.query(request, "kind"), req.limit(request))
     return json_response(SearchResults(items=hits))
+
+
+@app.route("/api/records/{record_id}/activities/{activity_id}", methods=["PATCH"])
+@documented("Star or thread an activity of a record's feed", request=ActivityFlags, response=Activity)
+def update_activity(record_id: str, activity_id: str) -> Response:
+    request = req.current(app)
+    req.current_rep(request)
+    flags = req.json_body(request, ActivityFlags)
+    return json_response(activities.set_activity_flags(record_id, activity_id, flags))
+
+
+@app.route("/api/records/{record_id}/handles", methods=["POST"])
+@documented(
+    "Add an unmatched number or address to a record; its history moves onto it", request=AddHandleInput, response=Record
+)
+def add_handle(record_id: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    payload = req.json_body(request, AddHandleInput)
+    return json_response(records.add_handle_to_record(record_id, payload.handle, rep))
+
+
+@app.route("/api/unmatched/ignore", methods=["POST"])
+@documented("Ignore an unmatched number or address (or stop ignoring it)", request=IgnoreInput, status=204)
+def ignore_handle() -> Response:
+    request = req.current(app)
+    req.current_rep(request)
+    payload = req.json_body(request, IgnoreInput)
+    attach_handle.set_handle_ignored(Handle.from_key(payload.handle), payload.ignored)
+    return Response(body="", status_code=204)
+
+
+@app.route("/api/center/counts", methods=["GET"])
+@documented("The signed-in rep's unread counts per channel and section", response=CenterCounts)
+def center_counts() -> Response:
+    rep = req.current_rep(req.current(app))
+    return json_response({"sms": sms_conversations.unread_counts(rep)})
+
+
+@app.route("/api/sms/conversations", methods=["GET"])
+@documented(
+    "The signed-in rep's SMS conversations of a section, newest first",
+    response=ConversationPage,
+    query={
+        "section": "matched, unmatched or ignored",
+        "status": "a lead/contact status",
+        "limit": "1-100",
+        "cursor": "next page",
+    },
+)
+def sms_conversation_list() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    items, cursor = sms_conversations.list_conversations(
+        rep,
+        req.query(request, "section") or "matched",
+        req.query(request, "status"),
+        req.limit(request),
+        req.query(request, "cursor"),
+    )
+    return json_response(ConversationPage(items=items, next_cursor=cursor))
+
+
+@app.route("/api/sms/conversations/{conversation_id}", methods=["GET"])
+@documented("One of the signed-in rep's SMS conversations", response=SmsConversation)
+def sms_conversation(conversation_id: str) -> Response:
+    rep = req.current_rep(req.current(app))
+    return json_response(sms_conversations.get_conversation(rep, conversation_id))
+
+
+@app.route("/api/sms/conversations/{conversation_id}", methods=["DELETE"])
+@documented("Delete a conversation and every message of it, for good", status=204)
+def delete_sms_conversation(conversation_id: str) -> Response:
+    rep = req.current_rep(req.current(app))
+    sms_conversations.delete_conversation(rep, conversation_id)
+    return Response(body="", status_code=204)
+
+
+@app.route("/api/sms/conversations/{conversation_id}/messages", methods=["GET"])
+@documented(
+    "A conversation's messages, newest first",
+    response=ActivityPage,
+    query={"limit": "1-100", "cursor": "next page"},
+)
+def sms_conversation_messages(conversation_id: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    items, cursor = sms_conversations.conversation_messages(
+        rep, conversation_id, req.limit(request), req.query(request, "cursor")
+    )
+    return page_response(items, cursor)
+
+
+@app.route("/api/sms/conversations/{conversation_id}/read", methods=["POST"])
+@documented("Mark a conversation read", response=SmsConversation)
+def read_sms_conversation(conversation_id: str) -> Response:
+    rep = req.current_rep(req.current(app))
+    return json_response(sms_conversations.mark_read(rep, conversation_id))
+
+
+@app.route("/api/sms/preview", methods=["POST"])
+@documented("How many segments a message is sent as, and in which encoding", request=PreviewInput, response=SmsSegments)
+def preview_sms() -> Response:
+    request = req.current(app)
+    req.current_rep(request)
+    return json_response(count_segments(req.json_body(request, PreviewInput).body))
+
+
+@app.route("/api/sms/messages", methods=["POST"])
+@documented("Send an SMS from the signed-in rep's number", request=SendSmsInput, response=Activity, status=201)
+def send_sms() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    payload = req.json_body(request, SendSmsInput)
+    callback = public_base_url(request) + "/twilio/sms/status"
+    return json_response(sms_send.send_sms(rep, payload, sms_gateway(), callback), 201)

@@ -11,6 +11,8 @@ from commcenter.data.activities import ActivityItem
 from commcenter.data.conversations import ConversationItem
 from commcenter.data.counters import CounterItem
 from commcenter.data.handles import HandleItem
+from commcenter.data.message_refs import MessageRefItem
+from commcenter.data.opt_outs import OptOutItem
 from commcenter.data.records import RecordItem
 from commcenter.data.reps import RepClaimItem, RepItem
 from commcenter.data.search_terms import SearchTermItem
@@ -26,6 +28,8 @@ MODELS: dict[str, list[type[Model]]] = {
     "ActivitiesTable": [ActivityItem],
     "ConversationsTable": [ConversationItem],
     "CountersTable": [CounterItem],
+    "MessageRefsTable": [MessageRefItem],
+    "OptOutsTable": [OptOutItem],
 }
 
 

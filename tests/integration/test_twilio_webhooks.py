@@ -23,6 +23,7 @@ SMS = [
     ("MessageSid", "SM0001"),
     ("From", "+12025550143"),
     ("ApiVersion", "2010-04-01"),
+    ("SmsStatus", "received"),
 ]
 CALL = [("CallSid", "CA0001"), ("From", "+12025550143"), ("To", "+14155550101"), ("Caller", "+12025550143")]
 

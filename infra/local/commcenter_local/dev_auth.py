@@ -19,14 +19,17 @@ ISSUER = "commcenter-local"
 ALGORITHM = "HS256"
 TOKEN_HOURS = 12
 SECRET_FILE = "dev-token-secret"  # noqa: S105 (a file name, not a secret)
+TWILIO_TOKEN_FILE = "twilio-auth-token"  # noqa: S105 (a file name, not a secret)
 
 
 def token_secret(data_dir: Path) -> str:
     """`DEV_TOKEN_SECRET`, else a secret generated once into the data folder (readable by its owner only)."""
-    configured = os.environ.get("DEV_TOKEN_SECRET")
-    if configured:
-        return configured
-    path = data_dir / SECRET_FILE
+    return os.environ.get("DEV_TOKEN_SECRET") or local_secret(data_dir, SECRET_FILE)
+
+
+def local_secret(data_dir: Path, name: str) -> str:
+    """A secret generated once into the data folder (readable by its owner only), then reused."""
+    path = data_dir / name
     if path.exists():
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from commcenter_local.dev_auth import token_secret
+from commcenter_local.dev_auth import TWILIO_TOKEN_FILE, local_secret, token_secret
 from commcenter_local.dynamodb_local import DynamoDBLocal, create_tables, free_port
 from commcenter_local.functions import LoadedFunction, load_functions
 from commcenter_local.gateway import LocalGateway
@@ -32,6 +32,9 @@ class StackOptions:
     public_base_url: str | None = None
     twilio_auth_token: str | None = None
     phone_default_region: str | None = None
+    # Both set: outbound SMS really go through Twilio; else the stack keeps them in a sandbox outbox.
+    twilio_account_sid: str | None = None
+    twilio_api_base_url: str | None = None
 
     @classmethod
     def from_env(cls) -> StackOptions:
@@ -44,6 +47,7 @@ class StackOptions:
             public_base_url=env.get("PUBLIC_BASE_URL") or None,
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
             phone_default_region=env.get("PHONE_DEFAULT_REGION") or None,
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
         )
 
 
@@ -96,6 +100,8 @@ class LocalStack:
         }
         if options.phone_default_region:
             overrides["PHONE_DEFAULT_REGION"] = options.phone_default_region
+        if options.twilio_account_sid:
+            overrides["TWILIO_ACCOUNT_SID"] = options.twilio_account_sid
         merged: dict[str, str] = {}
         for function in self.template.functions:
             for name, value in resolve_environment(
@@ -113,8 +119,11 @@ class LocalStack:
                 "DYNAMODB_ENDPOINT": self.dynamodb.endpoint,
             }
         )
-        if options.twilio_auth_token:
-            merged["TWILIO_AUTH_TOKEN"] = options.twilio_auth_token
+        if options.twilio_api_base_url:
+            merged["TWILIO_API_BASE_URL"] = options.twilio_api_base_url
+        # Without a real token the webhooks still verify signatures: against a token of this
+        # machine's stack, which `commcenter simulate` signs with.
+        merged["TWILIO_AUTH_TOKEN"] = options.twilio_auth_token or local_secret(self.data_dir, TWILIO_TOKEN_FILE)
         return merged
 
     def start(self) -> LocalStack:

@@ -8,9 +8,11 @@ class CommcenterError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:  # a more precise code than the class's, for clients to act on
+            self.code = code
 
 
 class ValidationError(CommcenterError):

@@ -20,6 +20,8 @@ _TABLE_VARIABLES = {
     "activities": "ACTIVITIES_TABLE",
     "conversations": "CONVERSATIONS_TABLE",
     "counters": "COUNTERS_TABLE",
+    "message_refs": "MESSAGE_REFS_TABLE",
+    "opt_outs": "OPT_OUTS_TABLE",
 }
 
 
@@ -38,6 +40,10 @@ class Settings:
     # The dashboard's origin when it is served from another origin than the API (CloudFront in
     # AWS): API answers name it in Access-Control-Allow-Origin. Empty when both share an origin.
     dashboard_origin: str = ""
+    # Sending SMS: without an account SID the stack runs in sandbox mode (nothing leaves it).
+    twilio_account_sid: str | None = None
+    # Where the Twilio REST client sends its requests; only ever set to reach a local stand-in.
+    twilio_api_base_url: str | None = None
 
     def table(self, name: str) -> str:
         """The physical name of a table, by its short name (`records`, `activities`, ...)."""
@@ -63,6 +69,8 @@ class Settings:
             twilio_auth_token=source.get("TWILIO_AUTH_TOKEN") or None,
             twilio_auth_token_parameter=source.get("TWILIO_AUTH_TOKEN_PARAMETER") or None,
             dashboard_origin=source.get("DASHBOARD_ORIGIN", "").rstrip("/"),
+            twilio_account_sid=source.get("TWILIO_ACCOUNT_SID") or None,
+            twilio_api_base_url=source.get("TWILIO_API_BASE_URL") or None,
         )
 
 

@@ -7,13 +7,22 @@ from typing import Any
 
 import msgspec
 from pynamodb.attributes import BooleanAttribute, MapAttribute, UnicodeAttribute
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import decode_cursor, encode_cursor, plain, table_meta, transaction_connection
+from commcenter.data.base import (
+    decode_cursor,
+    encode_cursor,
+    is_conditional_failure,
+    plain,
+    table_meta,
+    transaction_connection,
+)
 from commcenter.domain.activities import Activity
+from commcenter.errors import NotFoundError
 
 # Channels whose single activities are listed in a rep's communication center (SMS are listed by
 # conversation instead, from the Conversations table).
@@ -247,3 +256,106 @@ def delete_owner(owner: str) -> int:
             batch.delete(item)
             count += 1
     return count
+
+
+def get(owner: str, sk: str) -> Activity | None:
+    try:
+        return from_item(ActivityItem.get(owner, sk, consistent_read=True))
+    except ActivityItem.DoesNotExist:
+        return None
+
+
+def find_recent_by_external_id(owner: str, activity_type: str, external_id: str, depth: int = 25) -> Activity | None:
+    """The activity with this provider id among `owner`'s newest of a type (a bounded read).
+
+    Finds what an interrupted earlier delivery of the same webhook stored: a retry arrives
+    within minutes, so it is among the newest few.
+    """
+    page = ActivityItem._get_connection().query(
+        owner,
+        range_key_condition=ActivityItem.type_key.startswith(f"{activity_type}#"),
+        index_name="by_type",
+        scan_index_forward=False,
+        limit=depth,
+        consistent_read=True,
+    )
+    for raw in page.get("Items", []):
+        if raw.get("external_id", {}).get("S") == external_id:
+            return _from_raw(raw)
+    return None
+
+
+def delete(owner: str, sk: str) -> None:
+    ActivityItem(owner, sk).delete()
+
+
+def update_delivery(
+    owner: str, sk: str, *, status: str, rank: int, external_id: str | None = None, data: dict[str, Any] | None = None
+) -> bool:
+    """Move a message to a later delivery status; False if it is gone or already at a later one."""
+    actions: list[Any] = [ActivityItem.data["status"].set(status), ActivityItem.data["status_rank"].set(rank)]
+    actions += [ActivityItem.data[name].set(value) for name, value in (data or {}).items()]
+    if external_id:
+        actions.append(ActivityItem.external_id.set(external_id))
+    condition = ActivityItem.owner.exists() & (
+        ActivityItem.data["status_rank"].does_not_exist() | (ActivityItem.data["status_rank"] < rank)
+    )
+    try:
+        ActivityItem(owner, sk).update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True
+
+
+def set_flags(owner: str, sk: str, *, starred: bool | None, thread_id: str | bool | None) -> Activity:
+    """Star or unstar, put in or take out of a thread; the sparse index keys follow. 404 if absent."""
+    actions: list[Any] = []
+    if starred is not None:
+        actions.append(ActivityItem.starred.set(starred))
+        actions.append(ActivityItem.starred_key.set(sk) if starred else ActivityItem.starred_key.remove())
+    if thread_id is not False:
+        if isinstance(thread_id, str):
+            actions += [ActivityItem.thread_id.set(thread_id), ActivityItem.thread_key.set(f"{thread_id}#{sk}")]
+        else:
+            actions += [ActivityItem.thread_id.remove(), ActivityItem.thread_key.remove()]
+    item = ActivityItem(owner, sk)
+    try:
+        item.update(actions=actions, condition=ActivityItem.owner.exists())
+    except UpdateError as error:
+        if is_conditional_failure(error):
+            raise NotFoundError("no such activity on this record") from None
+        raise
+    return from_item(item)
+
+
+def conversation_page(conversation_id: str, limit: int, cursor: str | None) -> tuple[list[Activity], str | None]:
+    """A conversation's messages, newest first."""
+    page = ActivityItem._get_connection().query(
+        conversation_id,
+        index_name="by_conversation",
+        scan_index_forward=False,
+        limit=limit,
+        exclusive_start_key=decode_cursor(cursor, frozenset({"owner", "sk", "conversation_id"})),
+    )
+    return [_from_raw(raw) for raw in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
+
+
+def delete_conversation_messages(conversation_id: str) -> int:
+    """Delete every message of a conversation, wherever it is stored; returns how many."""
+    count = 0
+    with ActivityItem.batch_write() as batch:
+        for item in ActivityItem.by_conversation.query(conversation_id, attributes_to_get=["owner", "sk"]):
+            batch.delete(ActivityItem(item.owner, item.sk))
+            count += 1
+    return count
+
+
+def conversation_ids_of(owner: str) -> set[str]:
+    """The conversations `owner`'s messages belong to (read before a history moves)."""
+    return {
+        item.conversation_id
+        for item in ActivityItem.query(owner, consistent_read=True, attributes_to_get=["conversation_id"])
+        if item.conversation_id
+    }

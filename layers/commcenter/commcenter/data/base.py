@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from pynamodb.connection import Connection
+from pynamodb.exceptions import PynamoDBException
 
 from commcenter.errors import ValidationError
 from commcenter.settings import get_settings
@@ -48,6 +49,11 @@ def transaction_connection() -> Connection:
     """The connection transactions across tables go through (one per process, kept warm)."""
     settings = get_settings()
     return Connection(region=settings.region, host=settings.dynamodb_endpoint, max_retry_attempts=5)
+
+
+def is_conditional_failure(error: BaseException) -> bool:
+    """Whether a write was refused by its condition (as opposed to failing)."""
+    return isinstance(error, PynamoDBException) and error.cause_response_code == "ConditionalCheckFailedException"
 
 
 def encode_cursor(last_evaluated_key: dict[str, dict[str, Any]] | None) -> str | None:

@@ -1,18 +1,40 @@
-"""The Conversations table: one conversation per (rep number, remote handle) and channel (C1)."""
+"""The Conversations table: one conversation per (rep number, remote number) and channel (C1).
+
+Every write is a whole-item put conditional on the version read: a conversation changes with
+each message, each read and each move between sections, and the unread counters follow those
+changes exactly only if no two writers interleave.
+"""
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from commcenter.data.base import table_meta
+from commcenter.data.base import decode_cursor, encode_cursor, is_conditional_failure, plain, table_meta
+from commcenter.domain.sms import ConversationState
+
+LISTED_ATTRIBUTES = [
+    "channel",
+    "rep_id",
+    "rep_number",
+    "handle",
+    "record_id",
+    "section",
+    "last_at",
+    "last_preview",
+    "last_direction",
+    "unread",
+]
 
 
 class CenterIndex(GlobalSecondaryIndex["ConversationItem"]):
     class Meta:
         index_name = "center"
-        projection = AllProjection()
+        projection = IncludeProjection(LISTED_ATTRIBUTES)
 
     center_pk = UnicodeAttribute(hash_key=True)
     center_key = UnicodeAttribute(range_key=True)
@@ -26,19 +48,108 @@ class ConversationItem(Model):
     center_key = UnicodeAttribute()
     channel = UnicodeAttribute()
     rep_id = UnicodeAttribute()
-    rep_number = UnicodeAttribute(null=True)
+    rep_number = UnicodeAttribute()
     handle = UnicodeAttribute()
     record_id = UnicodeAttribute(null=True)
     section = UnicodeAttribute()
     last_at = UnicodeAttribute()
     last_preview = UnicodeAttribute(default="")
+    last_direction = UnicodeAttribute(default="inbound")
     unread = NumberAttribute(default=0)
-    # The provider ids (Twilio Sids) already counted, so that a retried webhook changes nothing.
-    recent_sids = UnicodeSetAttribute(null=True)
+    # The provider ids (Twilio MessageSids) of the last messages, so that a retried webhook
+    # changes nothing.
+    recent_sids = ListAttribute[str](default=list)
+    version = NumberAttribute(default=0)
 
     center = CenterIndex()
 
 
-def conversation_id(channel: str, rep_address: str, handle_value: str) -> str:
-    """Deterministic id: the same rep number and remote number always make the same conversation."""
-    return f"{channel}#{rep_address}#{handle_value}"
+class VersionConflict(Exception):
+    """Another writer changed the conversation since it was read: read it again and retry."""
+
+
+def center_pk(rep_id: str, channel: str, section: str) -> str:
+    return f"{rep_id}#{channel}#{section}"
+
+
+def get(conversation_id: str) -> ConversationState | None:
+    try:
+        item = ConversationItem.get(conversation_id, consistent_read=True)
+    except ConversationItem.DoesNotExist:
+        return None
+    return _from_values(item.attribute_values)
+
+
+def save(state: ConversationState, expected_version: int | None) -> None:
+    """Write `state` if the stored conversation is still at `expected_version` (None: must not exist)."""
+    item = ConversationItem(
+        state.id,
+        center_pk=center_pk(state.rep_id, "sms", state.section),
+        center_key=f"{state.last_at}#{state.id}",
+        channel="sms",
+        rep_id=state.rep_id,
+        rep_number=state.rep_number,
+        handle=state.handle,
+        record_id=state.record_id,
+        section=state.section,
+        last_at=state.last_at,
+        last_preview=state.last_preview,
+        last_direction=state.last_direction,
+        unread=state.unread,
+        recent_sids=state.recent_sids,
+        version=state.version,
+    )
+    condition = (
+        ConversationItem.conversation_id.does_not_exist()
+        if expected_version is None
+        else ConversationItem.version == expected_version
+    )
+    try:
+        item.save(condition=condition)
+    except PutError as error:
+        if is_conditional_failure(error):
+            raise VersionConflict(state.id) from None
+        raise
+
+
+def delete(state: ConversationState) -> None:
+    try:
+        ConversationItem(state.id).delete(condition=ConversationItem.version == state.version)
+    except DeleteError as error:
+        if is_conditional_failure(error):
+            raise VersionConflict(state.id) from None
+        raise
+
+
+def center_page(
+    rep_id: str, section: str, limit: int, cursor: str | None
+) -> tuple[list[ConversationState], str | None]:
+    """A rep's conversations of one section, newest activity first."""
+    page = ConversationItem._get_connection().query(
+        center_pk(rep_id, "sms", section),
+        index_name="center",
+        scan_index_forward=False,
+        limit=limit,
+        exclusive_start_key=decode_cursor(cursor, frozenset({"conversation_id", "center_pk", "center_key"})),
+    )
+    items = [_from_values({k: plain(v) for k, v in raw.items()}) for raw in page.get("Items", [])]
+    return items, encode_cursor(page.get("LastEvaluatedKey"))
+
+
+def _from_values(values: dict[str, Any]) -> ConversationState:
+    conversation_id = values["conversation_id"]
+    return ConversationState(
+        id=conversation_id,
+        rep_id=values["rep_id"],
+        rep_number=values["rep_number"],
+        remote_number=values["handle"].partition(":")[2],
+        handle=values["handle"],
+        record_id=values.get("record_id"),
+        section=values["section"],
+        last_at=values["last_at"],
+        last_preview=values.get("last_preview", ""),
+        last_direction=values.get("last_direction", "inbound"),
+        unread=int(values.get("unread", 0)),
+        recent_sids=list(values.get("recent_sids", [])),
+        version=int(values.get("version", 0)),
+    )

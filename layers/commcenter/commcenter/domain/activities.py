@@ -35,6 +35,18 @@ class NoteInput(msgspec.Struct, forbid_unknown_fields=True):
     body: str
 
 
+# The record's thread (A2): one per record; a message is in it or not.
+RECORD_THREAD = "main"
+
+
+class ActivityFlags(msgspec.Struct, forbid_unknown_fields=True):
+    """Star (A1) or thread (A2) an activity of a record's feed; `occurred_at` locates it."""
+
+    occurred_at: str
+    starred: bool | None = None
+    in_thread: bool | None = None
+
+
 def summarize(text: str) -> str:
     """The first non-empty line of `text`, cut to fit a feed row."""
     for line in text.splitlines():

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+import msgspec
+
 from commcenter.errors import ValidationError
 
 HandleKind = Literal["phone", "email"]
@@ -101,3 +103,16 @@ def phone_handle(raw: str, default_region: str) -> Handle:
 
 def email_handle(raw: str) -> Handle:
     return Handle("email", normalize_email(raw))
+
+
+class IgnoreInput(msgspec.Struct, forbid_unknown_fields=True):
+    """Hide an unmatched handle's traffic (or show it again)."""
+
+    handle: str
+    ignored: bool
+
+
+class AddHandleInput(msgspec.Struct, forbid_unknown_fields=True):
+    """Add an unmatched phone number or address to an existing record."""
+
+    handle: str

@@ -22,7 +22,7 @@ def verified_form(request: Request) -> TwilioForm:
     """The webhook's parameters, once the signature proves Twilio sent them; else a 403."""
     context: dict[str, Any] = request.context or {}
     path = context.get("resourcePath") or context.get("path") or ""
-    base = get_settings().public_base_url or _execute_api_url(context)
+    base = public_base_url(request)
     raw_query = request.query_params
     query = urlencode([(k, v) for k in raw_query for v in raw_query.getlist(k)]) if raw_query else ""
     url = public_url(base, path, query)
@@ -38,6 +38,11 @@ def verified_form(request: Request) -> TwilioForm:
         )
         raise ForbiddenError("the request is not signed by Twilio")
     return form
+
+
+def public_base_url(request: Request) -> str:
+    """The base URL Twilio reaches this stack at: configured, else the execute-api URL in use."""
+    return get_settings().public_base_url or _execute_api_url(request.context or {})
 
 
 def twiml_response(twiml: str = EMPTY_TWIML) -> Response:

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from commcenter.data import activities as activities_data
-from commcenter.domain.activities import ACTIVITY_TYPES, MAX_NOTE_LENGTH, Activity, NoteInput, summarize
-from commcenter.domain.clock import now_iso
+from commcenter.domain.activities import (
+    ACTIVITY_TYPES,
+    MAX_NOTE_LENGTH,
+    RECORD_THREAD,
+    Activity,
+    ActivityFlags,
+    NoteInput,
+    summarize,
+)
+from commcenter.domain.clock import now_iso, parse_iso
 from commcenter.domain.ids import new_id
 from commcenter.domain.reps import Rep
 from commcenter.errors import ValidationError
@@ -59,3 +67,22 @@ def add_note(record_id: str, note: NoteInput, author: Rep) -> Activity:
     )
     activities_data.put(activity)
     return activity
+
+
+def set_activity_flags(record_id: str, activity_id: str, flags: ActivityFlags) -> Activity:
+    """Star/unstar (A1) or put in/take out of the record's thread (A2); nothing else changes."""
+    if flags.starred is None and flags.in_thread is None:
+        raise ValidationError("nothing to change: give starred or in_thread", {"starred": "required"})
+    try:
+        parse_iso(flags.occurred_at)
+    except ValueError:
+        raise ValidationError("occurred_at is not a timestamp", {"occurred_at": "malformed"}) from None
+    thread: str | bool | None = False  # False: leave the thread as it is
+    if flags.in_thread is not None:
+        thread = RECORD_THREAD if flags.in_thread else None
+    return activities_data.set_flags(
+        activities_data.owner_key(record_id, None),
+        f"{flags.occurred_at}#{activity_id}",
+        starred=flags.starred,
+        thread_id=thread,
+    )

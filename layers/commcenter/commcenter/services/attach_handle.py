@@ -1,22 +1,41 @@
-"""Attach a handle's unmatched history to a record (pattern R5).
+"""Attach a handle's unmatched history to a record (pattern R5), and ignore a handle (C5).
 
 Each activity moves in its own transaction (put under the record, delete under the handle), so
 a crash leaves every activity in exactly one place, and running the move again finishes it.
+The handle's conversations are listed as matched first: they are found through the messages
+still under the handle, so that a re-run after a crash finds them again.
 """
 
 from __future__ import annotations
 
 from commcenter.data import activities as activities_data
+from commcenter.data import handles as handles_data
 from commcenter.domain.handles import Handle
+from commcenter.errors import ConflictError
 from commcenter.observability import logger
+from commcenter.services.sms_conversations import move_to_section
 
 
 def attach_handle_history(handle: Handle, record_id: str) -> int:
     """Move everything `handle` exchanged while unmatched onto `record_id`; returns how many moved."""
+    owner = activities_data.owner_key(None, handle.key)
+    for conversation in sorted(activities_data.conversation_ids_of(owner)):
+        move_to_section(conversation, "matched", record_id)
     moved = 0
-    for item in activities_data.iter_owner(activities_data.owner_key(None, handle.key)):
+    for item in activities_data.iter_owner(owner):
         activities_data.move(item, record_id)
         moved += 1
     if moved:
         logger.info("handle history attached", extra={"handle": handle.key, "record_id": record_id, "moved": moved})
     return moved
+
+
+def set_handle_ignored(handle: Handle, ignored: bool) -> None:
+    """Hide an unmatched handle's traffic from the Unmatched lists, or show it again."""
+    state = handles_data.get(handle)
+    if state is not None and state.record_id:
+        raise ConflictError("this number belongs to a record: it is not unmatched", code="matched")
+    handles_data.set_ignored(handle, ignored)
+    owner = activities_data.owner_key(None, handle.key)
+    for conversation in sorted(activities_data.conversation_ids_of(owner)):
+        move_to_section(conversation, "ignored" if ignored else "unmatched", None)

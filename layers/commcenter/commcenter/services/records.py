@@ -124,6 +124,22 @@ def update_record(record_id: str, patch: dict[str, Any], actor: Rep) -> Record:
     return record
 
 
+def add_handle_to_record(record_id: str, handle_key: str, actor: Rep) -> Record:
+    """Add an unmatched number or address to a record ("Add to existing"): its history follows."""
+    handle = Handle.from_key(handle_key)
+    current = get_record(record_id)
+    if current.kind == "deal":
+        raise ValidationError("numbers and addresses belong to leads and contacts, not deals", {"record_id": "a deal"})
+    if handle in record_handles(current):
+        return current
+    fields = msgspec.to_builtins(current)
+    if handle.kind == "phone":
+        patch: dict[str, Any] = {"phones": [*fields["phones"], {"number": handle.value, "label": "mobile"}]}
+    else:
+        patch = {"emails": [*fields["emails"], {"address": handle.value, "label": "work"}]}
+    return update_record(record_id, {**patch, "version": current.version}, actor)
+
+
 def delete_record(record_id: str) -> None:
     """Delete a record, its handles and search terms together, then its activity history."""
     current = get_record(record_id)

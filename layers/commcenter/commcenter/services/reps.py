@@ -14,6 +14,7 @@ from commcenter.errors import ForbiddenError, UnauthorizedError, ValidationError
 # (a change of role or number is seen within this many seconds).
 REP_CACHE_SECONDS = 60.0
 _reps_by_email: dict[str, tuple[float, Rep]] = {}
+_reps_by_number: dict[str, tuple[float, Rep]] = {}
 
 
 def rep_from_claims(claims: dict[str, Any] | None) -> Rep:
@@ -39,3 +40,15 @@ def rep_from_claims(claims: dict[str, Any] | None) -> Rep:
 def team_reps() -> list[Rep]:
     """Every rep of the team (records are visible to the whole team, so are its reps)."""
     return reps_data.list_all()
+
+
+def rep_by_number(number: str) -> Rep | None:
+    """The rep whose Twilio number this is (every webhook's `To`), or None: no rep owns it."""
+    now = time.monotonic()
+    cached = _reps_by_number.get(number)
+    if cached is not None and now - cached[0] < REP_CACHE_SECONDS:
+        return cached[1]
+    rep = reps_data.find_by_claim("number", number)
+    if rep is not None:  # an unknown number is asked again: a rep given it is reachable at once
+        _reps_by_number[number] = (now, rep)
+    return rep

@@ -1,0 +1,229 @@
+"""SMS: segments, opt-out keywords, delivery statuses and the shapes the API shows.
+
+Pure rules, no I/O: what a message costs, what a keyword means, whether a status may replace
+another.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+MAX_SMS_BODY = 1600  # Twilio's limit for one message body (it splits it into segments)
+
+# GSM 03.38: the basic set costs one septet, the extension table two (escape + character).
+_GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM_EXTENDED = frozenset("^{}\\[~]|€\f")
+
+Encoding = Literal["GSM-7", "UCS-2"]
+
+
+class SmsSegments(msgspec.Struct):
+    characters: int
+    segments: int
+    encoding: Encoding
+
+
+def count_segments(body: str) -> SmsSegments:
+    """How many SMS a body is sent as, as carriers count them.
+
+    GSM-7 fits 160 septets in one SMS and 153 per part once split (the rest is the
+    concatenation header); a single character outside GSM-7 (an emoji, a curly quote) turns the
+    whole message into UCS-2: 70 UTF-16 units alone, 67 per part. An emoji is two UTF-16 units
+    and is never split across parts.
+    """
+    if all(c in _GSM_BASIC or c in _GSM_EXTENDED for c in body):
+        units = [2 if c in _GSM_EXTENDED else 1 for c in body]
+        return SmsSegments(len(body), _parts(units, 160, 153), "GSM-7")
+    units = [2 if ord(c) > 0xFFFF else 1 for c in body]
+    return SmsSegments(len(body), _parts(units, 70, 67), "UCS-2")
+
+
+def _parts(units: list[int], single: int, per_part: int) -> int:
+    total = sum(units)
+    if total <= single:
+        return 1
+    parts, used = 1, 0
+    for size in units:  # a character (escape pair, surrogate pair) never straddles two parts
+        if used + size > per_part:
+            parts, used = parts + 1, 0
+        used += size
+    return parts
+
+
+# Twilio's default opt-out handling: a body that is exactly one keyword (any case, surrounding
+# spaces ignored). "stop please" is an ordinary message.
+OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
+OPT_IN_KEYWORDS = frozenset({"START", "YES", "UNSTOP"})
+HELP_KEYWORDS = frozenset({"HELP", "INFO"})
+
+KeywordKind = Literal["opt_out", "opt_in", "help"]
+
+
+def keyword_of(body: str) -> tuple[str, KeywordKind] | None:
+    """The opt-out, opt-in or help keyword a body is, if it is exactly one."""
+    word = body.strip().upper()
+    if word in OPT_OUT_KEYWORDS:
+        return word, "opt_out"
+    if word in OPT_IN_KEYWORDS:
+        return word, "opt_in"
+    if word in HELP_KEYWORDS:
+        return word, "help"
+    return None
+
+
+# Delivery statuses in the order they can happen. A callback applies only if it ranks higher
+# than what is stored: callbacks arrive out of order, and delivered must stay delivered.
+# `pending`: stored before Twilio answered; `sandbox`: kept locally, never sent.
+STATUS_RANK: dict[str, int] = {
+    "pending": 0,
+    "accepted": 1,
+    "scheduled": 1,
+    "queued": 2,
+    "sending": 3,
+    "sent": 4,
+    "undelivered": 5,
+    "failed": 5,
+    "canceled": 5,
+    "delivered": 6,
+    "read": 7,
+    "received": 7,
+    "sandbox": 7,
+}
+FINAL_STATUSES = frozenset({"undelivered", "failed", "canceled", "delivered", "read", "received", "sandbox"})
+
+
+def status_rank(status: str) -> int:
+    """The rank of a status; one Twilio adds later ranks below every known one, so it never overrides."""
+    return STATUS_RANK.get(status, -1)
+
+
+# What a rep is told when Twilio refuses a message (error codes of Twilio's REST API).
+TWILIO_ERROR_MESSAGES: dict[int, str] = {
+    21610: "This number has opted out of your messages (it replied STOP).",
+    21211: "This phone number is not valid.",
+    21408: "SMS to this country is not enabled for your account.",
+    21612: "This number cannot be reached by SMS from your number.",
+    21614: "This number cannot receive SMS (it is not a mobile number).",
+    30003: "The phone is unreachable or switched off.",
+    30004: "The message was blocked by the recipient.",
+    30005: "The number is unknown or no longer in service.",
+    30006: "The number is a landline or cannot receive SMS.",
+    30007: "The carrier filtered the message.",
+}
+
+
+def explain_twilio_error(code: int | None, status: int | None = None, fallback: str = "") -> str:
+    """A sentence a rep can act on, for an error Twilio reported."""
+    if code in TWILIO_ERROR_MESSAGES:
+        return TWILIO_ERROR_MESSAGES[code]
+    if status == 429:
+        return "Twilio is busy (too many messages at once); nothing was sent, try again in a moment."
+    if status is not None and status >= 500:
+        return "Twilio is unavailable right now; nothing was sent, try again in a moment."
+    return fallback or "Twilio refused the message."
+
+
+def conversation_id(rep_number: str, remote: str) -> str:
+    """One conversation per (rep number, remote number), with an id safe in a URL path."""
+    return f"sms-{_url_safe(rep_number)}-{_url_safe(remote)}"
+
+
+def _url_safe(number: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in number.removeprefix("+"))
+
+
+Section = Literal["matched", "unmatched", "ignored"]
+SECTIONS: tuple[Section, ...] = ("matched", "unmatched", "ignored")
+
+
+class ConversationRecord(msgspec.Struct):
+    id: str
+    kind: str
+    display_name: str
+    status: str | None
+
+
+class SmsConversation(msgspec.Struct, kw_only=True):
+    """A conversation as the SMS tab lists it."""
+
+    id: str
+    rep_id: str
+    rep_number: str
+    remote_number: str
+    handle: str
+    section: Section
+    record: ConversationRecord | None
+    last_at: str
+    last_preview: str
+    last_direction: str
+    unread: int
+    opted_out: bool = False
+
+
+class SendSmsInput(msgspec.Struct, forbid_unknown_fields=True):
+    to: str
+    body: str
+    client_request_id: str
+    record_id: str | None = None
+    conversation_id: str | None = None
+
+
+class PreviewInput(msgspec.Struct, forbid_unknown_fields=True):
+    body: str
+
+
+# Twilio retries a webhook it got no answer to within seconds: the last few MessageSids of a
+# conversation are enough to recognise a retry (and keep the item within one write unit).
+RECENT_SIDS = 8
+
+
+class ConversationState(msgspec.Struct, kw_only=True):
+    """A conversation as stored: who, where it is listed, its last message, what was counted."""
+
+    id: str
+    rep_id: str
+    rep_number: str
+    remote_number: str
+    handle: str
+    record_id: str | None
+    section: Section
+    last_at: str
+    last_preview: str
+    last_direction: str
+    unread: int
+    recent_sids: list[str] = []
+    version: int = 0
+
+
+def with_message(
+    state: ConversationState,
+    *,
+    sid: str | None,
+    at: str,
+    preview: str,
+    direction: str,
+) -> ConversationState:
+    """The conversation once a message is added: last message (never moved back in time by a
+    late arrival), unread count (an inbound adds one; a reply means the rep has read it)."""
+    newest = at >= state.last_at
+    unread = state.unread + 1 if direction == "inbound" else 0
+    recent = [*state.recent_sids, sid][-RECENT_SIDS:] if sid else state.recent_sids
+    return msgspec.structs.replace(
+        state,
+        last_at=at if newest else state.last_at,
+        last_preview=preview if newest else state.last_preview,
+        last_direction=direction if newest else state.last_direction,
+        unread=unread,
+        recent_sids=recent,
+        version=state.version + 1,
+    )
+
+
+def unread_counter(section: str) -> str:
+    """The name of a rep's counter of unread SMS in a section (ignored traffic is not counted)."""
+    return f"sms#{section}#unread"

@@ -1,0 +1,182 @@
+"""SMS conversations: the rep's lists, reading, deleting, and every change with its counters.
+
+A conversation's unread count and the rep's per-section unread counters move together: every
+change is computed from the conversation as read, written only if nobody changed it since
+(version), and the counters get the difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import msgspec
+
+from commcenter.data import activities as activities_data
+from commcenter.data import conversations as conversations_data
+from commcenter.data import counters as counters_data
+from commcenter.data import opt_outs as opt_outs_data
+from commcenter.data import records as records_data
+from commcenter.domain.activities import Activity
+from commcenter.domain.reps import Rep
+from commcenter.domain.sms import (
+    SECTIONS,
+    ConversationRecord,
+    ConversationState,
+    Section,
+    SmsConversation,
+    unread_counter,
+)
+from commcenter.errors import ForbiddenError, NotFoundError, ValidationError
+from commcenter.observability import logger
+
+MAX_ATTEMPTS = 8
+
+Change = Callable[[ConversationState | None], ConversationState | None]
+
+
+def change_conversation(
+    conversation_id: str, change: Change
+) -> tuple[ConversationState | None, ConversationState | None]:
+    """Apply `change` to the stored conversation until no concurrent writer interferes.
+
+    `change` gets the stored state (None if there is none) and returns the new state, or None
+    to leave it as it is. The rep's unread counters get the difference. Returns (before, after).
+    """
+    for _ in range(MAX_ATTEMPTS):
+        before = conversations_data.get(conversation_id)
+        after = change(before)
+        if after is None:
+            return before, before
+        try:
+            conversations_data.save(after, None if before is None else before.version)
+        except conversations_data.VersionConflict:
+            continue
+        _move_counters(before, after)
+        return before, after
+    raise RuntimeError(f"conversation {conversation_id} kept changing under {MAX_ATTEMPTS} attempts")
+
+
+def _move_counters(before: ConversationState | None, after: ConversationState | None) -> None:
+    deltas: dict[str, int] = {}
+    for state, sign in ((before, -1), (after, 1)):
+        if state is not None and state.section != "ignored" and state.unread:
+            name = unread_counter(state.section)
+            deltas[name] = deltas.get(name, 0) + sign * state.unread
+    rep_id = (after or before).rep_id  # type: ignore[union-attr]
+    for name, delta in deltas.items():
+        if delta:
+            counters_data.add(counters_data.rep_scope(rep_id), name, delta)
+
+
+def unread_counts(rep: Rep) -> dict[str, dict[str, int]]:
+    values = counters_data.read_all(counters_data.rep_scope(rep.id))
+    # A count never shows below zero, even if an interrupted change left it one short.
+    return {section: {"unread": max(0, values.get(unread_counter(section), 0))} for section in ("matched", "unmatched")}
+
+
+def list_conversations(
+    rep: Rep, section: str, status: str | None, limit: int, cursor: str | None
+) -> tuple[list[SmsConversation], str | None]:
+    """The rep's own conversations of a section, newest first; `status` keeps matched records in it."""
+    if section not in SECTIONS:
+        raise ValidationError(f"section must be one of {', '.join(SECTIONS)}", {"section": "unknown"})
+    shown: list[SmsConversation] = []
+    # A status filter drops rows: read on (a few pages at most) to fill the page.
+    for _ in range(5 if status else 1):
+        states, cursor = conversations_data.center_page(rep.id, section, limit, cursor)
+        for conversation in _present(states):
+            if status is None or (conversation.record is not None and conversation.record.status == status):
+                shown.append(conversation)
+        if len(shown) >= limit or cursor is None:
+            break
+    return shown, cursor
+
+
+def get_conversation(rep: Rep, conversation_id: str) -> SmsConversation:
+    return _present([_own(rep, conversation_id)])[0]
+
+
+def conversation_messages(
+    rep: Rep, conversation_id: str, limit: int, cursor: str | None
+) -> tuple[list[Activity], str | None]:
+    _own(rep, conversation_id)
+    return activities_data.conversation_page(conversation_id, limit, cursor)
+
+
+def mark_read(rep: Rep, conversation_id: str) -> SmsConversation:
+    _own(rep, conversation_id)
+
+    def read(state: ConversationState | None) -> ConversationState | None:
+        if state is None or state.unread == 0:
+            return None
+        return msgspec.structs.replace(state, unread=0, version=state.version + 1)
+
+    change_conversation(conversation_id, read)
+    return get_conversation(rep, conversation_id)
+
+
+def delete_conversation(rep: Rep, conversation_id: str) -> int:
+    """Delete a conversation and every message of it, for good; returns how many messages went."""
+    _own(rep, conversation_id)
+    deleted = activities_data.delete_conversation_messages(conversation_id)
+    for _ in range(MAX_ATTEMPTS):
+        state = conversations_data.get(conversation_id)
+        if state is None:
+            break
+        try:
+            conversations_data.delete(state)
+        except conversations_data.VersionConflict:
+            continue
+        _move_counters(state, None)
+        # A message that arrived while deleting is deleted too: the conversation is gone for good.
+        deleted += activities_data.delete_conversation_messages(conversation_id)
+        break
+    logger.info("SMS conversation deleted", extra={"conversation_id": conversation_id, "messages": deleted})
+    return deleted
+
+
+def move_to_section(conversation_id: str, section: Section, record_id: str | None) -> None:
+    """List a conversation elsewhere (matched once its number joins a record, ignored, back)."""
+
+    def move(state: ConversationState | None) -> ConversationState | None:
+        if state is None or (state.section == section and state.record_id == record_id):
+            return None
+        return msgspec.structs.replace(state, section=section, record_id=record_id, version=state.version + 1)
+
+    change_conversation(conversation_id, move)
+
+
+def _own(rep: Rep, conversation_id: str) -> ConversationState:
+    state = conversations_data.get(conversation_id)
+    if state is None:
+        raise NotFoundError("no such conversation")
+    if state.rep_id != rep.id:
+        raise ForbiddenError("this conversation is another rep's")
+    return state
+
+
+def _present(states: list[ConversationState]) -> list[SmsConversation]:
+    records = records_data.get_many([s.record_id for s in states if s.record_id])
+    opted_out = opt_outs_data.opted_out_among([(s.rep_number, s.remote_number) for s in states])
+    shown = []
+    for state in states:
+        record = records.get(state.record_id) if state.record_id else None
+        shown.append(
+            SmsConversation(
+                id=state.id,
+                rep_id=state.rep_id,
+                rep_number=state.rep_number,
+                remote_number=state.remote_number,
+                handle=state.handle,
+                section=state.section,
+                record=ConversationRecord(record.id, record.kind, record.display_name, record.status or None)
+                if record is not None
+                else None,
+                last_at=state.last_at,
+                last_preview=state.last_preview,
+                last_direction=state.last_direction,
+                unread=state.unread,
+                opted_out=(state.rep_number, state.remote_number) in opted_out,
+            )
+        )
+    return shown

@@ -1,0 +1,229 @@
+"""Sending an SMS from the dashboard: checked, stored before Twilio is called, sent once.
+
+Order of a send: refuse what cannot be sent (no SMS number, opted-out number, another rep's
+conversation); claim the client's request id (a retried request returns the first result);
+store the message as `pending`; call Twilio; record its answer. A function that dies after
+calling Twilio leaves the message `pending`: a retry of the same request asks Twilio's message
+list what happened instead of sending again.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from commcenter.channels.sms_gateway import SmsGateway, SmsRefused
+from commcenter.data import activities as activities_data
+from commcenter.data import handles as handles_data
+from commcenter.data import message_refs
+from commcenter.data import opt_outs as opt_outs_data
+from commcenter.data import records as records_data
+from commcenter.domain.activities import Activity, summarize
+from commcenter.domain.clock import now_iso, parse_iso, utc_now
+from commcenter.domain.handles import Handle, normalize_phone
+from commcenter.domain.ids import new_id
+from commcenter.domain.reps import Rep
+from commcenter.domain.sms import (
+    MAX_SMS_BODY,
+    ConversationState,
+    SendSmsInput,
+    conversation_id,
+    count_segments,
+    explain_twilio_error,
+    status_rank,
+    with_message,
+)
+from commcenter.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from commcenter.observability import logger
+from commcenter.services.sms_conversations import change_conversation
+from commcenter.settings import get_settings
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# A pending send younger than this may still be running (the function's timeout is 15 s).
+PENDING_GRACE = timedelta(seconds=20)
+
+
+def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callback: str) -> Activity:
+    rep_number = _sms_number(rep)
+    body = payload.body
+    if not body.strip():
+        raise ValidationError("a message cannot be empty", {"body": "required"})
+    if len(body) > MAX_SMS_BODY:
+        raise ValidationError(f"a message is at most {MAX_SMS_BODY} characters", {"body": "too long"})
+    if not _REQUEST_ID.match(payload.client_request_id):
+        raise ValidationError(
+            "client_request_id must be 8-64 letters, digits, - or _", {"client_request_id": "malformed"}
+        )
+    try:
+        to = normalize_phone(payload.to, get_settings().phone_default_region)
+    except ValidationError as error:
+        raise ValidationError(error.message, {"to": "not a valid phone number"}) from None
+    record_id = _check_destination(rep, rep_number, to, payload)
+    if opt_outs_data.is_opted_out(rep_number, to):
+        raise ConflictError(
+            f"{to} has opted out of your messages (replied STOP); they must text START before you can write again",
+            code="opted_out",
+        )
+
+    ref_key = message_refs.send_ref(rep.id, payload.client_request_id)
+    owner = activities_data.owner_key(record_id, Handle("phone", to).key)
+    activity = Activity(
+        id=new_id(),
+        record_id=record_id,
+        handle=Handle("phone", to).key,
+        type="sms",
+        occurred_at=now_iso(),
+        rep_id=rep.id,
+        direction="outbound",
+        summary=summarize(body),
+        body=body,
+        conversation_id=conversation_id(rep_number, to),
+        data=_outbound_data(rep_number, to, body, gateway.sandbox),
+    )
+    sk = f"{activity.occurred_at}#{activity.id}"
+    if not message_refs.claim(ref_key, owner, sk, activity.occurred_at):
+        return _resume(rep, ref_key, gateway, status_callback)
+    activities_data.put(activity)
+    _add_to_conversation(activity, rep, rep_number, to, record_id)
+    return _deliver(activity, owner, sk, gateway, status_callback)
+
+
+def _sms_number(rep: Rep) -> str:
+    if not rep.twilio_number or rep.capabilities != "voice+sms":
+        raise ConflictError("your Twilio number cannot send SMS (it is voice only)", code="no_sms_number")
+    return rep.twilio_number
+
+
+def _check_destination(rep: Rep, rep_number: str, to: str, payload: SendSmsInput) -> str | None:
+    """The record the message belongs to, once the destination is allowed."""
+    if payload.conversation_id:
+        from commcenter.data import conversations as conversations_data
+
+        state = conversations_data.get(payload.conversation_id)
+        if state is None:
+            raise NotFoundError("no such conversation")
+        if state.rep_number != rep_number:
+            raise ForbiddenError("you can reply only to SMS sent to your own number")
+        if state.remote_number != to:
+            raise ValidationError("a reply goes to the conversation's number", {"to": "not this conversation's"})
+    handle_state = handles_data.get(Handle("phone", to))
+    owner_record = handle_state.record_id if handle_state else None
+    if payload.record_id:
+        record = records_data.get(payload.record_id)
+        if record is None:
+            raise NotFoundError("no such record")
+        if to not in {phone.number for phone in record.phones}:
+            raise ValidationError("this number is not one of the record's", {"to": "not the record's"})
+        return record.id
+    return owner_record
+
+
+def _outbound_data(rep_number: str, to: str, body: str, sandbox: bool) -> dict[str, object]:
+    segments = count_segments(body)
+    data: dict[str, object] = {
+        "status": "pending",
+        "status_rank": status_rank("pending"),
+        "from": rep_number,
+        "to": to,
+        "segments": segments.segments,
+        "encoding": segments.encoding,
+        "media": [],
+        "error_code": None,
+        "error_message": None,
+    }
+    if sandbox:
+        data["sandbox"] = True
+    return data
+
+
+def _add_to_conversation(activity: Activity, rep: Rep, rep_number: str, to: str, record_id: str | None) -> None:
+    def add(state: ConversationState | None) -> ConversationState | None:
+        base = state or ConversationState(
+            id=activity.conversation_id or "",
+            rep_id=rep.id,
+            rep_number=rep_number,
+            remote_number=to,
+            handle=Handle("phone", to).key,
+            record_id=record_id,
+            section="matched" if record_id else "unmatched",
+            last_at=activity.occurred_at,
+            last_preview="",
+            last_direction="outbound",
+            unread=0,
+        )
+        return with_message(base, sid=None, at=activity.occurred_at, preview=activity.summary, direction="outbound")
+
+    change_conversation(activity.conversation_id or "", add)
+
+
+def _deliver(activity: Activity, owner: str, sk: str, gateway: SmsGateway, status_callback: str) -> Activity:
+    to, rep_number = str(activity.data["to"]), str(activity.data["from"])
+    try:
+        sent = gateway.send(from_number=rep_number, to_number=to, body=activity.body, status_callback=status_callback)
+    except SmsRefused as refused:
+        message = explain_twilio_error(refused.code, refused.http_status, refused.detail)
+        logger.warning(
+            "Twilio refused an SMS", extra={"code": refused.code, "http_status": refused.http_status, "to": to}
+        )
+        activities_data.update_delivery(
+            owner,
+            sk,
+            status="failed",
+            rank=status_rank("failed"),
+            data={"error_code": refused.code, "error_message": message},
+        )
+        return _stored(owner, sk)
+    except Exception:
+        # Twilio may or may not have the message: it stays pending, and a retry reconciles it.
+        logger.exception("SMS send outcome unknown", extra={"to": to})
+        return _stored(owner, sk)
+    _record_sent(owner, sk, sent.sid, sent.status)
+    return _stored(owner, sk)
+
+
+def _record_sent(owner: str, sk: str, sid: str, status: str) -> None:
+    activities_data.update_delivery(owner, sk, status=status, rank=status_rank(status), external_id=sid)
+    ref = message_refs.link(message_refs.sid_ref(sid), owner, sk)
+    if ref.status and ref.status_rank > status_rank(status):
+        # A callback was faster than this write: its status applies now.
+        activities_data.update_delivery(
+            owner, sk, status=ref.status, rank=ref.status_rank, data=_early_details(ref.status, ref.error_code)
+        )
+
+
+def _early_details(status: str, error_code: int | None) -> dict[str, object]:
+    from commcenter.services.sms_status import delivery_details
+
+    return delivery_details(status, error_code)
+
+
+def _resume(rep: Rep, ref_key: str, gateway: SmsGateway, status_callback: str) -> Activity:
+    """A retried request: the first result, reconciled with Twilio if its outcome was lost."""
+    ref = message_refs.get(ref_key)
+    if ref is None or ref.owner is None or ref.sk is None or ref.created_at is None:
+        raise ConflictError("this send is being processed; try again in a moment", code="in_progress")
+    stored = activities_data.get(ref.owner, ref.sk)
+    if stored is None:
+        raise ConflictError("this send is being processed; try again in a moment", code="in_progress")
+    if stored.data.get("status") != "pending" or utc_now() - parse_iso(ref.created_at) < PENDING_GRACE:
+        return stored
+    found = gateway.find_sent(
+        from_number=str(stored.data["from"]),
+        to_number=str(stored.data["to"]),
+        body=stored.body,
+        since=parse_iso(ref.created_at) - timedelta(minutes=1),
+    )
+    if found is not None:
+        logger.info("pending SMS reconciled from Twilio", extra={"message_sid": found.sid, "rep_id": rep.id})
+        _record_sent(ref.owner, ref.sk, found.sid, found.status)
+        return _stored(ref.owner, ref.sk)
+    # Twilio never got it: sending it now is its first send, not a second one.
+    logger.info("pending SMS not at Twilio: sending it", extra={"rep_id": rep.id})
+    return _deliver(stored, ref.owner, ref.sk, gateway, status_callback)
+
+
+def _stored(owner: str, sk: str) -> Activity:
+    stored = activities_data.get(owner, sk)
+    if stored is None:
+        raise NotFoundError("the message was deleted")
+    return stored
