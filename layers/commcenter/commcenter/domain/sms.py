@@ -78,23 +78,23 @@ def keyword_of(body: str) -> tuple[str, KeywordKind] | None:
 
 # Delivery statuses in the order they can happen. A callback applies only if it ranks higher
 # than what is stored: callbacks arrive out of order, and delivered must stay delivered.
-# `pending`: stored before Twilio answered; `sandbox`: kept locally, never sent.
+# `pending`: stored before Twilio answered. `sandbox`: kept in the local outbox, never sent
+# (`commcenter simulate sms --status` can still play its callbacks, for a demo).
 STATUS_RANK: dict[str, int] = {
     "pending": 0,
-    "accepted": 1,
-    "scheduled": 1,
-    "queued": 2,
-    "sending": 3,
-    "sent": 4,
-    "undelivered": 5,
-    "failed": 5,
-    "canceled": 5,
-    "delivered": 6,
-    "read": 7,
-    "received": 7,
-    "sandbox": 7,
+    "sandbox": 1,
+    "accepted": 2,
+    "scheduled": 2,
+    "queued": 3,
+    "sending": 4,
+    "sent": 5,
+    "undelivered": 6,
+    "failed": 6,
+    "canceled": 6,
+    "delivered": 7,
+    "read": 8,
+    "received": 8,
 }
-FINAL_STATUSES = frozenset({"undelivered", "failed", "canceled", "delivered", "read", "received", "sandbox"})
 
 
 def status_rank(status: str) -> int:

@@ -1,0 +1,257 @@
+"""Incoming SMS through the local gateway: signed, stored once, listed, counted, opted out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+from sms_support import (
+    ALICE,
+    ALICE_NUMBER,
+    BRUNO,
+    Api,
+    assert_empty_twiml,
+    fresh_remote,
+    receive,
+)
+
+from commcenter.data import activities as activities_data
+from commcenter.domain.handles import Handle
+from commcenter.domain.sms import conversation_id
+from commcenter.services import sms_inbound
+from commcenter.services.sms_inbound import InboundSms, receive_sms
+from commcenter_local.simulate import incoming_sms, incoming_sms_params, new_sid, post_webhook
+from commcenter_local.stack import LocalStack
+
+Headers = Callable[[str], dict[str, str]]
+
+
+@pytest.fixture
+def alice(api_url: str, auth_headers: Headers) -> Api:
+    return Api(api_url, auth_headers(ALICE))
+
+
+@pytest.fixture
+def bruno(api_url: str, auth_headers: Headers) -> Api:
+    return Api(api_url, auth_headers(BRUNO))
+
+
+def test_an_sms_from_a_contact_lands_on_the_record_once(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = fresh_remote()
+    record = alice.contact(remote)
+    before = alice.counts()
+    sid = new_sid("SM")
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Can we meet on Tuesday?", sid=sid)
+
+    feed = alice.record_sms(record["id"])
+    assert [(m["body"], m["direction"], m["external_id"], m["rep_id"] is not None) for m in feed] == [
+        ("Can we meet on Tuesday?", "inbound", sid, True)
+    ]
+    assert feed[0]["data"]["status"] == "received" and feed[0]["data"]["encoding"] == "GSM-7"
+    conversation = alice.conversation(ALICE_NUMBER, remote).json()
+    assert conversation["section"] == "matched" and conversation["unread"] == 1
+    assert conversation["record"]["id"] == record["id"]
+    assert conversation["last_preview"] == "Can we meet on Tuesday?"
+    assert alice.counts() == {**before, "matched": before["matched"] + 1}
+
+    # Twilio retries: the same MessageSid again changes nothing.
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Can we meet on Tuesday?", sid=sid)
+    assert len(alice.record_sms(record["id"])) == 1
+    assert alice.conversation(ALICE_NUMBER, remote).json()["unread"] == 1
+    assert alice.counts() == {**before, "matched": before["matched"] + 1}
+
+
+def test_forged_and_unsigned_webhooks_are_refused_and_store_nothing(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = fresh_remote()
+    forged = incoming_sms(api_url, "not-the-token", from_number=remote, to_number=ALICE_NUMBER, body="hi")
+    assert forged.status_code == 403
+    params = incoming_sms_params(from_number=remote, to_number=ALICE_NUMBER, body="hi")
+    unsigned = requests.post(api_url + "/twilio/sms/incoming", data=params, timeout=10)
+    assert unsigned.status_code == 403
+    # Signed for other parameters than those sent (a replayed signature on a changed body).
+    signed = post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params)
+    assert signed.status_code == 200
+    tampered_params = [(k, "changed" if k == "Body" else v) for k, v in params]
+    tampered = requests.post(
+        api_url + "/twilio/sms/incoming",
+        data=tampered_params,
+        headers={"X-Twilio-Signature": signed.request.headers["X-Twilio-Signature"]},
+        timeout=10,
+    )
+    assert tampered.status_code == 403
+    assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["hi"]
+
+
+def test_an_sms_to_a_number_no_rep_owns_is_answered_and_not_stored(api_url: str, twilio_auth_token: str) -> None:
+    remote = fresh_remote()
+    response = incoming_sms(api_url, twilio_auth_token, from_number=remote, to_number="+14155550999", body="hello?")
+    assert_empty_twiml(response)
+    assert list(activities_data.iter_owner(f"h#{Handle('phone', remote).key}")) == []
+
+
+def test_mms_with_emoji_keeps_every_attachment_and_character(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = fresh_remote()
+    media = [
+        ("https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1", "image/jpeg"),
+        ("https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME2", "application/pdf"),
+    ]
+    body = "Voilà le plan 👍🏽 — à mardi"
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, body, media=media)
+    (message,) = alice.messages(ALICE_NUMBER, remote)
+    assert message["body"] == body
+    assert message["data"]["media"] == [{"url": u, "content_type": t} for u, t in media]
+    assert message["data"]["encoding"] == "UCS-2"
+    assert message["external_id"].startswith("MM")
+    # An MMS without text shows what it carries.
+    other = fresh_remote()
+    receive(api_url, twilio_auth_token, other, ALICE_NUMBER, "", media=media[:1])
+    assert alice.conversation(ALICE_NUMBER, other).json()["last_preview"] == "1 attachment"
+
+
+def test_stop_start_and_help_as_twilio_applies_them(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "stop please")
+    assert alice.conversation(ALICE_NUMBER, remote).json()["opted_out"] is False
+    assert alice.send(remote, "Sorry to hear that").status_code == 201
+
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "  Stop ")
+    assert alice.conversation(ALICE_NUMBER, remote).json()["opted_out"] is True
+    refused = alice.send(remote, "Are you sure?")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "opted_out"
+
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "HELP")
+    assert alice.conversation(ALICE_NUMBER, remote).json()["opted_out"] is True
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "unstop")
+    assert alice.conversation(ALICE_NUMBER, remote).json()["opted_out"] is False
+    assert alice.send(remote, "Welcome back").status_code == 201
+
+    messages = list(reversed(alice.messages(ALICE_NUMBER, remote)))
+    assert [m["body"] for m in messages] == [
+        "stop please",
+        "Sorry to hear that",
+        "  Stop ",
+        "HELP",
+        "unstop",
+        "Welcome back",
+    ]
+    assert [m["data"].get("keyword") for m in messages if m["direction"] == "inbound"] == [
+        None,
+        "STOP",
+        "HELP",
+        "UNSTOP",
+    ]
+
+
+def test_unmatched_then_added_to_an_existing_record(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = fresh_remote()
+    before = alice.counts()
+    for text in ("Hello, who is this?", "Is this the sales team?"):
+        receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, text)
+    conversation = alice.conversation(ALICE_NUMBER, remote).json()
+    assert conversation["section"] == "unmatched" and conversation["record"] is None
+    assert alice.counts() == {**before, "unmatched": before["unmatched"] + 2}
+    listed = alice.ok("GET", "/api/sms/conversations", section="unmatched", limit=100)["items"]
+    assert conversation["id"] in [c["id"] for c in listed]
+
+    record = alice.contact(last_name="Existing")
+    updated = alice.ok("POST", f"/api/records/{record['id']}/handles", {"handle": f"phone:{remote}"})
+    assert [p["number"] for p in updated["phones"]] == [remote]
+
+    moved = alice.conversation(ALICE_NUMBER, remote).json()
+    assert moved["section"] == "matched" and moved["record"]["id"] == record["id"] and moved["unread"] == 2
+    assert alice.counts() == {"matched": before["matched"] + 2, "unmatched": before["unmatched"]}
+    assert [m["body"] for m in alice.record_sms(record["id"])] == ["Is this the sales team?", "Hello, who is this?"]
+    assert list(activities_data.iter_owner(f"h#phone:{remote}")) == []
+    # A new message goes straight to the record.
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Thanks!")
+    assert len(alice.record_sms(record["id"])) == 3
+
+
+def test_add_to_crm_creates_the_record_with_the_history(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "I saw your ad")
+    record = alice.contact(remote, last_name="Newcomer")
+    assert [m["body"] for m in alice.record_sms(record["id"])] == ["I saw your ad"]
+    assert alice.conversation(ALICE_NUMBER, remote).json()["section"] == "matched"
+
+
+def test_ignore_hides_an_unmatched_number_until_unignored(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = fresh_remote()
+    before = alice.counts()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "WIN A PRIZE")
+    assert alice.ok("POST", "/api/unmatched/ignore", {"handle": f"phone:{remote}", "ignored": True}) is None
+    assert alice.conversation(ALICE_NUMBER, remote).json()["section"] == "ignored"
+    assert alice.counts() == before
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "LAST CHANCE")
+    assert alice.counts() == before  # ignored traffic is stored, not counted
+    unmatched = alice.ok("GET", "/api/sms/conversations", section="unmatched", limit=100)["items"]
+    assert remote not in [c["remote_number"] for c in unmatched]
+
+    alice.ok("POST", "/api/unmatched/ignore", {"handle": f"phone:{remote}", "ignored": False})
+    back = alice.conversation(ALICE_NUMBER, remote).json()
+    assert back["section"] == "unmatched" and back["unread"] == 2
+    assert alice.counts() == {**before, "unmatched": before["unmatched"] + 2}
+    # A number that belongs to a record is not unmatched: it cannot be ignored.
+    owned = fresh_remote()
+    alice.contact(owned)
+    refused = alice("POST", "/api/unmatched/ignore", {"handle": f"phone:{owned}", "ignored": True})
+    assert refused.status_code == 409
+
+
+def test_reading_then_deleting_a_conversation(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = fresh_remote()
+    record = alice.contact(remote)
+    before = alice.counts()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "First")
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Second")
+    assert alice.counts()["matched"] == before["matched"] + 2
+    conversation_path = f"/api/sms/conversations/{conversation_id(ALICE_NUMBER, remote)}"
+    assert alice.ok("POST", conversation_path + "/read")["unread"] == 0
+    assert alice.counts() == before
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Third")
+    assert alice.counts()["matched"] == before["matched"] + 1
+
+    assert alice("DELETE", conversation_path).status_code == 204
+    assert alice.conversation(ALICE_NUMBER, remote).status_code == 404
+    assert alice.record_sms(record["id"]) == []
+    assert alice.counts() == before
+
+
+def test_a_rep_sees_and_answers_only_the_conversations_of_their_own_number(
+    alice: Api, bruno: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "For Alice")
+    path = f"/api/sms/conversations/{conversation_id(ALICE_NUMBER, remote)}"
+    assert bruno("GET", path).status_code == 403
+    assert bruno("DELETE", path).status_code == 403
+    reply = bruno.send(remote, "Bruno here", conversation_id=conversation_id(ALICE_NUMBER, remote))
+    assert reply.status_code == 403 and "your own number" in reply.json()["error"]["message"]
+    bruno_list = bruno.ok("GET", "/api/sms/conversations", section="unmatched", limit=100)["items"]
+    assert remote not in [c["remote_number"] for c in bruno_list]
+    assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["For Alice"]
+
+
+def test_an_interrupted_delivery_retried_stores_the_message_once(
+    alice: Api, local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remote = fresh_remote()
+    message = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Are you there?")
+    real_change = sms_inbound.change_conversation  # type: ignore[attr-defined]
+
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the function died here")
+
+    monkeypatch.setattr(sms_inbound, "change_conversation", crash)
+    with pytest.raises(RuntimeError):
+        receive_sms(message)
+    monkeypatch.setattr(sms_inbound, "change_conversation", real_change)
+    assert receive_sms(message) == "stored"
+    assert receive_sms(message) == "duplicate"
+    stored = list(activities_data.iter_owner(f"h#phone:{remote}"))
+    assert [item.external_id for item in stored] == [message.sid]
+    assert alice.conversation(ALICE_NUMBER, remote).json()["unread"] == 1

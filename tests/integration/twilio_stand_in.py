@@ -1,0 +1,184 @@
+"""A local stand-in of Twilio's Messages API, for the real twilio client to talk to.
+
+It answers what Twilio answers (the message resource, Twilio's error body with its code), keeps
+every message it accepted, and can be told how to answer the next creates: an error, or a
+dropped connection after taking the message (the outcome a sender never learns).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from commcenter.domain.clock import utc_now
+from commcenter_local.simulate import sms_status
+
+STATUS_PATH = "/twilio/sms/status"
+
+MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\.json$")
+
+
+@dataclass
+class Behaviour:
+    """How to answer one create: `ok`; `error` (status, code, message); `drop` (take the message,
+    never answer); `drop_unsent` (never answer, never take it); `callback_first` (post the
+    message's status callback, `message` naming the status, before answering the create)."""
+
+    kind: str
+    status: int = 201
+    code: int | None = None
+    message: str = ""
+
+
+@dataclass
+class TwilioStandIn:
+    account_sid: str
+    auth_token: str
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    creates: int = 0
+    behaviours: deque[Behaviour] = field(default_factory=deque)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def answer_next(self, *behaviours: Behaviour) -> None:
+        self.behaviours.extend(behaviours)
+
+    def start(self) -> TwilioStandIn:
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                return
+
+            def do_POST(self) -> None:
+                stand_in.handle_create(self)
+
+            def do_GET(self) -> None:
+                stand_in.handle_list(self)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def _authorised(self, request: BaseHTTPRequestHandler) -> bool:
+        expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        return request.headers.get("Authorization") == f"Basic {expected}"
+
+    def handle_create(self, request: BaseHTTPRequestHandler) -> None:
+        match = MESSAGES_PATH.match(urlparse(request.path).path)
+        length = int(request.headers.get("Content-Length") or 0)
+        form = {k: v[0] for k, v in parse_qs(request.rfile.read(length).decode(), keep_blank_values=True).items()}
+        if match is None or match.group(1) != self.account_sid:
+            return _json(
+                request, 404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
+            )
+        if not self._authorised(request):
+            return _json(request, 401, {"code": 20003, "message": "Authenticate", "status": 401})
+        with self.lock:
+            self.creates += 1
+            behaviour = self.behaviours.popleft() if self.behaviours else Behaviour("ok")
+        if behaviour.kind == "error":
+            body = {
+                "code": behaviour.code,
+                "message": behaviour.message,
+                "more_info": f"https://www.twilio.com/docs/errors/{behaviour.code}",
+                "status": behaviour.status,
+            }
+            return _json(request, behaviour.status, body)
+        if behaviour.kind == "drop_unsent":
+            request.close_connection = True
+            request.connection.close()
+            return None
+        resource = self._message(form)
+        with self.lock:
+            self.messages.append(resource)
+        if behaviour.kind == "callback_first":
+            callback = str(form["StatusCallback"])
+            sms_status(
+                callback.removesuffix(STATUS_PATH),
+                self.auth_token,
+                message_sid=resource["sid"],
+                status=behaviour.message,
+                from_number=str(form["From"]),
+                to_number=str(form["To"]),
+            ).raise_for_status()
+        if behaviour.kind == "drop":
+            # Twilio took the message, the sender never hears back.
+            request.close_connection = True
+            request.connection.close()
+            return None
+        return _json(request, 201, resource)
+
+    def handle_list(self, request: BaseHTTPRequestHandler) -> None:
+        url = urlparse(request.path)
+        if MESSAGES_PATH.match(url.path) is None or not self._authorised(request):
+            return _json(request, 404, {"code": 20404, "message": "not found", "status": 404})
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        with self.lock:
+            found = [
+                m
+                for m in reversed(self.messages)
+                if m["from"] == query.get("From", m["from"]) and m["to"] == query.get("To", m["to"])
+            ]
+        page_size = int(query.get("PageSize", "50"))
+        return _json(
+            request,
+            200,
+            {
+                "messages": found[:page_size],
+                "page": 0,
+                "page_size": page_size,
+                "next_page_uri": None,
+                "previous_page_uri": None,
+                "uri": url.path,
+                "first_page_uri": url.path,
+            },
+        )
+
+    def _message(self, form: dict[str, str]) -> dict[str, Any]:
+        now = format_datetime(utc_now())
+        return {
+            "sid": "SM" + secrets.token_hex(16),
+            "account_sid": self.account_sid,
+            "from": form.get("From"),
+            "to": form.get("To"),
+            "body": form.get("Body"),
+            "status": "queued",
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "date_created": now,
+            "date_updated": now,
+            "date_sent": None,
+            "error_code": None,
+            "error_message": None,
+            "api_version": "2010-04-01",
+            "status_callback": form.get("StatusCallback"),
+        }
+
+
+def _json(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body).encode()
+    request.send_response(status)
+    request.send_header("Content-Type", "application/json")
+    request.send_header("Content-Length", str(len(data)))
+    request.end_headers()
+    request.wfile.write(data)
