@@ -131,6 +131,7 @@ def add_handle_to_record(record_id: str, handle_key: str, actor: Rep) -> Record:
     if current.kind == "deal":
         raise ValidationError("numbers and addresses belong to leads and contacts, not deals", {"record_id": "a deal"})
     if handle in record_handles(current):
+        attach_handle_history(handle, record_id)  # finishes a move an earlier attempt left halfway
         return current
     fields = msgspec.to_builtins(current)
     if handle.kind == "phone":
