@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 REP_EMAIL = "alice@northwind.example"
+REP_NUMBER = "+14155550101"  # Alice's Twilio number in the demo data (voice+sms)
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 Api = Callable[..., requests.Response]
@@ -52,6 +53,44 @@ def create_record(api: Api, **fields: Any) -> dict[str, Any]:
         body["phones"] = [{"number": fictional_phone(), "label": "mobile"}]
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+def format_phone(e164: str) -> str:
+    """A US number as the dashboard shows it: +1 (415) 555-0123."""
+    return f"+1 ({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
+
+
+def sms_counts(api: Api) -> dict[str, int]:
+    """The signed-in rep's unread SMS per section, as the API counts them."""
+    response = api("GET", "/api/center/counts")
+    assert response.status_code == 200, response.text
+    sms = response.json()["sms"]
+    return {section: int(sms[section]["unread"]) for section in ("matched", "unmatched")}
+
+
+# Draws `text` with the element's own font on a canvas and counts clearly coloured pixels: a
+# colour emoji font gives many, a missing glyph (an empty box) or a monochrome one gives none.
+_COLOURED_PIXELS = """(element, text) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 80;
+  canvas.height = 80;
+  const context = canvas.getContext("2d");
+  context.font = `56px ${getComputedStyle(element).fontFamily}`;
+  context.textBaseline = "top";
+  context.fillText(text, 4, 4);
+  const pixels = context.getImageData(0, 0, 80, 80).data;
+  let coloured = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    const [r, g, b, a] = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]];
+    if (a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+  }
+  return coloured;
+}"""
+
+
+def coloured_pixels(locator: Locator, text: str) -> int:
+    """How many coloured pixels `text` draws in the font `locator` uses (emoji render in colour)."""
+    return int(locator.evaluate(_COLOURED_PIXELS, text))
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:

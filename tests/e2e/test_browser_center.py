@@ -1,12 +1,15 @@
-"""The communication center: each channel tab and each of its sections shows its empty state."""
+"""The communication center: each channel tab, its sections and their counts."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
-from e2e_support import screenshot
+from e2e_support import Api, screenshot, sms_counts
 from playwright.sync_api import Page, expect
+
+Headers = Callable[[str], dict[str, str]]
 
 pytestmark = pytest.mark.browser
 
@@ -51,16 +54,30 @@ def test_calls_tab_counts_missed_calls_and_filters_them(signed_in: Page) -> None
     expect(panel.get_by_role("heading", name="No missed calls")).to_be_visible()
 
 
-def test_sms_tab_counts_unread_messages(signed_in: Page) -> None:
+def test_sms_tab_counts_unread_messages(signed_in: Page, api: Api) -> None:
     page = signed_in
+    counts = sms_counts(api)
     page.get_by_role("tab", name="SMS").click()
     expect(page).to_have_url(re.compile(r"/center/sms$"))
     panel = page.get_by_role("tabpanel")
-    expect(panel.get_by_role("button", name="Matched (0)", exact=True)).to_be_visible()
-    expect(panel.get_by_role("heading", name="No SMS yet")).to_be_visible()
-    panel.get_by_role("button", name="Unmatched (0)", exact=True).click()
-    expect(panel.get_by_role("heading", name="No unmatched SMS")).to_be_visible()
+    matched = panel.get_by_role("button", name=f"Matched ({counts['matched']})", exact=True)
+    expect(matched).to_have_attribute("aria-pressed", "true")
+    expect(panel.get_by_role("region", name="Matched conversations")).to_be_visible()
+    panel.get_by_role("button", name=f"Unmatched ({counts['unmatched']})", exact=True).click()
+    expect(panel.get_by_role("region", name="Unmatched conversations")).to_be_visible()
+    expect(panel.get_by_label("Show ignored numbers")).not_to_be_checked()
     screenshot(page, "center-sms")
+
+
+def test_sms_tab_of_a_voice_only_rep_explains_why_it_is_empty(page: Page, auth_headers: Headers) -> None:
+    token = auth_headers("chloe@northwind.example")["Authorization"].removeprefix("Bearer ")
+    page.goto(f"/#token={token}")
+    expect(page.get_by_test_id("signed-in-rep")).to_contain_text("Chlo")
+    page.get_by_role("tab", name="SMS").click()
+    panel = page.get_by_role("tabpanel")
+    expect(panel.get_by_role("heading", name="Your number cannot send SMS")).to_be_visible()
+    expect(panel).to_contain_text("+1 (415) 555-0103 is a voice-only number")
+    expect(panel.get_by_role("button", name="New SMS")).to_have_count(0)
 
 
 def test_navigation_reaches_every_section(signed_in: Page) -> None:

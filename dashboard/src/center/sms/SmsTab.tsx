@@ -95,10 +95,10 @@ function SmsCenter({ number }: { number: string }) {
     if (!list.loading) refreshList();
   }, REFRESH_MS);
 
+  // What just happened (added to the CRM, say) stays told while the rep goes to look at it.
   const showSection = (next: SmsSection) => {
     setSection(next);
     setExpanded(null);
-    setOutcome(null);
   };
   const onChange = (conversation: SmsConversation) =>
     list.update((items) =>
@@ -112,6 +112,7 @@ function SmsCenter({ number }: { number: string }) {
   };
   const onNewSms = (message: Activity) => {
     setComposing(false);
+    setOutcome(null);
     showSection("matched");
     setStatus("");
     setExpanded(message.conversation_id ?? null);
