@@ -7,6 +7,7 @@ webhooks). The test stack has no Twilio account: what the rep sends is stored wi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,7 +24,7 @@ from e2e_support import (
     sms_counts,
     tag,
 )
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from commcenter_local.simulate import incoming_sms
 
@@ -522,3 +523,72 @@ def test_star_and_thread_marks_with_the_feed_filters(signed_in: Page, api: Api, 
     expect(feed_item(page, "Thread this note").get_by_role("button", name="Note in thread")).to_have_attribute(
         "aria-pressed", "false"
     )
+
+
+def open_record_sms(page: Page, lead: dict[str, Any]) -> Locator:
+    """The record page with its SMS composer shown; returns the text field."""
+    page.goto(f"/records/{lead['id']}")
+    feed = page.get_by_role("region", name="Activity")
+    feed.get_by_role("group", name="Write").get_by_role("button", name="SMS").click()
+    return feed.get_by_label(f"SMS to {lead['display_name']}")
+
+
+def test_a_send_retried_after_a_lost_answer_is_stored_once(signed_in: Page, api: Api) -> None:
+    marker = tag()
+    lead, _ = texting_lead(api, "Rita", f"Retry{marker}")
+    page = signed_in
+    request_ids: list[str] = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        request_ids.append(json.loads(route.request.post_data or "{}")["client_request_id"])
+        if len(request_ids) == 1:
+            route.fetch()  # the server stores the message...
+            route.abort("connectionreset")  # ... but its answer never reaches the browser
+        else:
+            route.continue_()
+
+    page.route("**/api/sms/messages", lose_the_first_answer)
+    body = open_record_sms(page, lead)
+    feed = page.get_by_role("region", name="Activity")
+    body.fill(f"Only once please {marker}")
+    feed.get_by_role("button", name="Send SMS").click()
+    expect(feed.get_by_role("alert")).to_contain_text("cannot be reached")
+    expect(body).to_have_value(f"Only once please {marker}")
+    feed.get_by_role("button", name="Retry").click()
+    expect(body).to_have_value("")
+    expect(feed_items(page)).to_have_count(1)
+    expect(feed.get_by_role("alert")).to_have_count(0)
+    # The retry carried the same request id, so the API answered with the first message.
+    assert len(request_ids) == 2
+    assert request_ids[0] == request_ids[1]
+    assert [m["body"] for m in record_sms(api, lead["id"])] == [f"Only once please {marker}"]
+
+    # Another message is another attempt, with its own id.
+    body.fill(f"A second one {marker}")
+    feed.get_by_role("button", name="Send SMS").click()
+    expect(feed_items(page)).to_have_count(2)
+    assert len(set(request_ids)) == 2
+
+
+def test_a_message_twilio_refuses_shows_twilios_reason(signed_in: Page, api: Api) -> None:
+    """The sandbox stack never reaches Twilio: its answer is rewritten as Twilio's refusal would be."""
+    marker = tag()
+    lead, _ = texting_lead(api, "Fiona", f"Failed{marker}")
+    page = signed_in
+
+    def refused_by_twilio(route: Route) -> None:
+        response = route.fetch()
+        message = response.json()
+        message["data"].update(status="failed", error_code=30007, error_message="The carrier filtered the message.")
+        route.fulfill(response=response, json=message)
+
+    page.route("**/api/sms/messages", refused_by_twilio)
+    body = open_record_sms(page, lead)
+    feed = page.get_by_role("region", name="Activity")
+    body.fill(f"Limited offer {marker}")
+    feed.get_by_role("button", name="Send SMS").click()
+    expect(feed.get_by_role("alert")).to_have_text("Not sent: The carrier filtered the message. (error 30007)")
+    failed = feed_items(page).first
+    expect(failed).to_contain_text(f"Limited offer {marker}")
+    expect(failed).to_contain_text("Failed")
+    expect(failed).to_contain_text("The carrier filtered the message. (error 30007)")

@@ -14,6 +14,7 @@ import { Dialog } from "../../components/Dialog";
 import { Icon } from "../../components/Icon";
 import { RelativeTime } from "../../components/Time";
 import { formatPhone } from "../../format";
+import { sentence } from "../../records/fields";
 import { recordPath } from "../../records/kinds";
 import { Link } from "../../router";
 import { SmsComposer } from "./SmsComposer";
@@ -55,7 +56,13 @@ export function ConversationItem(props: Props) {
         aria-controls={panelId}
         onClick={onToggle}
       >
-        <Avatar name={conversation.record?.display_name ?? "#"} size="sm" />
+        {conversation.record ? (
+          <Avatar name={conversation.record.display_name} size="sm" />
+        ) : (
+          <span class="kind-icon kind-unknown" aria-hidden="true">
+            <Icon name="phone" size={16} />
+          </span>
+        )}
         <span class="sms-conv-who">
           <span class="sms-conv-name">{title}</span>
           {conversation.record && (
@@ -102,7 +109,7 @@ function ConversationPanel(props: Props & { panelId: string; title: string }) {
           onChange({ ...conversation, ...read });
           onCountsChanged();
         },
-        (exc: unknown) => setError(describeError(exc)),
+        (exc: unknown) => setError(sentence(describeError(exc))),
       )
       .finally(() => {
         reading.current = false;
@@ -127,7 +134,7 @@ function ConversationPanel(props: Props & { panelId: string; title: string }) {
       await ignoreHandle(conversation.handle, ignored);
       onRemoved({ text: ignored ? `${number} is ignored.` : `${number} is back under Unmatched.` });
     } catch (exc) {
-      setError(describeError(exc));
+      setError(sentence(describeError(exc)));
       setBusy(false);
     }
   };
@@ -242,7 +249,7 @@ function DeleteConversationDialog({ conversation, title, open, onClose, onDelete
       await deleteSmsConversation(conversation.id);
       onDeleted();
     } catch (exc) {
-      setError(describeError(exc));
+      setError(sentence(describeError(exc)));
     } finally {
       setBusy(false);
     }

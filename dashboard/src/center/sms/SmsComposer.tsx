@@ -11,6 +11,7 @@ import { previewSms, sendSms, type SmsSend } from "../../api/endpoints";
 import type { Activity, SmsPreview } from "../../api/types";
 import { Icon } from "../../components/Icon";
 import { useDebounced } from "../../hooks";
+import { sentence } from "../../records/fields";
 import { failureText, isFailed, smsData } from "./delivery";
 
 type Props = {
@@ -48,7 +49,7 @@ function refusal(exc: unknown): string {
       return "Your number cannot send SMS. Ask an admin for a number with SMS.";
     if (exc.status === 403) return "You can only reply to SMS sent to your own number.";
   }
-  return describeError(exc);
+  return sentence(describeError(exc));
 }
 
 /** Retrying is worth it (with the same request id) only when the server may not have acted. */

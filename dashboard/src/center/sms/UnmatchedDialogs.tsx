@@ -11,7 +11,7 @@ import { Badge } from "../../components/Badge";
 import { Dialog } from "../../components/Dialog";
 import { Icon } from "../../components/Icon";
 import { formatPhone } from "../../format";
-import { SelectField, TextField } from "../../records/fields";
+import { SelectField, TextField, sentence } from "../../records/fields";
 import { useTeam } from "../../team";
 import { RecordPicker } from "./RecordPicker";
 
@@ -69,7 +69,7 @@ function AddToCrmForm({ conversation, onClose, onDone }: Omit<DialogProps, "open
           ? unplaced.map(([key, message]) => `${key}: ${message}`).join("; ")
           : Object.keys(fields).length
             ? null
-            : describeError(exc),
+            : sentence(describeError(exc)),
       );
     }
   };
@@ -164,7 +164,7 @@ function AddToExistingForm({ conversation, onClose, onDone }: Omit<DialogProps, 
       onDone(await addHandle(picked.id, conversation.handle));
     } catch (exc) {
       setBusy(false);
-      setError(describeError(exc));
+      setError(sentence(describeError(exc)));
     }
   };
 
