@@ -378,13 +378,16 @@ def test_ignored_numbers_leave_unmatched_and_come_back(signed_in: Page, api: Api
     conversation.get_by_role("button", name="Ignore").click()
     expect(row).to_be_hidden()
     expect(panel.get_by_role("status")).to_contain_text(f"{format_phone(number)} is ignored.")
+    expect(panel.get_by_role("status")).to_be_focused()  # the row is gone: focus goes to what happened
 
     show_ignored = panel.get_by_label("Show ignored numbers")
     show_ignored.check()
     ignored = panel.get_by_role("region", name="Ignored numbers")
     expect(conversation_row(ignored, format_phone(number))).to_contain_text(f"Cheap watches {marker}")
     screenshot(page, "sms-ignored")
-    conversation_row(ignored, format_phone(number)).click()
+    conversation_row(ignored, format_phone(number)).focus()
+    page.keyboard.press("Enter")  # rows expand from the keyboard
+    expect(conversation_row(ignored, format_phone(number))).to_have_attribute("aria-expanded", "true")
     ignored.get_by_role("button", name="Stop ignoring").click()
     expect(conversation_row(ignored, format_phone(number))).to_have_count(0)
     expect(panel.get_by_role("status")).to_contain_text("is back under Unmatched")

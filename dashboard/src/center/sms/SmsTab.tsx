@@ -4,7 +4,7 @@
  * the list refresh every 15 seconds and after anything the rep does.
  */
 
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { listSmsConversations } from "../../api/endpoints";
 import {
   CONTACT_STATUSES,
@@ -72,6 +72,11 @@ function SmsCenter({ number }: { number: string }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [composing, setComposing] = useState(false);
   const { counts, refresh: refreshCounts } = useCenterCounts();
+  // The row the rep acted on is gone: keyboard focus goes to what happened to it.
+  const notice = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (outcome) notice.current?.focus();
+  }, [outcome]);
   const filter = section === "matched" ? status : "";
   const list = usePaged(
     (cursor, signal) => listSmsConversations(section, filter || null, cursor, signal),
@@ -190,7 +195,7 @@ function SmsCenter({ number }: { number: string }) {
       </div>
 
       {outcome && (
-        <div class="notice notice-row" role="status">
+        <div ref={notice} class="notice notice-row" role="status" tabIndex={-1}>
           <span>{outcome.text}</span>
           {outcome.record && (
             <Link href={recordPath(outcome.record.id)}>Open {outcome.record.display_name}</Link>
