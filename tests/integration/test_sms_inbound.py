@@ -20,7 +20,6 @@ from sms_support import (
 from commcenter.data import activities as activities_data
 from commcenter.domain.handles import Handle
 from commcenter.domain.sms import conversation_id
-from commcenter.services import sms_inbound
 from commcenter.services.sms_inbound import InboundSms, receive_sms
 from commcenter_local.simulate import incoming_sms, incoming_sms_params, new_sid, post_webhook
 from commcenter_local.stack import LocalStack
@@ -240,18 +239,45 @@ def test_an_interrupted_delivery_retried_stores_the_message_once(
     alice: Api, local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     remote = fresh_remote()
+    before = alice.counts()
     message = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Are you there?")
-    real_change = sms_inbound.change_conversation  # type: ignore[attr-defined]
 
-    def crash(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("the function died here")
+    def crash(activity: Any) -> None:
+        raise RuntimeError("the function died before storing the message")
 
-    monkeypatch.setattr(sms_inbound, "change_conversation", crash)
-    with pytest.raises(RuntimeError):
-        receive_sms(message)
-    monkeypatch.setattr(sms_inbound, "change_conversation", real_change)
-    assert receive_sms(message) == "stored"
+    with monkeypatch.context() as patch:
+        patch.setattr(activities_data, "put", crash)
+        with pytest.raises(RuntimeError):
+            receive_sms(message)
+    assert list(activities_data.iter_owner(f"h#phone:{remote}")) == []
+    assert receive_sms(message) == "finished"  # Twilio's retry stores it
     assert receive_sms(message) == "duplicate"
     stored = list(activities_data.iter_owner(f"h#phone:{remote}"))
     assert [item.external_id for item in stored] == [message.sid]
     assert alice.conversation(ALICE_NUMBER, remote).json()["unread"] == 1
+    assert alice.counts() == {**before, "unmatched": before["unmatched"] + 1}
+
+
+def test_a_number_that_leaves_its_record_texts_as_unmatched_again(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote, kept = fresh_remote(), fresh_remote()
+    record = alice.contact(remote)
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Before")
+    current = alice.ok("GET", f"/api/records/{record['id']}")
+    alice.ok(
+        "PATCH",
+        f"/api/records/{record['id']}",
+        {"phones": [{"number": kept, "label": "mobile"}], "version": current["version"]},
+    )
+    conversation = alice.conversation(ALICE_NUMBER, remote).json()
+    assert conversation["section"] == "unmatched" and conversation["record"] is None
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "After")
+    assert [m["body"] for m in alice.record_sms(record["id"])] == ["Before"]  # its history stays
+    assert [item.body for item in activities_data.iter_owner(f"h#phone:{remote}")] == ["After"]
+
+    # A deleted record lets its numbers go too.
+    receive(api_url, twilio_auth_token, kept, ALICE_NUMBER, "Still there?")
+    assert alice.conversation(ALICE_NUMBER, kept).json()["section"] == "matched"
+    assert alice("DELETE", f"/api/records/{record['id']}").status_code == 204
+    assert alice.conversation(ALICE_NUMBER, kept).json()["section"] == "unmatched"

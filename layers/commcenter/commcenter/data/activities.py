@@ -265,26 +265,6 @@ def get(owner: str, sk: str) -> Activity | None:
         return None
 
 
-def find_recent_by_external_id(owner: str, activity_type: str, external_id: str, depth: int = 25) -> Activity | None:
-    """The activity with this provider id among `owner`'s newest of a type (a bounded read).
-
-    Finds what an interrupted earlier delivery of the same webhook stored: a retry arrives
-    within minutes, so it is among the newest few.
-    """
-    page = ActivityItem._get_connection().query(
-        owner,
-        range_key_condition=ActivityItem.type_key.startswith(f"{activity_type}#"),
-        index_name="by_type",
-        scan_index_forward=False,
-        limit=depth,
-        consistent_read=True,
-    )
-    for raw in page.get("Items", []):
-        if raw.get("external_id", {}).get("S") == external_id:
-            return _from_raw(raw)
-    return None
-
-
 def delete(owner: str, sk: str) -> None:
     ActivityItem(owner, sk).delete()
 
@@ -350,12 +330,3 @@ def delete_conversation_messages(conversation_id: str) -> int:
             batch.delete(ActivityItem(item.owner, item.sk))
             count += 1
     return count
-
-
-def conversation_ids_of(owner: str) -> set[str]:
-    """The conversations `owner`'s messages belong to (read before a history moves)."""
-    return {
-        item.conversation_id
-        for item in ActivityItem.query(owner, consistent_read=True, attributes_to_get=["conversation_id"])
-        if item.conversation_id
-    }

@@ -11,7 +11,7 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, PutError
-from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from commcenter.data.base import decode_cursor, encode_cursor, is_conditional_failure, plain, table_meta
@@ -40,6 +40,15 @@ class CenterIndex(GlobalSecondaryIndex["ConversationItem"]):
     center_key = UnicodeAttribute(range_key=True)
 
 
+class HandleIndex(GlobalSecondaryIndex["ConversationItem"]):
+    class Meta:
+        index_name = "by_handle"
+        projection = KeysOnlyProjection()
+
+    handle = UnicodeAttribute(hash_key=True)
+    conversation_id = UnicodeAttribute(range_key=True)
+
+
 class ConversationItem(Model):
     Meta = table_meta("conversations")
 
@@ -56,12 +65,13 @@ class ConversationItem(Model):
     last_preview = UnicodeAttribute(default="")
     last_direction = UnicodeAttribute(default="inbound")
     unread = NumberAttribute(default=0)
-    # The provider ids (Twilio MessageSids) of the last messages, so that a retried webhook
-    # changes nothing.
-    recent_sids = ListAttribute[str](default=list)
+    # `{MessageSid} {activity sort key}` of the last inbound messages: a retried webhook changes
+    # nothing, and one interrupted halfway is finished.
+    recent_messages = ListAttribute[str](default=list)
     version = NumberAttribute(default=0)
 
     center = CenterIndex()
+    by_handle = HandleIndex()
 
 
 class VersionConflict(Exception):
@@ -96,7 +106,7 @@ def save(state: ConversationState, expected_version: int | None) -> None:
         last_preview=state.last_preview,
         last_direction=state.last_direction,
         unread=state.unread,
-        recent_sids=state.recent_sids,
+        recent_messages=state.recent_messages,
         version=state.version,
     )
     condition = (
@@ -119,6 +129,11 @@ def delete(state: ConversationState) -> None:
         if is_conditional_failure(error):
             raise VersionConflict(state.id) from None
         raise
+
+
+def ids_with_handle(handle_key: str) -> list[str]:
+    """Every conversation (of every rep) with one remote number or address."""
+    return [item.conversation_id for item in ConversationItem.by_handle.query(handle_key)]
 
 
 def center_page(
@@ -150,6 +165,6 @@ def _from_values(values: dict[str, Any]) -> ConversationState:
         last_preview=values.get("last_preview", ""),
         last_direction=values.get("last_direction", "inbound"),
         unread=int(values.get("unread", 0)),
-        recent_sids=list(values.get("recent_sids", [])),
+        recent_messages=list(values.get("recent_messages", [])),
         version=int(values.get("version", 0)),
     )

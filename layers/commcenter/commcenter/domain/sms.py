@@ -177,9 +177,9 @@ class PreviewInput(msgspec.Struct, forbid_unknown_fields=True):
     body: str
 
 
-# Twilio retries a webhook it got no answer to within seconds: the last few MessageSids of a
+# Twilio retries a webhook it got no answer to within seconds: the last few messages of a
 # conversation are enough to recognise a retry (and keep the item within one write unit).
-RECENT_SIDS = 8
+RECENT_MESSAGES = 4
 
 
 class ConversationState(msgspec.Struct, kw_only=True):
@@ -196,8 +196,18 @@ class ConversationState(msgspec.Struct, kw_only=True):
     last_preview: str
     last_direction: str
     unread: int
-    recent_sids: list[str] = []
+    # The last few inbound messages, each `{MessageSid} {activity sort key}`: a retried webhook
+    # is recognised, and finds where its message goes if the first delivery stopped halfway.
+    recent_messages: list[str] = []
     version: int = 0
+
+    def stored_key_of(self, sid: str) -> str | None:
+        """The sort key of the activity message `sid` was given, if it is among the recent ones."""
+        for entry in self.recent_messages:
+            entry_sid, _, key = entry.partition(" ")
+            if entry_sid == sid:
+                return key
+        return None
 
 
 def with_message(
@@ -207,19 +217,20 @@ def with_message(
     at: str,
     preview: str,
     direction: str,
+    key: str = "",
 ) -> ConversationState:
     """The conversation once a message is added: last message (never moved back in time by a
     late arrival), unread count (an inbound adds one; a reply means the rep has read it)."""
     newest = at >= state.last_at
     unread = state.unread + 1 if direction == "inbound" else 0
-    recent = [*state.recent_sids, sid][-RECENT_SIDS:] if sid else state.recent_sids
+    recent = [*state.recent_messages, f"{sid} {key}"][-RECENT_MESSAGES:] if sid else state.recent_messages
     return msgspec.structs.replace(
         state,
         last_at=at if newest else state.last_at,
         last_preview=preview if newest else state.last_preview,
         last_direction=direction if newest else state.last_direction,
         unread=unread,
-        recent_sids=recent,
+        recent_messages=recent,
         version=state.version + 1,
     )
 

@@ -2,13 +2,14 @@
 
 Each activity moves in its own transaction (put under the record, delete under the handle), so
 a crash leaves every activity in exactly one place, and running the move again finishes it.
-The handle's conversations are listed as matched first: they are found through the messages
-still under the handle, so that a re-run after a crash finds them again.
+The handle's conversations are listed as matched first, so that messages arriving meanwhile go
+straight to the record.
 """
 
 from __future__ import annotations
 
 from commcenter.data import activities as activities_data
+from commcenter.data import conversations as conversations_data
 from commcenter.data import handles as handles_data
 from commcenter.domain.handles import Handle
 from commcenter.errors import ConflictError
@@ -18,9 +19,9 @@ from commcenter.services.sms_conversations import move_to_section
 
 def attach_handle_history(handle: Handle, record_id: str) -> int:
     """Move everything `handle` exchanged while unmatched onto `record_id`; returns how many moved."""
-    owner = activities_data.owner_key(None, handle.key)
-    for conversation in sorted(activities_data.conversation_ids_of(owner)):
+    for conversation in conversations_data.ids_with_handle(handle.key):
         move_to_section(conversation, "matched", record_id)
+    owner = activities_data.owner_key(None, handle.key)
     moved = 0
     for item in activities_data.iter_owner(owner):
         activities_data.move(item, record_id)
@@ -36,6 +37,12 @@ def set_handle_ignored(handle: Handle, ignored: bool) -> None:
     if state is not None and state.record_id:
         raise ConflictError("this number belongs to a record: it is not unmatched", code="matched")
     handles_data.set_ignored(handle, ignored)
-    owner = activities_data.owner_key(None, handle.key)
-    for conversation in sorted(activities_data.conversation_ids_of(owner)):
+    for conversation in conversations_data.ids_with_handle(handle.key):
         move_to_section(conversation, "ignored" if ignored else "unmatched", None)
+
+
+def release_handle_conversations(handle: Handle) -> None:
+    """A number left its record (removed from it, or the record deleted): its conversations
+    go back to Unmatched, and what arrives from it from now on is unmatched traffic."""
+    for conversation in conversations_data.ids_with_handle(handle.key):
+        move_to_section(conversation, "unmatched", None)

@@ -33,7 +33,7 @@ from commcenter.domain.records import (
 )
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, NotFoundError, ValidationError
-from commcenter.services.attach_handle import attach_handle_history
+from commcenter.services.attach_handle import attach_handle_history, release_handle_conversations
 from commcenter.settings import get_settings
 
 MAX_SEARCH_RESULTS = 20
@@ -119,6 +119,8 @@ def update_record(record_id: str, patch: dict[str, Any], actor: Rep) -> Record:
             handles_data.add_release(tx, handle, record_id)
 
     _commit(write, added_handles, record_id)
+    for handle in sorted(old_handles - new_handles):
+        release_handle_conversations(handle)  # its history stays on the record; what comes next does not
     for handle in sorted(added_handles):
         attach_handle_history(handle, record_id)
     return record
@@ -152,6 +154,8 @@ def delete_record(record_id: str) -> None:
             handles_data.add_release(tx, handle, record_id)
 
     _commit(write, set(), record_id)
+    for handle in sorted(record_handles(current)):
+        release_handle_conversations(handle)
     activities_data.delete_owner(activities_data.owner_key(record_id, None))
 
 

@@ -7,10 +7,12 @@ change is computed from the conversation as read, written only if nobody changed
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import msgspec
 
+from commcenter.concurrency import run_together
 from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
 from commcenter.data import counters as counters_data
@@ -34,16 +36,29 @@ MAX_ATTEMPTS = 8
 Change = Callable[[ConversationState | None], ConversationState | None]
 
 
+_UNREAD = object()
+
+
 def change_conversation(
-    conversation_id: str, change: Change
+    conversation_id: str,
+    change: Change,
+    *,
+    current: ConversationState | object | None = _UNREAD,
+    then: Callable[[], object] | None = None,
 ) -> tuple[ConversationState | None, ConversationState | None]:
     """Apply `change` to the stored conversation until no concurrent writer interferes.
 
     `change` gets the stored state (None if there is none) and returns the new state, or None
-    to leave it as it is. The rep's unread counters get the difference. Returns (before, after).
+    to leave it as it is. The rep's unread counters get the difference; `then` (the caller's
+    next write) runs alongside that counter update, once the conversation is written.
+    `current`: the state the caller just read, saving a read on the first attempt.
+    Returns (before, after).
     """
-    for _ in range(MAX_ATTEMPTS):
-        before = conversations_data.get(conversation_id)
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt == 0 and current is not _UNREAD:
+            before = current if isinstance(current, ConversationState) else None
+        else:
+            before = conversations_data.get(conversation_id)
         after = change(before)
         if after is None:
             return before, before
@@ -51,7 +66,7 @@ def change_conversation(
             conversations_data.save(after, None if before is None else before.version)
         except conversations_data.VersionConflict:
             continue
-        _move_counters(before, after)
+        run_together(functools.partial(_move_counters, before, after), *([then] if then else []))
         return before, after
     raise RuntimeError(f"conversation {conversation_id} kept changing under {MAX_ATTEMPTS} attempts")
 

@@ -1,9 +1,11 @@
 """An incoming SMS or MMS: stored once on its record (or its number), listed, counted.
 
-The webhook path makes three writes: the message, its conversation, the rep's unread counter.
-A retried webhook (same MessageSid) changes nothing: the conversation remembers its last
-MessageSids, and a delivery interrupted before its conversation was written left a message
-that the retry finds among the newest and adopts, instead of storing a second one.
+The webhook path reads the conversation (and, for a new one, the sender's handle), then writes
+the conversation first: it is the guard against a retried webhook (it remembers its last
+MessageSids), and it records where the message will be stored. The rep's unread counter and
+the message itself are then written side by side. A retry of a delivery that stopped after
+the conversation finds the message's place there and stores it; any other retry changes
+nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from commcenter.data import handles as handles_data
 from commcenter.data import opt_outs as opt_outs_data
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.clock import now_iso
-from commcenter.domain.handles import Handle
+from commcenter.domain.handles import Handle, HandleState
 from commcenter.domain.ids import new_id
 from commcenter.domain.sms import ConversationState, conversation_id, count_segments, keyword_of, with_message
 from commcenter.errors import ValidationError
@@ -37,7 +39,7 @@ class InboundSms:
     media: list[dict[str, str]] = field(default_factory=list)
 
 
-Outcome = Literal["stored", "duplicate", "unknown_number"]
+Outcome = Literal["stored", "duplicate", "finished", "unknown_number"]
 
 
 def receive_sms(message: InboundSms) -> Outcome:
@@ -48,104 +50,131 @@ def receive_sms(message: InboundSms) -> Outcome:
             extra={"to": message.to_number, "message_sid": message.sid},
         )
         return "unknown_number"
-    handle, record_id, ignored = _sender(message.from_number)
-    conversation = conversation_id(rep.twilio_number, handle.value)
-    owner = activities_data.owner_key(record_id, handle.key)
-    keyword = keyword_of(message.body)
-    segments = count_segments(message.body)
-    received_at = now_iso()
-
-    stored = activities_data.find_recent_by_external_id(owner, "sms", message.sid)
-    if stored is None:
-        stored = Activity(
-            id=new_id(),
-            record_id=record_id,
-            handle=handle.key,
-            type="sms",
-            occurred_at=received_at,
-            rep_id=rep.id,
-            direction="inbound",
-            summary=summarize(message.body) or _media_summary(message.media),
-            body=message.body,
-            conversation_id=conversation,
-            external_id=message.sid,
-            data={
-                "status": "received",
-                "from": handle.value,
-                "to": rep.twilio_number,
-                "segments": segments.segments,
-                "encoding": segments.encoding,
-                "media": message.media,
-                **({"keyword": keyword[0]} if keyword else {}),
-            },
-        )
-        fresh = True
+    rep_number = rep.twilio_number
+    sender = _sender_handle(message.from_number)
+    conversation = conversation_id(rep_number, sender.value)
+    current = conversations_data.get(conversation)
+    if current is not None and (stored_key := current.stored_key_of(message.sid)) is not None:
+        return _finish_retry(message, current, stored_key)
+    if current is not None:
+        # The conversation knows its record and section: attaching, ignoring and releasing the
+        # number keep them up to date, so the handle is read only for a new conversation.
+        record_id, ignored = current.record_id, current.section == "ignored"
     else:
-        fresh = False
-
+        record_id, ignored = _match(handles_data.get(sender) if sender.value.startswith("+") else None)
+    activity = _message_activity(message, rep.id, rep_number, sender, record_id, conversation)
+    key = f"{activity.occurred_at}#{activity.id}"
     duplicate = False
 
     def add_message(state: ConversationState | None) -> ConversationState | None:
         nonlocal duplicate
-        if state is not None and message.sid in state.recent_sids:
-            duplicate = True
+        if state is not None and state.stored_key_of(message.sid) is not None:
+            duplicate = True  # a concurrent delivery of the same message got there first
             return None
         base = state or ConversationState(
             id=conversation,
             rep_id=rep.id,
-            rep_number=rep.twilio_number or "",
-            remote_number=handle.value,
-            handle=handle.key,
+            rep_number=rep_number,
+            remote_number=sender.value,
+            handle=sender.key,
             record_id=record_id,
             section="matched" if record_id else ("ignored" if ignored else "unmatched"),
-            last_at=stored.occurred_at,
+            last_at=activity.occurred_at,
             last_preview="",
             last_direction="inbound",
             unread=0,
         )
-        return with_message(base, sid=message.sid, at=stored.occurred_at, preview=stored.summary, direction="inbound")
+        return with_message(
+            base, sid=message.sid, at=activity.occurred_at, preview=activity.summary, direction="inbound", key=key
+        )
 
-    # A retry is recognised before anything is written: a duplicate stores nothing.
-    if _conversation_has(conversation, message.sid):
-        logger.info("retried SMS webhook ignored", extra={"message_sid": message.sid})
-        return "duplicate"
-    if fresh:
-        activities_data.put(stored)
-    change_conversation(conversation, add_message)
+    change_conversation(conversation, add_message, current=current, then=lambda: activities_data.put(activity))
     if duplicate:
-        # A concurrent delivery of the same message won the race: this copy goes.
-        if fresh:
-            activities_data.delete(owner, f"{stored.occurred_at}#{stored.id}")
         return "duplicate"
+    keyword = keyword_of(message.body)
     if keyword and keyword[1] != "help":
-        opt_outs_data.record(rep.twilio_number, handle.value, keyword[1] == "opt_out", keyword[0], received_at)
+        opted_out = keyword[1] == "opt_out"
+        opt_outs_data.record(rep_number, sender.value, opted_out, keyword[0], activity.occurred_at)
         logger.info("SMS opt-out keyword", extra={"keyword": keyword[0], "rep_id": rep.id})
     logger.info(
         "SMS stored",
-        extra={
-            "message_sid": message.sid,
-            "rep_id": rep.id,
-            "matched": record_id is not None,
-            "media": len(message.media),
-        },
+        extra={"message_sid": message.sid, "rep_id": rep.id, "matched": bool(record_id), "media": len(message.media)},
     )
     return "stored"
 
 
-def _conversation_has(conversation: str, sid: str) -> bool:
-    state = conversations_data.get(conversation)
-    return state is not None and sid in state.recent_sids
+def _finish_retry(message: InboundSms, conversation: ConversationState, stored_key: str) -> Outcome:
+    """A webhook seen before: nothing to do, unless its first delivery stopped before the message."""
+    owner = activities_data.owner_key(conversation.record_id, conversation.handle)
+    if activities_data.get(owner, stored_key) is not None:
+        logger.info("retried SMS webhook ignored", extra={"message_sid": message.sid})
+        return "duplicate"
+    occurred_at, _, activity_id = stored_key.partition("#")
+    activity = _message_activity(
+        message,
+        conversation.rep_id,
+        conversation.rep_number,
+        Handle.from_key(conversation.handle),
+        conversation.record_id,
+        conversation.id,
+        activity_id=activity_id,
+        occurred_at=occurred_at,
+    )
+    activities_data.put(activity)
+    logger.warning("SMS stored on retry after an interrupted delivery", extra={"message_sid": message.sid})
+    return "finished"
 
 
-def _sender(raw: str) -> tuple[Handle, str | None, bool]:
-    """The sender's handle and record. A sender that is not a phone number (a short code, an
-    alphanumeric sender id) is kept as it came: never matched, but nothing is lost."""
+def _message_activity(
+    message: InboundSms,
+    rep_id: str,
+    rep_number: str,
+    sender: Handle,
+    record_id: str | None,
+    conversation: str,
+    *,
+    activity_id: str | None = None,
+    occurred_at: str | None = None,
+) -> Activity:
+    keyword = keyword_of(message.body)
+    segments = count_segments(message.body)
+    return Activity(
+        id=activity_id or new_id(),
+        record_id=record_id,
+        handle=sender.key,
+        type="sms",
+        occurred_at=occurred_at or now_iso(),
+        rep_id=rep_id,
+        direction="inbound",
+        summary=summarize(message.body) or _media_summary(message.media),
+        body=message.body,
+        conversation_id=conversation,
+        external_id=message.sid,
+        data={
+            "status": "received",
+            "from": sender.value,
+            "to": rep_number,
+            "segments": segments.segments,
+            "encoding": segments.encoding,
+            "media": message.media,
+            **({"keyword": keyword[0]} if keyword else {}),
+        },
+    )
+
+
+def _sender_handle(raw: str) -> Handle:
+    """The sender's handle. One that is not a phone number (a short code, an alphanumeric sender
+    id) is kept as it came: never matched, but nothing is lost."""
     try:
-        match = match_contact(raw, get_settings().phone_default_region, handles_data.get)
+        return match_contact(raw, get_settings().phone_default_region, lambda _: None).handle
     except ValidationError:
-        text = raw.strip() or "unknown"
-        return Handle("phone", text), None, False
-    return match.handle, match.record_id, match.ignored
+        return Handle("phone", raw.strip() or "unknown")
+
+
+def _match(state: HandleState | None) -> tuple[str | None, bool]:
+    if state is None:
+        return None, False
+    return state.record_id, state.ignored
 
 
 def _media_summary(media: list[dict[str, str]]) -> str:
