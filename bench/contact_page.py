@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
-import boto3
 import requests
 
+from bench.local_dynamodb import local_client
 from commcenter.data import activities as activities_data
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.clock import to_iso, utc_now
@@ -88,13 +88,7 @@ def page_calls(
     session = requests.Session()
     headers = {"Authorization": f"Bearer {token}"}
     url = f"{api_url}/api/records/{record_id}/activities?limit={PAGE}"
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=dynamodb_endpoint,
-        region_name=region,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    client = local_client(dynamodb_endpoint, region)
 
     def through_gateway() -> object:
         response = session.get(url, headers=headers, timeout=30)

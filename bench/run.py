@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, contact_page
+from bench import cold_start, contact_page, inbound_sms
+from bench.local_dynamodb import local_client
 from bench.stats import interleaved, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,15 @@ ACTIVITIES = 100_000
 MEASURED_RECORD_ACTIVITIES = 2_000
 OTHER_RECORDS = 200
 PAGE_REQUESTS = 300
-TARGETS = {"contact_page_p50_ratio": 2.0, "cold_start_import_ratio_max": 1.3}
+INBOUND_REQUESTS = 1_000
+INBOUND_SENDERS = 20
+WCU_SAMPLES = 20
+TARGETS = {
+    "contact_page_p50_ratio": 2.0,
+    "cold_start_import_ratio_max": 1.3,
+    "inbound_sms_webhook_p50_ratio": 3.0,
+    "wcu_per_inbound_sms": 3.0,
+}
 
 
 def bench_contact_page(report: dict[str, Any], notes: dict[str, Any]) -> None:
@@ -65,6 +74,58 @@ def bench_contact_page(report: dict[str, Any], notes: dict[str, Any]) -> None:
     notes["contact_page_gateway_p50_ms"] = round(gateway_p50 * 1000, 2)
     notes["contact_page_raw_query_p50_ms"] = round(raw_p50 * 1000, 2)
     notes["contact_page_requests"] = PAGE_REQUESTS
+
+
+def bench_inbound_sms(report: dict[str, Any], notes: dict[str, Any]) -> None:
+
+    from commcenter.domain.records import Phone, RecordInput
+    from commcenter.services.demo_seed import DEMO_REPS, seed_demo_data
+    from commcenter.services.records import create_record
+    from commcenter.settings import get_settings
+    from commcenter_local.stack import LocalStack, StackOptions
+
+    token = "bench-twilio-auth-token"
+    options = StackOptions(
+        port=0, in_memory=True, schedules=False, data_dir=ROOT / "bench" / "work", twilio_auth_token=token
+    )
+    with LocalStack(options) as stack:
+        seed_demo_data()
+        rep = DEMO_REPS[0]
+        senders = [f"+1907555{100 + i:04d}" for i in range(INBOUND_SENDERS)]
+        contacts = [
+            create_record(RecordInput(kind="contact", last_name=f"Sender {i}", phones=[Phone(number=n)]), rep).id
+            for i, n in enumerate(senders)
+        ]
+        needed = INBOUND_SENDERS + 20 + INBOUND_REQUESTS + WCU_SAMPLES
+        prepared = inbound_sms.signed_requests(stack.base_url, token, senders, rep.twilio_number or "", needed)
+        webhook = inbound_sms.webhook_call(stack.base_url, prepared)
+        for _ in senders:  # every sender's conversation exists: the steady state measured
+            webhook()
+        settings = get_settings()
+        client = local_client(stack.dynamodb_endpoint, settings.region)
+        stored = client.query(
+            TableName=settings.table("activities"),
+            KeyConditionExpression="#o = :o",
+            ExpressionAttributeNames={"#o": "owner"},
+            ExpressionAttributeValues={":o": {"S": f"rec#{contacts[0]}"}},
+            Limit=1,
+        )["Items"][0]
+        raw_put = inbound_sms.raw_put_call(client, settings.table("activities"), stored)
+        samples = interleaved({"webhook": webhook, "raw_put": raw_put}, rounds=INBOUND_REQUESTS)
+        capacity = inbound_sms.measure_write_capacity(webhook, WCU_SAMPLES)
+    webhook_p50, raw_p50 = percentile(samples["webhook"], 0.5), percentile(samples["raw_put"], 0.5)
+    report["inbound_sms_webhook_p50_ratio"] = round(webhook_p50 / raw_p50, 3)
+    report["inbound_sms_webhook_p99_ratio"] = round(
+        percentile(samples["webhook"], 0.99) / percentile(samples["raw_put"], 0.99), 3
+    )
+    report["wcu_per_inbound_sms"] = capacity["total"]
+    report["wcu_per_inbound_sms_table_only"] = capacity["table"]
+    notes["inbound_sms_webhook_p50_ms"] = round(webhook_p50 * 1000, 2)
+    notes["inbound_sms_raw_put_p50_ms"] = round(raw_p50 * 1000, 2)
+    notes["inbound_sms_requests"] = INBOUND_REQUESTS
+    notes["inbound_sms_item_bytes"] = inbound_sms.item_size(stored)
+    notes["inbound_sms_write_requests"] = capacity["requests"]
+    notes["inbound_sms_transactions"] = capacity["transactions"]
 
 
 def bench_cold_start(report: dict[str, Any], notes: dict[str, Any]) -> None:
@@ -108,6 +169,17 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
         "- `cold_start_import_ratio_max`: for each function of `template.yaml`, the median time to import its "
         "handler module in a fresh interpreter, divided by the median time of `import boto3` alone in a fresh "
         "interpreter (9 alternating runs each); the largest ratio.",
+        f"- `inbound_sms_webhook_p50_ratio`: p50 of a signed incoming-SMS webhook (`POST /twilio/sms/incoming`, "
+        f"signature computed beforehand, keep-alive client, {INBOUND_REQUESTS:,} requests, each a new MessageSid "
+        f"from one of {INBOUND_SENDERS} known contacts whose conversations exist) through the local gateway, divided "
+        "by the p50 of one raw boto3 `PutItem` (warm client) of a copy of the message item the webhook stores, "
+        "into the same table with the same indexes; interleaved in one run. `inbound_sms_webhook_p99_ratio`: "
+        "the same at p99.",
+        f"- `wcu_per_inbound_sms`: the median, over {WCU_SAMPLES} incoming SMS from known contacts, of the write "
+        "capacity units DynamoDB reports (`ReturnConsumedCapacity=INDEXES`) for every write one SMS causes, "
+        "index writes included: what AWS bills. `wcu_per_inbound_sms_table_only` leaves the index writes out. "
+        "Transactions would be counted by AWS's rule (2 units per item per KB); the inbound path makes none "
+        "(`inbound_sms_transactions`).",
         "",
         "## Details of this run",
         "",
@@ -117,15 +189,24 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
     RESULTS_MD.write_text("\n".join(lines))
 
 
-def main() -> int:
+BENCHMARKS = {"cold_start": bench_cold_start, "contact_page": bench_contact_page, "inbound_sms": bench_inbound_sms}
+
+
+def main(argv: list[str]) -> int:
+    """Every benchmark, written to the results files; or only those named, printed (nothing written)."""
+    unknown = set(argv) - set(BENCHMARKS)
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s) {', '.join(sorted(unknown))}; known: {', '.join(BENCHMARKS)}")
     report: dict[str, Any] = {}
     notes: dict[str, Any] = {}
-    bench_cold_start(report, notes)
-    bench_contact_page(report, notes)
-    write(report, notes)
-    print(json.dumps(report, indent=2, sort_keys=True))
+    for name, run in BENCHMARKS.items():
+        if not argv or name in argv:
+            run(report, notes)
+    if not argv:
+        write(report, notes)
+    print(json.dumps({**report, **notes}, indent=2, sort_keys=True))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

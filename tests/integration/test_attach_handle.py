@@ -57,6 +57,19 @@ def stored_ids(owner: str) -> list[str]:
     return [item.activity_id for item in activities_data.iter_owner(owner)]
 
 
+def move_crashing_after(moves_done: int) -> Any:
+    """`activities_data.move`, as a function that dies after `moves_done` moves."""
+    real_move = activities_data.move
+    moves = itertools.count()
+
+    def crashing_move(item: Any, record_id: str) -> None:
+        if next(moves) >= moves_done:
+            raise RuntimeError("the function died here")
+        real_move(item, record_id)
+
+    return crashing_move
+
+
 @pytest.fixture
 def admin(local_stack: Any) -> Any:
     return rep_from_claims({"email": "alice@northwind.example"})
@@ -73,14 +86,7 @@ def test_history_moves_exactly_once_even_after_a_crash(
     number = fresh_number()
     handle = Handle("phone", number)
     history = unmatched_history(handle, kinds)
-    real_move = activities_data.move
-    moves = itertools.count()
-
-    def crashing_move(item: Any, record_id: str) -> None:
-        if next(moves) >= crash_after:
-            raise RuntimeError("the function died here")
-        real_move(item, record_id)
-
+    real_move, crashing_move = activities_data.move, move_crashing_after(crash_after)
     monkeypatch.setattr(activities_data, "move", crashing_move)
     payload = RecordInput(kind="lead", last_name="Moved", phones=[Phone(number=number)])
     crashed = crash_after < len(kinds)
@@ -167,14 +173,7 @@ def test_sms_conversations_and_unread_counts_follow_the_number(
     }
     record = create_record(RecordInput(kind="contact", last_name="Texted"), admin)
 
-    real_move = activities_data.move
-    moves = itertools.count()
-
-    def crashing_move(item: Any, record_id: str) -> None:
-        if next(moves) >= crash_after:
-            raise RuntimeError("the function died here")
-        real_move(item, record_id)
-
+    crashing_move = move_crashing_after(crash_after)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(activities_data, "move", crashing_move)
         try:

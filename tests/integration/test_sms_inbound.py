@@ -18,6 +18,7 @@ from sms_support import (
 )
 
 from commcenter.data import activities as activities_data
+from commcenter.data import conversations as conversations_data
 from commcenter.domain.handles import Handle
 from commcenter.domain.sms import conversation_id
 from commcenter.services.sms_inbound import InboundSms, receive_sms
@@ -281,3 +282,24 @@ def test_a_number_that_leaves_its_record_texts_as_unmatched_again(
     assert alice.conversation(ALICE_NUMBER, kept).json()["section"] == "matched"
     assert alice("DELETE", f"/api/records/{record['id']}").status_code == 204
     assert alice.conversation(ALICE_NUMBER, kept).json()["section"] == "unmatched"
+
+
+def test_a_stale_copy_of_the_conversation_costs_a_retry_not_a_change(alice: Api, local_stack: LocalStack) -> None:
+    """Another function instance wrote the conversation since this one did: its own copy is
+    stale, and the webhook still counts right and stores each message once."""
+    remote = fresh_remote()
+    conversation = conversation_id(ALICE_NUMBER, remote)
+    first = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="One")
+    assert receive_sms(first) == "stored"
+    stale = conversations_data.get(conversation)
+    assert stale is not None
+    second = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Two")
+    assert receive_sms(second) == "stored"
+    # As if another instance had handled the second message: this one only knows the first.
+    conversations_data._written[conversation] = stale
+    assert receive_sms(second) == "duplicate"
+    conversations_data._written[conversation] = stale
+    third = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Three")
+    assert receive_sms(third) == "stored"
+    assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["Three", "Two", "One"]
+    assert alice.conversation(ALICE_NUMBER, remote).json()["unread"] == 3

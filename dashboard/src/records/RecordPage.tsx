@@ -2,10 +2,11 @@
 
 import { useEffect, useState } from "preact/hooks";
 import { deleteRecord, getRecord, updateRecord } from "../api/endpoints";
-import { ApiError, describeError } from "../api/client";
+import { ApiError } from "../api/client";
 import type { CrmRecord } from "../api/types";
 import { Avatar } from "../components/Avatar";
 import { Badge } from "../components/Badge";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Dialog } from "../components/Dialog";
 import { EmptyState, ErrorState, Spinner } from "../components/Feedback";
 import { Icon } from "../components/Icon";
@@ -168,40 +169,22 @@ async function changedElsewhere(record: CrmRecord): Promise<boolean> {
 
 function DeleteDialog({ record, open, onClose }: { record: CrmRecord; open: boolean; onClose: () => void }) {
   const info = KIND_INFO[record.kind];
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await deleteRecord(record.id);
-      navigate(info.path, { replace: true });
-    } catch (exc) {
-      setError(describeError(exc));
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog open={open} title={`Delete this ${info.singular}?`} onClose={onClose} size="sm">
-      <div class="dialog-body">
-        <p>
-          <strong>{record.display_name}</strong> and its whole history (calls, SMS, emails, notes) will be
-          deleted for everyone. This cannot be undone.
-        </p>
-        {error && (
-          <p class="field-error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
-      <footer class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onClose} autoFocus>
-          Cancel
-        </button>
-        <button type="button" class="btn btn-danger" onClick={() => void confirm()} disabled={busy}>
-          {busy ? "Deleting…" : `Delete ${info.singular}`}
-        </button>
-      </footer>
-    </Dialog>
+    <ConfirmDialog
+      open={open}
+      title={`Delete this ${info.singular}?`}
+      confirmLabel={`Delete ${info.singular}`}
+      busyLabel="Deleting…"
+      onClose={onClose}
+      onConfirm={async () => {
+        await deleteRecord(record.id);
+        navigate(info.path, { replace: true });
+      }}
+    >
+      <p>
+        <strong>{record.display_name}</strong> and its whole history (calls, SMS, emails, notes) will be deleted
+        for everyone. This cannot be undone.
+      </p>
+    </ConfirmDialog>
   );
 }

@@ -10,7 +10,7 @@ import { deleteSmsConversation, ignoreHandle, markSmsConversationRead } from "..
 import type { Activity, CrmRecord, SmsConversation } from "../../api/types";
 import { Avatar } from "../../components/Avatar";
 import { Badge } from "../../components/Badge";
-import { Dialog } from "../../components/Dialog";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Icon } from "../../components/Icon";
 import { RelativeTime } from "../../components/Time";
 import { formatPhone } from "../../format";
@@ -240,42 +240,23 @@ type DeleteProps = {
 };
 
 function DeleteConversationDialog({ conversation, title, open, onClose, onDeleted }: DeleteProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await deleteSmsConversation(conversation.id);
-      onDeleted();
-    } catch (exc) {
-      setError(sentence(describeError(exc)));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog open={open} title="Delete this conversation?" onClose={onClose} size="sm">
-      <div class="dialog-body">
-        <p>
-          Every SMS with <strong>{title}</strong> will be deleted for good
-          {conversation.record ? `, here and from the ${conversation.record.kind}'s activity` : ""}. This
-          cannot be undone.
-        </p>
-        {error && (
-          <p class="field-error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
-      <footer class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onClose} autoFocus>
-          Cancel
-        </button>
-        <button type="button" class="btn btn-danger" onClick={() => void confirm()} disabled={busy}>
-          {busy ? "Deleting…" : "Delete conversation"}
-        </button>
-      </footer>
-    </Dialog>
+    <ConfirmDialog
+      open={open}
+      title="Delete this conversation?"
+      confirmLabel="Delete conversation"
+      busyLabel="Deleting…"
+      onClose={onClose}
+      onConfirm={async () => {
+        await deleteSmsConversation(conversation.id);
+        onDeleted();
+      }}
+    >
+      <p>
+        Every SMS with <strong>{title}</strong> will be deleted for good
+        {conversation.record ? `, here and from the ${conversation.record.kind}'s activity` : ""}. This cannot
+        be undone.
+      </p>
+    </ConfirmDialog>
   );
 }

@@ -51,6 +51,22 @@ def transaction_connection() -> Connection:
     return Connection(region=settings.region, host=settings.dynamodb_endpoint, max_retry_attempts=5)
 
 
+def forget_connections() -> None:
+    """Drop the connections models keep, so the next request reads the endpoint anew.
+
+    PynamoDB caches one connection per model, with the endpoint it was made for; a process that
+    points its settings at another DynamoDB (a second local stack) must let them go.
+    """
+    from pynamodb.models import Model
+
+    transaction_connection.cache_clear()
+    pending: list[type[Model]] = list(Model.__subclasses__())
+    while pending:
+        model = pending.pop()
+        model._connection = None
+        pending.extend(model.__subclasses__())
+
+
 def is_conditional_failure(error: BaseException) -> bool:
     """Whether a write was refused by its condition (as opposed to failing)."""
     return isinstance(error, PynamoDBException) and error.cause_response_code == "ConditionalCheckFailedException"

@@ -7,6 +7,7 @@ changes exactly only if no two writers interleave.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
@@ -74,6 +75,13 @@ class ConversationItem(Model):
     by_handle = HandleIndex()
 
 
+# The conversations this warm function wrote last, as it wrote them. A webhook may start from
+# this copy instead of reading: every write is conditional on the version, so a stale copy
+# costs one refused write and a read, never a lost change.
+_written: OrderedDict[str, ConversationState] = OrderedDict()
+WRITTEN_KEPT = 2_000
+
+
 class VersionConflict(Exception):
     """Another writer changed the conversation since it was read: read it again and retry."""
 
@@ -82,7 +90,11 @@ def center_pk(rep_id: str, channel: str, section: str) -> str:
     return f"{rep_id}#{channel}#{section}"
 
 
-def get(conversation_id: str) -> ConversationState | None:
+def get(conversation_id: str, *, as_last_written: bool = False) -> ConversationState | None:
+    """The stored conversation; with `as_last_written`, this function's own last write of it
+    when it has one (possibly stale: see `_written`)."""
+    if as_last_written and (known := _written.get(conversation_id)) is not None:
+        return known
     try:
         item = ConversationItem.get(conversation_id, consistent_read=True)
     except ConversationItem.DoesNotExist:
@@ -117,12 +129,18 @@ def save(state: ConversationState, expected_version: int | None) -> None:
     try:
         item.save(condition=condition)
     except PutError as error:
+        _written.pop(state.id, None)
         if is_conditional_failure(error):
             raise VersionConflict(state.id) from None
         raise
+    _written[state.id] = state
+    _written.move_to_end(state.id)
+    if len(_written) > WRITTEN_KEPT:
+        _written.popitem(last=False)
 
 
 def delete(state: ConversationState) -> None:
+    _written.pop(state.id, None)
     try:
         ConversationItem(state.id).delete(condition=ConversationItem.version == state.version)
     except DeleteError as error:

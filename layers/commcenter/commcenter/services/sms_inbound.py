@@ -53,7 +53,7 @@ def receive_sms(message: InboundSms) -> Outcome:
     rep_number = rep.twilio_number
     sender = _sender_handle(message.from_number)
     conversation = conversation_id(rep_number, sender.value)
-    current = conversations_data.get(conversation)
+    current = conversations_data.get(conversation, as_last_written=True)
     if current is not None and (stored_key := current.stored_key_of(message.sid)) is not None:
         return _finish_retry(message, current, stored_key)
     if current is not None:
@@ -69,7 +69,7 @@ def receive_sms(message: InboundSms) -> Outcome:
     def add_message(state: ConversationState | None) -> ConversationState | None:
         nonlocal duplicate
         if state is not None and state.stored_key_of(message.sid) is not None:
-            duplicate = True  # a concurrent delivery of the same message got there first
+            duplicate = True
             return None
         base = state or ConversationState(
             id=conversation,
@@ -88,9 +88,13 @@ def receive_sms(message: InboundSms) -> Outcome:
             base, sid=message.sid, at=activity.occurred_at, preview=activity.summary, direction="inbound", key=key
         )
 
-    change_conversation(conversation, add_message, current=current, then=lambda: activities_data.put(activity))
-    if duplicate:
-        return "duplicate"
+    stored, _ = change_conversation(
+        conversation, add_message, current=current, then=lambda: activities_data.put(activity)
+    )
+    if duplicate and stored is not None:
+        # Seen by another delivery meanwhile (or by another function instance, when this one
+        # started from its own stale copy): finish that one if it stopped halfway.
+        return _finish_retry(message, stored, stored.stored_key_of(message.sid) or "")
     keyword = keyword_of(message.body)
     if keyword and keyword[1] != "help":
         opted_out = keyword[1] == "opt_out"

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from commcenter.channels.sms_gateway import SmsGateway, SmsRefused
 from commcenter.data import activities as activities_data
+from commcenter.data import conversations as conversations_data
 from commcenter.data import handles as handles_data
 from commcenter.data import message_refs
 from commcenter.data import opt_outs as opt_outs_data
@@ -36,6 +37,7 @@ from commcenter.domain.sms import (
 from commcenter.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from commcenter.observability import logger
 from commcenter.services.sms_conversations import change_conversation
+from commcenter.services.sms_status import delivery_details
 from commcenter.settings import get_settings
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -97,8 +99,6 @@ def _sms_number(rep: Rep) -> str:
 def _check_destination(rep: Rep, rep_number: str, to: str, payload: SendSmsInput) -> str | None:
     """The record the message belongs to, once the destination is allowed."""
     if payload.conversation_id:
-        from commcenter.data import conversations as conversations_data
-
         state = conversations_data.get(payload.conversation_id)
         if state is None:
             raise NotFoundError("no such conversation")
@@ -187,14 +187,8 @@ def _record_sent(owner: str, sk: str, sid: str, status: str) -> None:
     if ref.status and ref.status_rank > status_rank(status):
         # A callback was faster than this write: its status applies now.
         activities_data.update_delivery(
-            owner, sk, status=ref.status, rank=ref.status_rank, data=_early_details(ref.status, ref.error_code)
+            owner, sk, status=ref.status, rank=ref.status_rank, data=delivery_details(ref.status, ref.error_code)
         )
-
-
-def _early_details(status: str, error_code: int | None) -> dict[str, object]:
-    from commcenter.services.sms_status import delivery_details
-
-    return delivery_details(status, error_code)
 
 
 def _resume(rep: Rep, ref_key: str, gateway: SmsGateway, status_callback: str) -> Activity:

@@ -1,0 +1,128 @@
+"""An incoming SMS through the local gateway, against one raw PutItem of the message it stores.
+
+The webhook side: a signed incoming-SMS request (signature computed beforehand, as Twilio
+does) from a contact with a conversation already open, over a keep-alive connection: signature
+check, rep and sender lookup, the retry check, then the message, its conversation and the
+rep's unread counter. The floor: one boto3 PutItem (warm client) of a copy of the very item
+the webhook stores, into the same table with the same indexes.
+
+Write capacity: every write request an incoming SMS makes is asked for
+`ReturnConsumedCapacity=INDEXES`, and the units DynamoDB reports (table and indexes) are
+added up. Transactions would count by AWS's rule (2 units per item per KB), as DynamoDB Local
+under-reports them; the inbound path makes none, and the count says so.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+from botocore.client import BaseClient
+
+from commcenter.channels.twilio_form import TwilioForm
+from commcenter.channels.twilio_signature import public_url, sign
+from commcenter_local.simulate import incoming_sms_params
+
+BODY = "Hi! Thanks for the proposal, we reviewed it with the team. Could we talk tomorrow at 10 about pricing?"
+WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
+
+
+def signed_requests(base_url: str, auth_token: str, senders: list[str], to: str, count: int) -> list[bytes]:
+    """`count` incoming-SMS bodies, each a new MessageSid, with their signatures (`sig\\nbody`)."""
+    url = public_url(base_url, "/twilio/sms/incoming")
+    prepared = []
+    for index in range(count):
+        params = incoming_sms_params(from_number=senders[index % len(senders)], to_number=to, body=BODY)
+        prepared.append(sign(auth_token, url, TwilioForm(params)).encode() + b"\n" + urlencode(params).encode())
+    return prepared
+
+
+def webhook_call(base_url: str, prepared: list[bytes]) -> Callable[[], object]:
+    session = requests.Session()
+    url = public_url(base_url, "/twilio/sms/incoming")
+    pending = iter(prepared)
+
+    def call() -> object:
+        signature, _, body = next(pending).partition(b"\n")
+        response = session.post(
+            url,
+            data=body,
+            headers={"X-Twilio-Signature": signature.decode(), "Content-Type": "application/x-www-form-urlencoded"},
+            timeout=30,
+        )
+        if response.status_code != 200:
+            raise AssertionError(f"webhook answered {response.status_code}: {response.text}")
+        return response
+
+    return call
+
+
+def raw_put_call(client: Any, table: str, template_item: dict[str, Any]) -> Callable[[], object]:
+    """PutItem of a copy of the stored message (a new sort key each time: a new item, as the webhook makes)."""
+    counter = iter(range(10**9))
+
+    def call() -> object:
+        n = next(counter)
+        item = dict(template_item)
+        suffix = f"#floor{n:09d}"
+        for key in ("sk", "type_key", "rep_key"):
+            if key in item:
+                item[key] = {"S": item[key]["S"] + suffix}
+        return client.put_item(TableName=table, Item=item)
+
+    return call
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB bills it: attribute names plus values (a close approximation)."""
+    return sum(len(name.encode()) + len(str(value).encode()) for name, value in item.items())
+
+
+@contextmanager
+def capacity_meter() -> Iterator[dict[str, float]]:
+    """Adds up the write capacity of every write request made inside the block, in this process."""
+    totals = {"total": 0.0, "table": 0.0, "requests": 0.0, "transactions": 0.0}
+    original = getattr(BaseClient, "_make_api_call")  # noqa: B009 (private, untyped)
+
+    def metered(self: Any, operation_name: str, api_params: Any) -> Any:
+        if operation_name not in WRITES:
+            return original(self, operation_name, api_params)
+        params = {**api_params, "ReturnConsumedCapacity": "INDEXES"}
+        response = original(self, operation_name, params)
+        totals["requests"] += 1
+        if operation_name == "TransactWriteItems":
+            totals["transactions"] += 1
+            units = sum(
+                2 * math.ceil(item_size(next(iter(entry.values())).get("Item", {})) / 1024) or 2
+                for entry in api_params["TransactItems"]
+            )
+            totals["total"] += units
+            totals["table"] += units
+            return response
+        consumed = response.get("ConsumedCapacity")
+        for entry in consumed if isinstance(consumed, list) else [consumed] if consumed else []:
+            totals["total"] += float(entry.get("CapacityUnits", 0))
+            totals["table"] += float(entry.get("Table", {}).get("CapacityUnits", 0))
+        return response
+
+    setattr(BaseClient, "_make_api_call", metered)  # noqa: B010
+    try:
+        yield totals
+    finally:
+        setattr(BaseClient, "_make_api_call", original)  # noqa: B010
+
+
+def measure_write_capacity(call: Callable[[], object], samples: int) -> dict[str, float]:
+    """Median units per incoming SMS over `samples` messages (each one measured on its own)."""
+    per_message: dict[str, list[float]] = {"total": [], "table": [], "requests": [], "transactions": []}
+    for _ in range(samples):
+        with capacity_meter() as totals:
+            call()
+        for key, value in totals.items():
+            per_message[key].append(value)
+    return {key: statistics.median(values) for key, values in per_message.items()}
