@@ -106,8 +106,9 @@ def test_a_late_message_counts_but_does_not_become_the_last_one() -> None:
     assert (reply.unread, reply.last_preview, reply.last_direction) == (0, "reply", "outbound")
 
 
-def test_only_the_last_few_sids_are_kept() -> None:
+def test_only_the_last_few_messages_are_remembered_with_their_keys() -> None:
     state = conversation()
     for n in range(20):
-        state = with_message(state, sid=f"SM{n}", at=state.last_at, preview="x", direction="inbound")
-    assert state.recent_sids == [f"SM{n}" for n in range(12, 20)]
+        state = with_message(state, sid=f"SM{n}", at=state.last_at, preview="x", direction="inbound", key=f"k{n}")
+    assert state.recent_messages == [f"SM{n} k{n}" for n in range(16, 20)]
+    assert state.stored_key_of("SM19") == "k19" and state.stored_key_of("SM3") is None

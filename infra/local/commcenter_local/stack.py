@@ -192,6 +192,8 @@ def attach_to_running_stack(data_dir: Path) -> dict[str, Any]:
 
 
 def _forget_cached_settings() -> None:
+    from commcenter.data.base import forget_connections
     from commcenter.settings import get_settings
 
     get_settings.cache_clear()
+    forget_connections()
