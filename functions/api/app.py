@@ -14,6 +14,7 @@ from chalice.app import Response
 from commcenter import __version__
 from commcenter.channels.sms_gateway import sms_gateway
 from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
+from commcenter.domain.calls import Presence, PresenceInput
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput
 from commcenter.domain.records import Record, RecordInput
 from commcenter.domain.reps import Rep
@@ -23,7 +24,7 @@ from commcenter.http.app import create_app
 from commcenter.http.openapi import build_openapi, documented
 from commcenter.http.responses import json_response, page_response
 from commcenter.http.twilio import public_base_url
-from commcenter.services import activities, attach_handle, records, reps, sms_conversations, sms_send
+from commcenter.services import activities, attach_handle, calls, records, reps, sms_conversations, sms_send
 from commcenter.services.records import SearchHit
 
 app = create_app("commcenter-api")
@@ -66,8 +67,23 @@ class SmsCounts(msgspec.Struct):
     unmatched: SectionCount
 
 
+class MissedCount(msgspec.Struct):
+    missed: int
+
+
+class CallCounts(msgspec.Struct):
+    matched: MissedCount
+    unmatched: MissedCount
+
+
 class CenterCounts(msgspec.Struct):
     sms: SmsCounts
+    calls: CallCounts
+
+
+class CallPage(msgspec.Struct):
+    items: list[calls.CallRow]
+    next_cursor: str | None
 
 
 class RecordPatch(msgspec.Struct):
@@ -244,7 +260,7 @@ def ignore_handle() -> Response:
 @documented("The signed-in rep's unread counts per channel and section", response=CenterCounts)
 def center_counts() -> Response:
     rep = req.current_rep(req.current(app))
-    return json_response({"sms": sms_conversations.unread_counts(rep)})
+    return json_response({"sms": sms_conversations.unread_counts(rep), "calls": calls.missed_counts(rep)})
 
 
 @app.route("/api/sms/conversations", methods=["GET"])
@@ -324,3 +340,51 @@ def send_sms() -> Response:
     payload = req.json_body(request, SendSmsInput)
     callback = public_base_url(request) + "/twilio/sms/status"
     return json_response(sms_send.send_sms(rep, payload, sms_gateway(), callback), 201)
+
+
+@app.route("/api/calls", methods=["GET"])
+@documented(
+    "The signed-in rep's calls, newest first",
+    response=CallPage,
+    query={
+        "section": "matched, unmatched or ignored",
+        "missed": "true for missed calls only, across matched and unmatched",
+        "status": "a lead/contact status",
+        "limit": "1-100",
+        "cursor": "next page",
+    },
+)
+def call_list() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    items, cursor = calls.list_calls(
+        rep,
+        req.query(request, "section") or "matched",
+        req.flag(request, "missed"),
+        req.query(request, "status"),
+        req.limit(request),
+        req.query(request, "cursor"),
+    )
+    return json_response(CallPage(items=items, next_cursor=cursor))
+
+
+@app.route("/api/calls/seen", methods=["POST"])
+@documented("The signed-in rep has seen the missed calls (the counts start again from zero)", status=204)
+def calls_seen() -> Response:
+    calls.missed_seen(req.current_rep(req.current(app)))
+    return Response(body="", status_code=204)
+
+
+@app.route("/api/voice/presence", methods=["POST"])
+@documented("The softphone is online or offline, on a call or not", request=PresenceInput, response=Presence)
+def voice_presence() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    payload = req.json_body(request, PresenceInput)
+    return json_response(calls.set_presence(rep, payload.online, payload.on_call))
+
+
+@app.route("/api/voice/token", methods=["GET"])
+@documented("A short-lived Twilio Voice access token for the browser softphone", response=calls.VoiceToken)
+def voice_token() -> Response:
+    return json_response(calls.voice_token(req.current_rep(req.current(app))))

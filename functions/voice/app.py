@@ -1,57 +1,113 @@
-"""Twilio's voice webhooks: incoming and outgoing calls, dial results, status and recordings.
+"""Twilio's voice webhooks: incoming and outgoing calls, dial results, call status, recordings.
 
-Every request is verified against X-Twilio-Signature first. Until call routing lands, a
-verified incoming call hears that the rep is unavailable, and callbacks are acknowledged.
+Every request is verified against X-Twilio-Signature first; every answer is TwiML, fast.
 """
 
 from __future__ import annotations
 
 from chalice.app import Response
 
+from commcenter.channels.twilio_voice import incoming_twiml, outgoing_twiml, refusal_twiml
+from commcenter.domain.calls import UNAVAILABLE_MESSAGE
 from commcenter.http.app import create_app
-from commcenter.http.requests import current
-from commcenter.http.twilio import FORM, twiml_response, verified_form
+from commcenter.http.requests import current, query
+from commcenter.http.twilio import FORM, public_base_url, twiml_response, verified_form
 from commcenter.observability import logger
+from commcenter.services import calls
+from commcenter.services.reps import rep_by_number
 
 app = create_app("commcenter-voice")
-
-UNAVAILABLE = (
-    '<?xml version="1.0" encoding="UTF-8"?><Response>'
-    "<Say>The person you are calling is not available. Please call again later.</Say>"
-    "<Hangup /></Response>"
-)
 
 
 @app.route("/twilio/voice/incoming", methods=["POST"], content_types=[FORM])
 def incoming() -> Response:
-    form = verified_form(current(app))
-    logger.info("incoming call answered as unavailable", extra={"call_sid": form.get("CallSid")})
-    return twiml_response(UNAVAILABLE)
+    request = current(app)
+    form = verified_form(request)
+    event = calls.CallEvent(form.require("CallSid"), form.get("From") or "", form.require("To"))
+    rep = rep_by_number(event.to_number)
+    if rep is None:
+        logger.warning("call to a number no rep owns", extra={"to": event.to_number, "call_sid": event.call_sid})
+        return twiml_response(refusal_twiml(UNAVAILABLE_MESSAGE))
+    route = calls.incoming_call(event, rep)
+    twiml = incoming_twiml(
+        route,
+        base_url=public_base_url(request),
+        client_identity=rep.client_identity,
+        caller=event.from_number,
+        settings=calls.voice_settings(rep),
+    )
+    return twiml_response(twiml)
 
 
 @app.route("/twilio/voice/dial-result", methods=["POST"], content_types=[FORM])
 def dial_result() -> Response:
-    form = verified_form(current(app))
-    logger.info("dial result", extra={"call_sid": form.get("CallSid"), "status": form.get("DialCallStatus")})
-    return twiml_response(UNAVAILABLE)
+    request = current(app)
+    form = verified_form(request)
+    rep = rep_by_number(form.get("To") or form.get("Called") or "")
+    if rep is None:
+        return twiml_response(refusal_twiml(UNAVAILABLE_MESSAGE))
+    stage = query(request, "stage") or ""
+    route = calls.dial_ended(form.require("CallSid"), stage, form.get("DialCallStatus") or "", rep)
+    twiml = incoming_twiml(
+        route,
+        base_url=public_base_url(request),
+        client_identity=rep.client_identity,
+        caller=form.get("From") or "",
+        settings=calls.voice_settings(rep),
+    )
+    return twiml_response(twiml)
 
 
 @app.route("/twilio/voice/outgoing", methods=["POST"], content_types=[FORM])
 def outgoing() -> Response:
-    form = verified_form(current(app))
-    logger.info("outgoing call refused: browser calling is not enabled", extra={"call_sid": form.get("CallSid")})
-    return twiml_response(UNAVAILABLE)
+    request = current(app)
+    form = verified_form(request)
+    event = calls.CallEvent(form.require("CallSid"), form.get("From") or "", form.get("To") or "")
+    call = calls.outgoing_call(event)
+    if isinstance(call, str):
+        return twiml_response(refusal_twiml(call))
+    twiml = outgoing_twiml(
+        base_url=public_base_url(request),
+        caller_id=call.rep.twilio_number or "",
+        to_number=call.to_number,
+        record=call.record,
+    )
+    return twiml_response(twiml)
 
 
 @app.route("/twilio/voice/status", methods=["POST"], content_types=[FORM])
 def status() -> Response:
     form = verified_form(current(app))
-    logger.info("call status", extra={"call_sid": form.get("CallSid"), "status": form.get("CallStatus")})
+    calls.call_status(
+        form.require("CallSid"),
+        form.get("ParentCallSid"),
+        (form.get("CallStatus") or "").lower(),
+        _int(form.get("SequenceNumber")) or 0,
+        _int(form.get("CallDuration") or form.get("Duration")),
+    )
     return twiml_response()
 
 
 @app.route("/twilio/voice/recording", methods=["POST"], content_types=[FORM])
 def recording() -> Response:
-    form = verified_form(current(app))
-    logger.info("recording status", extra={"recording_sid": form.get("RecordingSid")})
+    request = current(app)
+    form = verified_form(request)
+    kind = query(request, "kind") or "call"
+    if (form.get("RecordingStatus") or "completed") == "completed":
+        calls.recording_status(
+            form.require("CallSid"),
+            {
+                "sid": form.require("RecordingSid"),
+                "duration": _int(form.get("RecordingDuration")),
+                "status": "completed",
+            },
+            "voicemail" if kind == "voicemail" else "call",
+        )
     return twiml_response()
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None

@@ -14,14 +14,14 @@ from commcenter.data.handles import HandleItem
 from commcenter.data.message_refs import MessageRefItem
 from commcenter.data.opt_outs import OptOutItem
 from commcenter.data.records import RecordItem
-from commcenter.data.reps import RepClaimItem, RepItem
+from commcenter.data.reps import PresenceItem, RepClaimItem, RepItem
 from commcenter.data.search_terms import SearchTermItem
 from commcenter.settings import _TABLE_VARIABLES
 from commcenter_local.stack import ROOT
 from commcenter_local.template import read_yaml
 
 MODELS: dict[str, list[type[Model]]] = {
-    "RepsTable": [RepItem, RepClaimItem],
+    "RepsTable": [RepItem, RepClaimItem, PresenceItem],
     "RecordsTable": [RecordItem],
     "SearchTermsTable": [SearchTermItem],
     "HandlesTable": [HandleItem],

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from commcenter.services.reps import team_reps
 from commcenter_local.dynamodb_local import DynamoDBLocal, free_port
 from commcenter_local.functions import LoadedFunction
 from commcenter_local.gateway import compile_routes
@@ -45,7 +46,7 @@ def test_the_gateway_serves_exactly_the_templates_routes(local_stack: LocalStack
     assert local_stack.gateway is not None
     served = {(c.route.method, c.route.path) for c in local_stack.gateway.routes}
     assert served == template_routes()
-    assert len(served) == 30
+    assert len(served) == 34
 
 
 def test_every_route_of_the_template_answers_and_nothing_else_does(local_stack: LocalStack) -> None:
@@ -190,7 +191,8 @@ def test_schedules_come_from_the_template_and_run_the_functions(local_stack: Loc
     scheduler = Scheduler(schedules, local_stack.functions)
     at = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
     mail = scheduler.run_once(schedules[0] if schedules[0].function == "MailPollFunction" else schedules[1], at)
-    assert mail == {"polled": 0, "skipped": 3}  # three demo reps, none with a mailbox yet
+    # Every rep of the team (the demo's and any a test added), none with a mailbox yet.
+    assert mail == {"polled": 0, "skipped": len(team_reps())}
     reminders = scheduler.run_once(next(s for s in schedules if s.function == "RemindersFunction"), at)
     assert reminders == {"due": 0, "fired": 0}
 

@@ -45,10 +45,9 @@ def test_signed_sms_webhooks_get_empty_twiml(local_stack: LocalStack, twilio_aut
     assert root.tag == "Response" and list(root) == []
 
 
-def test_a_signed_incoming_call_hears_that_the_rep_is_unavailable(
-    local_stack: LocalStack, twilio_auth_token: str
-) -> None:
-    response = post_signed(local_stack, "/twilio/voice/incoming", CALL, twilio_auth_token)
+def test_a_call_to_a_number_no_rep_owns_hears_unavailable(local_stack: LocalStack, twilio_auth_token: str) -> None:
+    to_nobody = [(k, "+14155550998" if k == "To" else v) for k, v in CALL]
+    response = post_signed(local_stack, "/twilio/voice/incoming", to_nobody, twilio_auth_token)
     assert response.status_code == 200
     verbs = [child.tag for child in ElementTree.fromstring(response.text)]
     assert verbs == ["Say", "Hangup"]

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+from xml.etree import ElementTree
 
 import requests
 
@@ -24,7 +27,11 @@ def new_sid(prefix: str) -> str:
 
 def post_webhook(base_url: str, auth_token: str, path: str, params: list[tuple[str, str]]) -> requests.Response:
     """POST `params` to `path` as Twilio does: form-encoded, signed over the full URL."""
-    url = public_url(base_url, path)
+    return post_to(public_url(base_url, path), auth_token, params)
+
+
+def post_to(url: str, auth_token: str, params: list[tuple[str, str]]) -> requests.Response:
+    """POST `params` to an absolute URL (query string included, as TwiML gives it), signed."""
     signature = sign(auth_token, url, TwilioForm(params))
     return requests.post(
         url,
@@ -103,3 +110,121 @@ def sms_status(
     if error_code is not None:
         params.append(("ErrorCode", str(error_code)))
     return post_webhook(base_url, auth_token, "/twilio/sms/status", params)
+
+
+CallOutcome = Literal["answered", "no-answer", "busy", "voicemail"]
+
+
+@dataclass
+class SimulatedCall:
+    """What a simulated call went through: each webhook posted, with the TwiML it got."""
+
+    call_sid: str
+    steps: list[tuple[str, int, str]] = field(default_factory=list)
+
+    def record(self, url: str, response: requests.Response) -> ElementTree.Element | None:
+        self.steps.append((url, response.status_code, response.text))
+        response.raise_for_status()
+        # The stack's own TwiML, not untrusted input.
+        return ElementTree.fromstring(response.content) if response.content.strip() else None  # noqa: S314
+
+
+def voice_params(call_sid: str, from_number: str, to_number: str, status: str) -> list[tuple[str, str]]:
+    """The fields of every voice webhook, legacy ones and blank geography included."""
+    return [
+        ("AccountSid", ACCOUNT_SID),
+        ("ApiVersion", API_VERSION),
+        ("CallSid", call_sid),
+        ("CallStatus", status),
+        ("Called", to_number),
+        ("CalledCity", ""),
+        ("CalledCountry", "US"),
+        ("CalledState", ""),
+        ("CalledZip", ""),
+        ("Caller", from_number),
+        ("CallerCity", ""),
+        ("CallerCountry", "US"),
+        ("CallerState", ""),
+        ("CallerZip", ""),
+        ("Direction", "inbound"),
+        ("From", from_number),
+        ("FromCity", ""),
+        ("FromCountry", "US"),
+        ("FromState", ""),
+        ("FromZip", ""),
+        ("To", to_number),
+        ("ToCity", ""),
+        ("ToCountry", "US"),
+        ("ToState", ""),
+        ("ToZip", ""),
+    ]
+
+
+def simulate_call(
+    base_url: str, auth_token: str, *, from_number: str, to_number: str, outcome: CallOutcome
+) -> SimulatedCall:
+    """An incoming call driven through the webhooks Twilio would send, following the TwiML it
+    gets back: incoming, each dial's result, the voicemail recording, the call's status."""
+    call = SimulatedCall(new_sid("CA"))
+    params = voice_params(call.call_sid, from_number, to_number, "ringing")
+    twiml = call.record(
+        base_url + "/twilio/voice/incoming", post_webhook(base_url, auth_token, "/twilio/voice/incoming", params)
+    )
+
+    def post_status(status: str, sequence: int, extra: Sequence[tuple[str, str]] = ()) -> None:
+        fields = [*voice_params(call.call_sid, from_number, to_number, status), ("SequenceNumber", str(sequence))]
+        response = post_webhook(base_url, auth_token, "/twilio/voice/status", [*fields, *extra])
+        call.record(base_url + "/twilio/voice/status", response)
+
+    post_status("ringing", 0)
+    talked = 0
+    for _ in range(4):  # browser, forwarding, voicemail: never more than three steps
+        if twiml is None:
+            break
+        dial, record = twiml.find("Dial"), twiml.find("Record")
+        if dial is not None and dial.get("action"):
+            answered = outcome == "answered"
+            dial_status = "completed" if answered else ("busy" if outcome == "busy" else "no-answer")
+            talked = 42 if answered else 0
+            fields = [
+                *voice_params(call.call_sid, from_number, to_number, "in-progress"),
+                ("DialCallStatus", dial_status),
+                ("DialCallSid", new_sid("CA")),
+                ("DialCallDuration", str(talked)),
+                ("DialBridged", "true" if answered else "false"),
+            ]
+            twiml = call.record(dial.get("action", ""), post_to(dial.get("action", ""), auth_token, fields))
+        elif record is not None and record.get("action"):
+            recording_sid = new_sid("RE")
+            recording = [
+                ("AccountSid", ACCOUNT_SID),
+                ("CallSid", call.call_sid),
+                ("RecordingSid", recording_sid),
+                (
+                    "RecordingUrl",
+                    f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{recording_sid}",
+                ),
+                ("RecordingStatus", "completed"),
+                ("RecordingDuration", "7"),
+                ("RecordingChannels", "1"),
+                ("RecordingSource", "RecordVerb"),
+                ("RecordingStartTime", ""),
+            ]
+            callback = record.get("recordingStatusCallback", "")
+            call.record(callback, post_to(callback, auth_token, recording))
+            fields = [
+                *voice_params(call.call_sid, from_number, to_number, "in-progress"),
+                ("RecordingSid", recording_sid),
+                (
+                    "RecordingUrl",
+                    f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{recording_sid}",
+                ),
+                ("RecordingDuration", "7"),
+                ("Digits", "hangup"),
+            ]
+            twiml = call.record(record.get("action", ""), post_to(record.get("action", ""), auth_token, fields))
+        else:
+            break
+    post_status("in-progress", 1)
+    post_status("completed", 2, [("CallDuration", str(talked + 5)), ("Duration", "1")])
+    return call

@@ -35,6 +35,10 @@ class StackOptions:
     # Both set: outbound SMS really go through Twilio; else the stack keeps them in a sandbox outbox.
     twilio_account_sid: str | None = None
     twilio_api_base_url: str | None = None
+    # All three set: browser calling (Voice access tokens) works against real Twilio.
+    twilio_api_key_sid: str | None = None
+    twilio_api_key_secret: str | None = None
+    twilio_twiml_app_sid: str | None = None
 
     @classmethod
     def from_env(cls) -> StackOptions:
@@ -48,6 +52,9 @@ class StackOptions:
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
             phone_default_region=env.get("PHONE_DEFAULT_REGION") or None,
             twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
+            twilio_api_key_sid=env.get("TWILIO_API_KEY_SID") or None,
+            twilio_api_key_secret=env.get("TWILIO_API_KEY_SECRET") or None,
+            twilio_twiml_app_sid=env.get("TWILIO_TWIML_APP_SID") or None,
         )
 
 
@@ -97,11 +104,17 @@ class LocalStack:
             "PUBLIC_BASE_URL": options.public_base_url or self.base_url,
             "TWILIO_AUTH_TOKEN_PARAMETER": None,  # the name of an SSM parameter: AWS only
             "DASHBOARD_ORIGIN": None,  # the gateway serves the dashboard on the API's own origin
+            "TWILIO_API_KEY_SECRET_PARAMETER": None,  # an SSM parameter name: AWS only
         }
         if options.phone_default_region:
             overrides["PHONE_DEFAULT_REGION"] = options.phone_default_region
-        if options.twilio_account_sid:
-            overrides["TWILIO_ACCOUNT_SID"] = options.twilio_account_sid
+        for variable, value in (
+            ("TWILIO_ACCOUNT_SID", options.twilio_account_sid),
+            ("TWILIO_API_KEY_SID", options.twilio_api_key_sid),
+            ("TWILIO_TWIML_APP_SID", options.twilio_twiml_app_sid),
+        ):
+            if value:
+                overrides[variable] = value
         merged: dict[str, str] = {}
         for function in self.template.functions:
             for name, value in resolve_environment(
@@ -121,6 +134,8 @@ class LocalStack:
         )
         if options.twilio_api_base_url:
             merged["TWILIO_API_BASE_URL"] = options.twilio_api_base_url
+        if options.twilio_api_key_secret:
+            merged["TWILIO_API_KEY_SECRET"] = options.twilio_api_key_secret
         # Without a real token the webhooks still verify signatures: against a token of this
         # machine's stack, which `commcenter simulate` signs with.
         merged["TWILIO_AUTH_TOKEN"] = options.twilio_auth_token or local_secret(self.data_dir, TWILIO_TOKEN_FILE)

@@ -44,6 +44,11 @@ class Settings:
     twilio_account_sid: str | None = None
     # Where the Twilio REST client sends its requests; only ever set to reach a local stand-in.
     twilio_api_base_url: str | None = None
+    # Browser calling (Voice access tokens): an API key, its secret and the TwiML App.
+    twilio_api_key_sid: str | None = None
+    twilio_api_key_secret: str | None = None
+    twilio_api_key_secret_parameter: str | None = None
+    twilio_twiml_app_sid: str | None = None
 
     def table(self, name: str) -> str:
         """The physical name of a table, by its short name (`records`, `activities`, ...)."""
@@ -71,6 +76,10 @@ class Settings:
             dashboard_origin=source.get("DASHBOARD_ORIGIN", "").rstrip("/"),
             twilio_account_sid=source.get("TWILIO_ACCOUNT_SID") or None,
             twilio_api_base_url=source.get("TWILIO_API_BASE_URL") or None,
+            twilio_api_key_sid=source.get("TWILIO_API_KEY_SID") or None,
+            twilio_api_key_secret=source.get("TWILIO_API_KEY_SECRET") or None,
+            twilio_api_key_secret_parameter=source.get("TWILIO_API_KEY_SECRET_PARAMETER") or None,
+            twilio_twiml_app_sid=source.get("TWILIO_TWIML_APP_SID") or None,
         )
 
 

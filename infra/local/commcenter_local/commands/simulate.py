@@ -6,7 +6,7 @@ import argparse
 import os
 from typing import Any
 
-from commcenter_local.simulate import incoming_sms, sms_status
+from commcenter_local.simulate import incoming_sms, simulate_call, sms_status
 from commcenter_local.stack import StackOptions, attach_to_running_stack
 
 
@@ -28,6 +28,21 @@ def register(subparsers: Any) -> None:
     sms.add_argument("--status", help="queued, sent, delivered, undelivered, failed, ...")
     sms.add_argument("--error-code", type=int, help="Twilio's error code, with --status failed/undelivered")
     sms.set_defaults(run=run_sms)
+    call = channels.add_parser(
+        "call",
+        help="an incoming call, through every webhook Twilio would send for the outcome",
+        description="An incoming call from --from to --to (a rep's number), followed through the TwiML the "
+        "stack answers: the browser or forwarding dial, voicemail, the call's status callbacks.",
+    )
+    call.add_argument("--from", dest="from_number", required=True, help="caller, e.g. +14155550123")
+    call.add_argument("--to", dest="to_number", required=True, help="a rep's number, e.g. +14155550101")
+    call.add_argument(
+        "--outcome",
+        choices=["answered", "no-answer", "busy", "voicemail"],
+        default="no-answer",
+        help="what happens to each dial (voicemail: nobody answers and the caller leaves a message)",
+    )
+    call.set_defaults(run=run_call)
 
 
 def run_sms(args: argparse.Namespace) -> int:
@@ -57,3 +72,18 @@ def run_sms(args: argparse.Namespace) -> int:
         )
     print(f"{response.status_code} {response.text.strip()}")
     return 0 if response.ok else 1
+
+
+def run_call(args: argparse.Namespace) -> int:
+    state = attach_to_running_stack(StackOptions.from_env().data_dir)
+    call = simulate_call(
+        state["base_url"],
+        os.environ["TWILIO_AUTH_TOKEN"],
+        from_number=args.from_number,
+        to_number=args.to_number,
+        outcome=args.outcome,
+    )
+    print(f"call {call.call_sid}")
+    for url, status, twiml in call.steps:
+        print(f"{status} {url.removeprefix(state['base_url'])} {twiml.strip()}")
+    return 0

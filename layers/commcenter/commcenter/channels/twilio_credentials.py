@@ -1,4 +1,4 @@
-"""Where the Twilio auth token comes from: SSM Parameter Store in AWS, the environment locally."""
+"""Where Twilio secrets come from: SSM Parameter Store in AWS, the environment locally."""
 
 from __future__ import annotations
 
@@ -11,13 +11,27 @@ TOKEN_MAX_AGE_SECONDS = 300
 
 def twilio_auth_token() -> str:
     settings = get_settings()
-    if settings.twilio_auth_token:
-        return settings.twilio_auth_token
-    if settings.twilio_auth_token_parameter:
+    value = _secret(settings.twilio_auth_token, settings.twilio_auth_token_parameter)
+    if value is None:
+        raise ConfigurationError("no Twilio auth token: set TWILIO_AUTH_TOKEN or TWILIO_AUTH_TOKEN_PARAMETER")
+    return value
+
+
+def twilio_api_key_secret() -> str | None:
+    """The secret of the API key that signs Voice access tokens; None when none is configured."""
+    settings = get_settings()
+    return _secret(settings.twilio_api_key_secret, settings.twilio_api_key_secret_parameter)
+
+
+def _secret(value: str | None, parameter: str | None) -> str | None:
+    """A secret from the environment (local), else from its SSM SecureString (AWS), cached."""
+    if value:
+        return value
+    if parameter:
         # Imported on use: powertools' parameters pull in boto3, which the cold start should not pay for.
         from aws_lambda_powertools.utilities.parameters import get_parameter
 
-        value = get_parameter(settings.twilio_auth_token_parameter, decrypt=True, max_age=TOKEN_MAX_AGE_SECONDS)
-        if isinstance(value, str) and value:
-            return value
-    raise ConfigurationError("no Twilio auth token: set TWILIO_AUTH_TOKEN or TWILIO_AUTH_TOKEN_PARAMETER")
+        stored = get_parameter(parameter, decrypt=True, max_age=TOKEN_MAX_AGE_SECONDS)
+        if isinstance(stored, str) and stored:
+            return stored
+    return None

@@ -51,6 +51,15 @@ class CenterIndex(GlobalSecondaryIndex["ActivityItem"]):
     sk = UnicodeAttribute(range_key=True)
 
 
+class MissedIndex(GlobalSecondaryIndex["ActivityItem"]):
+    class Meta:
+        index_name = "missed"
+        projection = AllProjection()
+
+    missed_pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
 class ConversationIndex(GlobalSecondaryIndex["ActivityItem"]):
     class Meta:
         index_name = "by_conversation"
@@ -70,6 +79,7 @@ class ActivityItem(Model):
     thread_key = UnicodeAttribute(null=True)
     rep_key = UnicodeAttribute(null=True)
     center_pk = UnicodeAttribute(null=True)
+    missed_pk = UnicodeAttribute(null=True)
     conversation_id = UnicodeAttribute(null=True)
 
     activity_id = UnicodeAttribute()
@@ -91,6 +101,7 @@ class ActivityItem(Model):
     by_thread = _lsi("by_thread", "thread_key")()
     by_rep = _lsi("by_rep", "rep_key")()
     center = CenterIndex()
+    missed = MissedIndex()
     by_conversation = ConversationIndex()
 
 
@@ -103,9 +114,22 @@ def owner_key(record_id: str | None, handle: str | None) -> str:
     raise ValueError("an activity belongs to a record or to a handle")
 
 
+def center_section(activity: Activity) -> str:
+    """Where a rep's communication center lists an activity: matched, unmatched or ignored."""
+    if activity.record_id:
+        return "matched"
+    return "ignored" if activity.data.get("ignored") else "unmatched"
+
+
+def missed_key(activity: Activity) -> str | None:
+    """The rep's missed-calls list (across matched and unmatched) holds missed calls only."""
+    missed = activity.type == "call" and activity.data.get("missed") and activity.rep_id
+    return f"{activity.rep_id}#call-missed" if missed and center_section(activity) != "ignored" else None
+
+
 def to_item(activity: Activity) -> ActivityItem:
     stamp = f"{activity.occurred_at}#{activity.id}"
-    section = "matched" if activity.record_id else "unmatched"
+    section = center_section(activity)
     center = activity.type in CENTER_CHANNELS and activity.rep_id
     return ActivityItem(
         owner_key(activity.record_id, activity.handle),
@@ -115,6 +139,7 @@ def to_item(activity: Activity) -> ActivityItem:
         thread_key=f"{activity.thread_id}#{stamp}" if activity.thread_id else None,
         rep_key=f"{activity.rep_id}#{stamp}" if activity.rep_id else None,
         center_pk=f"{activity.rep_id}#{activity.type}#{section}" if center else None,
+        missed_pk=missed_key(activity),
         conversation_id=activity.conversation_id,
         activity_id=activity.id,
         type=activity.type,
@@ -330,3 +355,96 @@ def delete_conversation_messages(conversation_id: str) -> int:
             batch.delete(ActivityItem(item.owner, item.sk))
             count += 1
     return count
+
+
+def apply_call_status(owner: str, sk: str, *, status: str, rank: int, sequence: int, values: dict[str, Any]) -> bool:
+    """A call status callback, applied only if it is later (SequenceNumber) and not a step back."""
+    actions: list[Any] = [
+        ActivityItem.data["status"].set(status),
+        ActivityItem.data["status_rank"].set(rank),
+        ActivityItem.data["seq"].set(sequence),
+    ]
+    actions += [ActivityItem.data[name].set(value) for name, value in values.items()]
+    condition = (
+        ActivityItem.owner.exists()
+        & (ActivityItem.data["seq"].does_not_exist() | (ActivityItem.data["seq"] < sequence))
+        & (ActivityItem.data["status_rank"].does_not_exist() | (ActivityItem.data["status_rank"] <= rank))
+    )
+    return _conditional_update(owner, sk, actions, condition)
+
+
+def set_data(owner: str, sk: str, values: dict[str, Any]) -> bool:
+    """Set fields of an activity's data; False if the activity is gone."""
+    actions: list[Any] = [ActivityItem.data[name].set(value) for name, value in values.items()]
+    return _conditional_update(owner, sk, actions, ActivityItem.owner.exists())
+
+
+def set_data_once(owner: str, sk: str, values: dict[str, Any], *, unless: str) -> bool:
+    """Set fields of an activity's data unless `data.{unless}` is already set (a one-time fact)."""
+    actions: list[Any] = [ActivityItem.data[name].set(value) for name, value in values.items()]
+    condition = ActivityItem.owner.exists() & ActivityItem.data[unless].does_not_exist()
+    return _conditional_update(owner, sk, actions, condition)
+
+
+def mark_missed(activity: Activity) -> bool:
+    """Record that a call was missed, once (never after it was answered); True if this did it."""
+    marked = msgspec.structs.replace(activity, data={**activity.data, "missed": True})
+    actions: list[Any] = [ActivityItem.data["missed"].set(True)]
+    if (key := missed_key(marked)) is not None:
+        actions.append(ActivityItem.missed_pk.set(key))
+    condition = (
+        ActivityItem.owner.exists()
+        & ActivityItem.data["missed"].does_not_exist()
+        & ActivityItem.data["answered_by"].does_not_exist()
+    )
+    return _conditional_update(owner_key(activity.record_id, activity.handle), _sk(activity), actions, condition)
+
+
+def set_ignored(activity: Activity, ignored: bool) -> None:
+    """List a call or email of an unmatched number under Ignored, or back under Unmatched."""
+    changed = msgspec.structs.replace(activity, data={**activity.data, "ignored": ignored})
+    section = center_section(changed)
+    actions: list[Any] = [
+        ActivityItem.data["ignored"].set(ignored),
+        ActivityItem.center_pk.set(f"{activity.rep_id}#{activity.type}#{section}"),
+    ]
+    key = missed_key(changed)
+    actions.append(ActivityItem.missed_pk.set(key) if key else ActivityItem.missed_pk.remove())
+    _conditional_update(
+        owner_key(activity.record_id, activity.handle), _sk(activity), actions, ActivityItem.owner.exists()
+    )
+
+
+def of_type(owner: str, activity_type: str) -> Iterator[Activity]:
+    """Every activity of one type stored under `owner` (consistent)."""
+    for item in ActivityItem.by_type.query(
+        owner, ActivityItem.type_key.startswith(f"{activity_type}#"), consistent_read=True
+    ):
+        yield from_item(item)
+
+
+def center_page(center_key: str, index_name: str, limit: int, cursor: str | None) -> tuple[list[Activity], str | None]:
+    """A rep's calls or emails of a section (`center`), or missed calls (`missed`), newest first."""
+    key_name = "center_pk" if index_name == "center" else "missed_pk"
+    page = ActivityItem._get_connection().query(
+        center_key,
+        index_name=index_name,
+        scan_index_forward=False,
+        limit=limit,
+        exclusive_start_key=decode_cursor(cursor, _TABLE_KEYS | {key_name}),
+    )
+    return [_from_raw(raw) for raw in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
+
+
+def _sk(activity: Activity) -> str:
+    return f"{activity.occurred_at}#{activity.id}"
+
+
+def _conditional_update(owner: str, sk: str, actions: list[Any], condition: Condition) -> bool:
+    try:
+        ActivityItem(owner, sk).update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True

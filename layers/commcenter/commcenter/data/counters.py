@@ -24,6 +24,10 @@ def add(scope: str, name: str, delta: int) -> None:
     CounterItem(scope, name).update(actions=[CounterItem.value.add(delta)])
 
 
+def set_value(scope: str, name: str, value: int) -> None:
+    CounterItem(scope, name).update(actions=[CounterItem.value.set(value)])
+
+
 def read_all(scope: str) -> dict[str, int]:
     """Every counter of a scope in one Query."""
     return {item.name: int(item.value) for item in CounterItem.query(scope)}

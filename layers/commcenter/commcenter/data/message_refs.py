@@ -1,7 +1,8 @@
 """The MessageRefs table: a provider's message id, or a send's client request id, -> its activity (W2).
 
-`sms#{MessageSid}`: where an outbound message is stored, and a status that arrived before the
-message was linked (callbacks can beat the send's own write). `send#{rep_id}#{request id}`:
+`call#{CallSid}`: where a call is stored. `sms#{MessageSid}`: where an outbound message is
+stored, and a status that arrived before the message was linked (callbacks can beat the send's
+own write). `send#{rep_id}#{request id}`:
 the activity a send created, so that a retried request returns the first result.
 """
 
@@ -42,6 +43,10 @@ class MessageRef:
 
 def sid_ref(sid: str) -> str:
     return f"sms#{sid}"
+
+
+def call_ref(call_sid: str) -> str:
+    return f"call#{call_sid}"
 
 
 def send_ref(rep_id: str, client_request_id: str) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from pynamodb.attributes import MapAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from commcenter.data.base import table_meta, transaction_connection
+from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
 from commcenter.domain.text import fold
 from commcenter.errors import ConflictError
@@ -104,3 +105,28 @@ def find_by_claim(kind: str, value: str) -> Rep | None:
 def list_all() -> list[Rep]:
     """Every rep of the team, by name."""
     return [_from_item(item) for item in RepItem.by_team.query(DIRECTORY)]
+
+
+class PresenceItem(Model):
+    """Whether a rep's softphone is online and on a call: `pk` is `presence#{rep_id}`."""
+
+    Meta = table_meta("reps")
+
+    pk = UnicodeAttribute(hash_key=True)
+    online = BooleanAttribute(default=False)
+    on_call = BooleanAttribute(default=False)
+    updated_at = UnicodeAttribute()
+
+
+def save_presence(rep_id: str, presence: Presence) -> None:
+    PresenceItem(
+        f"presence#{rep_id}", online=presence.online, on_call=presence.on_call, updated_at=presence.updated_at
+    ).save()
+
+
+def get_presence(rep_id: str) -> Presence | None:
+    try:
+        item = PresenceItem.get(f"presence#{rep_id}", consistent_read=True)
+    except PresenceItem.DoesNotExist:
+        return None
+    return Presence(online=bool(item.online), on_call=bool(item.on_call), updated_at=item.updated_at)

@@ -89,6 +89,19 @@ class Record(RecordFields, kw_only=True):
     version: int
 
 
+class RecordSummary(msgspec.Struct):
+    """A record as a list row of the communication center names it."""
+
+    id: str
+    kind: str
+    display_name: str
+    status: str | None
+
+    @classmethod
+    def of(cls, record: Record) -> RecordSummary:
+        return cls(record.id, record.kind, record.display_name, record.status or None)
+
+
 def validate_fields(kind: RecordKind, fields: RecordFields, phone_region: str) -> RecordFields:
     """Check and normalise `fields` for a record of `kind`; one ValidationError lists every problem."""
     problems: dict[str, str] = {}

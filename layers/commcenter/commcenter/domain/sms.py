@@ -10,6 +10,8 @@ from typing import Literal
 
 import msgspec
 
+from commcenter.domain.records import RecordSummary
+
 MAX_SMS_BODY = 1600  # Twilio's limit for one message body (it splits it into segments)
 
 # GSM 03.38: the basic set costs one septet, the extension table two (escape + character).
@@ -141,13 +143,6 @@ Section = Literal["matched", "unmatched", "ignored"]
 SECTIONS: tuple[Section, ...] = ("matched", "unmatched", "ignored")
 
 
-class ConversationRecord(msgspec.Struct):
-    id: str
-    kind: str
-    display_name: str
-    status: str | None
-
-
 class SmsConversation(msgspec.Struct, kw_only=True):
     """A conversation as the SMS tab lists it."""
 
@@ -157,7 +152,7 @@ class SmsConversation(msgspec.Struct, kw_only=True):
     remote_number: str
     handle: str
     section: Section
-    record: ConversationRecord | None
+    record: RecordSummary | None
     last_at: str
     last_preview: str
     last_direction: str

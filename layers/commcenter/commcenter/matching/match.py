@@ -47,3 +47,13 @@ def match_contact(raw: str, default_region: str, directory: HandleDirectory) -> 
     if state is None:
         return Match(handle=handle, record_id=None)
     return Match(handle=handle, record_id=state.record_id, ignored=state.ignored, spam=state.spam)
+
+
+def sender_handle(raw: str, default_region: str) -> Handle:
+    """The handle traffic from `raw` is kept under. A sender that is not a person's number or
+    address (withheld caller ID, a short code, an alphanumeric sender id) is kept as it came:
+    never matched, but nothing is lost."""
+    try:
+        return remote_handle(raw, default_region)
+    except ValidationError:
+        return Handle("phone", raw.strip().lower() or "unknown")

@@ -14,6 +14,7 @@ from commcenter.data import handles as handles_data
 from commcenter.domain.handles import Handle
 from commcenter.errors import ConflictError
 from commcenter.observability import logger
+from commcenter.services.calls import move_missed_count
 from commcenter.services.sms_conversations import move_to_section
 
 
@@ -24,7 +25,9 @@ def attach_handle_history(handle: Handle, record_id: str) -> int:
     owner = activities_data.owner_key(None, handle.key)
     moved = 0
     for item in activities_data.iter_owner(owner):
+        activity = activities_data.from_item(item)
         activities_data.move(item, record_id)
+        move_missed_count(activity, activities_data.center_section(activity), "matched")
         moved += 1
     if moved:
         logger.info("handle history attached", extra={"handle": handle.key, "record_id": record_id, "moved": moved})
@@ -39,6 +42,12 @@ def set_handle_ignored(handle: Handle, ignored: bool) -> None:
     handles_data.set_ignored(handle, ignored)
     for conversation in conversations_data.ids_with_handle(handle.key):
         move_to_section(conversation, "ignored" if ignored else "unmatched", None)
+    owner = activities_data.owner_key(None, handle.key)
+    for call in activities_data.of_type(owner, "call"):
+        before = activities_data.center_section(call)
+        if before != ("ignored" if ignored else "unmatched"):
+            activities_data.set_ignored(call, ignored)
+            move_missed_count(call, before, "ignored" if ignored else "unmatched")
 
 
 def release_handle_conversations(handle: Handle) -> None:

@@ -19,10 +19,10 @@ from commcenter.data import counters as counters_data
 from commcenter.data import opt_outs as opt_outs_data
 from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity
+from commcenter.domain.records import RecordSummary
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import (
     SECTIONS,
-    ConversationRecord,
     ConversationState,
     Section,
     SmsConversation,
@@ -184,9 +184,7 @@ def _present(states: list[ConversationState]) -> list[SmsConversation]:
                 remote_number=state.remote_number,
                 handle=state.handle,
                 section=state.section,
-                record=ConversationRecord(record.id, record.kind, record.display_name, record.status or None)
-                if record is not None
-                else None,
+                record=RecordSummary.of(record) if record is not None else None,
                 last_at=state.last_at,
                 last_preview=state.last_preview,
                 last_direction=state.last_direction,

@@ -22,8 +22,7 @@ from commcenter.domain.clock import now_iso
 from commcenter.domain.handles import Handle, HandleState
 from commcenter.domain.ids import new_id
 from commcenter.domain.sms import ConversationState, conversation_id, count_segments, keyword_of, with_message
-from commcenter.errors import ValidationError
-from commcenter.matching.match import match_contact
+from commcenter.matching.match import sender_handle
 from commcenter.observability import logger
 from commcenter.services.reps import rep_by_number
 from commcenter.services.sms_conversations import change_conversation
@@ -51,7 +50,7 @@ def receive_sms(message: InboundSms) -> Outcome:
         )
         return "unknown_number"
     rep_number = rep.twilio_number
-    sender = _sender_handle(message.from_number)
+    sender = sender_handle(message.from_number, get_settings().phone_default_region)
     conversation = conversation_id(rep_number, sender.value)
     current = conversations_data.get(conversation, as_last_written=True)
     if current is not None and (stored_key := current.stored_key_of(message.sid)) is not None:
@@ -164,15 +163,6 @@ def _message_activity(
             **({"keyword": keyword[0]} if keyword else {}),
         },
     )
-
-
-def _sender_handle(raw: str) -> Handle:
-    """The sender's handle. One that is not a phone number (a short code, an alphanumeric sender
-    id) is kept as it came: never matched, but nothing is lost."""
-    try:
-        return match_contact(raw, get_settings().phone_default_region, lambda _: None).handle
-    except ValidationError:
-        return Handle("phone", raw.strip() or "unknown")
 
 
 def _match(state: HandleState | None) -> tuple[str | None, bool]:

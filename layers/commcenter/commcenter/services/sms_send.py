@@ -36,6 +36,7 @@ from commcenter.domain.sms import (
 )
 from commcenter.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from commcenter.observability import logger
+from commcenter.services.refs import activity_of, key_of
 from commcenter.services.sms_conversations import change_conversation
 from commcenter.services.sms_status import delivery_details
 from commcenter.settings import get_settings
@@ -194,11 +195,10 @@ def _record_sent(owner: str, sk: str, sid: str, status: str) -> None:
 def _resume(rep: Rep, ref_key: str, gateway: SmsGateway, status_callback: str) -> Activity:
     """A retried request: the first result, reconciled with Twilio if its outcome was lost."""
     ref = message_refs.get(ref_key)
-    if ref is None or ref.owner is None or ref.sk is None or ref.created_at is None:
+    stored = activity_of(ref_key)
+    if ref is None or ref.created_at is None or stored is None:
         raise ConflictError("this send is being processed; try again in a moment", code="in_progress")
-    stored = activities_data.get(ref.owner, ref.sk)
-    if stored is None:
-        raise ConflictError("this send is being processed; try again in a moment", code="in_progress")
+    owner, sk = key_of(stored)
     if stored.data.get("status") != "pending" or utc_now() - parse_iso(ref.created_at) < PENDING_GRACE:
         return stored
     found = gateway.find_sent(
@@ -209,11 +209,11 @@ def _resume(rep: Rep, ref_key: str, gateway: SmsGateway, status_callback: str) -
     )
     if found is not None:
         logger.info("pending SMS reconciled from Twilio", extra={"message_sid": found.sid, "rep_id": rep.id})
-        _record_sent(ref.owner, ref.sk, found.sid, found.status)
-        return _stored(ref.owner, ref.sk)
+        _record_sent(owner, sk, found.sid, found.status)
+        return _stored(owner, sk)
     # Twilio never got it: sending it now is its first send, not a second one.
     logger.info("pending SMS not at Twilio: sending it", extra={"rep_id": rep.id})
-    return _deliver(stored, ref.owner, ref.sk, gateway, status_callback)
+    return _deliver(stored, owner, sk, gateway, status_callback)
 
 
 def _stored(owner: str, sk: str) -> Activity:

@@ -6,6 +6,7 @@ from commcenter.data import activities as activities_data
 from commcenter.data import message_refs
 from commcenter.domain.sms import explain_twilio_error, status_rank
 from commcenter.observability import logger
+from commcenter.services.refs import activity_of, key_of
 
 
 def apply_status(sid: str, status: str, error_code: int | None) -> str:
@@ -27,10 +28,13 @@ def apply_status(sid: str, status: str, error_code: int | None) -> str:
         ref = message_refs.get(ref_key)
         if ref is None or ref.owner is None or ref.sk is None:
             return "kept"
-    if ref.sk is None:
-        return "kept"
+    message = activity_of(ref_key)
+    if message is None:
+        logger.info("status of a deleted SMS ignored", extra={"message_sid": sid, "status": status})
+        return "gone"
+    owner, sk = key_of(message)
     applied = activities_data.update_delivery(
-        ref.owner, ref.sk, status=status, rank=rank, data=delivery_details(status, error_code)
+        owner, sk, status=status, rank=rank, data=delivery_details(status, error_code)
     )
     logger.info("SMS status", extra={"message_sid": sid, "status": status, "applied": applied})
     return "applied" if applied else "stale"

@@ -1,0 +1,107 @@
+"""Calls: where an incoming call goes, how call statuses order, when a call was missed.
+
+Pure rules; the voice webhooks turn a `Route` into TwiML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import msgspec
+
+RouteKind = Literal["ring_browser", "forward", "voicemail", "unavailable", "done"]
+DialStage = Literal["browser", "forward"]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    kind: RouteKind
+    number: str | None = None  # the forwarding number, for `forward`
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceSettings:
+    """A rep's call settings (C9), read from the rep's profile."""
+
+    forwarding_number: str | None
+    voicemail: bool
+    recording: bool
+    greeting: str
+
+    @classmethod
+    def of(cls, forwarding_number: str | None, settings: dict[str, object]) -> VoiceSettings:
+        greeting = settings.get("voicemail_greeting")
+        return cls(
+            forwarding_number=forwarding_number or None,
+            voicemail=bool(settings.get("voicemail", True)),
+            recording=bool(settings.get("recording", False)),
+            greeting=greeting if isinstance(greeting, str) and greeting.strip() else DEFAULT_GREETING,
+        )
+
+
+DEFAULT_GREETING = "Sorry, I can't take your call right now. Please leave a message after the tone."
+UNAVAILABLE_MESSAGE = "Sorry, the person you are calling is not available. Please try again later."
+RING_SECONDS = 20
+VOICEMAIL_MAX_SECONDS = 120
+
+
+def route_incoming(*, online: bool, on_call: bool, settings: VoiceSettings) -> Route:
+    """A call to a rep's number: ring the browser if the rep can take it, else the fallback."""
+    if online and not on_call:
+        return Route("ring_browser")
+    return fallback(settings, after="browser")
+
+
+def route_after_dial(stage: DialStage, dial_status: str, settings: VoiceSettings) -> Route:
+    """What follows a `<Dial>`: nothing if it was answered, else the next fallback."""
+    if dial_status == "completed":
+        return Route("done")
+    return fallback(settings, after=stage)
+
+
+def fallback(settings: VoiceSettings, *, after: DialStage) -> Route:
+    """Forwarding first (once), then voicemail where it is on, else the unavailable message."""
+    if after == "browser" and settings.forwarding_number:
+        return Route("forward", settings.forwarding_number)
+    return Route("voicemail") if settings.voicemail else Route("unavailable")
+
+
+# Call statuses in the order they happen; every final one ranks the same, and a later callback
+# (by SequenceNumber) only replaces an earlier one of lower or equal rank.
+CALL_STATUS_RANK: dict[str, int] = {
+    "queued": 0,
+    "initiated": 1,
+    "ringing": 2,
+    "in-progress": 3,
+    "answered": 3,
+    "completed": 4,
+    "busy": 4,
+    "failed": 4,
+    "no-answer": 4,
+    "canceled": 4,
+}
+FINAL_CALL_STATUSES = frozenset(s for s, rank in CALL_STATUS_RANK.items() if rank == 4)
+
+
+def call_status_rank(status: str) -> int:
+    return CALL_STATUS_RANK.get(status, -1)
+
+
+AnsweredBy = Literal["browser", "forward"]
+
+
+def is_missed(direction: str, answered_by: str | None) -> bool:
+    """An inbound call neither the rep nor the forwarding number answered (voicemail included)."""
+    return direction == "inbound" and answered_by is None
+
+
+class PresenceInput(msgspec.Struct, forbid_unknown_fields=True):
+    online: bool
+    on_call: bool = False
+
+
+class Presence(msgspec.Struct):
+    online: bool
+    on_call: bool
+    updated_at: str

@@ -1,0 +1,336 @@
+"""Calls: every call stored once on its record (or its number), routed, followed to its end.
+
+A call is an activity keyed by its CallSid through the message refs, created by the first
+webhook that names it (a retried webhook finds it again). Status callbacks apply in
+SequenceNumber order and never step back; a missed call is counted once, in the section the
+call is listed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import msgspec
+
+from commcenter.channels.twilio_credentials import twilio_api_key_secret
+from commcenter.channels.twilio_voice import TOKEN_SECONDS, voice_access_token
+from commcenter.data import activities as activities_data
+from commcenter.data import counters as counters_data
+from commcenter.data import handles as handles_data
+from commcenter.data import message_refs
+from commcenter.data import records as records_data
+from commcenter.data import reps as reps_data
+from commcenter.domain.activities import Activity
+from commcenter.domain.calls import (
+    FINAL_CALL_STATUSES,
+    DialStage,
+    Presence,
+    Route,
+    VoiceSettings,
+    call_status_rank,
+    is_missed,
+    route_after_dial,
+    route_incoming,
+)
+from commcenter.domain.clock import now_iso, parse_iso, utc_now
+from commcenter.domain.handles import Handle, normalize_phone
+from commcenter.domain.ids import new_id
+from commcenter.domain.records import RecordSummary
+from commcenter.domain.reps import Rep
+from commcenter.domain.sms import SECTIONS
+from commcenter.errors import ConflictError, ValidationError
+from commcenter.matching.match import sender_handle
+from commcenter.observability import logger
+from commcenter.services.refs import activity_of, key_of
+from commcenter.settings import get_settings
+
+DIAL_STAGES: dict[str, DialStage] = {"browser": "browser", "forward": "forward"}
+
+# A softphone that has not said it is online for this long is offline (it heartbeats every 60 s).
+PRESENCE_SECONDS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class CallEvent:
+    """What a voice webhook says of a call."""
+
+    call_sid: str
+    from_number: str
+    to_number: str
+
+
+def voice_settings(rep: Rep) -> VoiceSettings:
+    return VoiceSettings.of(rep.forwarding_number, rep.settings)
+
+
+# ---------------------------------------------------------------- presence
+
+
+def set_presence(rep: Rep, online: bool, on_call: bool) -> Presence:
+    presence = Presence(online=online, on_call=online and on_call, updated_at=now_iso())
+    reps_data.save_presence(rep.id, presence)
+    return presence
+
+
+def reachable(rep: Rep) -> tuple[bool, bool]:
+    """(online, on a call) as the rep's softphone last said, within the presence lifetime."""
+    presence = reps_data.get_presence(rep.id)
+    if presence is None or not presence.online:
+        return False, False
+    if utc_now() - parse_iso(presence.updated_at) > timedelta(seconds=PRESENCE_SECONDS):
+        return False, False
+    return True, presence.on_call
+
+
+# ---------------------------------------------------------------- the call record
+
+
+def record_call(event: CallEvent, rep: Rep, direction: str) -> Activity:
+    """The call's activity, created by the first webhook that names it (found again on a retry)."""
+    remote_raw = event.from_number if direction == "inbound" else event.to_number
+    handle = sender_handle(remote_raw, get_settings().phone_default_region)
+    state = handles_data.get(handle) if handle.value.startswith("+") else None
+    record_id = state.record_id if state else None
+    ignored = bool(state and state.ignored and not record_id)
+    now = now_iso()
+    activity = Activity(
+        id=new_id(),
+        record_id=record_id,
+        handle=handle.key,
+        type="call",
+        occurred_at=now,
+        rep_id=rep.id,
+        direction="inbound" if direction == "inbound" else "outbound",
+        summary=_summary(direction, handle),
+        external_id=event.call_sid,
+        data={
+            "call_sid": event.call_sid,
+            "status": "ringing" if direction == "inbound" else "initiated",
+            "status_rank": call_status_rank("ringing" if direction == "inbound" else "initiated"),
+            "from": event.from_number,
+            "to": event.to_number,
+            "remote": handle.value,
+            "started_at": now,
+            "voicemail": False,
+            "ignored": ignored,
+        },
+    )
+    owner = activities_data.owner_key(record_id, handle.key)
+    sk = f"{activity.occurred_at}#{activity.id}"
+    ref_key = message_refs.call_ref(event.call_sid)
+    if not message_refs.claim(ref_key, owner, sk, now):
+        existing = find_call(event.call_sid)
+        if existing is not None:
+            return existing
+        # The first delivery claimed the call and stopped before storing it: store it where it said.
+        ref = message_refs.get(ref_key)
+        if ref is not None and ref.sk:
+            occurred_at, _, activity_id = ref.sk.partition("#")
+            activity = msgspec.structs.replace(activity, id=activity_id, occurred_at=occurred_at)
+    activities_data.put(activity)
+    return activity
+
+
+def find_call(call_sid: str) -> Activity | None:
+    return activity_of(message_refs.call_ref(call_sid))
+
+
+def _summary(direction: str, handle: Handle) -> str:
+    return f"{'Incoming' if direction == 'inbound' else 'Outgoing'} call with {handle.value}"
+
+
+# ---------------------------------------------------------------- routing
+
+
+def incoming_call(event: CallEvent, rep: Rep) -> Route:
+    """A call to a rep's number: stored, then the browser rings or the fallback answers."""
+    call = record_call(event, rep, "inbound")
+    online, on_call = reachable(rep)
+    route = route_incoming(online=online and bool(rep.client_identity), on_call=on_call, settings=voice_settings(rep))
+    logger.info("incoming call", extra={"call_sid": event.call_sid, "route": route.kind, "rep_id": rep.id})
+    if route.kind in ("voicemail", "unavailable"):
+        activities_data.set_data(*key_of(call), {"routed_to": route.kind})
+    return route
+
+
+def dial_ended(call_sid: str, stage: str, dial_status: str, rep: Rep) -> Route:
+    """A `<Dial>` (the browser, then the forwarding number) ended; or the voicemail was left."""
+    call = find_call(call_sid)
+    if stage == "voicemail":
+        if call is not None:
+            activities_data.set_data(*key_of(call), {"voicemail": True})
+        return Route("done")
+    if stage not in DIAL_STAGES:
+        return Route("done")
+    if dial_status == "completed" and call is not None:
+        answered = {"answered_by": stage, "answered_at": now_iso()}
+        activities_data.set_data_once(*key_of(call), answered, unless="answered_by")
+    route = route_after_dial(DIAL_STAGES[stage], dial_status, voice_settings(rep))
+    logger.info("dial ended", extra={"call_sid": call_sid, "stage": stage, "status": dial_status, "next": route.kind})
+    return route
+
+
+def call_status(call_sid: str, parent_call_sid: str | None, status: str, sequence: int, duration: int | None) -> str:
+    """A call status callback; an outbound call's dialled leg reports through its parent call."""
+    call = find_call(call_sid) or (find_call(parent_call_sid) if parent_call_sid else None)
+    if call is None:
+        logger.info("status of an unknown call ignored", extra={"call_sid": call_sid, "status": status})
+        return "unknown"
+    rank = call_status_rank(status)
+    if rank < 0:
+        return "ignored"
+    values: dict[str, object] = {}
+    if status in ("in-progress", "answered") and call.direction == "outbound":
+        values["answered_at"] = now_iso()
+    if status in FINAL_CALL_STATUSES:
+        values["ended_at"] = now_iso()
+        if duration is not None:
+            values["duration"] = duration
+    owner, sk = key_of(call)
+    applied = activities_data.apply_call_status(owner, sk, status=status, rank=rank, sequence=sequence, values=values)
+    if applied and status in FINAL_CALL_STATUSES:
+        _count_if_missed(owner, sk)
+    return "applied" if applied else "stale"
+
+
+def _count_if_missed(owner: str, sk: str) -> None:
+    call = activities_data.get(owner, sk)  # as it is now: the dial's answer may have just landed
+    if call is None or not is_missed(call.direction or "", call.data.get("answered_by")):
+        return
+    if activities_data.mark_missed(call):
+        section = activities_data.center_section(call)
+        if section != "ignored" and call.rep_id:
+            counters_data.add(counters_data.rep_scope(call.rep_id), missed_counter(section), 1)
+        logger.info("missed call", extra={"call_sid": call.external_id, "section": section})
+
+
+def missed_counter(section: str) -> str:
+    return f"call#{section}#missed"
+
+
+SEEN_AT = "call#seen_at"  # when the rep last saw the missed calls (epoch milliseconds)
+
+
+def recording_status(call_sid: str, recording: dict[str, object], kind: str) -> bool:
+    """A recording (of a call or a voicemail) Twilio finished: noted on its call."""
+    call = find_call(call_sid)
+    if call is None:
+        logger.info("recording of an unknown call", extra={"call_sid": call_sid})
+        return False
+    values: dict[str, object] = {"recording": {**recording, "kind": kind}}
+    if kind == "voicemail":
+        values["voicemail"] = True
+    return activities_data.set_data(*key_of(call), values)
+
+
+# ---------------------------------------------------------------- browser calls
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingCall:
+    rep: Rep
+    to_number: str
+    record: bool
+
+
+def outgoing_call(event: CallEvent) -> OutgoingCall | str:
+    """A call the browser places (`From` is `client:{identity}`): the call, or why it is refused."""
+    identity = event.from_number.removeprefix("client:")
+    rep = reps_data.find_by_claim("client", identity) if event.from_number.startswith("client:") else None
+    if rep is None or not rep.twilio_number:
+        logger.warning("browser call from an unknown client refused", extra={"from": event.from_number})
+        return "This phone is not set up for calls."
+    try:
+        to_number = normalize_phone(event.to_number, get_settings().phone_default_region)
+    except ValidationError:
+        return "The number you dialled is not valid."
+    record_call(CallEvent(event.call_sid, rep.twilio_number, to_number), rep, "outbound")
+    return OutgoingCall(rep, to_number, voice_settings(rep).recording)
+
+
+# ---------------------------------------------------------------- the Calls tab
+
+
+def missed_counts(rep: Rep) -> dict[str, dict[str, int]]:
+    values = counters_data.read_all(counters_data.rep_scope(rep.id))
+    return {section: {"missed": max(0, values.get(missed_counter(section), 0))} for section in ("matched", "unmatched")}
+
+
+def missed_seen(rep: Rep) -> None:
+    """The rep has seen the missed calls: both counts start again from zero."""
+    scope = counters_data.rep_scope(rep.id)
+    counters_data.set_value(scope, SEEN_AT, int(utc_now().timestamp() * 1000))
+    for section in ("matched", "unmatched"):
+        counters_data.set_value(scope, missed_counter(section), 0)
+
+
+def move_missed_count(call: Activity, from_section: str, to_section: str) -> None:
+    """A missed call the rep has not seen moves between sections: its count moves with it."""
+    if call.type != "call" or not call.data.get("missed") or not call.rep_id or from_section == to_section:
+        return
+    scope = counters_data.rep_scope(call.rep_id)
+    seen_at = counters_data.read_all(scope).get(SEEN_AT, 0)
+    if parse_iso(call.occurred_at).timestamp() * 1000 <= seen_at:
+        return
+    for section, delta in ((from_section, -1), (to_section, 1)):
+        if section != "ignored":
+            counters_data.add(scope, missed_counter(section), delta)
+
+
+def list_calls(
+    rep: Rep, section: str, missed_only: bool, status: str | None, limit: int, cursor: str | None
+) -> tuple[list[CallRow], str | None]:
+    """The rep's calls of a section (or missed ones across sections), newest first."""
+    if section not in SECTIONS:
+        raise ValidationError(f"section must be one of {', '.join(SECTIONS)}", {"section": "unknown"})
+    if missed_only:
+        center_key, index = f"{rep.id}#call-missed", "missed"
+    else:
+        center_key, index = f"{rep.id}#call#{section}", "center"
+    rows: list[CallRow] = []
+    for _ in range(5 if status else 1):  # a status filter drops rows: read on to fill the page
+        calls, cursor = activities_data.center_page(center_key, index, limit, cursor)
+        records = records_data.get_many([c.record_id for c in calls if c.record_id])
+        for call in calls:
+            record = records.get(call.record_id) if call.record_id else None
+            if status is not None and (record is None or record.status != status):
+                continue
+            summary = RecordSummary.of(record) if record else None
+            rows.append(CallRow(call=call, record=summary, section=activities_data.center_section(call)))
+        if len(rows) >= limit or cursor is None:
+            break
+    return rows, cursor
+
+
+class CallRow(msgspec.Struct):
+    call: Activity
+    record: RecordSummary | None
+    section: str
+
+
+class VoiceToken(msgspec.Struct):
+    token: str
+    identity: str
+    expires_in: int
+
+
+def voice_token(rep: Rep) -> VoiceToken:
+    """The browser softphone's access token: outgoing through the TwiML App, incoming for the rep."""
+    settings = get_settings()
+    secret = twilio_api_key_secret()
+    configured = settings.twilio_account_sid and settings.twilio_api_key_sid and settings.twilio_twiml_app_sid
+    if not configured or not secret:
+        raise ConflictError(
+            "browser calling needs Twilio credentials (account, API key and TwiML App)", code="voice_not_configured"
+        )
+    if not rep.client_identity:
+        raise ConflictError("your profile has no browser phone identity", code="no_client_identity")
+    token = voice_access_token(
+        account_sid=settings.twilio_account_sid or "",
+        api_key_sid=settings.twilio_api_key_sid or "",
+        api_key_secret=secret,
+        twiml_app_sid=settings.twilio_twiml_app_sid or "",
+        identity=rep.client_identity,
+    )
+    return VoiceToken(token=token, identity=rep.client_identity, expires_in=TOKEN_SECONDS)

@@ -1,0 +1,297 @@
+"""Calls through the local gateway: signed voice webhooks, TwiML verb by verb, whole sequences."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+from xml.etree import ElementTree
+
+import jwt
+import pytest
+import requests
+from sms_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api
+
+from commcenter.data import reps as reps_data
+from commcenter.domain.calls import Presence
+from commcenter.domain.reps import Rep
+from commcenter.services.calls import find_call
+from commcenter.services.reps import rep_from_claims
+from commcenter.settings import get_settings
+from commcenter_local.simulate import new_sid, post_to, post_webhook, simulate_call, voice_params
+
+Headers = Callable[[str], dict[str, str]]
+_numbers = itertools.count()
+
+
+def caller() -> str:
+    """A fictional caller (555-01xx) no other test module uses."""
+    n = next(_numbers)
+    return f"+1{('617', '718', '808')[(n // 100) % 3]}5550{100 + n % 100}"
+
+
+@pytest.fixture
+def alice(api_url: str, auth_headers: Headers) -> Api:
+    return Api(api_url, auth_headers(ALICE))
+
+
+@pytest.fixture
+def bruno(api_url: str, auth_headers: Headers) -> Api:
+    return Api(api_url, auth_headers(BRUNO))
+
+
+@pytest.fixture(autouse=True)
+def offline(local_stack: Any) -> Iterator[None]:
+    """Every test starts with the demo reps' softphones offline."""
+    for email in (ALICE, BRUNO):
+        rep = rep_from_claims({"email": email})
+        reps_data.save_presence(rep.id, Presence(online=False, on_call=False, updated_at="2026-01-01T00:00:00.000Z"))
+    yield
+
+
+def twiml(response: requests.Response) -> ElementTree.Element:
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("text/xml")
+    return ElementTree.fromstring(response.content)
+
+
+def verbs(root: ElementTree.Element) -> list[str]:
+    return [child.tag for child in root]
+
+
+def incoming(api_url: str, token: str, remote: str, to: str, sid: str | None = None) -> ElementTree.Element:
+    params = voice_params(sid or new_sid("CA"), remote, to, "ringing")
+    return twiml(post_webhook(api_url, token, "/twilio/voice/incoming", params))
+
+
+def dial_result(url: str, token: str, sid: str, remote: str, to: str, status: str) -> ElementTree.Element:
+    fields = [*voice_params(sid, remote, to, "in-progress"), ("DialCallStatus", status), ("DialCallSid", new_sid("CA"))]
+    return twiml(post_to(url, token, fields))
+
+
+def test_an_online_rep_is_rung_in_the_browser(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    alice.ok("POST", "/api/voice/presence", {"online": True})
+    root = incoming(api_url, twilio_auth_token, caller(), ALICE_NUMBER)
+    assert verbs(root) == ["Dial"]
+    dial = root[0]
+    assert [child.tag for child in dial] == ["Client"] and dial[0].text == "alice"
+    assert dial.get("action") == f"{api_url}/twilio/voice/dial-result?stage=browser"
+    assert dial.get("timeout") == "20" and dial.get("answerOnBridge") == "true"
+
+
+def test_a_rep_on_a_call_or_offline_goes_to_the_fallback(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = caller()
+    alice.ok("POST", "/api/voice/presence", {"online": True, "on_call": True})
+    root = incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER)
+    # Alice has a forwarding number: it rings, with the caller's number shown.
+    assert verbs(root) == ["Dial"] and [c.tag for c in root[0]] == ["Number"]
+    assert root[0][0].text == "+14155550199" and root[0].get("callerId") == remote
+    assert root[0].get("action") == f"{api_url}/twilio/voice/dial-result?stage=forward"
+
+
+def test_offline_without_forwarding_goes_to_voicemail(api_url: str, twilio_auth_token: str) -> None:
+    root = incoming(api_url, twilio_auth_token, caller(), BRUNO_NUMBER)
+    assert verbs(root) == ["Say", "Record", "Hangup"]
+    record = root[1]
+    assert record.get("action") == f"{api_url}/twilio/voice/dial-result?stage=voicemail"
+    assert record.get("recordingStatusCallback") == f"{api_url}/twilio/voice/recording?kind=voicemail"
+    assert record.get("maxLength") == "120" and record.get("playBeep") == "true"
+
+
+def test_voicemail_off_says_unavailable_and_hangs_up(api_url: str, twilio_auth_token: str) -> None:
+    number = "+14155550177"
+    if reps_data.find_by_claim("number", number) is None:
+        reps_data.create(
+            Rep(
+                id="rep-dana",
+                name="Dana Voicemailless",
+                email="dana@northwind.example",
+                twilio_number=number,
+                client_identity="dana",
+                settings={"voicemail": False},
+            )
+        )
+    root = incoming(api_url, twilio_auth_token, caller(), number)
+    assert verbs(root) == ["Say", "Hangup"]
+    assert "not available" in (root[0].text or "")
+
+
+@pytest.mark.parametrize("declined_as", ["no-answer", "busy", "canceled", "failed"])
+def test_an_unanswered_browser_rings_the_forwarding_number_then_voicemail(
+    alice: Api, api_url: str, twilio_auth_token: str, declined_as: str
+) -> None:
+    remote, sid = caller(), new_sid("CA")
+    alice.ok("POST", "/api/voice/presence", {"online": True})
+    first = incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, sid)
+    forward = dial_result(first[0].get("action", ""), twilio_auth_token, sid, remote, ALICE_NUMBER, declined_as)
+    assert verbs(forward) == ["Dial"] and forward[0][0].tag == "Number"
+    voicemail = dial_result(forward[0].get("action", ""), twilio_auth_token, sid, remote, ALICE_NUMBER, "no-answer")
+    assert verbs(voicemail) == ["Say", "Record", "Hangup"]
+
+
+def test_an_answered_dial_ends_the_twiml(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote, sid = caller(), new_sid("CA")
+    alice.ok("POST", "/api/voice/presence", {"online": True})
+    first = incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, sid)
+    done = dial_result(first[0].get("action", ""), twilio_auth_token, sid, remote, ALICE_NUMBER, "completed")
+    assert verbs(done) == ["Hangup"]
+    call = find_call(sid)
+    assert call is not None and call.data["answered_by"] == "browser"
+
+
+def test_presence_lapses_without_a_heartbeat(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    rep = rep_from_claims({"email": ALICE})
+    reps_data.save_presence(rep.id, Presence(online=True, on_call=False, updated_at="2026-01-01T00:00:00.000Z"))
+    root = incoming(api_url, twilio_auth_token, caller(), ALICE_NUMBER)
+    assert [c.tag for c in root[0]] == ["Number"]  # not the browser: straight to forwarding
+
+
+def test_a_missed_call_is_stored_once_counted_once_and_listed(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = caller()
+    record = alice.contact(remote, last_name="Caller")
+    alice.ok("POST", "/api/calls/seen")
+    call = simulate_call(api_url, twilio_auth_token, from_number=remote, to_number=ALICE_NUMBER, outcome="voicemail")
+    stored = find_call(call.call_sid)
+    assert stored is not None and stored.record_id == record["id"]
+    assert stored.data["missed"] is True and stored.data["voicemail"] is True
+    assert stored.data["recording"]["kind"] == "voicemail" and stored.data["recording"]["sid"].startswith("RE")
+    assert stored.data["status"] == "completed" and stored.data["duration"] == 5
+    counts = alice.ok("GET", "/api/center/counts")["calls"]
+    assert counts == {"matched": {"missed": 1}, "unmatched": {"missed": 0}}
+    # Twilio retries the last callback: nothing changes.
+    post_webhook(
+        api_url,
+        twilio_auth_token,
+        "/twilio/voice/status",
+        [
+            *voice_params(call.call_sid, remote, ALICE_NUMBER, "completed"),
+            ("SequenceNumber", "2"),
+            ("CallDuration", "5"),
+        ],
+    ).raise_for_status()
+    assert alice.ok("GET", "/api/center/counts")["calls"]["matched"]["missed"] == 1
+    listed = alice.ok("GET", "/api/calls", section="matched", limit=100)["items"]
+    assert [row["call"]["external_id"] for row in listed].count(call.call_sid) == 1
+    missed = alice.ok("GET", "/api/calls", missed="true", limit=100)["items"]
+    assert call.call_sid in [row["call"]["external_id"] for row in missed]
+    feed = alice.ok("GET", f"/api/records/{record['id']}/activities", type="call")["items"]
+    assert [a["external_id"] for a in feed] == [call.call_sid]
+    alice.ok("POST", "/api/calls/seen")
+    assert alice.ok("GET", "/api/center/counts")["calls"]["matched"]["missed"] == 0
+
+
+def test_an_answered_call_is_not_missed(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    alice.ok("POST", "/api/voice/presence", {"online": True})
+    alice.ok("POST", "/api/calls/seen")
+    call = simulate_call(api_url, twilio_auth_token, from_number=caller(), to_number=ALICE_NUMBER, outcome="answered")
+    stored = find_call(call.call_sid)
+    assert stored is not None and stored.data["answered_by"] == "browser" and "missed" not in stored.data
+    assert alice.ok("GET", "/api/center/counts")["calls"] == {"matched": {"missed": 0}, "unmatched": {"missed": 0}}
+    unmatched = alice.ok("GET", "/api/calls", section="unmatched", limit=100)["items"]
+    assert call.call_sid in [row["call"]["external_id"] for row in unmatched]
+
+
+def test_late_and_replayed_status_callbacks_never_step_back(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote, sid = caller(), new_sid("CA")
+    incoming(api_url, twilio_auth_token, remote, BRUNO_NUMBER, sid)
+    incoming(api_url, twilio_auth_token, remote, BRUNO_NUMBER, sid)  # a retried first webhook
+
+    def status(state: str, sequence: int) -> None:
+        fields = [
+            *voice_params(sid, remote, BRUNO_NUMBER, state),
+            ("SequenceNumber", str(sequence)),
+            ("CallDuration", "9"),
+        ]
+        post_webhook(api_url, twilio_auth_token, "/twilio/voice/status", fields).raise_for_status()
+
+    status("completed", 3)
+    status("ringing", 1)
+    status("in-progress", 2)
+    stored = find_call(sid)
+    assert stored is not None and stored.data["status"] == "completed" and stored.data["duration"] == 9
+    owner_calls = [
+        row["call"]["external_id"]
+        for row in Api(api_url, alice.headers).ok("GET", "/api/calls", section="unmatched", limit=100)["items"]
+    ]
+    assert sid not in owner_calls  # Bruno's call, not Alice's
+
+
+def test_forged_voice_webhooks_are_refused(api_url: str) -> None:
+    params = voice_params(new_sid("CA"), caller(), ALICE_NUMBER, "ringing")
+    for path in ("/twilio/voice/incoming", "/twilio/voice/status", "/twilio/voice/dial-result"):
+        assert post_webhook(api_url, "forged-token", path, params).status_code == 403
+        assert requests.post(api_url + path, data=params, timeout=10).status_code == 403
+
+
+def test_a_browser_call_dials_with_the_reps_number(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote, sid = caller(), new_sid("CA")
+    params = [("AccountSid", "AC" + "0" * 32), ("ApiVersion", "2010-04-01"), ("CallSid", sid),
+              ("CallStatus", "ringing"), ("Direction", "inbound"), ("From", "client:alice"),
+              ("Caller", "client:alice"), ("To", remote), ("Called", "")]  # fmt: skip
+    root = twiml(post_webhook(api_url, twilio_auth_token, "/twilio/voice/outgoing", params))
+    assert verbs(root) == ["Dial"]
+    dial = root[0]
+    assert dial.get("callerId") == ALICE_NUMBER and dial.get("record") is None  # recording is off
+    number = dial[0]
+    assert number.tag == "Number" and number.text == remote
+    assert number.get("statusCallback") == f"{api_url}/twilio/voice/status"
+    # The dialled leg reports through its parent call.
+    child = [*voice_params(new_sid("CA"), ALICE_NUMBER, remote, "completed"), ("ParentCallSid", sid),
+             ("SequenceNumber", "3"), ("CallDuration", "61")]  # fmt: skip
+    post_webhook(api_url, twilio_auth_token, "/twilio/voice/status", child).raise_for_status()
+    stored = find_call(sid)
+    assert stored is not None and stored.direction == "outbound" and stored.data["duration"] == 61
+    assert stored.data["from"] == ALICE_NUMBER and stored.data["to"] == remote
+    bad = [(k, "not a number" if k == "To" else v) for k, v in params if k != "CallSid"] + [("CallSid", new_sid("CA"))]
+    refused = twiml(post_webhook(api_url, twilio_auth_token, "/twilio/voice/outgoing", bad))
+    assert verbs(refused) == ["Say", "Hangup"]
+
+
+def test_unmatched_calls_follow_the_number_to_its_record(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = caller()
+    alice.ok("POST", "/api/calls/seen")
+    call = simulate_call(api_url, twilio_auth_token, from_number=remote, to_number=ALICE_NUMBER, outcome="no-answer")
+    assert alice.ok("GET", "/api/center/counts")["calls"]["unmatched"]["missed"] == 1
+    alice.ok("POST", "/api/unmatched/ignore", {"handle": f"phone:{remote}", "ignored": True})
+    assert alice.ok("GET", "/api/center/counts")["calls"]["unmatched"]["missed"] == 0
+    ignored = alice.ok("GET", "/api/calls", section="ignored", limit=100)["items"]
+    assert call.call_sid in [row["call"]["external_id"] for row in ignored]
+    alice.ok("POST", "/api/unmatched/ignore", {"handle": f"phone:{remote}", "ignored": False})
+    record = alice.contact(last_name="Known")
+    alice.ok("POST", f"/api/records/{record['id']}/handles", {"handle": f"phone:{remote}"})
+    counts = alice.ok("GET", "/api/center/counts")["calls"]
+    assert counts == {"matched": {"missed": 1}, "unmatched": {"missed": 0}}
+    rows = alice.ok("GET", "/api/calls", section="matched", limit=100)["items"]
+    (row,) = [r for r in rows if r["call"]["external_id"] == call.call_sid]
+    assert row["record"]["id"] == record["id"] and row["section"] == "matched"
+
+
+def test_the_voice_token_carries_the_grants(alice: Api, local_stack: Any) -> None:
+    refused = alice("GET", "/api/voice/token")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "voice_not_configured"
+    values = {
+        "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+        "TWILIO_API_KEY_SID": "SK" + "2" * 32,
+        "TWILIO_API_KEY_SECRET": "test-api-key-secret-of-thirty-two-bytes",
+        "TWILIO_TWIML_APP_SID": "AP" + "3" * 32,
+    }
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    get_settings.cache_clear()
+    try:
+        answer = alice.ok("GET", "/api/voice/token")
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()
+    claims = jwt.decode(answer["token"], values["TWILIO_API_KEY_SECRET"], algorithms=["HS256"])
+    assert claims["iss"] == values["TWILIO_API_KEY_SID"] and claims["sub"] == values["TWILIO_ACCOUNT_SID"]
+    assert claims["exp"] - claims["nbf"] == 3600 and answer["expires_in"] == 3600
+    grants = claims["grants"]
+    assert grants["identity"] == "alice" == answer["identity"]
+    assert grants["voice"]["outgoing"]["application_sid"] == values["TWILIO_TWIML_APP_SID"]
+    assert grants["voice"]["incoming"]["allow"] is True
