@@ -26,25 +26,38 @@ from botocore.client import BaseClient
 
 from commcenter.channels.twilio_form import TwilioForm
 from commcenter.channels.twilio_signature import public_url, sign
-from commcenter_local.simulate import incoming_sms_params
+from commcenter_local.simulate import incoming_sms_params, new_sid, voice_params
 
 BODY = "Hi! Thanks for the proposal, we reviewed it with the team. Could we talk tomorrow at 10 about pricing?"
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 
 
-def signed_requests(base_url: str, auth_token: str, senders: list[str], to: str, count: int) -> list[bytes]:
-    """`count` incoming-SMS bodies, each a new MessageSid, with their signatures (`sig\\nbody`)."""
-    url = public_url(base_url, "/twilio/sms/incoming")
+def signed_requests(
+    base_url: str, auth_token: str, path: str, params: Callable[[int], list[tuple[str, str]]], count: int
+) -> list[bytes]:
+    """`count` webhook bodies (`params(i)` gives the i-th) with their signatures (`sig\nbody`),
+    computed beforehand, as Twilio computes them on its side."""
+    url = public_url(base_url, path)
     prepared = []
     for index in range(count):
-        params = incoming_sms_params(from_number=senders[index % len(senders)], to_number=to, body=BODY)
-        prepared.append(sign(auth_token, url, TwilioForm(params)).encode() + b"\n" + urlencode(params).encode())
+        fields = params(index)
+        prepared.append(sign(auth_token, url, TwilioForm(fields)).encode() + b"\n" + urlencode(fields).encode())
     return prepared
 
 
-def webhook_call(base_url: str, prepared: list[bytes]) -> Callable[[], object]:
+def sms_params(senders: list[str], to: str) -> Callable[[int], list[tuple[str, str]]]:
+    """Incoming SMS, each a new MessageSid, from the senders in turn."""
+    return lambda index: incoming_sms_params(from_number=senders[index % len(senders)], to_number=to, body=BODY)
+
+
+def call_params(callers: list[str], to: str) -> Callable[[int], list[tuple[str, str]]]:
+    """Incoming calls, each a new CallSid, from the callers in turn."""
+    return lambda index: voice_params(new_sid("CA"), callers[index % len(callers)], to, "ringing")
+
+
+def webhook_call(base_url: str, path: str, prepared: list[bytes]) -> Callable[[], object]:
     session = requests.Session()
-    url = public_url(base_url, "/twilio/sms/incoming")
+    url = public_url(base_url, path)
     pending = iter(prepared)
 
     def call() -> object:

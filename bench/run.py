@@ -10,6 +10,7 @@ import json
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ MEASURED_RECORD_ACTIVITIES = 2_000
 OTHER_RECORDS = 200
 PAGE_REQUESTS = 300
 INBOUND_REQUESTS = 1_000
+SMS_PATH = "/twilio/sms/incoming"
+CALL_PATH = "/twilio/voice/incoming"
 INBOUND_SENDERS = 20
 WCU_SAMPLES = 20
 TARGETS = {
@@ -33,6 +36,7 @@ TARGETS = {
     "cold_start_import_ratio_max": 1.3,
     "inbound_sms_webhook_p50_ratio": 3.0,
     "wcu_per_inbound_sms": 3.0,
+    "incoming_call_webhook_p50_ratio": 3.0,
 }
 
 
@@ -76,8 +80,17 @@ def bench_contact_page(report: dict[str, Any], notes: dict[str, Any]) -> None:
     notes["contact_page_requests"] = PAGE_REQUESTS
 
 
-def bench_inbound_sms(report: dict[str, Any], notes: dict[str, Any]) -> None:
-
+def measure_webhook(
+    name: str,
+    path: str,
+    params: Callable[[list[str], str], Callable[[int], list[tuple[str, str]]]],
+    report: dict[str, Any],
+    notes: dict[str, Any],
+    *,
+    capacity_samples: int = 0,
+) -> dict[str, float]:
+    """A signed webhook from known contacts through the local gateway against one raw PutItem of
+    the item it stores (same table, same size); the write capacity of one, if asked."""
     from commcenter.domain.records import Phone, RecordInput
     from commcenter.services.demo_seed import DEMO_REPS, seed_demo_data
     from commcenter.services.records import create_record
@@ -88,6 +101,7 @@ def bench_inbound_sms(report: dict[str, Any], notes: dict[str, Any]) -> None:
     options = StackOptions(
         port=0, in_memory=True, schedules=False, data_dir=ROOT / "bench" / "work", twilio_auth_token=token
     )
+    capacity: dict[str, float] = {}
     with LocalStack(options) as stack:
         seed_demo_data()
         rep = DEMO_REPS[0]
@@ -96,10 +110,12 @@ def bench_inbound_sms(report: dict[str, Any], notes: dict[str, Any]) -> None:
             create_record(RecordInput(kind="contact", last_name=f"Sender {i}", phones=[Phone(number=n)]), rep).id
             for i, n in enumerate(senders)
         ]
-        needed = INBOUND_SENDERS + 20 + INBOUND_REQUESTS + WCU_SAMPLES
-        prepared = inbound_sms.signed_requests(stack.base_url, token, senders, rep.twilio_number or "", needed)
-        webhook = inbound_sms.webhook_call(stack.base_url, prepared)
-        for _ in senders:  # every sender's conversation exists: the steady state measured
+        needed = INBOUND_SENDERS + 20 + INBOUND_REQUESTS + capacity_samples
+        prepared = inbound_sms.signed_requests(
+            stack.base_url, token, path, params(senders, rep.twilio_number or ""), needed
+        )
+        webhook = inbound_sms.webhook_call(stack.base_url, path, prepared)
+        for _ in senders:  # every contact has talked to the rep before: the steady state measured
             webhook()
         settings = get_settings()
         client = local_client(stack.dynamodb_endpoint, settings.region)
@@ -112,20 +128,32 @@ def bench_inbound_sms(report: dict[str, Any], notes: dict[str, Any]) -> None:
         )["Items"][0]
         raw_put = inbound_sms.raw_put_call(client, settings.table("activities"), stored)
         samples = interleaved({"webhook": webhook, "raw_put": raw_put}, rounds=INBOUND_REQUESTS)
-        capacity = inbound_sms.measure_write_capacity(webhook, WCU_SAMPLES)
+        if capacity_samples:
+            capacity = inbound_sms.measure_write_capacity(webhook, capacity_samples)
     webhook_p50, raw_p50 = percentile(samples["webhook"], 0.5), percentile(samples["raw_put"], 0.5)
-    report["inbound_sms_webhook_p50_ratio"] = round(webhook_p50 / raw_p50, 3)
-    report["inbound_sms_webhook_p99_ratio"] = round(
+    report[f"{name}_webhook_p50_ratio"] = round(webhook_p50 / raw_p50, 3)
+    report[f"{name}_webhook_p99_ratio"] = round(
         percentile(samples["webhook"], 0.99) / percentile(samples["raw_put"], 0.99), 3
+    )
+    notes[f"{name}_webhook_p50_ms"] = round(webhook_p50 * 1000, 2)
+    notes[f"{name}_raw_put_p50_ms"] = round(raw_p50 * 1000, 2)
+    notes[f"{name}_requests"] = INBOUND_REQUESTS
+    notes[f"{name}_item_bytes"] = inbound_sms.item_size(stored)
+    return capacity
+
+
+def bench_inbound_sms(report: dict[str, Any], notes: dict[str, Any]) -> None:
+    capacity = measure_webhook(
+        "inbound_sms", SMS_PATH, inbound_sms.sms_params, report, notes, capacity_samples=WCU_SAMPLES
     )
     report["wcu_per_inbound_sms"] = capacity["total"]
     report["wcu_per_inbound_sms_table_only"] = capacity["table"]
-    notes["inbound_sms_webhook_p50_ms"] = round(webhook_p50 * 1000, 2)
-    notes["inbound_sms_raw_put_p50_ms"] = round(raw_p50 * 1000, 2)
-    notes["inbound_sms_requests"] = INBOUND_REQUESTS
-    notes["inbound_sms_item_bytes"] = inbound_sms.item_size(stored)
     notes["inbound_sms_write_requests"] = capacity["requests"]
     notes["inbound_sms_transactions"] = capacity["transactions"]
+
+
+def bench_incoming_call(report: dict[str, Any], notes: dict[str, Any]) -> None:
+    measure_webhook("incoming_call", CALL_PATH, inbound_sms.call_params, report, notes)
 
 
 def bench_cold_start(report: dict[str, Any], notes: dict[str, Any]) -> None:
@@ -180,6 +208,10 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
         "index writes included: what AWS bills. `wcu_per_inbound_sms_table_only` leaves the index writes out. "
         "Transactions would be counted by AWS's rule (2 units per item per KB); the inbound path makes none "
         "(`inbound_sms_transactions`).",
+        f"- `incoming_call_webhook_p50_ratio`: p50 of a signed `POST /twilio/voice/incoming` (a new CallSid each, "
+        f"from one of {INBOUND_SENDERS} known contacts, the rep offline: the answer forwards the call), "
+        f"{INBOUND_REQUESTS:,} requests, over the p50 of one raw `PutItem` of a copy of the call item it stores; "
+        "interleaved in one run. `incoming_call_webhook_p99_ratio`: the same at p99.",
         "",
         "## Details of this run",
         "",
@@ -189,7 +221,12 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
     RESULTS_MD.write_text("\n".join(lines))
 
 
-BENCHMARKS = {"cold_start": bench_cold_start, "contact_page": bench_contact_page, "inbound_sms": bench_inbound_sms}
+BENCHMARKS = {
+    "cold_start": bench_cold_start,
+    "contact_page": bench_contact_page,
+    "inbound_sms": bench_inbound_sms,
+    "incoming_call": bench_incoming_call,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -180,6 +180,11 @@ def from_item(item: ActivityItem) -> Activity:
     )
 
 
+def add_put(tx: TransactWrite, activity: Activity) -> None:
+    """`put`, as part of a transaction."""
+    tx.save(to_item(activity), condition=ActivityItem.owner.does_not_exist())
+
+
 def put(activity: Activity) -> None:
     """Store a new activity; storing the same activity again is refused (its key includes its id)."""
     to_item(activity).save(condition=ActivityItem.owner.does_not_exist())

@@ -11,7 +11,8 @@ from functools import cache
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from commcenter.errors import ValidationError
 from commcenter.settings import get_settings
@@ -68,8 +69,28 @@ def forget_connections() -> None:
 
 
 def is_conditional_failure(error: BaseException) -> bool:
-    """Whether a write was refused by its condition (as opposed to failing)."""
-    return isinstance(error, PynamoDBException) and error.cause_response_code == "ConditionalCheckFailedException"
+    """Whether a write (or a transaction) was refused by a condition (as opposed to failing)."""
+    if not isinstance(error, PynamoDBException):
+        return False
+    if error.cause_response_code == "ConditionalCheckFailedException":
+        return True
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return error.cause_response_code == "TransactionCanceledException" and any(
+        reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons
+    )
+
+
+def write_together(*writes: Callable[[TransactWrite], None]) -> bool:
+    """Write items of several tables in one transaction; False if a condition refused it."""
+    try:
+        with TransactWrite(connection=transaction_connection()) as tx:
+            for write in writes:
+                write(tx)
+    except TransactWriteError as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True
 
 
 def encode_cursor(last_evaluated_key: dict[str, dict[str, Any]] | None) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from commcenter.data.base import is_conditional_failure, table_meta
 
@@ -70,6 +71,13 @@ def claim(ref: str, owner: str, sk: str, created_at: str) -> bool:
             return False
         raise
     return True
+
+
+def add_claim(tx: TransactWrite, ref: str, owner: str, sk: str, created_at: str) -> None:
+    """`claim`, as part of a transaction (with the activity it points to)."""
+    tx.save(
+        MessageRefItem(ref, owner=owner, sk=sk, created_at=created_at), condition=MessageRefItem.ref.does_not_exist()
+    )
 
 
 def link(ref: str, owner: str, sk: str) -> MessageRef:

@@ -15,12 +15,14 @@ import msgspec
 
 from commcenter.channels.twilio_credentials import twilio_api_key_secret
 from commcenter.channels.twilio_voice import TOKEN_SECONDS, voice_access_token
+from commcenter.concurrency import run_together
 from commcenter.data import activities as activities_data
 from commcenter.data import counters as counters_data
 from commcenter.data import handles as handles_data
 from commcenter.data import message_refs
 from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
+from commcenter.data.base import write_together
 from commcenter.domain.activities import Activity
 from commcenter.domain.calls import (
     FINAL_CALL_STATUSES,
@@ -34,7 +36,7 @@ from commcenter.domain.calls import (
     route_incoming,
 )
 from commcenter.domain.clock import now_iso, parse_iso, utc_now
-from commcenter.domain.handles import Handle, normalize_phone
+from commcenter.domain.handles import Handle, HandleState, normalize_phone
 from commcenter.domain.ids import new_id
 from commcenter.domain.records import RecordSummary
 from commcenter.domain.reps import Rep
@@ -45,6 +47,7 @@ from commcenter.observability import logger
 from commcenter.services.refs import activity_of, key_of
 from commcenter.settings import get_settings
 
+_UNREAD = object()
 DIAL_STAGES: dict[str, DialStage] = {"browser": "browser", "forward": "forward"}
 
 # A softphone that has not said it is online for this long is offline (it heartbeats every 60 s).
@@ -86,11 +89,22 @@ def reachable(rep: Rep) -> tuple[bool, bool]:
 # ---------------------------------------------------------------- the call record
 
 
-def record_call(event: CallEvent, rep: Rep, direction: str) -> Activity:
-    """The call's activity, created by the first webhook that names it (found again on a retry)."""
-    remote_raw = event.from_number if direction == "inbound" else event.to_number
-    handle = sender_handle(remote_raw, get_settings().phone_default_region)
-    state = handles_data.get(handle) if handle.value.startswith("+") else None
+def remote_handle_of(event: CallEvent, direction: str) -> Handle:
+    """The other party's handle: the caller of an inbound call, the callee of an outbound one."""
+    raw = event.from_number if direction == "inbound" else event.to_number
+    return sender_handle(raw, get_settings().phone_default_region)
+
+
+def handle_state(handle: Handle) -> HandleState | None:
+    return handles_data.get(handle) if handle.value.startswith("+") else None
+
+
+def record_call(event: CallEvent, rep: Rep, direction: str, state: HandleState | object | None = _UNREAD) -> Activity:
+    """The call's activity, created by the first webhook that names it (found again on a retry).
+    `state`: the handle's state when the caller already read it."""
+    handle = remote_handle_of(event, direction)
+    if not isinstance(state, HandleState | None):
+        state = handle_state(handle)
     record_id = state.record_id if state else None
     ignored = bool(state and state.ignored and not record_id)
     now = now_iso()
@@ -119,17 +133,18 @@ def record_call(event: CallEvent, rep: Rep, direction: str) -> Activity:
     owner = activities_data.owner_key(record_id, handle.key)
     sk = f"{activity.occurred_at}#{activity.id}"
     ref_key = message_refs.call_ref(event.call_sid)
-    if not message_refs.claim(ref_key, owner, sk, now):
-        existing = find_call(event.call_sid)
-        if existing is not None:
-            return existing
-        # The first delivery claimed the call and stopped before storing it: store it where it said.
-        ref = message_refs.get(ref_key)
-        if ref is not None and ref.sk:
-            occurred_at, _, activity_id = ref.sk.partition("#")
-            activity = msgspec.structs.replace(activity, id=activity_id, occurred_at=occurred_at)
-    activities_data.put(activity)
-    return activity
+    # The call and its CallSid's ref in one transaction: a retried webhook finds the call, and
+    # nothing is ever half-written.
+    stored = write_together(
+        lambda tx: message_refs.add_claim(tx, ref_key, owner, sk, now),
+        lambda tx: activities_data.add_put(tx, activity),
+    )
+    if stored:
+        return activity
+    existing = find_call(event.call_sid)
+    if existing is None:
+        raise ConflictError(f"call {event.call_sid} is being recorded by another delivery", code="in_progress")
+    return existing
 
 
 def find_call(call_sid: str) -> Activity | None:
@@ -145,8 +160,11 @@ def _summary(direction: str, handle: Handle) -> str:
 
 def incoming_call(event: CallEvent, rep: Rep) -> Route:
     """A call to a rep's number: stored, then the browser rings or the fallback answers."""
-    call = record_call(event, rep, "inbound")
-    online, on_call = reachable(rep)
+    # The caller's record and the rep's presence are independent reads: side by side.
+    state, (online, on_call) = run_together(
+        lambda: handle_state(remote_handle_of(event, "inbound")), lambda: reachable(rep)
+    )
+    call = record_call(event, rep, "inbound", state)
     route = route_incoming(online=online and bool(rep.client_identity), on_call=on_call, settings=voice_settings(rep))
     logger.info("incoming call", extra={"call_sid": event.call_sid, "route": route.kind, "rep_id": rep.id})
     if route.kind in ("voicemail", "unavailable"):
