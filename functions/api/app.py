@@ -14,7 +14,7 @@ from chalice.app import Response
 from commcenter import __version__
 from commcenter.channels.sms_gateway import sms_gateway
 from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
-from commcenter.domain.calls import Presence, PresenceInput
+from commcenter.domain.calls import CallOutcomes, CallSummaryInput, Presence, PresenceInput
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput
 from commcenter.domain.records import Record, RecordInput
 from commcenter.domain.reps import Rep
@@ -24,7 +24,16 @@ from commcenter.http.app import create_app
 from commcenter.http.openapi import build_openapi, documented
 from commcenter.http.responses import json_response, page_response
 from commcenter.http.twilio import public_base_url
-from commcenter.services import activities, attach_handle, calls, records, reps, sms_conversations, sms_send
+from commcenter.services import (
+    activities,
+    attach_handle,
+    call_summary,
+    calls,
+    records,
+    reps,
+    sms_conversations,
+    sms_send,
+)
 from commcenter.services.records import SearchHit
 
 app = create_app("commcenter-api")
@@ -388,3 +397,30 @@ def voice_presence() -> Response:
 @documented("A short-lived Twilio Voice access token for the browser softphone", response=calls.VoiceToken)
 def voice_token() -> Response:
     return json_response(calls.voice_token(req.current_rep(req.current(app))))
+
+
+@app.route("/api/calls/{call_sid}/summary", methods=["PUT"])
+@documented(
+    "The summary of a call: outcome, notes, the deal it was about, a follow-up task",
+    request=CallSummaryInput,
+    response=Activity,
+)
+def put_call_summary(call_sid: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(call_summary.save_summary(rep, call_sid, req.json_body(request, CallSummaryInput)))
+
+
+@app.route("/api/settings/call-outcomes", methods=["GET"])
+@documented("The team's call outcomes", response=CallOutcomes)
+def get_call_outcomes() -> Response:
+    req.current_rep(req.current(app))
+    return json_response(call_summary.team_call_outcomes())
+
+
+@app.route("/api/settings/call-outcomes", methods=["PUT"])
+@documented("Change the team's call outcomes (admins)", request=CallOutcomes, response=CallOutcomes)
+def put_call_outcomes() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(call_summary.set_team_call_outcomes(rep, req.json_body(request, CallOutcomes)))

@@ -295,3 +295,52 @@ def test_the_voice_token_carries_the_grants(alice: Api, local_stack: Any) -> Non
     assert grants["identity"] == "alice" == answer["identity"]
     assert grants["voice"]["outgoing"]["application_sid"] == values["TWILIO_TWIML_APP_SID"]
     assert grants["voice"]["incoming"]["allow"] is True
+
+
+def test_a_call_summary_lands_on_the_call_the_deal_and_a_follow_up(
+    alice: Api, bruno: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = caller()
+    contact = alice.contact(remote, last_name="Summarised")
+    deal = alice.ok("POST", "/api/records", {"kind": "deal", "name": "Summary deal", "contact_ids": [contact["id"]]})
+    alice.ok("POST", "/api/voice/presence", {"online": True})
+    call = simulate_call(api_url, twilio_auth_token, from_number=remote, to_number=ALICE_NUMBER, outcome="answered")
+    outcomes = alice.ok("GET", "/api/settings/call-outcomes")["items"]
+    assert "Connected" in outcomes
+    summary = {
+        "outcome": "Connected",
+        "notes": "Wants 20 seats.\nSend the quote.",
+        "deal_id": deal["id"],
+        "subject": "Seats",
+        "follow_up": {"title": "Send the quote", "due_at": "2026-12-01T09:00:00.000Z"},
+    }
+    path = f"/api/calls/{call.call_sid}/summary"
+    saved = alice.ok("PUT", path, summary)
+    assert saved["data"]["summary"]["outcome"] == "Connected" and saved["data"]["summary"]["deal_id"] == deal["id"]
+    alice.ok("PUT", path, {**summary, "notes": "Wants 25 seats."})  # corrected: replaces, never doubles
+    deal_feed = alice.ok("GET", f"/api/records/{deal['id']}/activities", type="call")["items"]
+    assert len(deal_feed) == 1 and deal_feed[0]["data"]["summary"]["notes"] == "Wants 25 seats."
+    tasks = alice.ok("GET", f"/api/records/{contact['id']}/activities", type="task")["items"]
+    assert [(t["summary"], t["data"]["due_at"]) for t in tasks] == [("Send the quote", "2026-12-01T09:00:00.000Z")]
+    (stored,) = alice.ok("GET", f"/api/records/{contact['id']}/activities", type="call")["items"]
+    assert stored["data"]["summary"]["notes"] == "Wants 25 seats."
+
+    refusals = [
+        (alice("PUT", path, {**summary, "outcome": "Made up"}), 400),
+        (alice("PUT", path, {**summary, "subject": ""}), 400),
+        (alice("PUT", path, {**summary, "deal_id": contact["id"]}), 400),
+        (alice("PUT", path, {**summary, "follow_up": {"title": "x", "due_at": "tomorrow"}}), 400),
+        (bruno("PUT", path, summary), 403),
+        (alice("PUT", f"/api/calls/{new_sid('CA')}/summary", summary), 404),
+    ]
+    assert [r.status_code for r, _ in refusals] == [expected for _, expected in refusals]
+
+
+def test_only_an_admin_changes_the_call_outcomes(alice: Api, bruno: Api) -> None:
+    before = alice.ok("GET", "/api/settings/call-outcomes")["items"]
+    assert bruno("PUT", "/api/settings/call-outcomes", {"items": ["Mine"]}).status_code == 403
+    assert alice("PUT", "/api/settings/call-outcomes", {"items": ["  ", ""]}).status_code == 400
+    changed = alice.ok("PUT", "/api/settings/call-outcomes", {"items": [" Demo booked ", "Connected", "Connected"]})
+    assert changed["items"] == ["Demo booked", "Connected"]
+    assert bruno.ok("GET", "/api/settings/call-outcomes")["items"] == ["Demo booked", "Connected"]
+    alice.ok("PUT", "/api/settings/call-outcomes", {"items": before})

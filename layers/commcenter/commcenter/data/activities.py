@@ -185,6 +185,11 @@ def add_put(tx: TransactWrite, activity: Activity) -> None:
     tx.save(to_item(activity), condition=ActivityItem.owner.does_not_exist())
 
 
+def save(activity: Activity) -> None:
+    """Store an activity whose id is derived from what it records: writing it again replaces it."""
+    to_item(activity).save()
+
+
 def put(activity: Activity) -> None:
     """Store a new activity; storing the same activity again is refused (its key includes its id)."""
     to_item(activity).save(condition=ActivityItem.owner.does_not_exist())

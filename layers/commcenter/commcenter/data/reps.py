@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from pynamodb.attributes import BooleanAttribute, MapAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -130,3 +130,27 @@ def get_presence(rep_id: str) -> Presence | None:
     except PresenceItem.DoesNotExist:
         return None
     return Presence(online=bool(item.online), on_call=bool(item.on_call), updated_at=item.updated_at)
+
+
+class TeamSettingsItem(Model):
+    """The team's settings an admin edits (call outcomes, ...): `pk` is `settings#team`."""
+
+    Meta = table_meta("reps")
+
+    pk = UnicodeAttribute(hash_key=True)
+    call_outcomes = ListAttribute[str](null=True)
+
+
+TEAM_SETTINGS = "settings#team"
+
+
+def call_outcomes() -> list[str] | None:
+    try:
+        item = TeamSettingsItem.get(TEAM_SETTINGS, consistent_read=True)
+    except TeamSettingsItem.DoesNotExist:
+        return None
+    return list(item.call_outcomes) if item.call_outcomes else None
+
+
+def save_call_outcomes(outcomes: list[str]) -> None:
+    TeamSettingsItem(TEAM_SETTINGS).update(actions=[TeamSettingsItem.call_outcomes.set(outcomes)])

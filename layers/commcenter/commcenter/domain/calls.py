@@ -105,3 +105,52 @@ class Presence(msgspec.Struct):
     online: bool
     on_call: bool
     updated_at: str
+
+
+# ---------------------------------------------------------------- call summary (C8)
+
+DEFAULT_CALL_OUTCOMES = (
+    "Connected",
+    "Left voicemail",
+    "No answer",
+    "Wrong number",
+    "Not interested",
+    "Call back later",
+)
+MAX_OUTCOMES = 30
+MAX_SUMMARY_NOTES = 10_000
+
+
+class FollowUp(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    due_at: str  # ISO-8601 with a time zone
+
+
+class CallSummaryInput(msgspec.Struct, forbid_unknown_fields=True):
+    """What a rep writes after a call: outcome, notes, the deal it was about, a follow-up."""
+
+    outcome: str
+    notes: str = ""
+    deal_id: str | None = None
+    subject: str = ""
+    follow_up: FollowUp | None = None
+
+
+class CallOutcomes(msgspec.Struct, forbid_unknown_fields=True):
+    """The team's list of call outcomes (admins edit it)."""
+
+    items: list[str]
+
+
+def clean_outcomes(items: list[str]) -> list[str]:
+    """Trimmed, non-empty, each once, in the given order; raises ValueError when unusable."""
+    seen: list[str] = []
+    for item in items:
+        text = item.strip()
+        if text and text not in seen:
+            seen.append(text)
+    if not seen:
+        raise ValueError("at least one outcome is needed")
+    if len(seen) > MAX_OUTCOMES or any(len(text) > 60 for text in seen):
+        raise ValueError(f"at most {MAX_OUTCOMES} outcomes of at most 60 characters")
+    return seen

@@ -1,0 +1,137 @@
+"""The summary a rep writes after a call (C8): saved on the call, the deal, and a follow-up task.
+
+Writing it again (the rep corrects it) replaces what the first one wrote: the deal's copy and
+the follow-up task have ids derived from the call, so nothing is ever there twice.
+"""
+
+from __future__ import annotations
+
+from commcenter.data import activities as activities_data
+from commcenter.data import records as records_data
+from commcenter.data import reps as reps_data
+from commcenter.domain.activities import Activity, summarize
+from commcenter.domain.calls import (
+    DEFAULT_CALL_OUTCOMES,
+    MAX_SUMMARY_NOTES,
+    CallOutcomes,
+    CallSummaryInput,
+    FollowUp,
+    clean_outcomes,
+)
+from commcenter.domain.clock import now_iso, parse_iso
+from commcenter.domain.ids import stable_id
+from commcenter.domain.records import Record
+from commcenter.domain.reps import Rep
+from commcenter.errors import ForbiddenError, NotFoundError, ValidationError
+from commcenter.services.calls import find_call
+from commcenter.services.refs import key_of
+
+
+def team_call_outcomes() -> CallOutcomes:
+    return CallOutcomes(items=reps_data.call_outcomes() or list(DEFAULT_CALL_OUTCOMES))
+
+
+def set_team_call_outcomes(rep: Rep, outcomes: CallOutcomes) -> CallOutcomes:
+    if rep.role != "admin":
+        raise ForbiddenError("only an admin can change the call outcomes")
+    try:
+        cleaned = clean_outcomes(outcomes.items)
+    except ValueError as error:
+        raise ValidationError(str(error), {"items": str(error)}) from None
+    reps_data.save_call_outcomes(cleaned)
+    return CallOutcomes(items=cleaned)
+
+
+def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity:
+    call = find_call(call_sid)
+    if call is None:
+        raise NotFoundError("no such call")
+    if call.rep_id != rep.id:
+        raise ForbiddenError("this call is another rep's")
+    deal = _checked_deal(summary)
+    follow_up = _checked_follow_up(summary.follow_up)
+    outcome, notes = summary.outcome.strip(), summary.notes.strip()
+    if outcome not in team_call_outcomes().items:
+        raise ValidationError("choose an outcome from the team's list", {"outcome": "not in the list"})
+    if len(notes) > MAX_SUMMARY_NOTES:
+        raise ValidationError(f"notes are at most {MAX_SUMMARY_NOTES} characters", {"notes": "too long"})
+    written: dict[str, object] = {
+        "outcome": outcome,
+        "notes": notes,
+        "subject": summary.subject.strip(),
+        "deal_id": deal.id if deal else None,
+        "follow_up": {"title": follow_up.title.strip(), "due_at": follow_up.due_at} if follow_up else None,
+        "by": rep.id,
+        "at": now_iso(),
+    }
+    owner, sk = key_of(call)
+    if not activities_data.set_data(owner, sk, {"summary": written}):
+        raise NotFoundError("the call was deleted")
+    if deal is not None:
+        _copy_to_deal(call, deal.id, written, rep)
+    if follow_up is not None and call.record_id:
+        _follow_up_task(call, follow_up, notes, rep)
+    stored = activities_data.get(owner, sk)
+    if stored is None:
+        raise NotFoundError("the call was deleted")
+    return stored
+
+
+def _checked_deal(summary: CallSummaryInput) -> Record | None:
+    if not summary.deal_id:
+        return None
+    deal = records_data.get(summary.deal_id)
+    if deal is None or deal.kind != "deal":
+        raise ValidationError("no such deal", {"deal_id": "not a deal"})
+    if not summary.subject.strip():
+        raise ValidationError("a call about a deal needs a subject", {"subject": "required"})
+    return deal
+
+
+def _checked_follow_up(follow_up: FollowUp | None) -> FollowUp | None:
+    if follow_up is None:
+        return None
+    if not follow_up.title.strip():
+        raise ValidationError("a follow-up needs a title", {"follow_up": "title required"})
+    try:
+        parse_iso(follow_up.due_at)
+    except ValueError:
+        raise ValidationError("the follow-up's due date is not a date and time", {"follow_up": "due_at"}) from None
+    return follow_up
+
+
+def _copy_to_deal(call: Activity, deal_id: str, written: dict[str, object], rep: Rep) -> None:
+    """The deal's feed shows the call too, with its summary (A3)."""
+    notes = str(written["notes"])
+    text = f"Call — {written['outcome']}" + (f": {summarize(notes)}" if notes else "")
+    activities_data.save(
+        Activity(
+            id=stable_id(parse_iso(call.occurred_at), "deal-call", call.external_id or call.id, deal_id),
+            record_id=deal_id,
+            handle=None,
+            type="call",
+            occurred_at=call.occurred_at,
+            rep_id=rep.id,
+            direction=call.direction,
+            summary=f"{written['subject']} — {text}",
+            body=notes,
+            external_id=call.external_id,
+            data={**call.data, "summary": written, "copy_of": key_of(call)[1]},
+        )
+    )
+
+
+def _follow_up_task(call: Activity, follow_up: FollowUp, notes: str, rep: Rep) -> None:
+    activities_data.save(
+        Activity(
+            id=stable_id(parse_iso(call.occurred_at), "follow-up", call.external_id or call.id),
+            record_id=call.record_id,
+            handle=None,
+            type="task",
+            occurred_at=call.occurred_at,
+            rep_id=rep.id,
+            summary=follow_up.title.strip(),
+            body=notes,
+            data={"due_at": follow_up.due_at, "done": False, "call_sid": call.external_id},
+        )
+    )
