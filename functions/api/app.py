@@ -27,12 +27,13 @@ from commcenter.http.twilio import public_base_url
 from commcenter.services import (
     activities,
     attach_handle,
+    call_center,
     call_summary,
-    calls,
     records,
     reps,
     sms_conversations,
     sms_send,
+    softphone,
 )
 from commcenter.services.records import SearchHit
 
@@ -91,7 +92,7 @@ class CenterCounts(msgspec.Struct):
 
 
 class CallPage(msgspec.Struct):
-    items: list[calls.CallRow]
+    items: list[call_center.CallRow]
     next_cursor: str | None
 
 
@@ -269,7 +270,7 @@ def ignore_handle() -> Response:
 @documented("The signed-in rep's unread counts per channel and section", response=CenterCounts)
 def center_counts() -> Response:
     rep = req.current_rep(req.current(app))
-    return json_response({"sms": sms_conversations.unread_counts(rep), "calls": calls.missed_counts(rep)})
+    return json_response({"sms": sms_conversations.unread_counts(rep), "calls": call_center.missed_counts(rep)})
 
 
 @app.route("/api/sms/conversations", methods=["GET"])
@@ -366,7 +367,7 @@ def send_sms() -> Response:
 def call_list() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
-    items, cursor = calls.list_calls(
+    items, cursor = call_center.list_calls(
         rep,
         req.query(request, "section") or "matched",
         req.flag(request, "missed"),
@@ -380,7 +381,7 @@ def call_list() -> Response:
 @app.route("/api/calls/seen", methods=["POST"])
 @documented("The signed-in rep has seen the missed calls (the counts start again from zero)", status=204)
 def calls_seen() -> Response:
-    calls.missed_seen(req.current_rep(req.current(app)))
+    call_center.missed_seen(req.current_rep(req.current(app)))
     return Response(body="", status_code=204)
 
 
@@ -390,13 +391,13 @@ def voice_presence() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     payload = req.json_body(request, PresenceInput)
-    return json_response(calls.set_presence(rep, payload.online, payload.on_call))
+    return json_response(softphone.set_presence(rep, payload.online, payload.on_call))
 
 
 @app.route("/api/voice/token", methods=["GET"])
-@documented("A short-lived Twilio Voice access token for the browser softphone", response=calls.VoiceToken)
+@documented("A short-lived Twilio Voice access token for the browser softphone", response=softphone.VoiceToken)
 def voice_token() -> Response:
-    return json_response(calls.voice_token(req.current_rep(req.current(app))))
+    return json_response(softphone.voice_token(req.current_rep(req.current(app))))
 
 
 @app.route("/api/calls/{call_sid}/summary", methods=["PUT"])

@@ -14,7 +14,7 @@ from commcenter.data import handles as handles_data
 from commcenter.domain.handles import Handle
 from commcenter.errors import ConflictError
 from commcenter.observability import logger
-from commcenter.services.calls import move_missed_count
+from commcenter.services.call_center import move_missed_count
 from commcenter.services.sms_conversations import move_to_section
 
 

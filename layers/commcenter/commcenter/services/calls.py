@@ -9,25 +9,18 @@ call is listed in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-import msgspec
-
-from commcenter.channels.twilio_credentials import twilio_api_key_secret
-from commcenter.channels.twilio_voice import TOKEN_SECONDS, voice_access_token
 from commcenter.concurrency import run_together
 from commcenter.data import activities as activities_data
 from commcenter.data import counters as counters_data
 from commcenter.data import handles as handles_data
 from commcenter.data import message_refs
-from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
 from commcenter.data.base import write_together
 from commcenter.domain.activities import Activity
 from commcenter.domain.calls import (
     FINAL_CALL_STATUSES,
     DialStage,
-    Presence,
     Route,
     VoiceSettings,
     call_status_rank,
@@ -35,23 +28,20 @@ from commcenter.domain.calls import (
     route_after_dial,
     route_incoming,
 )
-from commcenter.domain.clock import now_iso, parse_iso, utc_now
+from commcenter.domain.clock import now_iso
 from commcenter.domain.handles import Handle, HandleState, normalize_phone
 from commcenter.domain.ids import new_id
-from commcenter.domain.records import RecordSummary
 from commcenter.domain.reps import Rep
-from commcenter.domain.sms import SECTIONS
 from commcenter.errors import ConflictError, ValidationError
 from commcenter.matching.match import sender_handle
 from commcenter.observability import logger
+from commcenter.services.call_center import missed_counter
 from commcenter.services.refs import activity_of, key_of
+from commcenter.services.softphone import reachable
 from commcenter.settings import get_settings
 
 _UNREAD = object()
 DIAL_STAGES: dict[str, DialStage] = {"browser": "browser", "forward": "forward"}
-
-# A softphone that has not said it is online for this long is offline (it heartbeats every 60 s).
-PRESENCE_SECONDS = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,25 +55,6 @@ class CallEvent:
 
 def voice_settings(rep: Rep) -> VoiceSettings:
     return VoiceSettings.of(rep.forwarding_number, rep.settings)
-
-
-# ---------------------------------------------------------------- presence
-
-
-def set_presence(rep: Rep, online: bool, on_call: bool) -> Presence:
-    presence = Presence(online=online, on_call=online and on_call, updated_at=now_iso())
-    reps_data.save_presence(rep.id, presence)
-    return presence
-
-
-def reachable(rep: Rep) -> tuple[bool, bool]:
-    """(online, on a call) as the rep's softphone last said, within the presence lifetime."""
-    presence = reps_data.get_presence(rep.id)
-    if presence is None or not presence.online:
-        return False, False
-    if utc_now() - parse_iso(presence.updated_at) > timedelta(seconds=PRESENCE_SECONDS):
-        return False, False
-    return True, presence.on_call
 
 
 # ---------------------------------------------------------------- the call record
@@ -223,13 +194,6 @@ def _count_if_missed(owner: str, sk: str) -> None:
         logger.info("missed call", extra={"call_sid": call.external_id, "section": section})
 
 
-def missed_counter(section: str) -> str:
-    return f"call#{section}#missed"
-
-
-SEEN_AT = "call#seen_at"  # when the rep last saw the missed calls (epoch milliseconds)
-
-
 def recording_status(call_sid: str, recording: dict[str, object], kind: str) -> bool:
     """A recording (of a call or a voicemail) Twilio finished: noted on its call."""
     call = find_call(call_sid)
@@ -265,90 +229,3 @@ def outgoing_call(event: CallEvent) -> OutgoingCall | str:
         return "The number you dialled is not valid."
     record_call(CallEvent(event.call_sid, rep.twilio_number, to_number), rep, "outbound")
     return OutgoingCall(rep, to_number, voice_settings(rep).recording)
-
-
-# ---------------------------------------------------------------- the Calls tab
-
-
-def missed_counts(rep: Rep) -> dict[str, dict[str, int]]:
-    values = counters_data.read_all(counters_data.rep_scope(rep.id))
-    return {section: {"missed": max(0, values.get(missed_counter(section), 0))} for section in ("matched", "unmatched")}
-
-
-def missed_seen(rep: Rep) -> None:
-    """The rep has seen the missed calls: both counts start again from zero."""
-    scope = counters_data.rep_scope(rep.id)
-    counters_data.set_value(scope, SEEN_AT, int(utc_now().timestamp() * 1000))
-    for section in ("matched", "unmatched"):
-        counters_data.set_value(scope, missed_counter(section), 0)
-
-
-def move_missed_count(call: Activity, from_section: str, to_section: str) -> None:
-    """A missed call the rep has not seen moves between sections: its count moves with it."""
-    if call.type != "call" or not call.data.get("missed") or not call.rep_id or from_section == to_section:
-        return
-    scope = counters_data.rep_scope(call.rep_id)
-    seen_at = counters_data.read_all(scope).get(SEEN_AT, 0)
-    if parse_iso(call.occurred_at).timestamp() * 1000 <= seen_at:
-        return
-    for section, delta in ((from_section, -1), (to_section, 1)):
-        if section != "ignored":
-            counters_data.add(scope, missed_counter(section), delta)
-
-
-def list_calls(
-    rep: Rep, section: str, missed_only: bool, status: str | None, limit: int, cursor: str | None
-) -> tuple[list[CallRow], str | None]:
-    """The rep's calls of a section (or missed ones across sections), newest first."""
-    if section not in SECTIONS:
-        raise ValidationError(f"section must be one of {', '.join(SECTIONS)}", {"section": "unknown"})
-    if missed_only:
-        center_key, index = f"{rep.id}#call-missed", "missed"
-    else:
-        center_key, index = f"{rep.id}#call#{section}", "center"
-    rows: list[CallRow] = []
-    for _ in range(5 if status else 1):  # a status filter drops rows: read on to fill the page
-        calls, cursor = activities_data.center_page(center_key, index, limit, cursor)
-        records = records_data.get_many([c.record_id for c in calls if c.record_id])
-        for call in calls:
-            record = records.get(call.record_id) if call.record_id else None
-            if status is not None and (record is None or record.status != status):
-                continue
-            summary = RecordSummary.of(record) if record else None
-            rows.append(CallRow(call=call, record=summary, section=activities_data.center_section(call)))
-        if len(rows) >= limit or cursor is None:
-            break
-    return rows, cursor
-
-
-class CallRow(msgspec.Struct):
-    call: Activity
-    record: RecordSummary | None
-    section: str
-
-
-class VoiceToken(msgspec.Struct):
-    token: str
-    identity: str
-    expires_in: int
-
-
-def voice_token(rep: Rep) -> VoiceToken:
-    """The browser softphone's access token: outgoing through the TwiML App, incoming for the rep."""
-    settings = get_settings()
-    secret = twilio_api_key_secret()
-    configured = settings.twilio_account_sid and settings.twilio_api_key_sid and settings.twilio_twiml_app_sid
-    if not configured or not secret:
-        raise ConflictError(
-            "browser calling needs Twilio credentials (account, API key and TwiML App)", code="voice_not_configured"
-        )
-    if not rep.client_identity:
-        raise ConflictError("your profile has no browser phone identity", code="no_client_identity")
-    token = voice_access_token(
-        account_sid=settings.twilio_account_sid or "",
-        api_key_sid=settings.twilio_api_key_sid or "",
-        api_key_secret=secret,
-        twiml_app_sid=settings.twilio_twiml_app_sid or "",
-        identity=rep.client_identity,
-    )
-    return VoiceToken(token=token, identity=rep.client_identity, expires_in=TOKEN_SECONDS)

@@ -1,0 +1,79 @@
+"""The Calls tab: a rep's calls by section or missed only, and the missed counts (C1, C2)."""
+
+from __future__ import annotations
+
+import msgspec
+
+from commcenter.data import activities as activities_data
+from commcenter.data import counters as counters_data
+from commcenter.data import records as records_data
+from commcenter.domain.activities import Activity
+from commcenter.domain.clock import parse_iso, utc_now
+from commcenter.domain.records import RecordSummary
+from commcenter.domain.reps import Rep
+from commcenter.domain.sms import SECTIONS
+from commcenter.errors import ValidationError
+
+
+def missed_counter(section: str) -> str:
+    return f"call#{section}#missed"
+
+
+SEEN_AT = "call#seen_at"  # when the rep last saw the missed calls (epoch milliseconds)
+
+
+def missed_counts(rep: Rep) -> dict[str, dict[str, int]]:
+    values = counters_data.read_all(counters_data.rep_scope(rep.id))
+    return {section: {"missed": max(0, values.get(missed_counter(section), 0))} for section in ("matched", "unmatched")}
+
+
+def missed_seen(rep: Rep) -> None:
+    """The rep has seen the missed calls: both counts start again from zero."""
+    scope = counters_data.rep_scope(rep.id)
+    counters_data.set_value(scope, SEEN_AT, int(utc_now().timestamp() * 1000))
+    for section in ("matched", "unmatched"):
+        counters_data.set_value(scope, missed_counter(section), 0)
+
+
+def move_missed_count(call: Activity, from_section: str, to_section: str) -> None:
+    """A missed call the rep has not seen moves between sections: its count moves with it."""
+    if call.type != "call" or not call.data.get("missed") or not call.rep_id or from_section == to_section:
+        return
+    scope = counters_data.rep_scope(call.rep_id)
+    seen_at = counters_data.read_all(scope).get(SEEN_AT, 0)
+    if parse_iso(call.occurred_at).timestamp() * 1000 <= seen_at:
+        return
+    for section, delta in ((from_section, -1), (to_section, 1)):
+        if section != "ignored":
+            counters_data.add(scope, missed_counter(section), delta)
+
+
+def list_calls(
+    rep: Rep, section: str, missed_only: bool, status: str | None, limit: int, cursor: str | None
+) -> tuple[list[CallRow], str | None]:
+    """The rep's calls of a section (or missed ones across sections), newest first."""
+    if section not in SECTIONS:
+        raise ValidationError(f"section must be one of {', '.join(SECTIONS)}", {"section": "unknown"})
+    if missed_only:
+        center_key, index = f"{rep.id}#call-missed", "missed"
+    else:
+        center_key, index = f"{rep.id}#call#{section}", "center"
+    rows: list[CallRow] = []
+    for _ in range(5 if status else 1):  # a status filter drops rows: read on to fill the page
+        calls, cursor = activities_data.center_page(center_key, index, limit, cursor)
+        records = records_data.get_many([c.record_id for c in calls if c.record_id])
+        for call in calls:
+            record = records.get(call.record_id) if call.record_id else None
+            if status is not None and (record is None or record.status != status):
+                continue
+            summary = RecordSummary.of(record) if record else None
+            rows.append(CallRow(call=call, record=summary, section=activities_data.center_section(call)))
+        if len(rows) >= limit or cursor is None:
+            break
+    return rows, cursor
+
+
+class CallRow(msgspec.Struct):
+    call: Activity
+    record: RecordSummary | None
+    section: str
