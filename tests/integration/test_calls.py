@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import itertools
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree
 
 import jwt
 import pytest
 import requests
-from sms_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api
+from api_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api, environment
 
 from commcenter.data import reps as reps_data
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
 from commcenter.services.calls import find_call
 from commcenter.services.reps import rep_from_claims
-from commcenter.settings import get_settings
 from commcenter_local.simulate import new_sid, post_to, post_webhook, simulate_call, voice_params
 
-Headers = Callable[[str], dict[str, str]]
 _numbers = itertools.count()
 
 
@@ -29,16 +26,6 @@ def caller() -> str:
     """A fictional caller (555-01xx) no other test module uses."""
     n = next(_numbers)
     return f"+1{('617', '718', '808')[(n // 100) % 3]}5550{100 + n % 100}"
-
-
-@pytest.fixture
-def alice(api_url: str, auth_headers: Headers) -> Api:
-    return Api(api_url, auth_headers(ALICE))
-
-
-@pytest.fixture
-def bruno(api_url: str, auth_headers: Headers) -> Api:
-    return Api(api_url, auth_headers(BRUNO))
 
 
 @pytest.fixture(autouse=True)
@@ -276,18 +263,8 @@ def test_the_voice_token_carries_the_grants(alice: Api, local_stack: Any) -> Non
         "TWILIO_API_KEY_SECRET": "test-api-key-secret-of-thirty-two-bytes",
         "TWILIO_TWIML_APP_SID": "AP" + "3" * 32,
     }
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    get_settings.cache_clear()
-    try:
+    with environment(values):
         answer = alice.ok("GET", "/api/voice/token")
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        get_settings.cache_clear()
     claims = jwt.decode(answer["token"], values["TWILIO_API_KEY_SECRET"], algorithms=["HS256"])
     assert claims["iss"] == values["TWILIO_API_KEY_SID"] and claims["sub"] == values["TWILIO_ACCOUNT_SID"]
     assert claims["exp"] - claims["nbf"] == 3600 and answer["expires_in"] == 3600

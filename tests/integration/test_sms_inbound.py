@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
-from sms_support import (
-    ALICE,
+from api_support import (
     ALICE_NUMBER,
-    BRUNO,
     Api,
     assert_empty_twiml,
     fresh_remote,
@@ -24,18 +21,6 @@ from commcenter.domain.sms import conversation_id
 from commcenter.services.sms_inbound import InboundSms, receive_sms
 from commcenter_local.simulate import incoming_sms, incoming_sms_params, new_sid, post_webhook
 from commcenter_local.stack import LocalStack
-
-Headers = Callable[[str], dict[str, str]]
-
-
-@pytest.fixture
-def alice(api_url: str, auth_headers: Headers) -> Api:
-    return Api(api_url, auth_headers(ALICE))
-
-
-@pytest.fixture
-def bruno(api_url: str, auth_headers: Headers) -> Api:
-    return Api(api_url, auth_headers(BRUNO))
 
 
 def test_an_sms_from_a_contact_lands_on_the_record_once(alice: Api, api_url: str, twilio_auth_token: str) -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
-from sms_support import ALICE, ALICE_NUMBER, CHLOE, Api, fresh_remote, request_id
+from api_support import ALICE_NUMBER, CHLOE, Api, environment, fresh_remote, request_id
 from twilio_stand_in import Behaviour, TwilioStandIn
 
 from commcenter.domain.sms import explain_twilio_error
 from commcenter.services import sms_send
-from commcenter.settings import get_settings
 from commcenter_local.simulate import sms_status
 from commcenter_local.stack import LocalStack
 
@@ -24,24 +22,11 @@ ACCOUNT_SID = "AC" + "1" * 32
 def twilio_api(local_stack: LocalStack, twilio_auth_token: str) -> Iterator[TwilioStandIn]:
     """The stack sends through Twilio (the stand-in) instead of its sandbox, for one test."""
     stand_in = TwilioStandIn(ACCOUNT_SID, twilio_auth_token).start()
-    saved = {name: os.environ.get(name) for name in ("TWILIO_ACCOUNT_SID", "TWILIO_API_BASE_URL")}
-    os.environ.update({"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_API_BASE_URL": stand_in.base_url})
-    get_settings.cache_clear()
     try:
-        yield stand_in
+        with environment({"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_API_BASE_URL": stand_in.base_url}):
+            yield stand_in
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        get_settings.cache_clear()
         stand_in.stop()
-
-
-@pytest.fixture
-def alice(api_url: str, auth_headers: Headers) -> Api:
-    return Api(api_url, auth_headers(ALICE))
 
 
 def test_a_sent_sms_is_queued_then_follows_its_callbacks(
