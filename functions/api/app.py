@@ -29,6 +29,7 @@ from commcenter.services import (
     attach_handle,
     call_center,
     call_summary,
+    recordings,
     records,
     reps,
     sms_conversations,
@@ -425,3 +426,16 @@ def put_call_outcomes() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(call_summary.set_team_call_outcomes(rep, req.json_body(request, CallOutcomes)))
+
+
+@app.route("/api/calls/{call_sid}/recording", methods=["GET"])
+@documented("A short-lived link to play a call's recording or voicemail", response=recordings.RecordingLink)
+def call_recording(call_sid: str) -> Response:
+    req.current_rep(req.current(app))
+    return json_response(recordings.playback(call_sid))
+
+
+@app.route("/api/calls/{call_sid}/recording", methods=["DELETE"])
+@documented("Delete a call's recording for good (the rep of the call, or an admin)", response=Activity)
+def delete_call_recording(call_sid: str) -> Response:
+    return json_response(recordings.delete(req.current_rep(req.current(app)), call_sid))

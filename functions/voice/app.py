@@ -13,7 +13,7 @@ from commcenter.http.app import create_app
 from commcenter.http.requests import current, query
 from commcenter.http.twilio import FORM, public_base_url, twiml_response, verified_form
 from commcenter.observability import logger
-from commcenter.services import calls
+from commcenter.services import calls, recordings
 from commcenter.services.reps import rep_by_number
 
 app = create_app("commcenter-voice")
@@ -94,13 +94,10 @@ def recording() -> Response:
     form = verified_form(request)
     kind = query(request, "kind") or "call"
     if (form.get("RecordingStatus") or "completed") == "completed":
-        calls.recording_status(
+        recordings.recording_completed(
             form.require("CallSid"),
-            {
-                "sid": form.require("RecordingSid"),
-                "duration": _int(form.get("RecordingDuration")),
-                "status": "completed",
-            },
+            form.require("RecordingSid"),
+            _int(form.get("RecordingDuration")),
             "voicemail" if kind == "voicemail" else "call",
         )
     return twiml_response()

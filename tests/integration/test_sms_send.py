@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from api_support import ALICE_NUMBER, CHLOE, Api, environment, fresh_remote, request_id
+from api_support import ALICE_NUMBER, CHLOE, Api, fresh_remote, request_id
 from twilio_stand_in import Behaviour, TwilioStandIn
 
 from commcenter.domain.sms import explain_twilio_error
 from commcenter.services import sms_send
 from commcenter_local.simulate import sms_status
-from commcenter_local.stack import LocalStack
 
 Headers = Callable[[str], dict[str, str]]
-ACCOUNT_SID = "AC" + "1" * 32
-
-
-@pytest.fixture
-def twilio_api(local_stack: LocalStack, twilio_auth_token: str) -> Iterator[TwilioStandIn]:
-    """The stack sends through Twilio (the stand-in) instead of its sandbox, for one test."""
-    stand_in = TwilioStandIn(ACCOUNT_SID, twilio_auth_token).start()
-    try:
-        with environment({"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_API_BASE_URL": stand_in.base_url}):
-            yield stand_in
-    finally:
-        stand_in.stop()
 
 
 def test_a_sent_sms_is_queued_then_follows_its_callbacks(

@@ -108,7 +108,7 @@ def test_webhooks_are_open_and_the_api_is_behind_cognito() -> None:
                 assert authorizer == "NONE", path
             else:
                 assert authorizer is None, path  # the default: Cognito
-    assert seen == 37
+    assert seen == 39
 
 
 def test_the_dashboard_origin_may_read_every_api_answer() -> None:
@@ -136,6 +136,20 @@ def test_dashboard_bucket_is_private_behind_cloudfront() -> None:
     distribution = of_type("AWS::CloudFront::Distribution")["DashboardDistribution"]["Properties"]["DistributionConfig"]
     assert distribution["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
     assert {r["ErrorCode"] for r in distribution["CustomErrorResponses"]} == {403, 404}
+
+
+def test_recordings_are_private_encrypted_and_expire() -> None:
+    bucket = RESOURCES["RecordingsBucket"]
+    props = bucket["Properties"]
+    assert bucket["DeletionPolicy"] == "Retain" and all(props["PublicAccessBlockConfiguration"].values())
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    assert rule["ExpirationInDays"] == {"Ref": "RecordingRetentionDays"} and rule["Status"] == "Enabled"
+    # The webhooks may only write recordings; the API may only play and delete them.
+    voice = json.dumps(RESOURCES["VoiceFunction"]["Properties"]["Policies"])
+    api = json.dumps(RESOURCES["ApiFunction"]["Properties"]["Policies"])
+    assert '"s3:PutObject"' in voice and "s3:GetObject" not in voice
+    assert "s3:GetObject" in api and "s3:DeleteObject" in api and "s3:PutObject" not in api
 
 
 def test_outputs_give_the_urls_to_paste_into_twilio() -> None:

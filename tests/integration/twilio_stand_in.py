@@ -1,4 +1,4 @@
-"""A local stand-in of Twilio's Messages API, for the real twilio client to talk to.
+"""A local stand-in of Twilio's Messages and Recordings APIs, for the real clients to talk to.
 
 It answers what Twilio answers (the message resource, Twilio's error body with its code), keeps
 every message it accepted, and can be told how to answer the next creates: an error, or a
@@ -25,6 +25,7 @@ from commcenter_local.simulate import sms_status
 STATUS_PATH = "/twilio/sms/status"
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\.json$")
+RECORDING_PATH = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Recordings/(RE[0-9a-f]{32})\.(mp3|json)$")
 
 
 @dataclass
@@ -48,6 +49,10 @@ class TwilioStandIn:
     behaviours: deque[Behaviour] = field(default_factory=deque)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
+    # Recordings: every valid sid has audio unless listed as missing; what was fetched and deleted.
+    missing_recordings: set[str] = field(default_factory=set)
+    fetched_paths: list[str] = field(default_factory=list)
+    deleted_recordings: list[str] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -68,7 +73,13 @@ class TwilioStandIn:
                 stand_in.handle_create(self)
 
             def do_GET(self) -> None:
-                stand_in.handle_list(self)
+                if RECORDING_PATH.match(urlparse(self.path).path):
+                    stand_in.handle_recording(self)
+                else:
+                    stand_in.handle_list(self)
+
+            def do_DELETE(self) -> None:
+                stand_in.handle_recording(self)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -128,6 +139,29 @@ class TwilioStandIn:
             return None
         return _json(request, 201, resource)
 
+    def handle_recording(self, request: BaseHTTPRequestHandler) -> None:
+        match = RECORDING_PATH.match(urlparse(request.path).path)
+        if match is None or match.group(1) != self.account_sid or not self._authorised(request):
+            return _json(request, 404, {"code": 20404, "message": "not found", "status": 404})
+        sid = match.group(2)
+        with self.lock:
+            self.fetched_paths.append(f"{request.command} {request.path}")
+        if sid in self.missing_recordings or sid in self.deleted_recordings:
+            return _json(request, 404, {"code": 20404, "message": "not found", "status": 404})
+        if request.command == "DELETE":
+            with self.lock:
+                self.deleted_recordings.append(sid)
+            request.send_response(204)
+            request.end_headers()
+            return None
+        audio = recording_audio(sid)
+        request.send_response(200)
+        request.send_header("Content-Type", "audio/mpeg")
+        request.send_header("Content-Length", str(len(audio)))
+        request.end_headers()
+        request.wfile.write(audio)
+        return None
+
     def handle_list(self, request: BaseHTTPRequestHandler) -> None:
         url = urlparse(request.path)
         if MESSAGES_PATH.match(url.path) is None or not self._authorised(request):
@@ -182,3 +216,8 @@ def _json(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) ->
     request.send_header("Content-Length", str(len(data)))
     request.end_headers()
     request.wfile.write(data)
+
+
+def recording_audio(sid: str) -> bytes:
+    """The bytes the stand-in serves for a recording: binary, not text, and different per sid."""
+    return b"ID3\x04\x00\x00\xff\xfb" + bytes(range(256)) + sid.encode() * 40

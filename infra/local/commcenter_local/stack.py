@@ -16,6 +16,7 @@ from commcenter_local.dev_auth import TWILIO_TOKEN_FILE, local_secret, token_sec
 from commcenter_local.dynamodb_local import DynamoDBLocal, create_tables, free_port
 from commcenter_local.functions import LoadedFunction, load_functions
 from commcenter_local.gateway import LocalGateway
+from commcenter_local.object_storage import LocalS3, local_bucket_name
 from commcenter_local.scheduler import Scheduler
 from commcenter_local.template import Template, load_template, resolve_environment
 
@@ -78,6 +79,7 @@ class LocalStack:
         self.template: Template = load_template(template_path or ROOT / "template.yaml")
         self.data_dir = self.options.data_dir
         self.dynamodb = DynamoDBLocal(data_dir=None if self.options.in_memory else self.data_dir / "dynamodb")
+        self.s3 = LocalS3()
         self.functions: dict[str, LoadedFunction] = {}
         self.gateway: LocalGateway | None = None
         self.scheduler: Scheduler | None = None
@@ -91,6 +93,9 @@ class LocalStack:
     @property
     def dynamodb_endpoint(self) -> str:
         return self.dynamodb.endpoint
+
+    def bucket_names(self) -> dict[str, str]:
+        return {logical_id: local_bucket_name(logical_id) for logical_id in self.template.buckets}
 
     def table_names(self) -> dict[str, str]:
         """Local table names: the template's logical ids (one stack per DynamoDB Local)."""
@@ -117,9 +122,8 @@ class LocalStack:
                 overrides[variable] = value
         merged: dict[str, str] = {}
         for function in self.template.functions:
-            for name, value in resolve_environment(
-                function, self.table_names(), self.template.parameters, overrides
-            ).items():
+            resources = {**self.table_names(), **self.bucket_names()}
+            for name, value in resolve_environment(function, resources, self.template.parameters, overrides).items():
                 if merged.get(name, value) != value:
                     raise ValueError(f"{name} differs between functions; the local stack runs them in one process")
                 merged[name] = value
@@ -130,6 +134,7 @@ class LocalStack:
                 "AWS_ACCESS_KEY_ID": "local",
                 "AWS_SECRET_ACCESS_KEY": "local",
                 "DYNAMODB_ENDPOINT": self.dynamodb.endpoint,
+                "S3_ENDPOINT": self.s3.endpoint,
             }
         )
         if options.twilio_api_base_url:
@@ -144,9 +149,11 @@ class LocalStack:
     def start(self) -> LocalStack:
         self.dynamodb.start()
         try:
+            self.s3.start()
             os.environ.update(self.environment())
             _forget_cached_settings()
             create_tables(self.dynamodb.client(), self.template.tables, self.table_names())
+            self.s3.create_buckets(list(self.bucket_names().values()), os.environ["AWS_REGION"])
             self.functions = load_functions(self.template.functions, ROOT)
             self.gateway = LocalGateway(
                 self.port,
@@ -176,6 +183,7 @@ class LocalStack:
             self.gateway.server_close()
             self.gateway = None
         self.dynamodb.stop()
+        self.s3.stop()
         (self.data_dir / STATE_FILE).unlink(missing_ok=True)
 
     def _write_state(self) -> None:

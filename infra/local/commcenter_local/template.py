@@ -109,6 +109,8 @@ class Template:
     functions: list[Function]
     tables: list[Table]
     parameters: dict[str, Any]
+    # Buckets the functions use (named in their environment); the dashboard's is AWS only.
+    buckets: list[str] = field(default_factory=list)
 
     @property
     def routes(self) -> list[ApiRoute]:
@@ -148,7 +150,18 @@ def load_template(path: Path) -> Template:
         elif kind == "AWS::DynamoDB::Table":
             tables.append(Table(logical_id, props))
     parameters = {name: spec.get("Default", "") for name, spec in document.get("Parameters", {}).items()}
-    return Template(functions=functions, tables=tables, parameters=parameters)
+    referenced = {
+        value["Ref"]
+        for function in functions
+        for value in function.environment.values()
+        if isinstance(value, dict) and isinstance(value.get("Ref"), str)
+    }
+    buckets = [
+        logical_id
+        for logical_id, resource in resources.items()
+        if resource.get("Type") == "AWS::S3::Bucket" and logical_id in referenced
+    ]
+    return Template(functions=functions, tables=tables, parameters=parameters, buckets=buckets)
 
 
 def _default_authorizer(resources: dict[str, Any]) -> str | None:
@@ -200,12 +213,12 @@ def _function(logical_id: str, props: dict[str, Any], globals_function: dict[str
 
 
 def resolve_environment(
-    function: Function, tables: dict[str, str], parameters: dict[str, Any], overrides: dict[str, str | None]
+    function: Function, resources: dict[str, str], parameters: dict[str, Any], overrides: dict[str, str | None]
 ) -> dict[str, str]:
     """A function's environment with intrinsics resolved locally.
 
     An override (by variable name) wins; None drops the variable (what only exists in AWS, such
-    as the name of an SSM parameter). `!Ref <table>` becomes the table's local name and
+    as the name of an SSM parameter). `!Ref <table or bucket>` becomes its local name and
     `!Ref <parameter>` the parameter's default.
     """
     resolved: dict[str, str] = {}
@@ -217,8 +230,8 @@ def resolve_environment(
             continue
         if isinstance(value, str | int | float):
             resolved[name] = str(value)
-        elif isinstance(value, dict) and value.get("Ref") in tables:
-            resolved[name] = tables[value["Ref"]]
+        elif isinstance(value, dict) and value.get("Ref") in resources:
+            resolved[name] = resources[value["Ref"]]
         elif isinstance(value, dict) and value.get("Ref") in parameters:
             resolved[name] = str(parameters[value["Ref"]])
         else:

@@ -49,6 +49,10 @@ class Settings:
     twilio_api_key_secret: str | None = None
     twilio_api_key_secret_parameter: str | None = None
     twilio_twiml_app_sid: str | None = None
+    # Call recordings: the bucket they are copied into, and whether Twilio's copy is then deleted.
+    recordings_bucket: str | None = None
+    delete_recordings_from_twilio: bool = True
+    s3_endpoint: str | None = None  # local only (the local stack's S3)
 
     def table(self, name: str) -> str:
         """The physical name of a table, by its short name (`records`, `activities`, ...)."""
@@ -80,6 +84,9 @@ class Settings:
             twilio_api_key_secret=source.get("TWILIO_API_KEY_SECRET") or None,
             twilio_api_key_secret_parameter=source.get("TWILIO_API_KEY_SECRET_PARAMETER") or None,
             twilio_twiml_app_sid=source.get("TWILIO_TWIML_APP_SID") or None,
+            recordings_bucket=source.get("RECORDINGS_BUCKET") or None,
+            delete_recordings_from_twilio=source.get("DELETE_RECORDINGS_FROM_TWILIO", "true").lower() == "true",
+            s3_endpoint=source.get("S3_ENDPOINT") or None,
         )
 
 

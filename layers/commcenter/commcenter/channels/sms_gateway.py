@@ -9,14 +9,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any, Protocol
 
-from commcenter.channels.twilio_credentials import twilio_auth_token
-from commcenter.settings import get_settings
-
-# A send must end well inside the function's 15 s timeout, so an unknown outcome is recorded.
-TWILIO_TIMEOUT_SECONDS = 8
+from commcenter.channels.twilio_rest import rest_client
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +58,8 @@ class SandboxSmsGateway:
 class TwilioSmsGateway:
     sandbox = False
 
-    def __init__(self, account_sid: str, auth_token: str, api_base_url: str | None) -> None:
-        from twilio.http.http_client import TwilioHttpClient
-        from twilio.rest import Client
-
-        self.client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=TWILIO_TIMEOUT_SECONDS))
-        if api_base_url:  # a local stand-in of Twilio's REST API, for tests
-            self.client.api.base_url = api_base_url
+    def __init__(self, client: Any) -> None:
+        self.client = client
 
     def send(self, *, from_number: str, to_number: str, body: str, status_callback: str) -> SentMessage:
         from twilio.base.exceptions import TwilioRestException
@@ -99,12 +89,5 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def sms_gateway() -> SmsGateway:
-    settings = get_settings()
-    if not settings.twilio_account_sid:
-        return SandboxSmsGateway()
-    return _twilio_gateway(settings.twilio_account_sid, twilio_auth_token(), settings.twilio_api_base_url)
-
-
-@cache
-def _twilio_gateway(account_sid: str, auth_token: str, api_base_url: str | None) -> TwilioSmsGateway:
-    return TwilioSmsGateway(account_sid, auth_token, api_base_url)
+    client = rest_client()
+    return SandboxSmsGateway() if client is None else TwilioSmsGateway(client)

@@ -194,18 +194,6 @@ def _count_if_missed(owner: str, sk: str) -> None:
         logger.info("missed call", extra={"call_sid": call.external_id, "section": section})
 
 
-def recording_status(call_sid: str, recording: dict[str, object], kind: str) -> bool:
-    """A recording (of a call or a voicemail) Twilio finished: noted on its call."""
-    call = find_call(call_sid)
-    if call is None:
-        logger.info("recording of an unknown call", extra={"call_sid": call_sid})
-        return False
-    values: dict[str, object] = {"recording": {**recording, "kind": kind}}
-    if kind == "voicemail":
-        values["voicemail"] = True
-    return activities_data.set_data(*key_of(call), values)
-
-
 # ---------------------------------------------------------------- browser calls
 
 

@@ -1,0 +1,47 @@
+"""The recordings bucket: call recordings and voicemails, private, played by short-lived links."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from commcenter.errors import ConfigurationError
+from commcenter.settings import get_settings
+
+LINK_SECONDS = 300
+
+
+@cache
+def _client(endpoint: str | None, region: str) -> Any:
+    import boto3  # on first use: the voice webhooks' cold start does not pay for it
+
+    return boto3.client("s3", endpoint_url=endpoint, region_name=region)
+
+
+def _bucket() -> tuple[Any, str]:
+    settings = get_settings()
+    if not settings.recordings_bucket:
+        raise ConfigurationError("no recordings bucket: set RECORDINGS_BUCKET")
+    return _client(settings.s3_endpoint, settings.region), settings.recordings_bucket
+
+
+def recording_key(rep_id: str, call_sid: str, recording_sid: str) -> str:
+    return f"recordings/{rep_id}/{call_sid}/{recording_sid}.mp3"
+
+
+def store(key: str, audio: bytes, content_type: str) -> None:
+    client, bucket = _bucket()
+    client.put_object(Bucket=bucket, Key=key, Body=audio, ContentType=content_type)
+
+
+def playback_link(key: str) -> str:
+    """A link the browser plays from directly (S3 honours Range), valid a few minutes."""
+    client, bucket = _bucket()
+    return str(
+        client.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=LINK_SECONDS)
+    )
+
+
+def delete(key: str) -> None:
+    client, bucket = _bucket()
+    client.delete_object(Bucket=bucket, Key=key)

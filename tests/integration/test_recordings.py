@@ -1,0 +1,147 @@
+"""Recordings and voicemails: copied from Twilio's API into the bucket, played by link, deleted."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import requests
+from api_support import ALICE_NUMBER, Api, environment
+from twilio_stand_in import TwilioStandIn, recording_audio
+
+from commcenter.services.calls import find_call
+from commcenter_local.simulate import ACCOUNT_SID, new_sid, post_to, simulate_call
+
+_numbers = iter(range(100, 200))
+
+
+def caller() -> str:
+    return f"+1208555{next(_numbers):04d}"
+
+
+def voicemail(api_url: str, token: str) -> str:
+    """A call nobody answers, with a voicemail left; returns its CallSid."""
+    return simulate_call(api_url, token, from_number=caller(), to_number=ALICE_NUMBER, outcome="voicemail").call_sid
+
+
+def recording_callback(api_url: str, token: str, call_sid: str, recording_sid: str, url: str) -> None:
+    fields = [
+        ("AccountSid", ACCOUNT_SID),
+        ("CallSid", call_sid),
+        ("RecordingSid", recording_sid),
+        ("RecordingUrl", url),
+        ("RecordingStatus", "completed"),
+        ("RecordingDuration", "4"),
+    ]
+    post_to(f"{api_url}/twilio/voice/recording?kind=call", token, fields).raise_for_status()
+
+
+def test_a_voicemail_is_copied_played_by_range_and_freed_at_twilio(
+    alice: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_token: str
+) -> None:
+    call_sid = voicemail(api_url, twilio_auth_token)
+    call = find_call(call_sid)
+    assert call is not None and call.data["voicemail"] is True
+    recording = call.data["recording"]
+    assert recording["stored"] is True and recording["kind"] == "voicemail"
+    sid = recording["sid"]
+    assert twilio_api.fetched_paths == [
+        f"GET /2010-04-01/Accounts/{twilio_api.account_sid}/Recordings/{sid}.mp3",
+        f"DELETE /2010-04-01/Accounts/{twilio_api.account_sid}/Recordings/{sid}.json",
+    ]
+    link = alice.ok("GET", f"/api/calls/{call_sid}/recording")
+    assert link["content_type"] == "audio/mpeg" and link["expires_in"] == 300
+    audio = recording_audio(sid)
+    whole = requests.get(link["url"], timeout=10)
+    assert whole.status_code == 200 and whole.content == audio
+    part = requests.get(link["url"], headers={"Range": "bytes=3-12"}, timeout=10)
+    assert part.status_code == 206 and part.content == audio[3:13]
+
+
+def test_the_url_a_callback_names_is_never_followed(
+    alice: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_token: str
+) -> None:
+    hits: list[str] = []
+
+    class Elsewhere(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    elsewhere = ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
+    try:
+        call_sid = voicemail(api_url, twilio_auth_token)
+        recording_sid = new_sid("RE")
+        url = f"http://127.0.0.1:{elsewhere.server_address[1]}/steal"
+        recording_callback(api_url, twilio_auth_token, call_sid, recording_sid, url)
+        # An odd sid is not fetched at all; the call keeps it, nothing stored.
+        odd_call = voicemail(api_url, twilio_auth_token)
+        recording_callback(api_url, twilio_auth_token, odd_call, "RE../../Messages", url)
+    finally:
+        elsewhere.shutdown()
+        elsewhere.server_close()
+    assert hits == []
+    assert (
+        f"GET /2010-04-01/Accounts/{twilio_api.account_sid}/Recordings/{recording_sid}.mp3" in twilio_api.fetched_paths
+    )
+    odd = find_call(odd_call)
+    assert odd is not None and odd.data["recording"]["sid"] == "RE../../Messages"
+    assert odd.data["recording"]["stored"] is False
+    assert alice("GET", f"/api/calls/{odd_call}/recording").status_code == 404
+
+
+def test_without_a_twilio_account_a_recording_is_noted_not_copied(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    call_sid = voicemail(api_url, twilio_auth_token)
+    call = find_call(call_sid)
+    assert call is not None and call.data["recording"]["stored"] is False
+    assert call.data["recording"]["sid"].startswith("RE")
+    assert alice("GET", f"/api/calls/{call_sid}/recording").status_code == 404
+
+
+def test_a_recording_twilio_cannot_hand_over_stays_at_twilio(
+    twilio_api: TwilioStandIn, api_url: str, twilio_auth_token: str
+) -> None:
+    call_sid = voicemail(api_url, twilio_auth_token)
+    recording_sid = new_sid("RE")
+    twilio_api.missing_recordings.add(recording_sid)
+    recording_callback(api_url, twilio_auth_token, call_sid, recording_sid, "https://api.twilio.com/x")
+    call = find_call(call_sid)
+    assert call is not None and call.data["recording"] == {
+        "sid": recording_sid,
+        "duration": 4,
+        "kind": "call",
+        "stored": False,
+    }
+    assert not any("DELETE" in path and recording_sid in path for path in twilio_api.fetched_paths)
+
+
+def test_twilios_copy_is_kept_when_the_setting_says_so(
+    twilio_api: TwilioStandIn, api_url: str, twilio_auth_token: str
+) -> None:
+    with environment({"DELETE_RECORDINGS_FROM_TWILIO": "false"}):
+        call_sid = voicemail(api_url, twilio_auth_token)
+    call = find_call(call_sid)
+    assert call is not None and call.data["recording"]["stored"] is True
+    assert twilio_api.deleted_recordings == []
+
+
+def test_deleting_a_recording(
+    alice: Api, bruno: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_token: str
+) -> None:
+    call_sid = voicemail(api_url, twilio_auth_token)
+    link = alice.ok("GET", f"/api/calls/{call_sid}/recording")["url"]
+    assert bruno("DELETE", f"/api/calls/{call_sid}/recording").status_code == 403  # not his call
+    assert bruno("GET", f"/api/calls/{call_sid}/recording").status_code == 200  # but he may listen
+    deleted = alice.ok("DELETE", f"/api/calls/{call_sid}/recording")
+    assert "key" not in deleted["data"]["recording"] and deleted["data"]["recording"]["deleted_at"]
+    assert requests.get(link, timeout=10).status_code == 404
+    assert alice("GET", f"/api/calls/{call_sid}/recording").status_code == 404
+    assert alice("DELETE", f"/api/calls/{call_sid}/recording").status_code == 404
