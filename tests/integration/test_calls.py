@@ -321,3 +321,35 @@ def test_only_an_admin_changes_the_call_outcomes(alice: Api, bruno: Api) -> None
     assert changed["items"] == ["Demo booked", "Connected"]
     assert bruno.ok("GET", "/api/settings/call-outcomes")["items"] == ["Demo booked", "Connected"]
     alice.ok("PUT", "/api/settings/call-outcomes", {"items": before})
+
+
+@pytest.mark.parametrize(
+    ("outcome", "online", "missed", "answered_by"),
+    [
+        ("answered", True, False, "browser"),
+        ("answered", False, False, "forward"),
+        ("no-answer", True, True, None),
+        ("busy", False, True, None),
+        ("voicemail", True, True, None),
+    ],
+)
+def test_every_outcome_through_the_whole_webhook_sequence(
+    alice: Api, api_url: str, twilio_auth_token: str, outcome: Any, online: bool, missed: bool, answered_by: str | None
+) -> None:
+    alice.ok("POST", "/api/voice/presence", {"online": online})
+    alice.ok("POST", "/api/calls/seen")
+    call = simulate_call(api_url, twilio_auth_token, from_number=caller(), to_number=ALICE_NUMBER, outcome=outcome)
+    stored = find_call(call.call_sid)
+    assert stored is not None and stored.data["status"] == "completed"
+    assert stored.data.get("missed", False) is missed and stored.data.get("answered_by") == answered_by
+    assert alice.ok("GET", "/api/center/counts")["calls"]["unmatched"]["missed"] == (1 if missed else 0)
+    assert all(status == 200 for _, status, _ in call.steps)
+
+
+def test_a_withheld_number_is_kept_unmatched(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    sid = new_sid("CA")
+    root = incoming(api_url, twilio_auth_token, "anonymous", ALICE_NUMBER, sid)
+    assert verbs(root) == ["Dial"]  # routed like any call: here, to Alice's forwarding number
+    assert root[0].get("callerId") is None  # no caller ID to pass on
+    stored = find_call(sid)
+    assert stored is not None and stored.handle == "phone:anonymous" and stored.record_id is None
