@@ -29,44 +29,26 @@ from commcenter.errors import NotFoundError
 CENTER_CHANNELS = frozenset({"call", "email"})
 
 
-def _lsi(name: str, attribute: str) -> type[LocalSecondaryIndex[Any]]:
+def _index(base: type[Any], name: str, hash_attribute: str, range_attribute: str) -> Any:
+    """An index of the table, projecting every attribute (each list reads whole activities)."""
     meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
     return type(
-        f"Lsi_{name}",
-        (LocalSecondaryIndex,),
+        f"Index_{name}",
+        (base,),
         {
             "Meta": meta,
-            "owner": UnicodeAttribute(hash_key=True),
-            attribute: UnicodeAttribute(range_key=True),
+            hash_attribute: UnicodeAttribute(hash_key=True),
+            range_attribute: UnicodeAttribute(range_key=True),
         },
-    )
+    )()
 
 
-class CenterIndex(GlobalSecondaryIndex["ActivityItem"]):
-    class Meta:
-        index_name = "center"
-        projection = AllProjection()
-
-    center_pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+def _lsi(name: str, attribute: str) -> Any:
+    return _index(LocalSecondaryIndex, name, "owner", attribute)
 
 
-class MissedIndex(GlobalSecondaryIndex["ActivityItem"]):
-    class Meta:
-        index_name = "missed"
-        projection = AllProjection()
-
-    missed_pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-
-
-class ConversationIndex(GlobalSecondaryIndex["ActivityItem"]):
-    class Meta:
-        index_name = "by_conversation"
-        projection = AllProjection()
-
-    conversation_id = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
+def _gsi(name: str, attribute: str) -> Any:
+    return _index(GlobalSecondaryIndex, name, attribute, "sk")
 
 
 class ActivityItem(Model):
@@ -96,13 +78,13 @@ class ActivityItem(Model):
     external_id = UnicodeAttribute(null=True)
     data = MapAttribute[str, Any](default=dict)
 
-    by_type = _lsi("by_type", "type_key")()
-    starred_index = _lsi("starred", "starred_key")()
-    by_thread = _lsi("by_thread", "thread_key")()
-    by_rep = _lsi("by_rep", "rep_key")()
-    center = CenterIndex()
-    missed = MissedIndex()
-    by_conversation = ConversationIndex()
+    by_type = _lsi("by_type", "type_key")
+    starred_index = _lsi("starred", "starred_key")
+    by_thread = _lsi("by_thread", "thread_key")
+    by_rep = _lsi("by_rep", "rep_key")
+    center = _gsi("center", "center_pk")
+    missed = _gsi("missed", "missed_pk")
+    by_conversation = _gsi("by_conversation", "conversation_id")
 
 
 def owner_key(record_id: str | None, handle: str | None) -> str:
