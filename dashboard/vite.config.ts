@@ -7,8 +7,18 @@ export default defineConfig({
   },
   build: {
     target: "es2022",
-    // One small bundle; the app has no heavy dependency to split out.
+    // One small main bundle: nothing heavy is loaded before it is used.
     assetsInlineLimit: 0,
+    rolldownOptions: {
+      output: {
+        // The Twilio Voice SDK is its own chunk, loaded only when the rep first uses the phone
+        // (src/phone/voiceSdk.ts), under a name that says what it is: assets/twilio-voice-<hash>.js.
+        chunkFileNames: (chunk) =>
+          chunk.facadeModuleId?.includes("/@twilio/voice-sdk/")
+            ? "assets/twilio-voice-[hash].js"
+            : "assets/[name]-[hash].js",
+      },
+    },
   },
   server: {
     // `npm run dev` talks to a running `commcenter dev` (the API and /config.json). The build ships

@@ -1,4 +1,4 @@
-/** Display formats for phone numbers and money. */
+/** Display formats for phone numbers, money and durations. */
 
 /** E.164 as people read it; North American numbers get the familiar grouping. */
 export function formatPhone(e164: string | null | undefined): string {
@@ -17,4 +17,12 @@ export function formatMoney(amount: string, currency: string): string {
   } catch {
     return `${amount} ${currency}`;
   }
+}
+
+/** A call's length as a clock shows it: 0:42, 12:05, 1:02:03. */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return h ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
 }

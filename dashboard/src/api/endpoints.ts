@@ -4,15 +4,20 @@ import { api, withQuery } from "./client";
 import type {
   Activity,
   ActivityType,
+  CallRow,
+  CallSection,
   CenterCounts,
   CrmRecord,
   Page,
+  Presence,
+  RecordingLink,
   RecordKind,
   Rep,
   SearchHit,
   SmsConversation,
   SmsPreview,
   SmsSection,
+  VoiceToken,
 } from "./types";
 
 export type RecordOrder = "newest" | "name";
@@ -130,3 +135,36 @@ export type SmsSend = {
 };
 
 export const sendSms = (message: SmsSend) => api<Activity>("POST", "/api/sms/messages", message);
+
+export type CallFilter = { section: CallSection; missed: boolean; status: string | null };
+
+/** The rep's calls, newest first; `missed` lists missed calls across Matched and Unmatched. */
+export const listCalls = (filter: CallFilter, cursor: string | null, signal?: AbortSignal) =>
+  api<Page<CallRow>>(
+    "GET",
+    withQuery("/api/calls", {
+      section: filter.section,
+      missed: filter.missed ? "true" : null,
+      status: filter.status,
+      cursor,
+      limit: 25,
+    }),
+    undefined,
+    signal,
+  );
+
+/** The rep has seen the missed calls: their counts start again from zero. */
+export const markCallsSeen = () => api<void>("POST", "/api/calls/seen");
+
+/** A short-lived link to a call's recording or voicemail. */
+export const getCallRecording = (callSid: string) =>
+  api<RecordingLink>("GET", `/api/calls/${encodeURIComponent(callSid)}/recording`);
+
+export const getVoiceToken = () => api<VoiceToken>("GET", "/api/voice/token");
+
+/** Whether the softphone can ring: sent on going online/offline, on each call, and every minute. */
+export const setPresence = (online: boolean, onCall: boolean) =>
+  api<Presence>("POST", "/api/voice/presence", { online, on_call: onCall });
+
+export const getCallOutcomes = (signal?: AbortSignal) =>
+  api<{ items: string[] }>("GET", "/api/settings/call-outcomes", undefined, signal);

@@ -113,7 +113,7 @@ export type SmsConversation = {
   remote_number: string;
   handle: string;
   section: SmsSection;
-  record: { id: string; kind: "lead" | "contact"; display_name: string; status: string | null } | null;
+  record: RecordRef | null;
   last_at: string;
   last_preview: string;
   last_direction: "inbound" | "outbound";
@@ -123,7 +123,63 @@ export type SmsConversation = {
 
 export type SmsPreview = { characters: number; segments: number; encoding: SmsEncoding };
 
-export type CenterCounts = { sms: { matched: { unread: number }; unmatched: { unread: number } } };
+export type CenterCounts = {
+  sms: { matched: { unread: number }; unmatched: { unread: number } };
+  /** Missed calls the rep has not seen yet (POST /api/calls/seen starts them again from zero). */
+  calls: { matched: { missed: number }; unmatched: { missed: number } };
+};
+
+/** Twilio's call statuses, in the order they happen; the last five are final. */
+export type CallStatus =
+  | "queued"
+  | "initiated"
+  | "ringing"
+  | "in-progress"
+  | "completed"
+  | "busy"
+  | "failed"
+  | "no-answer"
+  | "canceled";
+
+/** A call's recording or voicemail: `stored` once copied from Twilio (playable), `deleted_at` once deleted. */
+export type CallRecording = {
+  sid: string;
+  duration?: number | null;
+  kind: "call" | "voicemail";
+  stored?: boolean;
+  deleted_at?: string;
+};
+
+/** The `data` of a call activity. */
+export type CallData = {
+  call_sid: string;
+  status: CallStatus | string;
+  from: string;
+  to: string;
+  /** The other party's number ("anonymous" when the caller withheld it). */
+  remote: string;
+  answered_by?: "browser" | "forward" | null;
+  missed: boolean;
+  voicemail: boolean;
+  duration: number | null;
+  started_at: string;
+  answered_at?: string | null;
+  ended_at?: string | null;
+  recording?: CallRecording;
+};
+
+export type CallSection = SmsSection;
+
+/** A person as a center list row names them. */
+export type RecordRef = { id: string; kind: "lead" | "contact"; display_name: string; status: string | null };
+
+export type CallRow = { call: Activity; record: RecordRef | null; section: CallSection };
+
+export type RecordingLink = { url: string; expires_in: number; content_type: string };
+
+export type VoiceToken = { token: string; identity: string; expires_in: number };
+
+export type Presence = { online: boolean; on_call: boolean; updated_at: string };
 
 export type SearchHit = {
   id: string;

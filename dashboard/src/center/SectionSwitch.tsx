@@ -5,7 +5,8 @@ export type SectionOption<K extends string> = { id: K; label: string; count?: nu
 type Props<K extends string> = {
   label: string;
   options: SectionOption<K>[];
-  value: K;
+  /** The section shown; null when the list shows something across sections (missed calls). */
+  value: K | null;
   onChange: (id: K) => void;
 };
 

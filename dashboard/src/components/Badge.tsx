@@ -22,6 +22,13 @@ const TONES: Record<string, string> = {
   undelivered: "danger",
   canceled: "danger",
   opted_out: "danger",
+  // Calls
+  missed: "danger",
+  voicemail: "info",
+  busy: "warning",
+  "no-answer": "warning",
+  ringing: "info",
+  "in-progress": "info",
 };
 
 export function Badge({ value, label }: { value: string; label?: string }) {

@@ -6,6 +6,8 @@ import { getMe, listReps } from "../api/endpoints";
 import { signOut } from "../auth/auth";
 import type { AppConfig } from "../config";
 import { useAsync } from "../hooks";
+import { PhoneButton, PhonePanel } from "../phone/PhonePanel";
+import { PhoneProvider } from "../phone/PhoneProvider";
 import { Link } from "../router";
 import { TeamProvider, type Team } from "../team";
 import { Avatar } from "./Avatar";
@@ -37,44 +39,52 @@ export function Shell({ config, active, children }: ShellProps) {
   const [pageSection, setPageSection] = useState<Section | null>(null);
   const me = team.data?.me;
   return (
-    <div class="app">
-      <a class="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header class="topbar">
-        <Link href="/center/email" class="brand" aria-label="Commcenter home">
-          <span class="brand-mark" aria-hidden="true">
-            <Icon name="center" size={18} />
-          </span>
-          <span class="brand-name">Commcenter</span>
-        </Link>
-        <SearchBox />
-        <div class="topbar-user">
-          {me && (
-            <div class="me" data-testid="signed-in-rep">
-              <Avatar name={me.name} size="sm" />
-              <div class="me-text">
-                <span class="me-name">{me.name}</span>
-                <span class="me-email">{me.email}</span>
+    <PhoneProvider>
+      <div class="app">
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header class="topbar">
+          <Link href="/center/email" class="brand" aria-label="Commcenter home">
+            <span class="brand-mark" aria-hidden="true">
+              <Icon name="center" size={18} />
+            </span>
+            <span class="brand-name">Commcenter</span>
+          </Link>
+          <SearchBox />
+          <div class="topbar-user">
+            {me && <PhoneButton />}
+            {me && (
+              <div class="me" data-testid="signed-in-rep">
+                <Avatar name={me.name} size="sm" />
+                <div class="me-text">
+                  <span class="me-name">{me.name}</span>
+                  <span class="me-email">{me.email}</span>
+                </div>
               </div>
-            </div>
+            )}
+            <button type="button" class="btn btn-ghost btn-sm" onClick={() => signOut(config)}>
+              <Icon name="signOut" size={16} />
+              <span>Sign out</span>
+            </button>
+          </div>
+        </header>
+        <Nav active={active ?? pageSection} />
+        <main id="main" class="main" tabIndex={-1}>
+          {team.error && !team.loading && <ErrorState message={team.error} onRetry={team.reload} />}
+          {team.data && (
+            <TeamProvider team={team.data}>
+              <SectionContext.Provider value={setPageSection}>{children}</SectionContext.Provider>
+            </TeamProvider>
           )}
-          <button type="button" class="btn btn-ghost btn-sm" onClick={() => signOut(config)}>
-            <Icon name="signOut" size={16} />
-            <span>Sign out</span>
-          </button>
-        </div>
-      </header>
-      <Nav active={active ?? pageSection} />
-      <main id="main" class="main" tabIndex={-1}>
-        {team.error && !team.loading && <ErrorState message={team.error} onRetry={team.reload} />}
+          {team.loading && !team.data && <div class="page-loading" aria-busy="true" />}
+        </main>
         {team.data && (
           <TeamProvider team={team.data}>
-            <SectionContext.Provider value={setPageSection}>{children}</SectionContext.Provider>
+            <PhonePanel />
           </TeamProvider>
         )}
-        {team.loading && !team.data && <div class="page-loading" aria-busy="true" />}
-      </main>
-    </div>
+      </div>
+    </PhoneProvider>
   );
 }

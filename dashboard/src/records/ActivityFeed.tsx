@@ -14,6 +14,7 @@ import { SectionSwitch } from "../center/SectionSwitch";
 import { EmptyState, ErrorState, SkeletonRows } from "../components/Feedback";
 import { Icon, type IconName } from "../components/Icon";
 import { RelativeTime } from "../components/Time";
+import { formatDuration } from "../format";
 import { usePaged } from "../hooks";
 import { repName, useTeam } from "../team";
 
@@ -282,8 +283,7 @@ function bodyAfterSummary(body: string, summary: string): string {
 /** What the feed says about a call besides its summary: missed, and how long it lasted. */
 function callFacts(data: Record<string, unknown>): { missed: boolean; duration: string | null } {
   const seconds = typeof data.duration === "number" ? data.duration : 0;
-  const duration =
-    seconds > 0 ? `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, "0")}` : null;
+  const duration = seconds > 0 ? formatDuration(seconds) : null;
   return { missed: data.missed === true, duration };
 }
 

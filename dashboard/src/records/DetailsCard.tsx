@@ -8,6 +8,7 @@ import { Badge } from "../components/Badge";
 import { Icon, type IconName } from "../components/Icon";
 import { RelativeTime, formatDate } from "../components/Time";
 import { formatMoney, formatPhone } from "../format";
+import { CallButton } from "../phone/PhonePanel";
 import { Link } from "../router";
 import { repName, useTeam } from "../team";
 import { recordPath } from "./kinds";
@@ -62,9 +63,10 @@ export function DetailsCard({ record }: { record: CrmRecord }) {
               {record.phones.length ? (
                 <ul class="plain">
                   {record.phones.map((phone) => (
-                    <li key={phone.number}>
+                    <li key={phone.number} class="detail-phone">
                       <a href={`tel:${phone.number}`}>{formatPhone(phone.number)}</a>
                       <span class="detail-label">{phone.label}</span>
+                      <CallButton number={phone.number} record={record} class="btn btn-ghost btn-sm push-right" />
                     </li>
                   ))}
                 </ul>

@@ -17,12 +17,10 @@ import { formatPhone } from "../../format";
 import { sentence } from "../../records/fields";
 import { recordPath } from "../../records/kinds";
 import { Link } from "../../router";
+import type { Outcome } from "../OutcomeNotice";
+import { AddToCrmDialog, AddToExistingDialog } from "../UnmatchedDialogs";
 import { SmsComposer } from "./SmsComposer";
 import { SmsThread, useSmsMessages } from "./SmsThread";
-import { AddToCrmDialog, AddToExistingDialog } from "./UnmatchedDialogs";
-
-/** What happened to a conversation that leaves the list, told to the rep. */
-export type Outcome = { text: string; record?: CrmRecord };
 
 type Props = {
   conversation: SmsConversation;
@@ -97,6 +95,7 @@ function ConversationPanel(props: Props & { panelId: string; title: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const number = formatPhone(conversation.remote_number);
+  const unknown = { number: conversation.remote_number, handle: conversation.handle };
 
   // Open means read: on expanding, and again when a message arrives while it is open.
   const reading = useRef(false);
@@ -216,13 +215,13 @@ function ConversationPanel(props: Props & { panelId: string; title: string }) {
         }}
       />
       <AddToCrmDialog
-        conversation={conversation}
+        unknown={unknown}
         open={dialog === "crm"}
         onClose={() => setDialog(null)}
         onDone={(record) => addedTo(record, `was added as a ${record.kind}:`)}
       />
       <AddToExistingDialog
-        conversation={conversation}
+        unknown={unknown}
         open={dialog === "existing"}
         onClose={() => setDialog(null)}
         onDone={(record) => addedTo(record, "was added to")}

@@ -8,7 +8,7 @@ import { Dialog } from "../../components/Dialog";
 import { ErrorState, Spinner } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
 import { useAsync } from "../../hooks";
-import { RecordPicker } from "./RecordPicker";
+import { RecordPicker } from "../../records/RecordPicker";
 import { RecordSmsComposer } from "./RecordSmsComposer";
 
 type Props = { open: boolean; onClose: () => void; onSent: (message: Activity) => void };

@@ -4,27 +4,20 @@
  * the list refresh every 15 seconds and after anything the rep does.
  */
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { listSmsConversations } from "../../api/endpoints";
-import {
-  CONTACT_STATUSES,
-  LEAD_STATUSES,
-  type Activity,
-  type Page,
-  type SmsConversation,
-  type SmsSection,
-} from "../../api/types";
-import { capitalize } from "../../components/Badge";
+import type { Activity, SmsConversation, SmsSection } from "../../api/types";
 import { EmptyState, ErrorState, SkeletonRows } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
 import { formatPhone } from "../../format";
 import { useInterval, usePaged } from "../../hooks";
-import { recordPath } from "../../records/kinds";
-import { Link } from "../../router";
 import { useTeam } from "../../team";
 import { useCenterCounts } from "../counts";
+import { mergeFirstPage } from "../firstPage";
+import { OutcomeNotice, type Outcome } from "../OutcomeNotice";
 import { SectionSwitch } from "../SectionSwitch";
-import { ConversationItem, type Outcome } from "./ConversationItem";
+import { StatusFilter } from "../StatusFilter";
+import { ConversationItem } from "./ConversationItem";
 import { NewSmsDialog } from "./NewSmsDialog";
 
 const REFRESH_MS = 15_000;
@@ -53,14 +46,6 @@ export function SmsTab() {
   return <SmsCenter number={me.twilio_number} />;
 }
 
-/** The first page fetched again, followed by what was loaded beyond it. */
-function mergeFirstPage(page: Page<SmsConversation>, previous: SmsConversation[]): SmsConversation[] {
-  if (!page.next_cursor || page.items.length === 0) return page.items;
-  const fresh = new Set(page.items.map((item) => item.id));
-  const oldest = page.items[page.items.length - 1].last_at;
-  return [...page.items, ...previous.filter((item) => !fresh.has(item.id) && item.last_at < oldest)];
-}
-
 function newestFirst(items: SmsConversation[]): SmsConversation[] {
   return [...items].sort((a, b) => (a.last_at < b.last_at ? 1 : a.last_at > b.last_at ? -1 : 0));
 }
@@ -72,11 +57,6 @@ function SmsCenter({ number }: { number: string }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [composing, setComposing] = useState(false);
   const { counts, refresh: refreshCounts } = useCenterCounts();
-  // The row the rep acted on is gone: keyboard focus goes to what happened to it.
-  const notice = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (outcome) notice.current?.focus();
-  }, [outcome]);
   const filter = section === "matched" ? status : "";
   const list = usePaged(
     (cursor, signal) => listSmsConversations(section, filter || null, cursor, signal),
@@ -90,7 +70,9 @@ function SmsCenter({ number }: { number: string }) {
     const key = shown.current;
     listSmsConversations(section, filter || null, null).then(
       (page) => {
-        if (shown.current === key) list.update((previous) => mergeFirstPage(page, previous));
+        if (shown.current === key) list.update((previous) =>
+            mergeFirstPage(page, previous, (item) => item.id, (item) => item.last_at),
+          );
       },
       () => undefined,
     );
@@ -151,30 +133,7 @@ function SmsCenter({ number }: { number: string }) {
             onChange={showSection}
           />
           {section === "matched" ? (
-            <label class="inline-field">
-              <span>Status</span>
-              <select
-                class="input input-sm"
-                value={status}
-                onChange={(event) => setStatus((event.target as HTMLSelectElement).value)}
-              >
-                <option value="">All statuses</option>
-                <optgroup label="Leads">
-                  {LEAD_STATUSES.map((value) => (
-                    <option key={value} value={value}>
-                      {capitalize(value)}
-                    </option>
-                  ))}
-                </optgroup>
-                <optgroup label="Contacts">
-                  {CONTACT_STATUSES.map((value) => (
-                    <option key={value} value={value}>
-                      {capitalize(value)}
-                    </option>
-                  ))}
-                </optgroup>
-              </select>
-            </label>
+            <StatusFilter value={status} onChange={setStatus} />
           ) : (
             <label class="switch">
               <input
@@ -194,17 +153,7 @@ function SmsCenter({ number }: { number: string }) {
         </button>
       </div>
 
-      {outcome && (
-        <div ref={notice} class="notice notice-row" role="status" tabIndex={-1}>
-          <span>{outcome.text}</span>
-          {outcome.record && (
-            <Link href={recordPath(outcome.record.id)}>Open {outcome.record.display_name}</Link>
-          )}
-          <button type="button" class="icon-btn" aria-label="Dismiss" onClick={() => setOutcome(null)}>
-            <Icon name="close" size={14} />
-          </button>
-        </div>
-      )}
+      <OutcomeNotice outcome={outcome} onDismiss={() => setOutcome(null)} />
 
       <section
         class={list.items.length ? "card sms-list" : "card channel-list"}

@@ -1,22 +1,26 @@
 /**
- * Unmatched SMS (S5): Add to CRM (a new lead or contact with the number) and Add to existing
- * (the number joins a record's phones). Either way the number's history moves onto the record.
+ * Unmatched numbers, from SMS (S5) and calls (C3): Add to CRM (a new lead or contact with the
+ * number) and Add to existing (the number joins a record's phones). Either way the number's
+ * history, SMS and calls, moves onto the record.
  */
 
 import { useState } from "preact/hooks";
-import { ApiError, describeError } from "../../api/client";
-import { addHandle, createRecord } from "../../api/endpoints";
-import type { CrmRecord, SearchHit, SmsConversation } from "../../api/types";
-import { Badge } from "../../components/Badge";
-import { Dialog } from "../../components/Dialog";
-import { Icon } from "../../components/Icon";
-import { formatPhone } from "../../format";
-import { SelectField, TextField, sentence } from "../../records/fields";
-import { useTeam } from "../../team";
-import { RecordPicker } from "./RecordPicker";
+import { ApiError, describeError } from "../api/client";
+import { addHandle, createRecord } from "../api/endpoints";
+import type { CrmRecord, SearchHit } from "../api/types";
+import { Badge } from "../components/Badge";
+import { Dialog } from "../components/Dialog";
+import { Icon } from "../components/Icon";
+import { formatPhone } from "../format";
+import { SelectField, TextField, sentence } from "../records/fields";
+import { useTeam } from "../team";
+import { RecordPicker } from "../records/RecordPicker";
+
+/** A number no record has: E.164, and its handle ("phone:+1…") as the API keys it. */
+export type UnknownNumber = { number: string; handle: string };
 
 type DialogProps = {
-  conversation: SmsConversation;
+  unknown: UnknownNumber;
   open: boolean;
   onClose: () => void;
   onDone: (record: CrmRecord) => void;
@@ -26,21 +30,21 @@ type PersonKind = "lead" | "contact";
 
 const PLACED = new Set(["first_name", "last_name", "company_name", "phones.0.number"]);
 
-export function AddToCrmDialog({ conversation, open, onClose, onDone }: DialogProps) {
+export function AddToCrmDialog({ unknown, open, onClose, onDone }: DialogProps) {
   return (
     <Dialog open={open} title="Add to CRM" onClose={onClose} size="sm">
-      <AddToCrmForm conversation={conversation} onClose={onClose} onDone={onDone} />
+      <AddToCrmForm unknown={unknown} onClose={onClose} onDone={onDone} />
     </Dialog>
   );
 }
 
-function AddToCrmForm({ conversation, onClose, onDone }: Omit<DialogProps, "open">) {
+function AddToCrmForm({ unknown, onClose, onDone }: Omit<DialogProps, "open">) {
   const { me } = useTeam();
   const [kind, setKind] = useState<PersonKind>("lead");
   const [firstName, setFirstName] = useState("");
   const [lastName, setLastName] = useState("");
   const [company, setCompany] = useState("");
-  const [number, setNumber] = useState(conversation.remote_number);
+  const [number, setNumber] = useState(unknown.number);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -125,7 +129,7 @@ function AddToCrmForm({ conversation, onClose, onDone }: Omit<DialogProps, "open
             type="tel"
             value={number}
             error={errors["phones.0.number"]}
-            hint="Every SMS with this number moves onto the new record."
+            hint="Every SMS and call with this number moves onto the new record."
             onInput={setNumber}
           />
         </div>
@@ -142,26 +146,26 @@ function AddToCrmForm({ conversation, onClose, onDone }: Omit<DialogProps, "open
   );
 }
 
-export function AddToExistingDialog({ conversation, open, onClose, onDone }: DialogProps) {
+export function AddToExistingDialog({ unknown, open, onClose, onDone }: DialogProps) {
   return (
     <Dialog open={open} title="Add to an existing record" onClose={onClose} size="sm">
-      <AddToExistingForm conversation={conversation} onClose={onClose} onDone={onDone} />
+      <AddToExistingForm unknown={unknown} onClose={onClose} onDone={onDone} />
     </Dialog>
   );
 }
 
-function AddToExistingForm({ conversation, onClose, onDone }: Omit<DialogProps, "open">) {
+function AddToExistingForm({ unknown, onClose, onDone }: Omit<DialogProps, "open">) {
   const [picked, setPicked] = useState<SearchHit | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const number = formatPhone(conversation.remote_number);
+  const number = formatPhone(unknown.number);
 
   const confirm = async () => {
     if (!picked) return;
     setBusy(true);
     setError(null);
     try {
-      onDone(await addHandle(picked.id, conversation.handle));
+      onDone(await addHandle(picked.id, unknown.handle));
     } catch (exc) {
       setBusy(false);
       setError(sentence(describeError(exc)));

@@ -1,13 +1,13 @@
 /** Finds a lead or contact by name, company or number (GET /api/search) and hands back the one picked. */
 
 import { useEffect, useState } from "preact/hooks";
-import { describeError, isAbort } from "../../api/client";
-import { search } from "../../api/endpoints";
-import type { SearchHit } from "../../api/types";
-import { Badge } from "../../components/Badge";
-import { Icon } from "../../components/Icon";
-import { useDebounced } from "../../hooks";
-import { KIND_INFO } from "../../records/kinds";
+import { describeError, isAbort } from "../api/client";
+import { search } from "../api/endpoints";
+import type { SearchHit } from "../api/types";
+import { Badge } from "../components/Badge";
+import { Icon } from "../components/Icon";
+import { useDebounced } from "../hooks";
+import { KIND_INFO } from "./kinds";
 
 const MIN_QUERY = 2;
 
@@ -27,7 +27,7 @@ export function RecordPicker({ id, label, onPick, autoFocus }: Props) {
     const controller = new AbortController();
     search(query, controller.signal).then(
       (page) => {
-        // Deals have no phone number of their own: only people can be texted.
+        // Deals have no phone number of their own: only people can be texted or called.
         setHits(page.items.filter((hit) => hit.kind !== "deal"));
         setError(null);
       },
