@@ -43,6 +43,18 @@ def free_phone(api: Api) -> str:
     raise AssertionError("no free fictional phone number left")
 
 
+_callers = itertools.count(random.randrange(100))
+
+
+def fictional_caller(api: Api) -> str:
+    """A fictional New York number (+1 646 555-01xx) that only the call tests use, never twice."""
+    for _ in range(100):
+        number = f"+16465550{100 + next(_callers) % 100}"
+        if not api("GET", "/api/search", q=number.removeprefix("+")).json()["items"]:
+            return number
+    raise AssertionError("no free fictional caller number left")
+
+
 def create_record(api: Api, **fields: Any) -> dict[str, Any]:
     """A record made through the API; a phone number already taken by another record is replaced."""
     body = {"kind": "lead", **fields}
@@ -66,6 +78,14 @@ def sms_counts(api: Api) -> dict[str, int]:
     assert response.status_code == 200, response.text
     sms = response.json()["sms"]
     return {section: int(sms[section]["unread"]) for section in ("matched", "unmatched")}
+
+
+def call_counts(api: Api) -> dict[str, int]:
+    """The signed-in rep's missed calls not seen yet, per section, as the API counts them."""
+    response = api("GET", "/api/center/counts")
+    assert response.status_code == 200, response.text
+    calls = response.json()["calls"]
+    return {section: int(calls[section]["missed"]) for section in ("matched", "unmatched")}
 
 
 # Draws `text` with the element's own font on a canvas and counts clearly coloured pixels: a

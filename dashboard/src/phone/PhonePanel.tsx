@@ -123,7 +123,7 @@ function Availability() {
     <label class="switch phone-online">
       <input
         type="checkbox"
-        checked={phone.availability === "online"}
+        checked={phone.availability === "online" || phone.availability === "starting"}
         disabled={phone.availability === "starting"}
         onChange={(event) => {
           if ((event.target as HTMLInputElement).checked) void phone.goOnline();
