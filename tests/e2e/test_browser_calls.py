@@ -370,6 +370,9 @@ def test_going_online_registers_the_device_and_tells_the_api_every_minute(
     assert offline.value.post_data_json == {"online": False, "on_call": False}
     expect(button).to_contain_text("Offline")
     assert voice.calls() == [["register"], ["unregister"]]
+    page.keyboard.press("Escape")  # the panel goes away, the focus back to the Phone button
+    expect(panel).to_be_hidden()
+    expect(button).to_be_focused()
 
 
 def test_incoming_call_controls_reach_the_sdk_and_the_summary_is_saved_on_the_record(

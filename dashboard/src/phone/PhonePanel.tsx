@@ -45,6 +45,7 @@ export function PhoneButton() {
   return (
     <button
       type="button"
+      id="phone-toggle"
       class={`btn btn-ghost btn-sm phone-toggle phone-${phone.call ? "busy" : phone.availability}`}
       aria-expanded={phone.panelOpen}
       aria-controls="softphone"
@@ -64,8 +65,20 @@ export function PhonePanel() {
   const phone = usePhone();
   const { me } = useTeam();
   const { call, finished } = phone;
+  // Escape puts the panel away (a call goes on) and gives the focus back to the Phone button.
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    phone.setPanelOpen(false);
+    document.getElementById("phone-toggle")?.focus();
+  };
   return (
-    <section id="softphone" class="phone-panel" aria-label="Phone" hidden={!phone.panelOpen}>
+    <section
+      id="softphone"
+      class="phone-panel"
+      aria-label="Phone"
+      hidden={!phone.panelOpen}
+      onKeyDown={onKeyDown}
+    >
       <header class="phone-header">
         <h2>Phone</h2>
         {me.twilio_number && <span class="muted">{formatPhone(me.twilio_number)}</span>}
