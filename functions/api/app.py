@@ -29,6 +29,7 @@ from commcenter.services import (
     attach_handle,
     call_center,
     call_summary,
+    calls,
     recordings,
     records,
     reps,
@@ -399,6 +400,16 @@ def voice_presence() -> Response:
 @documented("A short-lived Twilio Voice access token for the browser softphone", response=softphone.VoiceToken)
 def voice_token() -> Response:
     return json_response(softphone.voice_token(req.current_rep(req.current(app))))
+
+
+@app.route("/api/calls/{call_sid}/decline", methods=["POST"])
+@documented(
+    "The signed-in rep declines a call ringing in the browser: the caller gets voicemail or the "
+    "unavailable message instead of the forwarding number",
+    response=Activity,
+)
+def decline_call(call_sid: str) -> Response:
+    return json_response(calls.decline_call(req.current_rep(req.current(app)), call_sid))
 
 
 @app.route("/api/calls/{call_sid}/summary", methods=["PUT"])

@@ -34,6 +34,7 @@ def incoming() -> Response:
         base_url=public_base_url(request),
         client_identity=rep.client_identity,
         caller=event.from_number,
+        call_sid=event.call_sid,
         settings=calls.voice_settings(rep),
     )
     return twiml_response(twiml)
@@ -47,12 +48,14 @@ def dial_result() -> Response:
     if rep is None:
         return twiml_response(refusal_twiml(UNAVAILABLE_MESSAGE))
     stage = query(request, "stage") or ""
-    route = calls.dial_ended(form.require("CallSid"), stage, form.get("DialCallStatus") or "", rep)
+    call_sid = form.require("CallSid")
+    route = calls.dial_ended(call_sid, stage, form.get("DialCallStatus") or "", rep)
     twiml = incoming_twiml(
         route,
         base_url=public_base_url(request),
         client_identity=rep.client_identity,
         caller=form.get("From") or "",
+        call_sid=call_sid,
         settings=calls.voice_settings(rep),
     )
     return twiml_response(twiml)

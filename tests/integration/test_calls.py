@@ -59,19 +59,30 @@ def dial_result(url: str, token: str, sid: str, remote: str, to: str, status: st
 
 def test_an_online_rep_is_rung_in_the_browser(alice: Api, api_url: str, twilio_auth_token: str) -> None:
     alice.ok("POST", "/api/voice/presence", {"online": True})
-    root = incoming(api_url, twilio_auth_token, caller(), ALICE_NUMBER)
+    sid = new_sid("CA")
+    root = incoming(api_url, twilio_auth_token, caller(), ALICE_NUMBER, sid)
     assert verbs(root) == ["Dial"]
     dial = root[0]
-    assert [child.tag for child in dial] == ["Client"] and dial[0].text == "alice"
+    assert [child.tag for child in dial] == ["Client"]
+    client = dial[0]
+    assert [(c.tag, c.text, c.get("name"), c.get("value")) for c in client] == [
+        ("Identity", "alice", None, None),
+        ("Parameter", None, "callSid", sid),  # the softphone names the call by the caller's CallSid
+    ]
     assert dial.get("action") == f"{api_url}/twilio/voice/dial-result?stage=browser"
     assert dial.get("timeout") == "20" and dial.get("answerOnBridge") == "true"
 
 
-def test_a_rep_on_a_call_or_offline_goes_to_the_fallback(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+def test_a_rep_on_a_call_gets_voicemail_and_an_offline_one_the_forwarding_number(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
     remote = caller()
     alice.ok("POST", "/api/voice/presence", {"online": True, "on_call": True})
+    # Busy, not away (C5): straight to voicemail, though Alice has a forwarding number.
+    assert verbs(incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER)) == ["Say", "Record", "Hangup"]
+    alice.ok("POST", "/api/voice/presence", {"online": False})
     root = incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER)
-    # Alice has a forwarding number: it rings, with the caller's number shown.
+    # Offline: the forwarding number rings, with the caller's number shown.
     assert verbs(root) == ["Dial"] and [c.tag for c in root[0]] == ["Number"]
     assert root[0][0].text == "+14155550199" and root[0].get("callerId") == remote
     assert root[0].get("action") == f"{api_url}/twilio/voice/dial-result?stage=forward"
@@ -115,6 +126,35 @@ def test_an_unanswered_browser_rings_the_forwarding_number_then_voicemail(
     assert verbs(forward) == ["Dial"] and forward[0][0].tag == "Number"
     voicemail = dial_result(forward[0].get("action", ""), twilio_auth_token, sid, remote, ALICE_NUMBER, "no-answer")
     assert verbs(voicemail) == ["Say", "Record", "Hangup"]
+
+
+def test_a_declined_call_goes_to_voicemail_and_a_sent_on_one_to_the_forwarding_number(
+    alice: Api, bruno: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    alice.ok("POST", "/api/voice/presence", {"online": True})
+    remote, declined, sent_on = caller(), new_sid("CA"), new_sid("CA")
+    first = incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, declined)
+    assert bruno("POST", f"/api/calls/{declined}/decline").status_code == 403  # not ringing Bruno
+    assert alice("POST", f"/api/calls/{new_sid('CA')}/decline").status_code == 404
+    call = alice.ok("POST", f"/api/calls/{declined}/decline")
+    assert call["data"]["declined"] is True
+    after = dial_result(first[0].get("action", ""), twilio_auth_token, declined, remote, ALICE_NUMBER, "busy")
+    assert verbs(after) == ["Say", "Record", "Hangup"]
+    # Send to forwarding: the browser rejects without declining first.
+    second = incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, sent_on)
+    forward = dial_result(second[0].get("action", ""), twilio_auth_token, sent_on, remote, ALICE_NUMBER, "busy")
+    assert verbs(forward) == ["Dial"] and forward[0][0].text == "+14155550199"
+
+
+def test_an_answered_call_cannot_be_declined(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    alice.ok("POST", "/api/voice/presence", {"online": True})
+    remote, sid = caller(), new_sid("CA")
+    first = incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, sid)
+    dial_result(first[0].get("action", ""), twilio_auth_token, sid, remote, ALICE_NUMBER, "completed")
+    refused = alice("POST", f"/api/calls/{sid}/decline")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "call_over"
+    call = find_call(sid)
+    assert call is not None and "declined" not in call.data
 
 
 def test_an_answered_dial_ends_the_twiml(alice: Api, api_url: str, twilio_auth_token: str) -> None:

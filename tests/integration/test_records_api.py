@@ -136,6 +136,15 @@ def test_search_is_prefix_case_and_accent_insensitive(api: Callable[..., request
     assert api("GET", "/api/search", q="e").status_code == 400
 
 
+def test_search_finds_people_by_address(api: Callable[..., requests.Response]) -> None:
+    tag = uuid.uuid4().hex[:6]
+    lead = new_lead(api, address={"line1": f"17 Quai Saint{tag}", "city": "Annecy", "postal_code": "74000"})
+    for query in (f"saint{tag}", f"quai saint{tag}", f"saint{tag} annecy", f"74000 saint{tag}"):
+        assert lead["id"] in [h["id"] for h in api("GET", "/api/search", q=query).json()["items"]], query
+    api("PATCH", f"/api/records/{lead['id']}", {"version": 1, "address": {"line1": "1 Other Street", "city": "Annecy"}})
+    assert api("GET", "/api/search", q=f"saint{tag}").json()["items"] == []
+
+
 def test_renaming_moves_the_search_terms(api: Callable[..., requests.Response]) -> None:
     tag = uuid.uuid4().hex[:6]
     lead = new_lead(api, last_name=f"Before{tag}")

@@ -23,7 +23,8 @@ NO_VOICEMAIL = VoiceSettings.of(None, {"voicemail": False})
     ("online", "on_call", "settings", "expected"),
     [
         (True, False, WITH_FORWARDING, Route("ring_browser")),
-        (True, True, WITH_FORWARDING, Route("forward", "+14155550199")),
+        # Already on a call: busy, not away (C5), so no forwarding.
+        (True, True, WITH_FORWARDING, Route("voicemail")),
         (False, False, WITH_FORWARDING, Route("forward", "+14155550199")),
         (False, False, NO_FORWARDING, Route("voicemail")),
         (False, False, NO_VOICEMAIL, Route("unavailable")),
@@ -39,6 +40,13 @@ def test_after_an_unanswered_dial_the_next_fallback(status: str) -> None:
     assert route_after_dial("browser", status, WITH_FORWARDING) == Route("forward", "+14155550199")
     assert route_after_dial("forward", status, WITH_FORWARDING) == Route("voicemail")  # forwarding only once
     assert route_after_dial("browser", status, NO_VOICEMAIL) == Route("unavailable")
+
+
+@pytest.mark.parametrize("status", ["no-answer", "busy", "canceled"])
+def test_a_declined_call_skips_the_forwarding_number(status: str) -> None:
+    assert route_after_dial("browser", status, WITH_FORWARDING, declined=True) == Route("voicemail")
+    assert route_after_dial("browser", status, NO_VOICEMAIL, declined=True) == Route("unavailable")
+    assert route_after_dial("browser", "completed", WITH_FORWARDING, declined=True) == Route("done")
 
 
 def test_an_answered_dial_is_the_end() -> None:

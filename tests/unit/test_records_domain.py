@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from commcenter.domain.records import (
+    MAX_ADDRESS_TERMS,
+    Address,
     Email,
     Phone,
     RecordInput,
@@ -104,6 +106,15 @@ def test_search_terms_cover_names_company_email_and_phone_digits() -> None:
     assert {"helene@acme.example", "12025550143", "2025550143"} <= terms
     assert record_handles(clean) == {h for h in record_handles(clean)}
     assert {h.key for h in record_handles(clean)} == {"phone:+12025550143", "email:helene@acme.example"}
+
+
+def test_search_terms_cover_the_address_capped() -> None:
+    fields = lead(address=Address(line1="12 rue de l'Église", city="Saint-Étienne", postal_code="42 000"))
+    terms = search_terms("lead", validate_fields("lead", fields, "FR"))
+    assert {"12", "rue", "de", "eglise", "saint", "etienne", "42000"} <= terms
+    long_street = lead(address=Address(line1=" ".join(f"word{i}" for i in range(40)), city="Lyon"))
+    address_words = search_terms("lead", long_street) - search_terms("lead", lead())
+    assert len(address_words) == MAX_ADDRESS_TERMS
 
 
 @pytest.mark.parametrize(

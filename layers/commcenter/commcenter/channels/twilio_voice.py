@@ -12,10 +12,11 @@ DIAL_RESULT = "/twilio/voice/dial-result"
 STATUS = "/twilio/voice/status"
 RECORDING = "/twilio/voice/recording"
 TOKEN_SECONDS = 3600
+CALL_SID_PARAMETER = "callSid"
 
 
 def incoming_twiml(
-    route: Route, *, base_url: str, client_identity: str | None, caller: str, settings: VoiceSettings
+    route: Route, *, base_url: str, client_identity: str | None, caller: str, call_sid: str, settings: VoiceSettings
 ) -> str:
     """The answer to a call to a rep's number, or to a dial that ended."""
     from twilio.twiml.voice_response import Dial, VoiceResponse
@@ -23,7 +24,11 @@ def incoming_twiml(
     response = VoiceResponse()
     if route.kind == "ring_browser" and client_identity:
         dial = Dial(timeout=RING_SECONDS, action=f"{base_url}{DIAL_RESULT}?stage=browser", answer_on_bridge=True)
-        dial.client(client_identity)
+        client = dial.client()
+        client.identity(client_identity)
+        # The browser's leg has a CallSid of its own; the softphone names the call by the
+        # caller's CallSid (declining it, its summary), which reaches it as a custom parameter.
+        client.parameter(name=CALL_SID_PARAMETER, value=call_sid)
         response.append(dial)
     elif route.kind == "forward" and route.number:
         # The caller's number as caller ID, so the rep's phone shows who is calling.

@@ -47,22 +47,27 @@ VOICEMAIL_MAX_SECONDS = 120
 
 
 def route_incoming(*, online: bool, on_call: bool, settings: VoiceSettings) -> Route:
-    """A call to a rep's number: ring the browser if the rep can take it, else the fallback."""
+    """A call to a rep's number: ring the browser if the rep can take it, else the fallback.
+
+    An offline rep is away: the forwarding number rings. A rep already on a call is busy, not
+    away (C5): the caller goes straight to voicemail or the unavailable message."""
     if online and not on_call:
         return Route("ring_browser")
-    return fallback(settings, after="browser")
+    return fallback(settings, forward=not on_call)
 
 
-def route_after_dial(stage: DialStage, dial_status: str, settings: VoiceSettings) -> Route:
-    """What follows a `<Dial>`: nothing if it was answered, else the next fallback."""
+def route_after_dial(stage: DialStage, dial_status: str, settings: VoiceSettings, *, declined: bool = False) -> Route:
+    """What follows a `<Dial>`: nothing if it was answered, else the next fallback. A call the rep
+    declined in the browser skips the forwarding number; one sent on (or not answered) rings it."""
     if dial_status == "completed":
         return Route("done")
-    return fallback(settings, after=stage)
+    return fallback(settings, forward=stage == "browser" and not declined)
 
 
-def fallback(settings: VoiceSettings, *, after: DialStage) -> Route:
-    """Forwarding first (once), then voicemail where it is on, else the unavailable message."""
-    if after == "browser" and settings.forwarding_number:
+def fallback(settings: VoiceSettings, *, forward: bool) -> Route:
+    """The forwarding number where it may ring (once), then voicemail where it is on, else the
+    unavailable message."""
+    if forward and settings.forwarding_number:
         return Route("forward", settings.forwarding_number)
     return Route("voicemail") if settings.voicemail else Route("unavailable")
 

@@ -26,6 +26,7 @@ DEFAULT_STATUS = {"lead": "new", "contact": "active"}
 # replaced) inside one DynamoDB transaction's 100 items.
 MAX_PHONES = 5
 MAX_EMAILS = 5
+MAX_ADDRESS_TERMS = 8
 MAX_TEXT = 200
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _MONEY_CENTS = Decimal("0.01")
@@ -229,7 +230,7 @@ def record_handles(fields: RecordFields) -> set[Handle]:
 
 
 def search_terms(kind: RecordKind, fields: RecordFields) -> set[str]:
-    """Folded prefixes under which a record is found: names, company, emails, phone digits."""
+    """Folded prefixes under which a record is found: names, company, emails, phone digits, address."""
     terms: set[str] = set()
     name = display_name(kind, fields)
     terms.update(words(name))
@@ -244,7 +245,17 @@ def search_terms(kind: RecordKind, fields: RecordFields) -> set[str]:
     for phone in fields.phones:
         terms.add(digits(phone.number))
         terms.add(national_digits(phone.number))
+    terms.update(address_terms(fields.address))
     return {term for term in terms if len(term) >= 2}
+
+
+def address_terms(address: Address) -> list[str]:
+    """The words of the street, city and postal code (C4: a rep finds whom to call by address).
+    Capped, so that the largest change of a record still fits one transaction."""
+    found = [*words(address.line1), *words(address.city)]
+    if postal := "".join(fold(address.postal_code).split()):
+        found.append(postal)
+    return [word for word in dict.fromkeys(found) if len(word) >= 2][:MAX_ADDRESS_TERMS]
 
 
 def search_query_terms(query: str) -> list[str]:

@@ -32,7 +32,7 @@ from commcenter.domain.clock import now_iso
 from commcenter.domain.handles import Handle, HandleState, normalize_phone
 from commcenter.domain.ids import new_id
 from commcenter.domain.reps import Rep
-from commcenter.errors import ConflictError, ValidationError
+from commcenter.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from commcenter.matching.match import sender_handle
 from commcenter.observability import logger
 from commcenter.services.call_center import missed_counter
@@ -155,7 +155,8 @@ def dial_ended(call_sid: str, stage: str, dial_status: str, rep: Rep) -> Route:
     if dial_status == "completed" and call is not None:
         answered = {"answered_by": stage, "answered_at": now_iso()}
         activities_data.set_data_once(*key_of(call), answered, unless="answered_by")
-    route = route_after_dial(DIAL_STAGES[stage], dial_status, voice_settings(rep))
+    declined = bool(call is not None and call.data.get("declined"))
+    route = route_after_dial(DIAL_STAGES[stage], dial_status, voice_settings(rep), declined=declined)
     logger.info("dial ended", extra={"call_sid": call_sid, "stage": stage, "status": dial_status, "next": route.kind})
     return route
 
@@ -192,6 +193,22 @@ def _count_if_missed(owner: str, sk: str) -> None:
         if section != "ignored" and call.rep_id:
             counters_data.add(counters_data.rep_scope(call.rep_id), missed_counter(section), 1)
         logger.info("missed call", extra={"call_sid": call.external_id, "section": section})
+
+
+def decline_call(rep: Rep, call_sid: str) -> Activity:
+    """The rep declines a call ringing in the browser: once the browser rejects it, the caller
+    hears voicemail or the unavailable message, not the forwarding number (C5)."""
+    call = find_call(call_sid)
+    if call is None:
+        raise NotFoundError("no such call")
+    if call.rep_id != rep.id or call.direction != "inbound":
+        raise ForbiddenError("only the rep a call rings can decline it")
+    if call.data.get("answered_by") or call.data.get("status") in FINAL_CALL_STATUSES:
+        raise ConflictError("the call was answered or has ended", code="call_over")
+    if not activities_data.set_data_once(*key_of(call), {"declined": True}, unless="answered_by"):
+        raise ConflictError("the call was answered meanwhile", code="call_over")
+    logger.info("call declined in the browser", extra={"call_sid": call_sid, "rep_id": rep.id})
+    return activities_data.get(*key_of(call)) or call
 
 
 # ---------------------------------------------------------------- browser calls
