@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 import requests
-from e2e_support import REP_EMAIL, Api
+from e2e_support import REP_EMAIL, REP_NUMBER, Api, CallFrom
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from commcenter_local.simulate import CallOutcome, simulate_call
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -82,5 +84,17 @@ def api(api_url: str, auth_headers: Headers) -> Api:
             headers=auth_headers(REP_EMAIL),
             timeout=30,
         )
+
+    return call
+
+
+@pytest.fixture
+def call_from(api_url: str, twilio_auth_token: str) -> CallFrom:
+    """A call from `number` to the signed-in rep's number, as Twilio drives it; its CallSid."""
+
+    def call(number: str, outcome: CallOutcome) -> str:
+        return simulate_call(
+            api_url, twilio_auth_token, from_number=number, to_number=REP_NUMBER, outcome=outcome
+        ).call_sid
 
     return call

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -12,11 +13,14 @@ from typing import Any
 import requests
 from playwright.sync_api import Locator, Page
 
+from commcenter_local.simulate import CallOutcome
+
 REP_EMAIL = "alice@northwind.example"
 REP_NUMBER = "+14155550101"  # Alice's Twilio number in the demo data (voice+sms)
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 Api = Callable[..., requests.Response]
+CallFrom = Callable[[str, CallOutcome], str]
 
 
 def tag() -> str:
@@ -117,3 +121,23 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
     """A picture for people to look at (tests/artifacts is not committed); dialogs: the viewport only."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page, animations="disabled")
+
+
+def calling_lead(api: Api, last_name: str, *numbers: str, **fields: Any) -> dict[str, Any]:
+    """Carla {last_name}, a lead with these numbers (mobile, then work)."""
+    phones = [{"number": number, "label": label} for number, label in zip(numbers, ("mobile", "work"), strict=False)]
+    lead: dict[str, Any] = create_record(api, first_name="Carla", last_name=last_name, phones=phones, **fields)
+    return lead
+
+
+def calls_center(page: Page) -> Locator:
+    """The Calls tab's panel, loaded."""
+    page.goto("/center/calls")
+    panel = page.get_by_role("tabpanel")
+    panel.get_by_role("button", name="New call").wait_for()
+    return panel
+
+
+def call_rows(list_region: Locator, name: str) -> Locator:
+    """The row heads (buttons that expand) of the calls with `name` (a record's name, a number)."""
+    return list_region.get_by_role("button", name=re.compile("^" + re.escape(name)))
