@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_support import Api, create_record, fictional_phone, screenshot, tag
+from e2e_support import Api, create_record, fictional_phone, format_phone, screenshot, tag
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -65,3 +65,32 @@ def test_one_character_does_not_search_and_escape_closes(signed_in: Page) -> Non
     expect(page.get_by_text("No lead, contact or deal matches")).to_be_visible()
     box.press("Escape")
     expect(box).to_have_attribute("aria-expanded", "false")
+
+
+def test_a_hit_its_name_does_not_explain_says_where_it_matched(signed_in: Page, api: Api) -> None:
+    marker = tag()
+    street = f"8 Rue Vaugirard{marker.capitalize()}"
+    lead = create_record(
+        api,
+        first_name="Yves",
+        last_name=f"Adresse{marker}",
+        company_name="Atelier Nord",
+        phones=[{"number": fictional_phone(), "label": "mobile"}],
+        address={"line1": street, "city": "Lyon", "postal_code": "69002"},
+    )
+    number = lead["phones"][0]["number"]  # another one if that one was taken
+    page = signed_in
+    box = page.get_by_role("combobox", name="Search leads, contacts and deals")
+    options = page.get_by_role("listbox", name="Search results").get_by_role("option")
+
+    box.fill(f"vaugirard{marker}")  # a street word
+    expect(options).to_have_count(1)
+    expect(options).to_contain_text(f"Atelier Nord · Address: {street}, 69002 Lyon")
+    screenshot(page, "search-by-address")
+
+    box.fill(number.removeprefix("+"))  # the number's digits
+    expect(options.filter(has_text=lead["display_name"])).to_contain_text(f"Mobile {format_phone(number)}")
+
+    box.fill(f"adresse{marker}")  # the name says it all: only the company follows
+    expect(options).to_have_count(1)
+    expect(options.locator(".search-hit-meta")).to_have_text("Atelier Nord")

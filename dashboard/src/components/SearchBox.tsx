@@ -8,6 +8,7 @@ import { search } from "../api/endpoints";
 import { describeError, isAbort } from "../api/client";
 import type { SearchHit } from "../api/types";
 import { useDebounced } from "../hooks";
+import { HitDetail } from "../records/HitDetail";
 import { navigate } from "../router";
 import { Badge } from "./Badge";
 import { Icon } from "./Icon";
@@ -135,9 +136,7 @@ export function SearchBox() {
                 <span class="search-hit-text">
                   <span class="search-hit-name">{hit.display_name}</span>
                   <span class="search-hit-meta">
-                    {[hit.company_name !== hit.display_name ? hit.company_name : "", hit.match]
-                      .filter(Boolean)
-                      .join(" · ")}
+                    <HitDetail hit={hit} />
                   </span>
                 </span>
                 <Badge value={hit.kind} />

@@ -12,6 +12,7 @@ import { ErrorState, Spinner } from "../components/Feedback";
 import { Icon } from "../components/Icon";
 import { formatDuration, formatPhone } from "../format";
 import { useAsync } from "../hooks";
+import { oneLineAddress } from "../records/HitDetail";
 import { RecordPicker } from "../records/RecordPicker";
 import { useTeam } from "../team";
 import { CallSummary } from "./CallSummary";
@@ -276,6 +277,8 @@ function PickedNumbers({ id, onChange }: { id: string; onChange: () => void }) {
   if (loaded.loading) return <Spinner />;
   if (loaded.error || !loaded.data) return <ErrorState message={loaded.error ?? ""} onRetry={loaded.reload} />;
   const record: CrmRecord = loaded.data;
+  // Where they are tells people with the same name apart (search finds them by address too).
+  const address = record.address ? oneLineAddress(record.address) : "";
   return (
     <div class="phone-picked">
       <div class="picked-row">
@@ -286,6 +289,7 @@ function PickedNumbers({ id, onChange }: { id: string; onChange: () => void }) {
           Change
         </button>
       </div>
+      {address && <p class="muted phone-picked-address">{address}</p>}
       {record.phones.length ? (
         <ul class="plain phone-numbers" aria-label={`Numbers of ${record.display_name}`}>
           {record.phones.map((phone) => (

@@ -1,4 +1,4 @@
-/** Finds a lead or contact by name, company or number (GET /api/search) and hands back the one picked. */
+/** Finds a lead or contact by name, company, number, email or address (GET /api/search) and hands back the one picked. */
 
 import { useEffect, useState } from "preact/hooks";
 import { describeError, isAbort } from "../api/client";
@@ -7,6 +7,7 @@ import type { SearchHit } from "../api/types";
 import { Badge } from "../components/Badge";
 import { Icon } from "../components/Icon";
 import { useDebounced } from "../hooks";
+import { HitDetail } from "./HitDetail";
 import { KIND_INFO } from "./kinds";
 
 const MIN_QUERY = 2;
@@ -48,7 +49,7 @@ export function RecordPicker({ id, label, onPick, autoFocus }: Props) {
         id={id}
         type="search"
         class="input"
-        placeholder="Name, company or phone number"
+        placeholder="Name, company, number or address"
         autocomplete="off"
         spellcheck={false}
         autoFocus={autoFocus}
@@ -63,9 +64,7 @@ export function RecordPicker({ id, label, onPick, autoFocus }: Props) {
                 <Icon name={KIND_INFO[hit.kind].icon} size={14} />
                 <span class="picker-hit-name">{hit.display_name}</span>
                 <span class="muted picker-hit-meta">
-                  {[hit.company_name !== hit.display_name ? hit.company_name : "", hit.match]
-                    .filter(Boolean)
-                    .join(" · ")}
+                  <HitDetail hit={hit} />
                 </span>
                 <Badge value={hit.kind} />
               </button>
