@@ -1,4 +1,4 @@
-"""The center's Calls tab in the dashboard: sections, missed counts, unmatched callers.
+"""The center's Calls tab in the dashboard: sections, missed counts (on the tab too), unmatched callers.
 
 Calls reach the stack through `commcenter_local.simulate.simulate_call`: the signed webhooks
 Twilio would send for a call to the rep's number (the rep is offline, so it goes to the
@@ -20,6 +20,7 @@ from e2e_support import (
     fictional_caller,
     format_phone,
     screenshot,
+    sms_counts,
     tag,
 )
 from playwright.sync_api import Locator, Page, Request, expect
@@ -211,3 +212,39 @@ def test_ignored_callers_leave_unmatched_and_come_back(signed_in: Page, api: Api
     expect(panel.get_by_role("status")).to_contain_text("is back under Unmatched")
     panel.get_by_label("Show ignored numbers").uncheck()
     expect(call_rows(panel.get_by_role("region", name="Unmatched calls"), format_phone(stranger))).to_have_count(1)
+
+
+# ---------------------------------------------------------------- the tab's label
+
+
+def test_the_calls_tab_names_the_missed_calls_not_seen_until_they_are_seen(
+    page: Page, token: str, api: Api, call_from: CallFrom
+) -> None:
+    assert api("POST", "/api/calls/seen").status_code == 204
+    call_from(fictional_caller(api), "no-answer")
+    call_from(fictional_caller(api), "busy")
+    page.clock.install()
+    page.goto(f"/#token={token}")
+    calls_tab = page.get_by_role("tab", name=re.compile("^Calls"))
+    expect(page.get_by_role("tab", name="Email")).to_have_attribute("aria-selected", "true")
+    expect(calls_tab).to_have_accessible_name("Calls (2)")
+    expect(calls_tab.get_by_title("2 missed calls not seen yet")).to_have_text("(2)")
+    unread = sum(sms_counts(api).values())
+    expect(page.get_by_role("tab", name=re.compile("^SMS"))).to_have_accessible_name(
+        f"SMS ({unread})" if unread else "SMS"
+    )
+    screenshot(page, "center-tab-counts", full_page=False)
+
+    # A call missed while the rep reads email shows within the next refresh.
+    call_from(fictional_caller(api), "no-answer")
+    page.clock.fast_forward("00:16")
+    expect(calls_tab).to_have_accessible_name("Calls (3)")
+
+    # Shown: the brackets keep what was new on arrival; from the next refresh nothing is.
+    with page.expect_response(lambda response: is_seen(response.request)) as seen:
+        calls_tab.click()
+    assert seen.value.status == 204
+    expect(calls_tab).to_have_accessible_name("Calls (3)")
+    page.clock.fast_forward("00:16")
+    expect(calls_tab).to_have_accessible_name("Calls")
+    expect(page.get_by_role("tabpanel").get_by_role("button", name="Unmatched (0)", exact=True)).to_be_visible()

@@ -1,4 +1,7 @@
-/** The communication center: one tab per channel, each its own module. */
+/**
+ * The communication center: one tab per channel, each its own module. A tab's label carries what
+ * waits there in brackets (SMS not read, missed calls not seen), only when something does.
+ */
 
 import type { FunctionComponent } from "preact";
 import { Icon, type IconName } from "../components/Icon";
@@ -7,6 +10,7 @@ import { useTitle } from "../hooks";
 import { Link, navigate } from "../router";
 import { useTeam } from "../team";
 import { CallsTab } from "./calls/CallsTab";
+import { CenterCountsProvider, tabCount, useCenterCounts } from "./counts";
 import { EmailTab } from "./email/EmailTab";
 import { SmsTab } from "./sms/SmsTab";
 
@@ -27,17 +31,6 @@ export function CenterPage({ tab }: { tab: CenterTab }) {
   const current = TABS.find((item) => item.id === tab) ?? TABS[0];
   const Panel = current.component;
   useTitle(`${current.label} · Communication center`);
-
-  // Arrow keys move between channels, as in any tab list.
-  const onTabKey = (event: KeyboardEvent) => {
-    const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
-    if (!step) return;
-    event.preventDefault();
-    const index = TABS.findIndex((item) => item.id === tab);
-    const next = TABS[(index + step + TABS.length) % TABS.length];
-    navigate(`/center/${next.id}`);
-    window.setTimeout(() => document.getElementById(`tab-${next.id}`)?.focus(), 0);
-  };
   return (
     <div class="page">
       <header class="page-header">
@@ -50,8 +43,33 @@ export function CenterPage({ tab }: { tab: CenterTab }) {
           </p>
         </div>
       </header>
-      <div class="tabs" role="tablist" aria-label="Channels" onKeyDown={onTabKey}>
-        {TABS.map((item) => (
+      <CenterCountsProvider>
+        <ChannelTabs tab={tab} />
+        <div id="center-panel" role="tabpanel" aria-labelledby={`tab-${current.id}`}>
+          <Panel />
+        </div>
+      </CenterCountsProvider>
+    </div>
+  );
+}
+
+function ChannelTabs({ tab }: { tab: CenterTab }) {
+  const { counts } = useCenterCounts();
+  // Arrow keys move between channels, as in any tab list.
+  const onTabKey = (event: KeyboardEvent) => {
+    const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+    if (!step) return;
+    event.preventDefault();
+    const index = TABS.findIndex((item) => item.id === tab);
+    const next = TABS[(index + step + TABS.length) % TABS.length];
+    navigate(`/center/${next.id}`);
+    window.setTimeout(() => document.getElementById(`tab-${next.id}`)?.focus(), 0);
+  };
+  return (
+    <div class="tabs" role="tablist" aria-label="Channels" onKeyDown={onTabKey}>
+      {TABS.map((item) => {
+        const waiting = tabCount(item.id, counts);
+        return (
           <Link
             key={item.id}
             href={`/center/${item.id}`}
@@ -64,12 +82,14 @@ export function CenterPage({ tab }: { tab: CenterTab }) {
           >
             <Icon name={item.icon} size={18} />
             {item.label}
+            {waiting && waiting.count > 0 && (
+              <span class="tab-count" title={waiting.label}>
+                ({waiting.count})
+              </span>
+            )}
           </Link>
-        ))}
-      </div>
-      <div id="center-panel" role="tabpanel" aria-labelledby={`tab-${current.id}`}>
-        <Panel />
-      </div>
+        );
+      })}
     </div>
   );
 }

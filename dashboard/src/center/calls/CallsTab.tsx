@@ -54,10 +54,15 @@ function CallCenter({ number }: { number: string }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const { counts, refresh: refreshCounts } = useCenterCounts();
 
-  // The tab is shown: once the brackets have what was new, the missed calls are seen.
+  // The tab is shown: once the brackets have what is new now, the missed calls are seen. Counts
+  // the center loaded before the rep came here may miss the latest calls: those are asked again.
+  const countsBefore = useRef(counts);
+  useEffect(() => {
+    if (countsBefore.current) refreshCounts();
+  }, [refreshCounts]);
   const seen = useRef(false);
   useEffect(() => {
-    if (!counts || seen.current) return;
+    if (!counts || counts === countsBefore.current || seen.current) return;
     seen.current = true;
     markCallsSeen().catch(() => undefined); // the next visit tells again
   }, [counts]);
@@ -93,7 +98,6 @@ function CallCenter({ number }: { number: string }) {
     );
   };
   useInterval(() => {
-    refreshCounts();
     if (!list.loading) refreshList();
   }, REFRESH_MS);
 

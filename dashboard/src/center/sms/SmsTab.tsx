@@ -78,7 +78,6 @@ function SmsCenter({ number }: { number: string }) {
     );
   };
   useInterval(() => {
-    refreshCounts();
     if (!list.loading) refreshList();
   }, REFRESH_MS);
 
