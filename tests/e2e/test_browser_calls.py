@@ -1,4 +1,4 @@
-"""The center's Calls tab in the dashboard: sections, missed counts (on the tab too), unmatched callers.
+"""The center's Calls tab in the dashboard: sections, missed counts, unmatched callers, recordings.
 
 Calls reach the stack through `commcenter_local.simulate.simulate_call`: the signed webhooks
 Twilio would send for a call to the rep's number (the rep is offline, so it goes to the
@@ -7,7 +7,13 @@ forwarding number, then voicemail). The softphone's own tests are in test_browse
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from e2e_support import (
@@ -24,6 +30,8 @@ from e2e_support import (
     tag,
 )
 from playwright.sync_api import Locator, Page, Request, expect
+
+from commcenter.settings import get_settings
 
 pytestmark = pytest.mark.browser
 
@@ -248,3 +256,152 @@ def test_the_calls_tab_names_the_missed_calls_not_seen_until_they_are_seen(
     page.clock.fast_forward("00:16")
     expect(calls_tab).to_have_accessible_name("Calls")
     expect(page.get_by_role("tabpanel").get_by_role("button", name="Unmatched (0)", exact=True)).to_be_visible()
+
+
+# ---------------------------------------------------------------- recordings
+
+TWILIO_ACCOUNT = "AC" + "e" * 32
+RECORDING_AUDIO = b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(400)
+RECORDING_PATH = re.compile(r"^/2010-04-01/Accounts/AC[0-9a-f]{32}/Recordings/RE[0-9a-f]{32}\.mp3$")
+
+
+class TwilioRecordings(BaseHTTPRequestHandler):
+    """Twilio's Recordings API, as far as the stack's copy of a recording goes: any is some audio."""
+
+    def do_GET(self) -> None:
+        if not RECORDING_PATH.match(self.path):
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/mpeg")
+        self.send_header("Content-Length", str(len(RECORDING_AUDIO)))
+        self.end_headers()
+        self.wfile.write(RECORDING_AUDIO)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        return
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """The stack's functions (they run in this process) see these variables inside the block."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()
+
+
+@pytest.fixture
+def recordings_copied() -> Iterator[None]:
+    """During the test, recordings are copied from a stand-in of Twilio into the stack's bucket,
+    so that the dashboard has something to play and delete."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), TwilioRecordings)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    twilio = {
+        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT,
+        "TWILIO_API_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}",
+        "DELETE_RECORDINGS_FROM_TWILIO": "false",
+    }
+    try:
+        with environment(twilio):
+            yield
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def is_recording_deletion(request: Request) -> bool:
+    return request.method == "DELETE" and request.url.endswith("/recording")
+
+
+def test_a_voicemail_is_deleted_after_a_confirmation_and_its_player_goes(
+    signed_in: Page, api: Api, call_from: CallFrom, recordings_copied: None
+) -> None:
+    number = fictional_caller(api)
+    lead = calling_lead(api, f"Recorded{tag()}", number)
+    sid = call_from(number, "voicemail")
+    page = signed_in
+    deletions: list[str] = []
+    page.on("request", lambda request: deletions.append(request.url) if is_recording_deletion(request) else None)
+    matched = calls_center(page).get_by_role("region", name="Matched calls")
+    row = call_rows(matched, lead["display_name"])
+    expect(row.get_by_text("Voicemail recorded")).to_be_attached()
+    row.click()
+    details = matched.get_by_role("region", name=f"Call with {lead['display_name']}")
+    with page.expect_response(f"**/api/calls/{sid}/recording") as link:
+        details.get_by_role("button", name="Play voicemail").click()
+    assert link.value.status == 200
+    player = details.get_by_label("Voicemail", exact=True)
+    expect(player).to_be_visible()
+
+    # Asked first; Cancel keeps it.
+    details.get_by_role("button", name="Delete voicemail").click()
+    dialog = page.get_by_role("dialog", name="Delete this voicemail?")
+    expect(dialog).to_contain_text(f"The voicemail of the call with {lead['display_name']} will be deleted")
+    screenshot(page, "calls-delete-voicemail", full_page=False)
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(player).to_be_visible()
+    assert deletions == []
+
+    details.get_by_role("button", name="Delete voicemail").click()
+    with page.expect_response(lambda response: is_recording_deletion(response.request)) as deleted:
+        dialog.get_by_role("button", name="Delete voicemail").click()
+    assert deleted.value.status == 200
+    assert deletions == [deleted.value.url] and deleted.value.url.endswith(f"/api/calls/{sid}/recording")
+    expect(dialog).to_be_hidden()
+    expect(player).to_have_count(0)
+    expect(details.get_by_role("button", name=re.compile("voicemail$"))).to_have_count(0)
+    expect(details).to_contain_text("The voicemail was deleted.")
+    expect(row.get_by_text("Voicemail recorded")).to_have_count(0)
+    assert api("GET", f"/api/calls/{sid}/recording").status_code == 404  # gone from the bucket
+
+
+def sign_in_as(page: Page, token: str, name: str) -> None:
+    page.goto(f"/#token={token}")
+    expect(page.get_by_test_id("signed-in-rep")).to_contain_text(name)
+
+
+def test_in_a_record_s_feed_the_call_s_rep_or_an_admin_deletes_its_recording(
+    page: Page,
+    token: str,
+    auth_headers: Callable[[str], dict[str, str]],
+    api: Api,
+    call_from: CallFrom,
+    recordings_copied: None,
+) -> None:
+    number = fictional_caller(api)
+    lead = calling_lead(api, f"Feed{tag()}", number)
+    sid = call_from(number, "voicemail")  # a call to Alice, an admin
+
+    # Bruno, a rep, may listen to it but not delete it: it is not his call.
+    sign_in_as(page, auth_headers("bruno@northwind.example")["Authorization"].removeprefix("Bearer "), "Bruno")
+    page.goto(f"/records/{lead['id']}")
+    call = page.get_by_role("list", name="Activities").locator("[data-type=call]")
+    expect(call.get_by_role("button", name="Play voicemail")).to_be_visible()
+    expect(call.get_by_role("button", name="Delete voicemail")).to_have_count(0)
+
+    # Alice, whose call it was, may.
+    sign_in_as(page, token, "Alice")
+    page.goto(f"/records/{lead['id']}")
+    call.get_by_role("button", name="Play voicemail").click()
+    expect(call.get_by_label("Voicemail", exact=True)).to_be_visible()
+    call.get_by_role("button", name="Delete voicemail").click()
+    dialog = page.get_by_role("dialog", name="Delete this voicemail?")
+    expect(dialog).to_contain_text(f"the call with {lead['display_name']}")
+    with page.expect_response(lambda response: is_recording_deletion(response.request)) as deleted:
+        dialog.get_by_role("button", name="Delete voicemail").click()
+    assert deleted.value.status == 200 and deleted.value.url.endswith(f"/api/calls/{sid}/recording")
+    expect(call.get_by_label("Voicemail", exact=True)).to_have_count(0)
+    expect(call).to_contain_text("The voicemail was deleted.")
+    page.reload()  # the feed reads it from the API again
+    expect(call).to_contain_text("The voicemail was deleted.")
+    expect(call.get_by_role("button", name="Play voicemail")).to_have_count(0)

@@ -160,6 +160,10 @@ export const markCallsSeen = () => api<void>("POST", "/api/calls/seen");
 export const getCallRecording = (callSid: string) =>
   api<RecordingLink>("GET", `/api/calls/${encodeURIComponent(callSid)}/recording`);
 
+/** The call's recording or voicemail, deleted for good (the call's rep or an admin). */
+export const deleteCallRecording = (callSid: string) =>
+  api<Activity>("DELETE", `/api/calls/${encodeURIComponent(callSid)}/recording`);
+
 export const getVoiceToken = () => api<VoiceToken>("GET", "/api/voice/token");
 
 /** Whether the softphone can ring: sent on going online/offline, on each call, and every minute. */

@@ -166,7 +166,23 @@ export type CallData = {
   answered_at?: string | null;
   ended_at?: string | null;
   recording?: CallRecording;
+  summary?: CallSummary;
 };
+
+/** A follow-up task of a call summary: `due_at` is ISO-8601 with a zone. */
+export type FollowUp = { title: string; due_at: string };
+
+/** What the rep writes after a call (C8), as sent to PUT /api/calls/{sid}/summary. */
+export type CallSummaryInput = {
+  outcome: string;
+  notes: string;
+  deal_id: string | null;
+  subject: string;
+  follow_up: FollowUp | null;
+};
+
+/** A call's saved summary: what was sent, who wrote it and when. */
+export type CallSummary = CallSummaryInput & { by: string; at: string };
 
 export type CallSection = SmsSection;
 

@@ -1,20 +1,23 @@
 /**
  * A record's activity feed (A3): newest first, paged, filtered by type, starred (A1) or thread
  * (A2), with a note box and, for people, an SMS composer. Any item can be starred or added to the
- * record's thread; taking it out of the thread keeps it in the feed.
+ * record's thread; taking it out of the thread keeps it in the feed. A call shows its summary
+ * (C8) and its recording.
  */
 
 import { useState } from "preact/hooks";
 import { addNote, listActivities, MAIN_THREAD, updateActivity, type FeedFilter } from "../api/endpoints";
 import { describeError } from "../api/client";
-import type { Activity, ActivityType, CrmRecord } from "../api/types";
+import type { Activity, ActivityType, CallData, CrmRecord } from "../api/types";
+import { CallRecording, withRecordingOf } from "../center/calls/CallRecording";
+import { SavedCallSummary } from "../center/calls/SavedCallSummary";
 import { SmsAttachments, SmsDelivery, smsData } from "../center/sms/delivery";
 import { RecordSmsComposer } from "../center/sms/RecordSmsComposer";
 import { SectionSwitch } from "../center/SectionSwitch";
 import { EmptyState, ErrorState, SkeletonRows } from "../components/Feedback";
 import { Icon, type IconName } from "../components/Icon";
 import { RelativeTime } from "../components/Time";
-import { formatDuration } from "../format";
+import { formatDuration, formatPhone } from "../format";
 import { usePaged } from "../hooks";
 import { repName, useTeam } from "../team";
 
@@ -147,7 +150,7 @@ export function ActivityFeed({ record }: { record: CrmRecord }) {
         ) : (
           <ol class="timeline" aria-label="Activities">
             {feed.items.map((activity) => (
-              <ActivityItem key={activity.id} recordId={recordId} activity={activity} onUpdated={onUpdated} />
+              <ActivityItem key={activity.id} record={record} activity={activity} onUpdated={onUpdated} />
             ))}
           </ol>
         )}
@@ -169,9 +172,9 @@ export function ActivityFeed({ record }: { record: CrmRecord }) {
   );
 }
 
-type ItemProps = { recordId: string; activity: Activity; onUpdated: (activity: Activity) => void };
+type ItemProps = { record: CrmRecord; activity: Activity; onUpdated: (activity: Activity) => void };
 
-function ActivityItem({ recordId, activity, onUpdated }: ItemProps) {
+function ActivityItem({ record, activity, onUpdated }: ItemProps) {
   const team = useTeam();
   const info = TYPE_INFO[activity.type] ?? TYPE_INFO.note;
   // A note's summary is its first line: show the whole text once. Other types: the summary (an
@@ -218,14 +221,29 @@ function ActivityItem({ recordId, activity, onUpdated }: ItemProps) {
         </p>
         {rest && <p class="activity-body">{rest}</p>}
         {sms && <SmsAttachments media={sms.media} />}
+        {call && <CallExtras record={record} call={activity} onUpdated={onUpdated} />}
       </div>
-      <ActivityMarks recordId={recordId} activity={activity} noun={info.noun} onUpdated={onUpdated} />
+      <ActivityMarks recordId={record.id} activity={activity} noun={info.noun} onUpdated={onUpdated} />
     </li>
   );
 }
 
+/** A call's summary and recording; a deal's feed names the call by the number it was with. */
+function CallExtras({ record, call, onUpdated }: { record: CrmRecord; call: Activity; onUpdated: ItemProps["onUpdated"] }) {
+  const data = call.data as CallData;
+  const who = record.kind === "deal" ? formatPhone(data.remote) || "this number" : record.display_name;
+  return (
+    <>
+      <SavedCallSummary summary={data.summary} />
+      <CallRecording call={call} who={who} onDeleted={(answer) => onUpdated(withRecordingOf(call, answer))} />
+    </>
+  );
+}
+
+type MarksProps = { recordId: string; activity: Activity; noun: string; onUpdated: ItemProps["onUpdated"] };
+
 /** Star (A1) and thread (A2) toggles: pressed buttons, saved at once, undone on failure. */
-function ActivityMarks({ recordId, activity, noun, onUpdated }: ItemProps & { noun: string }) {
+function ActivityMarks({ recordId, activity, noun, onUpdated }: MarksProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const inThread = activity.thread_id === MAIN_THREAD;

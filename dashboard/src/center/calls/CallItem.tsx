@@ -1,13 +1,14 @@
 /**
  * One call in the Calls tab: a row (who, direction, when, how long, missed / voicemail / status,
- * recorded) that expands into its details and what can be done: call back, play the recording,
- * open the record (C2), or for an unknown number Add to CRM, Add to existing, Ignore (C3).
+ * recorded) that expands into its details, its summary and what can be done: call back, play or
+ * delete the recording, open the record (C2), or for an unknown number Add to CRM, Add to
+ * existing, Ignore (C3).
  */
 
 import { useState } from "preact/hooks";
 import { describeError } from "../../api/client";
-import { getCallRecording, ignoreHandle } from "../../api/endpoints";
-import type { CallData, CallRecording, CallRow, CrmRecord } from "../../api/types";
+import { ignoreHandle } from "../../api/endpoints";
+import type { Activity, CallData, CallRow, CrmRecord } from "../../api/types";
 import { Avatar } from "../../components/Avatar";
 import { Badge } from "../../components/Badge";
 import { Icon } from "../../components/Icon";
@@ -19,6 +20,8 @@ import { recordPath } from "../../records/kinds";
 import { Link } from "../../router";
 import type { Outcome } from "../OutcomeNotice";
 import { AddToCrmDialog, AddToExistingDialog } from "../UnmatchedDialogs";
+import { CallRecording, withRecordingOf } from "./CallRecording";
+import { SavedCallSummary } from "./SavedCallSummary";
 
 type Props = {
   row: CallRow;
@@ -26,6 +29,8 @@ type Props = {
   onToggle: () => void;
   /** The call's number left this section (ignored, added to a record): every call with it goes. */
   onRemoved: (handle: string, outcome: Outcome) => void;
+  /** The call changed here (its recording deleted): the list keeps the new version. */
+  onChanged: (call: Activity) => void;
 };
 
 const STATUS_LABELS: Record<string, string> = {
@@ -53,7 +58,7 @@ export function callerName(row: CallRow): string {
   return row.record?.display_name || (number ? formatPhone(number) : "Unknown caller");
 }
 
-export function CallItem({ row, expanded, onToggle, onRemoved }: Props) {
+export function CallItem({ row, expanded, onToggle, onRemoved, onChanged }: Props) {
   const { call, record } = row;
   const data = callData(row);
   const name = callerName(row);
@@ -100,14 +105,14 @@ export function CallItem({ row, expanded, onToggle, onRemoved }: Props) {
           <RelativeTime iso={call.occurred_at} />
         </span>
       </button>
-      {expanded && <CallPanel {...{ row, onRemoved, panelId, name, number }} />}
+      {expanded && <CallPanel {...{ row, onRemoved, onChanged, panelId, name, number }} />}
     </li>
   );
 }
 
 type PanelProps = Omit<Props, "expanded" | "onToggle"> & { panelId: string; name: string; number: string | null };
 
-function CallPanel({ row, onRemoved, panelId, name, number }: PanelProps) {
+function CallPanel({ row, onRemoved, onChanged, panelId, name, number }: PanelProps) {
   const { call, record } = row;
   const data = callData(row);
   const [dialog, setDialog] = useState<"crm" | "existing" | null>(null);
@@ -183,9 +188,8 @@ function CallPanel({ row, onRemoved, panelId, name, number }: PanelProps) {
         </p>
       )}
       <CallFacts data={data} />
-      {data.recording && !data.recording.deleted_at && (
-        <Recording callSid={data.call_sid} recording={data.recording} />
-      )}
+      <SavedCallSummary summary={data.summary} />
+      <CallRecording call={call} who={name} onDeleted={(answer) => onChanged(withRecordingOf(call, answer))} />
       {number && handle && !record && (
         <>
           <AddToCrmDialog
@@ -240,48 +244,5 @@ function CallFacts({ data }: { data: CallData }) {
         <dd>{answeredBy}</dd>
       </div>
     </dl>
-  );
-}
-
-/** Plays a recording or voicemail from a short-lived link, fetched when the rep asks for it. */
-function Recording({ callSid, recording }: { callSid: string; recording: CallRecording }) {
-  const voicemail = recording.kind === "voicemail";
-  const [url, setUrl] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const label = voicemail ? "Voicemail" : "Recording";
-  const play = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setUrl((await getCallRecording(callSid)).url);
-    } catch (exc) {
-      setError(sentence(describeError(exc)));
-    } finally {
-      setBusy(false);
-    }
-  };
-  if (!recording.stored) {
-    return (
-      <p class="muted call-recording">
-        {voicemail ? "A voicemail was left" : "The call was recorded"}; it is not copied here yet.
-      </p>
-    );
-  }
-  return (
-    <div class="call-recording">
-      {url ? (
-        <audio controls autoPlay src={url} aria-label={label} />
-      ) : (
-        <button type="button" class="btn btn-secondary btn-sm" disabled={busy} onClick={() => void play()}>
-          <Icon name="play" size={14} /> {voicemail ? "Play voicemail" : "Play recording"}
-        </button>
-      )}
-      {error && (
-        <p class="field-error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
   );
 }

@@ -195,6 +195,9 @@ function CallCenter({ number }: { number: string }) {
                 expanded={expanded === row.call.id}
                 onToggle={() => setExpanded(expanded === row.call.id ? null : row.call.id)}
                 onRemoved={onRemoved}
+                onChanged={(call) =>
+                  list.update((rows) => rows.map((item) => (item.call.id === call.id ? { ...item, call } : item)))
+                }
               />
             ))}
           </ul>
