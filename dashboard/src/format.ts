@@ -26,3 +26,20 @@ export function formatDuration(seconds: number): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return h ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
 }
+
+/**
+ * A date and a time typed in the browser ("2026-12-01", "09:30") as ISO-8601 with the browser's
+ * own offset ("2026-12-01T09:30:00-05:00"): the moment the rep meant, wherever it is read.
+ * Empty when the date is not a date.
+ */
+export function localDateTimeIso(date: string, time: string): string {
+  const moment = new Date(`${date}T${time || "00:00"}`);
+  if (!date || Number.isNaN(moment.getTime())) return "";
+  const pad = (n: number) => String(Math.trunc(Math.abs(n))).padStart(2, "0");
+  const offset = -moment.getTimezoneOffset();
+  const zone = `${offset < 0 ? "-" : "+"}${pad(offset / 60)}:${pad(offset % 60)}`;
+  return (
+    `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}` +
+    `T${pad(moment.getHours())}:${pad(moment.getMinutes())}:00${zone}`
+  );
+}

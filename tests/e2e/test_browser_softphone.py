@@ -2,23 +2,32 @@
 
 The test stack has no Twilio credentials, so these tests serve a stand-in for the Voice SDK
 (voice_sdk_double.js) in place of its chunk, and a fake token: the app runs unchanged and every
-SDK call it makes is written down.
+SDK call it makes is written down. Twilio's side is played with the signed webhooks Twilio would
+send: a call to the rep's number is posted to the stack, whose TwiML names the caller's CallSid,
+and the double rings with it, as the real SDK would.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
+import requests
 from e2e_support import (
+    REP_NUMBER,
     Api,
     CallFrom,
     call_rows,
     calling_lead,
+    calls_center,
+    create_record,
     fictional_caller,
     format_phone,
     screenshot,
@@ -26,21 +35,45 @@ from e2e_support import (
 )
 from playwright.sync_api import Locator, Page, Request, Route, expect
 
+from commcenter_local.simulate import new_sid, post_to, post_webhook, voice_params
+
 pytestmark = pytest.mark.browser
 
 SDK_CHUNK = "**/assets/twilio-voice-*.js"
 FAKE_TOKEN = "fake.voice.token"
 DOUBLE = (Path(__file__).with_name("voice_sdk_double.js")).read_text()
+FORWARDING_NUMBER = "+14155550199"  # Alice's forwarding number in the demo data
+VOICEMAIL = ["Say", "Record", "Hangup"]
+ANY_CALLER = "+13035550199"  # for calls whose caller does not matter (never a record's number)
 
 
 def is_presence(request: Request) -> bool:
     return request.method == "POST" and request.url.endswith("/api/voice/presence")
 
 
+def is_decline(request: Request) -> bool:
+    return request.method == "POST" and request.url.endswith("/decline")
+
+
+def is_summary(request: Request) -> bool:
+    return request.method == "PUT" and request.url.endswith("/summary")
+
+
 def notes_of(api: Api, record_id: str) -> list[str]:
     response = api("GET", f"/api/records/{record_id}/activities", type="note")
     assert response.status_code == 200, response.text
     return [str(item["body"]) for item in response.json()["items"]]
+
+
+def activities_of(api: Api, record_id: str, kind: str) -> list[dict[str, Any]]:
+    response = api("GET", f"/api/records/{record_id}/activities", type=kind)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+def twiml(response: requests.Response) -> ElementTree.Element:
+    response.raise_for_status()
+    return ElementTree.fromstring(response.content)  # the stack's own TwiML, not untrusted input
 
 
 @dataclass
@@ -63,16 +96,21 @@ class VoiceDouble:
             arg=json.dumps(list(entry), separators=(",", ":")),
         )
 
-    def ring(self, number: str) -> None:
-        self.page.evaluate("number => window.__voice.device.ring(number)", number)
+    def ring(self, number: str, caller_sid: str | None = None) -> None:
+        """An incoming call; `caller_sid` is the custom parameter the stack's TwiML names."""
+        self.page.evaluate("([number, sid]) => window.__voice.device.ring(number, sid)", [number, caller_sid])
 
     def far_end(self, event: str) -> None:
         """The other party answers ("accept"), hangs up ("disconnect") or gives up ringing ("cancel")."""
         self.page.evaluate("event => window.__voice.call.emit(event, window.__voice.call)", event)
 
+    def leg_sid(self) -> str:
+        """The CallSid Twilio gives the browser's leg of the current outgoing call."""
+        return str(self.page.evaluate("() => window.__voice.call.legSid"))
+
 
 @pytest.fixture
-def voice(page: Page) -> VoiceDouble:
+def voice(page: Page, api: Api) -> Iterator[VoiceDouble]:
     double = VoiceDouble(page)
 
     def token(route: Route) -> None:
@@ -81,7 +119,61 @@ def voice(page: Page) -> VoiceDouble:
 
     page.route("**/api/voice/token", token)
     page.route(SDK_CHUNK, lambda route: route.fulfill(status=200, content_type="text/javascript", body=DOUBLE))
-    return double
+    yield double
+    # Calls to Alice's number ring her forwarding number again in the tests that follow.
+    api("POST", "/api/voice/presence", {"online": False, "on_call": False})
+
+
+@dataclass
+class StackCall:
+    """A call to the rep's number as the stack answered it: its CallSid, and where Twilio posts
+    the result of the browser's dial."""
+
+    sid: str
+    caller: str
+    dial_action: str
+
+
+Ring = Callable[[str], StackCall]
+
+
+@pytest.fixture
+def ring(api_url: str, twilio_auth_token: str, voice: VoiceDouble) -> Ring:
+    """A call from `number` reaches the stack, which rings the browser: the double rings with the
+    caller's CallSid the TwiML names."""
+
+    def call(number: str) -> StackCall:
+        sid = new_sid("CA")
+        params = voice_params(sid, number, REP_NUMBER, "ringing")
+        root = twiml(post_webhook(api_url, twilio_auth_token, "/twilio/voice/incoming", params))
+        dial = root.find("Dial")
+        client = dial.find("Client") if dial is not None else None
+        assert dial is not None and client is not None, ElementTree.tostring(root)  # the browser rings
+        assert client.findtext("Identity") == "alice"
+        assert [(p.get("name"), p.get("value")) for p in client.findall("Parameter")] == [("callSid", sid)]
+        voice.ring(number, sid)
+        return StackCall(sid, number, dial.get("action", ""))
+
+    return call
+
+
+def after_the_browser(call: StackCall, twilio_auth_token: str, dial_status: str) -> ElementTree.Element:
+    """What the stack answers Twilio once the browser's leg ended with `dial_status`."""
+    fields = [
+        *voice_params(call.sid, call.caller, REP_NUMBER, "in-progress"),
+        ("DialCallStatus", dial_status),
+        ("DialCallSid", new_sid("CA")),
+    ]
+    return twiml(post_to(call.dial_action, twilio_auth_token, fields))
+
+
+def placed_through_the_stack(api_url: str, twilio_auth_token: str, voice: VoiceDouble, number: str) -> str:
+    """Twilio asks the stack (the TwiML App's URL) what to do with the browser's outgoing call."""
+    sid = voice.leg_sid()
+    params = voice_params(sid, "client:alice", number, "ringing")
+    root = twiml(post_webhook(api_url, twilio_auth_token, "/twilio/voice/outgoing", params))
+    assert root.findtext("Dial/Number") == number, ElementTree.tostring(root)
+    return sid
 
 
 def phone_panel(page: Page) -> tuple[Locator, Locator]:
@@ -95,12 +187,25 @@ def phone_panel(page: Page) -> tuple[Locator, Locator]:
 
 
 def go_online(page: Page) -> tuple[Locator, Locator]:
+    """Online, once the API knows it (a call to the rep's number then rings this browser)."""
     button, panel = phone_panel(page)
-    with page.expect_request(is_presence) as presence:
+    with page.expect_response(lambda response: is_presence(response.request)) as presence:
         panel.get_by_label("Receive calls in this browser").check()
-    assert presence.value.post_data_json == {"online": True, "on_call": False}
+    assert presence.value.request.post_data_json == {"online": True, "on_call": False}
+    assert presence.value.status == 200
     expect(button).to_contain_text("Online")
     return button, panel
+
+
+def in_time_zone(page: Page, zone: str) -> None:
+    """The page runs in `zone`, whatever the machine's zone: reloaded, as a browser starts in its
+    zone (date formats read it once)."""
+    page.context.new_cdp_session(page).send("Emulation.setTimezoneOverride", {"timezoneId": zone})
+    page.reload()
+    expect(page.get_by_test_id("signed-in-rep")).to_be_visible()
+
+
+# ---------------------------------------------------------------- online, offline
 
 
 def test_without_twilio_credentials_the_phone_explains_and_stays_offline(signed_in: Page) -> None:
@@ -151,15 +256,74 @@ def test_going_online_registers_the_device_and_tells_the_api_every_minute(
     expect(button).to_be_focused()
 
 
-def test_incoming_call_controls_reach_the_sdk_and_the_summary_is_saved_on_the_record(
-    signed_in: Page, api: Api, voice: VoiceDouble
+def browser_rings(api_url: str, twilio_auth_token: str) -> bool:
+    """Whether a call to Alice's number now rings her browser (else her forwarding number)."""
+    params = voice_params(new_sid("CA"), ANY_CALLER, REP_NUMBER, "ringing")
+    root = twiml(post_webhook(api_url, twilio_auth_token, "/twilio/voice/incoming", params))
+    assert root.find("Dial/Client") is not None or root.findtext("Dial/Number") == FORWARDING_NUMBER
+    return root.find("Dial/Client") is not None
+
+
+def stops_ringing(api_url: str, twilio_auth_token: str) -> bool:
+    """The browser stops ringing within a few seconds (a request sent as a page goes is not awaited)."""
+    deadline = time.monotonic() + 5
+    while browser_rings(api_url, twilio_auth_token):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def test_closing_the_tab_tells_the_api_at_once_that_calls_no_longer_ring_here(
+    signed_in: Page, voice: VoiceDouble, api_url: str, twilio_auth_token: str
+) -> None:
+    page = signed_in
+    go_online(page)
+    assert browser_rings(api_url, twilio_auth_token)
+    page.close()
+    # Not 90 seconds later, when presence would lapse: the next caller gets the forwarding number.
+    assert stops_ringing(api_url, twilio_auth_token)
+
+
+def test_the_request_sent_as_the_page_goes_carries_the_rep_s_token_and_outlives_the_page(
+    signed_in: Page, token: str, voice: VoiceDouble, api_url: str, twilio_auth_token: str
+) -> None:
+    page = signed_in
+    go_online(page)
+    # What the page asks of fetch is written where the next page of the site can read it.
+    page.evaluate(
+        """() => {
+          const fetchAsBefore = window.fetch;
+          window.fetch = (url, init = {}) => {
+            const { keepalive, headers, body } = init;
+            const sent = { url: String(url), keepalive: keepalive === true, headers, body };
+            localStorage.setItem("sent-while-leaving", JSON.stringify(sent));
+            return fetchAsBefore(url, init);
+          };
+        }"""
+    )
+    page.goto("/config.json")  # another page: the dashboard's tab is gone
+    sent = json.loads(page.evaluate("() => localStorage.getItem('sent-while-leaving')"))
+    assert sent["url"].endswith("/api/voice/presence")
+    assert sent["keepalive"] is True  # outlives the page
+    assert sent["headers"]["Authorization"] == f"Bearer {token}"  # which sendBeacon could not carry
+    assert json.loads(sent["body"]) == {"online": False, "on_call": False}
+    assert stops_ringing(api_url, twilio_auth_token)
+
+
+# ---------------------------------------------------------------- incoming calls
+
+
+def test_an_answered_call_s_summary_is_saved_on_the_call_with_a_follow_up_task(
+    signed_in: Page, api: Api, voice: VoiceDouble, ring: Ring
 ) -> None:
     marker = tag()
     number = fictional_caller(api)
     lead = calling_lead(api, f"Ringing{marker}", number)
     page = signed_in
+    in_time_zone(page, "America/New_York")
     button, panel = go_online(page)
-    voice.ring(number)
+    call = ring(number)
     incoming = panel.get_by_role("alert", name="Incoming call")
     expect(incoming).to_contain_text(lead["display_name"])  # the number, looked up
     expect(incoming).to_contain_text(format_phone(number))
@@ -203,46 +367,204 @@ def test_incoming_call_controls_reach_the_sdk_and_the_summary_is_saved_on_the_re
     expect(summary.get_by_label("Outcome")).to_have_value("Connected")  # the team's first outcome
     summary.get_by_label("Outcome").select_option("Call back later")
     expect(summary.get_by_label("Notes")).to_have_value(f"Wants a demo {marker}")
-    summary.get_by_label("Follow-up date (optional)").fill("2026-12-01")
+    expect(summary.get_by_label("Due date")).to_have_count(0)  # until a follow-up is wanted
+    summary.get_by_label("Add a follow-up task").check()
+    summary.get_by_label("Task", exact=True).fill("Send the demo link")
+    summary.get_by_label("Due date").fill("2026-12-01")
+    summary.get_by_label("Time").fill("09:30")
     screenshot(page, "phone-summary", full_page=False)
-    summary.get_by_role("button", name="Save summary").click()
-    expect(panel.get_by_role("status")).to_contain_text(f"The summary is saved on {lead['display_name']}")
+    with page.expect_request(is_summary) as saving:
+        summary.get_by_role("button", name="Save summary").click()
+    assert saving.value.url.endswith(f"/api/calls/{call.sid}/summary")  # the caller's CallSid, not the leg's
+    assert saving.value.post_data_json == {
+        "outcome": "Call back later",
+        "notes": f"Wants a demo {marker}",
+        "deal_id": None,
+        "subject": "",
+        # 9:30 in New York on December 1st, with the browser's own offset.
+        "follow_up": {"title": "Send the demo link", "due_at": "2026-12-01T09:30:00-05:00"},
+    }
+    done = panel.get_by_role("status")
+    expect(done).to_contain_text(f"The summary is saved on the call with {lead['display_name']}")
+    expect(done).to_contain_text("Follow-up task “Send the demo link”, due Dec 1, 2026, 9:30 AM")
 
-    notes = notes_of(api, lead["id"])
-    assert len(notes) == 1
-    assert re.fullmatch(
-        rf"Call summary — Incoming call, 0:\d\d\nOutcome: Call back later\nFollow-up: Dec 1, 2026\n\n"
-        rf"Wants a demo {marker}",
-        notes[0],
-    ), notes[0]
+    (stored,) = activities_of(api, lead["id"], "call")
+    assert stored["data"]["call_sid"] == call.sid
+    assert {key: stored["data"]["summary"][key] for key in ("outcome", "notes", "deal_id")} == {
+        "outcome": "Call back later",
+        "notes": f"Wants a demo {marker}",
+        "deal_id": None,
+    }
+    (task,) = activities_of(api, lead["id"], "task")
+    assert (task["summary"], task["data"]["due_at"]) == ("Send the demo link", "2026-12-01T09:30:00-05:00")
+    assert notes_of(api, lead["id"]) == []  # a summary is no longer a note
     panel.get_by_role("button", name="Done").click()
     expect(panel.get_by_label("Call a lead or contact")).to_be_visible()
 
+    # The lead's feed shows the call with its summary, the task with its title.
+    panel.get_by_role("button", name="Close the phone").click()
+    page.goto(f"/records/{lead['id']}")
+    feed = page.get_by_role("list", name="Activities")
+    saved = feed.locator("[data-type=call]").get_by_role("group", name="Call summary")
+    expect(saved).to_contain_text("Outcome Call back later")
+    expect(saved).to_contain_text(f"Wants a demo {marker}")
+    expect(saved).to_contain_text("Follow-up: Send the demo link, due Dec 1, 2026, 9:30 AM")
+    expect(feed.locator("[data-type=task]")).to_contain_text("Send the demo link")
 
-def test_an_incoming_call_declined_sent_on_or_given_up_leaves_no_summary(
-    signed_in: Page, api: Api, voice: VoiceDouble
+
+def test_the_api_s_refusals_of_a_summary_are_shown_at_their_field(
+    signed_in: Page, api: Api, voice: VoiceDouble, ring: Ring
+) -> None:
+    number = fictional_caller(api)
+    lead = calling_lead(api, f"Refused{tag()}", number)
+    page = signed_in
+    _, panel = go_online(page)
+    call = ring(number)
+    panel.get_by_role("button", name="Accept").click()
+    panel.get_by_role("button", name="Hang up").click()
+    summary = panel.get_by_role("form", name="Call summary")
+    expect(summary.get_by_label("Outcome")).to_have_value("Connected")
+
+    # An admin changes the team's outcomes while the form is open.
+    outcomes = api("GET", "/api/settings/call-outcomes").json()["items"]
+    assert api("PUT", "/api/settings/call-outcomes", {"items": ["Demo booked"]}).status_code == 200
+    try:
+        with page.expect_response(lambda r: is_summary(r.request)) as refused:
+            summary.get_by_role("button", name="Save summary").click()
+        assert refused.value.status == 400
+        outcome = summary.get_by_label("Outcome")
+        expect(outcome).to_have_attribute("aria-invalid", "true")
+        expect(outcome).to_have_accessible_description("Choose an outcome from the team's list")
+        expect(outcome).to_be_focused()
+    finally:
+        api("PUT", "/api/settings/call-outcomes", {"items": outcomes})
+
+    # A follow-up without a title, then without a date: the API says what is missing.
+    summary.get_by_label("Add a follow-up task").check()
+    summary.get_by_label("Due date").fill("2026-12-02")
+    summary.get_by_role("button", name="Save summary").click()
+    expect(summary.get_by_role("alert")).to_have_text("A follow-up needs a title")
+    expect(summary.get_by_label("Task", exact=True)).to_be_focused()
+    expect(summary.get_by_label("Outcome")).not_to_have_attribute("aria-invalid", "true")
+    summary.get_by_label("Task", exact=True).fill("Call again")
+    summary.get_by_label("Due date").fill("")
+    summary.get_by_role("button", name="Save summary").click()
+    expect(summary.get_by_role("alert")).to_have_text("The follow-up's due date is not a date and time")
+    screenshot(page, "phone-summary-refused", full_page=False)
+
+    summary.get_by_label("Due date").fill("2026-12-02")
+    with page.expect_response(lambda r: is_summary(r.request)) as accepted:
+        summary.get_by_role("button", name="Save summary").click()
+    assert accepted.value.status == 200
+    expect(panel.get_by_role("status")).to_contain_text("The summary is saved on the call")
+    (stored,) = activities_of(api, lead["id"], "call")
+    assert stored["data"]["call_sid"] == call.sid and stored["data"]["summary"]["outcome"] == "Connected"
+
+
+def test_an_unknown_caller_s_summary_stays_on_the_call_under_unmatched(
+    signed_in: Page, api: Api, voice: VoiceDouble, ring: Ring
+) -> None:
+    stranger = fictional_caller(api)
+    page = signed_in
+    _, panel = go_online(page)
+    call = ring(stranger)
+    panel.get_by_role("button", name="Accept").click()
+    panel.get_by_label("Notes").fill("Asked for the price list")
+    panel.get_by_role("button", name="Hang up").click()
+
+    summary = panel.get_by_role("form", name="Call summary")
+    expect(summary).to_contain_text(f"Call from {format_phone(stranger)}")
+    expect(summary).to_contain_text("A follow-up task needs a lead or contact")
+    expect(summary.get_by_label("Add a follow-up task")).to_have_count(0)
+    summary.get_by_label("Outcome").select_option("Not interested")
+    with page.expect_request(is_summary) as saving:
+        summary.get_by_role("button", name="Save summary").click()
+    assert saving.value.url.endswith(f"/api/calls/{call.sid}/summary")
+    assert saving.value.post_data_json == {
+        "outcome": "Not interested",
+        "notes": "Asked for the price list",
+        "deal_id": None,
+        "subject": "",
+        "follow_up": None,
+    }
+    expect(panel.get_by_role("status")).to_contain_text("The summary is saved on the call, under Calls › Unmatched")
+    panel.get_by_role("button", name="Done").click()
+    panel.get_by_role("button", name="Close the phone").click()
+
+    # The Calls tab shows it on the call.
+    center = calls_center(page)
+    center.get_by_role("button", name=re.compile(r"^Unmatched \(\d+\)$")).click()
+    unmatched = center.get_by_role("region", name="Unmatched calls")
+    call_rows(unmatched, format_phone(stranger)).first.click()
+    details = unmatched.get_by_role("region", name=f"Call with {format_phone(stranger)}")
+    saved = details.get_by_role("group", name="Call summary")
+    expect(saved).to_contain_text("Outcome Not interested")
+    expect(saved).to_contain_text("Asked for the price list")
+
+
+def test_decline_sends_the_caller_to_voicemail_and_send_to_forwarding_to_the_forwarding_number(
+    signed_in: Page, api: Api, voice: VoiceDouble, ring: Ring, api_url: str, twilio_auth_token: str
 ) -> None:
     stranger = fictional_caller(api)
     page = signed_in
     button, panel = go_online(page)
     incoming = panel.get_by_role("alert", name="Incoming call")
+    declines: list[str] = []
+    page.on("request", lambda request: declines.append(request.url) if is_decline(request) else None)
 
-    voice.ring(stranger)
+    # Decline: the API hears first (held here a moment), the browser's leg is refused after.
+    declined = ring(stranger)
     expect(incoming).to_contain_text(format_phone(stranger))
-    incoming.get_by_role("button", name="Send to forwarding").click()  # Alice has a forwarding number
-    expect(incoming).to_have_count(0)
-    voice.ring(stranger)
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:  # answered later, by the test
+        held.append(route)
+
+    page.route("**/api/calls/*/decline", hold)
     incoming.get_by_role("button", name="Decline").click()
+    expect(incoming.get_by_role("button", name="Declining…")).to_be_disabled()
+    expect(incoming.get_by_role("button", name="Send to forwarding")).to_be_disabled()
+    assert len(held) == 1 and held[0].request.url.endswith(f"/api/calls/{declined.sid}/decline")
+    assert voice.calls() == [["register"]]  # not refused yet
+    page.unroute("**/api/calls/*/decline")
+    with page.expect_response(lambda r: is_decline(r.request)) as answer:
+        held[0].continue_()
+    assert answer.value.status == 200
     expect(incoming).to_have_count(0)
-    voice.ring(stranger)
+    assert voice.calls() == [["register"], ["reject"]]
+    assert [v.tag for v in after_the_browser(declined, twilio_auth_token, "busy")] == VOICEMAIL
+
+    # Send to forwarding: only the browser's leg is refused; Twilio then rings the forwarding number.
+    sent_on = ring(stranger)
+    incoming.get_by_role("button", name="Send to forwarding").click()
+    expect(incoming).to_have_count(0)
+    assert voice.calls() == [["register"], ["reject"], ["reject"]]
+    assert after_the_browser(sent_on, twilio_auth_token, "busy").findtext("Dial/Number") == FORWARDING_NUMBER
+
+    # The caller hung up just as the rep declined: the API answers 409, the phone says nothing of it.
+    gone = ring(stranger)
+    status = [*voice_params(gone.sid, stranger, REP_NUMBER, "completed"), ("SequenceNumber", "3")]
+    post_webhook(api_url, twilio_auth_token, "/twilio/voice/status", status).raise_for_status()
+    with page.expect_response(lambda r: is_decline(r.request)) as over:
+        incoming.get_by_role("button", name="Decline").click()
+    assert over.value.status == 409 and over.value.json()["error"]["code"] == "call_over"
+    expect(incoming).to_have_count(0)
+    expect(panel.get_by_role("alert")).to_have_count(0)
+
+    # The caller gives up ringing: nothing to decline.
+    ring(stranger)
     expect(incoming).to_be_visible()
-    voice.far_end("cancel")  # the caller hung up first
+    voice.far_end("cancel")
     expect(incoming).to_have_count(0)
 
-    assert voice.calls() == [["register"], ["reject"], ["reject"]]
-    expect(panel.get_by_role("form", name="Call summary")).to_have_count(0)
+    assert voice.calls() == [["register"], ["reject"], ["reject"], ["reject"]]
+    assert declines == [f"{api_url}/api/calls/{declined.sid}/decline", f"{api_url}/api/calls/{gone.sid}/decline"]
+    expect(panel.get_by_role("form", name="Call summary")).to_have_count(0)  # none of them was taken
     expect(panel.get_by_label("Call a lead or contact")).to_be_visible()
     expect(button).to_contain_text("Online")
+
+
+# ---------------------------------------------------------------- outgoing calls
 
 
 def test_outgoing_calls_from_the_phone_search_the_record_page_and_the_calls_tab(
@@ -286,9 +608,12 @@ def test_outgoing_calls_from_the_phone_search_the_record_page_and_the_calls_tab(
     details.get_by_role("button", name=f"Call {format_phone(first)}").click()
     voice.wait_for("connect", {"To": first})
     expect(page.get_by_role("button", name=f"Call {format_phone(second)}")).to_be_disabled()  # one call at a time
-    voice.far_end("disconnect")  # nobody answered: the far end hung up
-    expect(panel.get_by_role("form", name="Call summary")).to_contain_text("Not answered")
-    panel.get_by_role("button", name="Skip").click()
+    voice.far_end("disconnect")  # it failed before ringing: Twilio never named the call
+    unnamed = panel.get_by_role("form", name="Call summary")
+    expect(unnamed).to_contain_text("Not answered")
+    expect(unnamed).to_contain_text("there is no call to keep a summary on")
+    expect(unnamed.get_by_role("button", name="Save summary")).to_have_count(0)
+    unnamed.get_by_role("button", name="Close").click()
 
     # From the Calls tab: Call back.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Communication center").click()
@@ -309,3 +634,45 @@ def test_outgoing_calls_from_the_phone_search_the_record_page_and_the_calls_tab(
     assert len(voice.token_requests) == 1
     assert presence == []  # offline: calls out say nothing about ringing here
     expect(button).to_contain_text("Offline")
+
+
+def test_the_dialer_finds_a_person_by_address_and_the_call_s_summary_is_saved_under_its_own_sid(
+    signed_in: Page, api: Api, voice: VoiceDouble, api_url: str, twilio_auth_token: str
+) -> None:
+    marker = tag()
+    number = fictional_caller(api)
+    street = f"17 Quai Perriere{marker.capitalize()}"
+    lead = create_record(
+        api,
+        first_name="Odile",
+        last_name="Vernet",
+        phones=[{"number": number, "label": "work"}],
+        address={"line1": street, "city": "Annecy", "postal_code": "74000"},
+    )
+    page = signed_in
+    _, panel = phone_panel(page)
+    panel.get_by_label("Call a lead or contact").fill(f"perriere{marker} annecy")
+    hits = panel.get_by_role("list", name="Matching leads and contacts")
+    hit = hits.get_by_role("button", name=re.compile("^Odile Vernet"))
+    expect(hit).to_have_count(1)
+    expect(hit).to_contain_text(f"Address: {street}, 74000 Annecy")  # why this Odile Vernet matched
+    screenshot(page, "phone-dialer-address", full_page=False)
+    hit.click()
+    expect(panel.get_by_text(f"{street}, 74000 Annecy")).to_be_visible()
+    panel.get_by_role("button", name=f"Call {format_phone(number)}").click()
+    voice.wait_for("connect", {"To": number})
+
+    # Twilio asks the stack what to do with the browser's call: the call is kept under its CallSid.
+    sid = placed_through_the_stack(api_url, twilio_auth_token, voice, number)
+    voice.far_end("accept")
+    panel.get_by_label("Notes").fill("Parcel 12 is for sale")
+    panel.get_by_role("button", name="Hang up").click()
+    summary = panel.get_by_role("form", name="Call summary")
+    expect(summary).to_contain_text("Call to Odile Vernet")
+    with page.expect_request(is_summary) as saving:
+        summary.get_by_role("button", name="Save summary").click()
+    assert saving.value.url.endswith(f"/api/calls/{sid}/summary")
+    expect(panel.get_by_role("status")).to_contain_text("The summary is saved on the call with Odile Vernet")
+    (stored,) = activities_of(api, lead["id"], "call")
+    assert stored["direction"] == "outbound" and stored["data"]["call_sid"] == sid
+    assert stored["data"]["summary"]["notes"] == "Parcel 12 is for sale"

@@ -48,24 +48,21 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, response.status === 401 ? "unauthorized" : "error", message);
 }
 
-export async function api<T>(
-  method: "GET" | "POST" | "PATCH" | "DELETE",
-  path: string,
-  body?: unknown,
-  signal?: AbortSignal,
-): Promise<T> {
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** The request every API call makes: the bearer token, JSON in and out. */
+function apiRequest(method: Method, body: unknown): RequestInit {
   const headers: Record<string, string> = { Accept: "application/json" };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  return { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+}
+
+export async function api<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(baseUrl + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
+    response = await fetch(baseUrl + path, { ...apiRequest(method, body), signal });
   } catch (exc) {
     if ((exc as Error).name === "AbortError") throw exc;
     throw new ApiError(0, "network", "The server cannot be reached. Check your connection and retry.");
@@ -77,6 +74,14 @@ export async function api<T>(
   if (!response.ok) throw await errorFrom(response);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+/**
+ * A request sent as the tab closes: `keepalive` lets it outlive the page. (`sendBeacon` cannot
+ * carry the Authorization header the API needs.) Nobody is left to read the answer.
+ */
+export function sendWhileLeaving(method: Method, path: string, body?: unknown): void {
+  fetch(baseUrl + path, { ...apiRequest(method, body), keepalive: true }).catch(() => undefined);
 }
 
 export function isAbort(error: unknown): boolean {

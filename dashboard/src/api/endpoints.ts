@@ -1,11 +1,12 @@
 /** One function per API route the dashboard uses. */
 
-import { api, withQuery } from "./client";
+import { api, sendWhileLeaving, withQuery } from "./client";
 import type {
   Activity,
   ActivityType,
   CallRow,
   CallSection,
+  CallSummaryInput,
   CenterCounts,
   CrmRecord,
   Page,
@@ -164,11 +165,23 @@ export const getCallRecording = (callSid: string) =>
 export const deleteCallRecording = (callSid: string) =>
   api<Activity>("DELETE", `/api/calls/${encodeURIComponent(callSid)}/recording`);
 
+/** The rep declines a call ringing here: once the browser rejects it, the caller gets voicemail. */
+export const declineCall = (callSid: string) =>
+  api<Activity>("POST", `/api/calls/${encodeURIComponent(callSid)}/decline`);
+
+/** Saves (or replaces) the summary of a call (C8); the API answers with the call. */
+export const saveCallSummary = (callSid: string, summary: CallSummaryInput) =>
+  api<Activity>("PUT", `/api/calls/${encodeURIComponent(callSid)}/summary`, summary);
+
 export const getVoiceToken = () => api<VoiceToken>("GET", "/api/voice/token");
 
 /** Whether the softphone can ring: sent on going online/offline, on each call, and every minute. */
 export const setPresence = (online: boolean, onCall: boolean) =>
   api<Presence>("POST", "/api/voice/presence", { online, on_call: onCall });
+
+/** The tab is going away: the phone stops ringing here now rather than when presence lapses. */
+export const goOfflineWhileLeaving = () =>
+  sendWhileLeaving("POST", "/api/voice/presence", { online: false, on_call: false });
 
 export const getCallOutcomes = (signal?: AbortSignal) =>
   api<{ items: string[] }>("GET", "/api/settings/call-outcomes", undefined, signal);

@@ -151,8 +151,11 @@ function Availability() {
   );
 }
 
+/** Decline: the caller gets voicemail (or the unavailable message). Send to forwarding: your other phone rings. */
 function IncomingCall({ call, canForward }: { call: LiveCall; canForward: boolean }) {
   const phone = usePhone();
+  // The call rings on while the API hears of the decline: one answer per call.
+  const [declining, setDeclining] = useState(false);
   return (
     <div class="phone-call" role="alert" aria-label="Incoming call">
       <p class="phone-call-kind">
@@ -160,14 +163,22 @@ function IncomingCall({ call, canForward }: { call: LiveCall; canForward: boolea
       </p>
       <PartyLine call={call} />
       <div class="phone-actions">
-        <button type="button" class="btn btn-primary" onClick={phone.accept}>
+        <button type="button" class="btn btn-primary" disabled={declining} onClick={phone.accept}>
           <Icon name="phone" size={16} /> Accept
         </button>
-        <button type="button" class="btn btn-danger-ghost" onClick={phone.decline}>
-          Decline
+        <button
+          type="button"
+          class="btn btn-danger-ghost"
+          disabled={declining}
+          onClick={() => {
+            setDeclining(true);
+            void phone.decline();
+          }}
+        >
+          {declining ? "Declining…" : "Decline"}
         </button>
         {canForward && (
-          <button type="button" class="btn btn-secondary" onClick={phone.decline}>
+          <button type="button" class="btn btn-secondary" disabled={declining} onClick={phone.sendOn}>
             Send to forwarding
           </button>
         )}

@@ -6,18 +6,23 @@
  * minute (presence lapses after 90 s without news). Outgoing calls need no registration: the
  * Device is created on first use, from a token the API signs. A stack without Twilio credentials
  * answers 409 `voice_not_configured`; the phone then says so and stays offline.
+ *
+ * The API knows a call by the caller's CallSid: an incoming call names it in a custom parameter
+ * (the browser's leg has a CallSid of its own); an outgoing call is the browser's leg itself.
  */
 
 import { createContext, type ComponentChildren } from "preact";
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, describeError } from "../api/client";
-import { getVoiceToken, search, setPresence } from "../api/endpoints";
+import { declineCall, getVoiceToken, goOfflineWhileLeaving, search, setPresence } from "../api/endpoints";
 import type { RecordKind } from "../api/types";
 import { formatPhone } from "../format";
 import { sentence } from "../records/fields";
 import { loadDevice, type Call, type Device } from "./voiceSdk";
 
 const HEARTBEAT_MS = 60_000;
+/** The custom parameter of an incoming call that names the caller's CallSid (the API's TwiML). */
+const CALLER_SID_PARAMETER = "callSid";
 
 export type Availability = "offline" | "starting" | "online" | "not_configured";
 
@@ -38,6 +43,8 @@ export type LiveCall = {
 
 /** A call that just ended, waiting for its summary (C8). */
 export type FinishedCall = {
+  /** The CallSid the API keeps the call under; null if Twilio never named it. */
+  callSid: string | null;
   direction: "inbound" | "outbound";
   party: Party;
   answered: boolean;
@@ -59,8 +66,10 @@ export type Phone = {
   goOffline: () => void;
   dial: (number: string, record: PartyRecord | null) => Promise<void>;
   accept: () => void;
-  /** Declining and sending on both refuse the browser leg: Twilio then asks the API what follows. */
-  decline: () => void;
+  /** Tells the API first, so that the caller gets voicemail rather than the forwarding number. */
+  decline: () => Promise<void>;
+  /** Refuses the browser leg only: Twilio then asks the API what follows, the forwarding number. */
+  sendOn: () => void;
   hangUp: () => void;
   setMuted: (muted: boolean) => void;
   sendDigit: (digit: string) => void;
@@ -84,6 +93,27 @@ async function lookUp(number: string): Promise<PartyRecord | null> {
   const found = await search(digits);
   const hit = found.items.find((item) => item.kind !== "deal");
   return hit ? { id: hit.id, kind: hit.kind, display_name: hit.display_name } : null;
+}
+
+/** The CallSid the API knows a call by (see the top of this file). */
+function apiCallSid(call: Call, direction: LiveCall["direction"]): string | null {
+  const sid = direction === "inbound" ? call.customParameters?.get(CALLER_SID_PARAMETER) : call.parameters?.CallSid;
+  return sid || null;
+}
+
+/** Asks the API to send a ringing call to voicemail; answers what went wrong, if the rep should know. */
+async function declineAtTheApi(ringing: Call): Promise<string | null> {
+  const sid = apiCallSid(ringing, "inbound");
+  if (!sid) return null;
+  try {
+    await declineCall(sid);
+    return null;
+  } catch (exc) {
+    // Answered elsewhere or ended meanwhile: there is nothing left to decline, nor to say.
+    if (exc instanceof ApiError && exc.code === "call_over") return null;
+    const reason = sentence(describeError(exc));
+    return `The call is declined, but the server did not hear of it, so the caller may ring your forwarding number. ${reason}`;
+  }
 }
 
 export function PhoneProvider({ children }: { children: ComponentChildren }) {
@@ -134,6 +164,7 @@ export function PhoneProvider({ children }: { children: ComponentChildren }) {
       // A call the rep took or placed gets a summary; one declined or missed does not.
       if (last && last.stage !== "ringing") {
         setFinished({
+          callSid: apiCallSid(ended, last.direction),
           direction: last.direction,
           party: last.party,
           answered: last.answeredAt !== null,
@@ -162,7 +193,9 @@ export function PhoneProvider({ children }: { children: ComponentChildren }) {
   const incoming = useCallback(
     (ringing: Call) => {
       if (sdkCall.current) {
-        ringing.reject(); // already on a call (the API rings only a free phone; this is a race)
+        // Already on a call (the API rings only a free phone; this is a race): busy, not away,
+        // so voicemail rather than the forwarding number (C5).
+        void declineAtTheApi(ringing).finally(() => ringing.reject());
         return;
       }
       const number = ringing.parameters.From ?? "";
@@ -240,6 +273,23 @@ export function PhoneProvider({ children }: { children: ComponentChildren }) {
     return () => window.clearInterval(timer);
   }, [availability, presence]);
 
+  // Closing the tab: the API hears at once that calls no longer ring here (no 90 s of ringing
+  // nobody). A page kept in the back/forward cache and shown again says it is back.
+  useEffect(() => {
+    const leaving = () => {
+      if (online.current) goOfflineWhileLeaving();
+    };
+    const back = (event: PageTransitionEvent) => {
+      if (event.persisted) presence(sdkCall.current !== null);
+    };
+    window.addEventListener("pagehide", leaving);
+    window.addEventListener("pageshow", back);
+    return () => {
+      window.removeEventListener("pagehide", leaving);
+      window.removeEventListener("pageshow", back);
+    };
+  }, [presence]);
+
   // Signing out ends it all.
   useEffect(
     () => () => {
@@ -287,7 +337,16 @@ export function PhoneProvider({ children }: { children: ComponentChildren }) {
       goOffline,
       dial,
       accept: () => sdkCall.current?.accept(),
-      decline: () => {
+      decline: async () => {
+        const ringing = sdkCall.current;
+        if (!ringing || live.current?.stage !== "ringing") return;
+        const unheard = await declineAtTheApi(ringing);
+        if (unheard) setProblem(unheard);
+        if (sdkCall.current !== ringing) return; // the caller hung up meanwhile
+        ringing.reject();
+        finish(ringing);
+      },
+      sendOn: () => {
         const ringing = sdkCall.current;
         if (!ringing) return;
         ringing.reject();
