@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -13,11 +14,14 @@ from api_support import (
     fresh_remote,
     receive,
 )
+from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
 from commcenter.data import activities as activities_data
+from commcenter.data import base
 from commcenter.data import conversations as conversations_data
 from commcenter.domain.handles import Handle
 from commcenter.domain.sms import conversation_id
+from commcenter.services import sms_conversations
 from commcenter.services.sms_inbound import InboundSms, receive_sms
 from commcenter_local.simulate import incoming_sms, incoming_sms_params, new_sid, post_webhook
 from commcenter_local.stack import LocalStack
@@ -221,22 +225,25 @@ def test_a_rep_sees_and_answers_only_the_conversations_of_their_own_number(
     assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["For Alice"]
 
 
-def test_an_interrupted_delivery_retried_stores_the_message_once(
+def test_a_delivery_that_fails_midway_writes_nothing_and_its_retry_stores_the_message_once(
     alice: Api, local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     remote = fresh_remote()
     before = alice.counts()
     message = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Are you there?")
 
-    def crash(activity: Any) -> None:
-        raise RuntimeError("the function died before storing the message")
+    def crash(tx: Any, activity: Any) -> None:
+        raise RuntimeError("the function died while writing")
 
     with monkeypatch.context() as patch:
-        patch.setattr(activities_data, "put", crash)
+        patch.setattr(activities_data, "add_put", crash)
         with pytest.raises(RuntimeError):
             receive_sms(message)
+    # Nothing of it anywhere: no message, no conversation, no count.
     assert list(activities_data.iter_owner(f"h#phone:{remote}")) == []
-    assert receive_sms(message) == "finished"  # Twilio's retry stores it
+    assert alice.conversation(ALICE_NUMBER, remote).status_code == 404
+    assert alice.counts() == before
+    assert receive_sms(message) == "stored"  # Twilio's retry
     assert receive_sms(message) == "duplicate"
     stored = list(activities_data.iter_owner(f"h#phone:{remote}"))
     assert [item.external_id for item in stored] == [message.sid]
@@ -288,3 +295,50 @@ def test_a_stale_copy_of_the_conversation_costs_a_retry_not_a_change(alice: Api,
     assert receive_sms(third) == "stored"
     assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["Three", "Two", "One"]
     assert alice.conversation(ALICE_NUMBER, remote).json()["unread"] == 3
+
+
+def test_a_burst_to_one_rep_counts_every_message_once(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    """Every message to a rep moves the same unread counter: concurrent webhooks, each in its
+    own transaction, still store each message once and count each once."""
+    before = alice.counts()
+    remotes = [fresh_remote() for _ in range(24)]
+
+    def deliver(remote: str) -> int:
+        params = incoming_sms_params(from_number=remote, to_number=ALICE_NUMBER, body=f"Burst from {remote}")
+        return int(post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params).status_code)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(deliver, remotes)) == {200}
+    assert alice.counts() == {**before, "unmatched": before["unmatched"] + len(remotes)}
+    for remote in remotes:
+        assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == [f"Burst from {remote}"]
+
+
+def test_a_counter_held_by_another_transaction_is_moved_right_after(
+    alice: Api, local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DynamoDB cancels a transaction that meets another one on the rep's counter: the message
+    and its conversation are written without the counter, and the counter follows."""
+    remote = fresh_remote()
+    before = alice.counts()
+    transactions: list[int] = []
+    real_write_together = base.write_together
+
+    def first_one_conflicts(*writes: Any) -> bool:
+        transactions.append(len(writes))
+        if len(transactions) == 1:
+            # What pynamodb raises when DynamoDB cancels for a conflict on the third item.
+            cause = VerboseClientError(
+                {"Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"}},
+                "TransactWriteItems",
+                cancellation_reasons=[None, None, CancellationReason(code="TransactionConflict")],
+            )
+            raise TransactWriteError("cancelled", cause=cause)
+        return real_write_together(*writes)
+
+    monkeypatch.setattr(sms_conversations, "write_together", first_one_conflicts)
+    message = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Hello?")
+    assert receive_sms(message) == "stored"
+    assert transactions == [3, 2]  # conversation, message, counter; then the first two alone
+    assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["Hello?"]
+    assert alice.counts() == {**before, "unmatched": before["unmatched"] + 1}

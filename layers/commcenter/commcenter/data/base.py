@@ -12,7 +12,7 @@ from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.transactions import TransactGet, TransactWrite
 
 from commcenter.errors import ValidationError
 from commcenter.settings import get_settings
@@ -78,6 +78,30 @@ def is_conditional_failure(error: BaseException) -> bool:
     return error.cause_response_code == "TransactionCanceledException" and any(
         reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons
     )
+
+
+def is_transaction_conflict(error: BaseException) -> bool:
+    """Whether a write lost a race with a transaction on one of its items (nothing was written:
+    trying again is safe). botocore does not retry these by itself."""
+    if not isinstance(error, PynamoDBException):
+        return False
+    if error.cause_response_code == "TransactionConflictException":
+        return True
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return error.cause_response_code == "TransactionCanceledException" and any(
+        reason is not None and reason.code == "TransactionConflict" for reason in reasons
+    )
+
+
+Read = Callable[[TransactGet], Callable[[], Any]]
+
+
+def read_together(*reads: Read) -> list[Any]:
+    """Items of several tables in one consistent round trip: each read registers its item and
+    returns how to decode it (None for an item that does not exist)."""
+    with TransactGet(connection=transaction_connection()) as tx:
+        decoders = [read(tx) for read in reads]
+    return [decode() for decode in decoders]
 
 
 def write_together(*writes: Callable[[TransactWrite], None]) -> bool:

@@ -12,8 +12,10 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from commcenter.data.base import decode_cursor, encode_cursor, is_conditional_failure, plain, table_meta
 from commcenter.domain.sms import ConversationState
@@ -104,7 +106,34 @@ def get(conversation_id: str, *, as_last_written: bool = False) -> ConversationS
 
 def save(state: ConversationState, expected_version: int | None) -> None:
     """Write `state` if the stored conversation is still at `expected_version` (None: must not exist)."""
-    item = ConversationItem(
+    try:
+        _item(state).save(condition=_at_version(expected_version))
+    except PutError as error:
+        forget_written(state.id)
+        if is_conditional_failure(error):
+            raise VersionConflict(state.id) from None
+        raise
+    remember_written(state)
+
+
+def add_save(tx: TransactWrite, state: ConversationState, expected_version: int | None) -> None:
+    """`save`, as part of a transaction (the caller calls `remember_written` once it commits)."""
+    tx.save(_item(state), condition=_at_version(expected_version))
+
+
+def remember_written(state: ConversationState) -> None:
+    _written[state.id] = state
+    _written.move_to_end(state.id)
+    if len(_written) > WRITTEN_KEPT:
+        _written.popitem(last=False)
+
+
+def forget_written(conversation_id: str) -> None:
+    _written.pop(conversation_id, None)
+
+
+def _item(state: ConversationState) -> ConversationItem:
+    return ConversationItem(
         state.id,
         center_pk=center_pk(state.rep_id, "sms", state.section),
         center_key=f"{state.last_at}#{state.id}",
@@ -121,22 +150,12 @@ def save(state: ConversationState, expected_version: int | None) -> None:
         recent_messages=state.recent_messages,
         version=state.version,
     )
-    condition = (
-        ConversationItem.conversation_id.does_not_exist()
-        if expected_version is None
-        else ConversationItem.version == expected_version
-    )
-    try:
-        item.save(condition=condition)
-    except PutError as error:
-        _written.pop(state.id, None)
-        if is_conditional_failure(error):
-            raise VersionConflict(state.id) from None
-        raise
-    _written[state.id] = state
-    _written.move_to_end(state.id)
-    if len(_written) > WRITTEN_KEPT:
-        _written.popitem(last=False)
+
+
+def _at_version(expected_version: int | None) -> Condition:
+    if expected_version is None:
+        return ConversationItem.conversation_id.does_not_exist()
+    return ConversationItem.version == expected_version
 
 
 def delete(state: ConversationState) -> None:

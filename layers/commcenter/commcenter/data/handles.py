@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
+from pynamodb.transactions import TransactGet, TransactWrite
 
 from commcenter.data.base import table_meta
 from commcenter.domain.clock import now_iso
@@ -27,6 +29,20 @@ def get(handle: Handle) -> HandleState | None:
     except HandleItem.DoesNotExist:
         return None
     return HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam))
+
+
+def add_get(tx: TransactGet, handle: Handle) -> Callable[[], HandleState | None]:
+    """`get`, as part of a consistent read of several tables."""
+    future = tx.get(HandleItem, handle.key)
+
+    def state() -> HandleState | None:
+        try:
+            item = future.get()
+        except HandleItem.DoesNotExist:
+            return None
+        return HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam))
+
+    return state
 
 
 def get_many(handles: list[Handle]) -> dict[Handle, HandleState]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -9,7 +10,7 @@ from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, U
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
+from pynamodb.transactions import TransactGet, TransactWrite
 
 from commcenter.data.base import table_meta, transaction_connection
 from commcenter.domain.calls import Presence
@@ -129,6 +130,23 @@ def get_presence(rep_id: str) -> Presence | None:
         item = PresenceItem.get(f"presence#{rep_id}", consistent_read=True)
     except PresenceItem.DoesNotExist:
         return None
+    return _presence(item)
+
+
+def add_get_presence(tx: TransactGet, rep_id: str) -> Callable[[], Presence | None]:
+    """`get_presence`, as part of a consistent read of several tables."""
+    future = tx.get(PresenceItem, f"presence#{rep_id}")
+
+    def presence() -> Presence | None:
+        try:
+            return _presence(future.get())
+        except PresenceItem.DoesNotExist:
+            return None
+
+    return presence
+
+
+def _presence(item: PresenceItem) -> Presence:
     return Presence(online=bool(item.online), on_call=bool(item.on_call), updated_at=item.updated_at)
 
 

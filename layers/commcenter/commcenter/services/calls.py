@@ -8,15 +8,15 @@ call is listed in.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from commcenter.concurrency import run_together
 from commcenter.data import activities as activities_data
 from commcenter.data import counters as counters_data
 from commcenter.data import handles as handles_data
 from commcenter.data import message_refs
 from commcenter.data import reps as reps_data
-from commcenter.data.base import write_together
+from commcenter.data.base import read_together, write_together
 from commcenter.domain.activities import Activity
 from commcenter.domain.calls import (
     FINAL_CALL_STATUSES,
@@ -37,10 +37,9 @@ from commcenter.matching.match import sender_handle
 from commcenter.observability import logger
 from commcenter.services.call_center import missed_counter
 from commcenter.services.refs import activity_of, key_of
-from commcenter.services.softphone import reachable
+from commcenter.services.softphone import reach_of
 from commcenter.settings import get_settings
 
-_UNREAD = object()
 DIAL_STAGES: dict[str, DialStage] = {"browser": "browser", "forward": "forward"}
 
 
@@ -70,12 +69,9 @@ def handle_state(handle: Handle) -> HandleState | None:
     return handles_data.get(handle) if handle.value.startswith("+") else None
 
 
-def record_call(event: CallEvent, rep: Rep, direction: str, state: HandleState | object | None = _UNREAD) -> Activity:
+def record_call(event: CallEvent, rep: Rep, direction: str, handle: Handle, state: HandleState | None) -> Activity:
     """The call's activity, created by the first webhook that names it (found again on a retry).
-    `state`: the handle's state when the caller already read it."""
-    handle = remote_handle_of(event, direction)
-    if not isinstance(state, HandleState | None):
-        state = handle_state(handle)
+    `handle`: the other party's; `state`: what the handle belongs to, as just read."""
     record_id = state.record_id if state else None
     ignored = bool(state and state.ignored and not record_id)
     now = now_iso()
@@ -131,11 +127,17 @@ def _summary(direction: str, handle: Handle) -> str:
 
 def incoming_call(event: CallEvent, rep: Rep) -> Route:
     """A call to a rep's number: stored, then the browser rings or the fallback answers."""
-    # The caller's record and the rep's presence are independent reads: side by side.
-    state, (online, on_call) = run_together(
-        lambda: handle_state(remote_handle_of(event, "inbound")), lambda: reachable(rep)
-    )
-    call = record_call(event, rep, "inbound", state)
+    handle = remote_handle_of(event, "inbound")
+    # The caller's record and the rep's presence in one round trip (a withheld number has none).
+    if handle.value.startswith("+"):
+        state, presence = read_together(
+            functools.partial(handles_data.add_get, handle=handle),
+            functools.partial(reps_data.add_get_presence, rep_id=rep.id),
+        )
+    else:
+        state, presence = None, reps_data.get_presence(rep.id)
+    online, on_call = reach_of(presence)
+    call = record_call(event, rep, "inbound", handle, state)
     route = route_incoming(online=online and bool(rep.client_identity), on_call=on_call, settings=voice_settings(rep))
     logger.info("incoming call", extra={"call_sid": event.call_sid, "route": route.kind, "rep_id": rep.id})
     if route.kind in ("voicemail", "unavailable"):
@@ -232,5 +234,7 @@ def outgoing_call(event: CallEvent) -> OutgoingCall | str:
         to_number = normalize_phone(event.to_number, get_settings().phone_default_region)
     except ValidationError:
         return "The number you dialled is not valid."
-    record_call(CallEvent(event.call_sid, rep.twilio_number, to_number), rep, "outbound")
+    outbound = CallEvent(event.call_sid, rep.twilio_number, to_number)
+    handle = remote_handle_of(outbound, "outbound")
+    record_call(outbound, rep, "outbound", handle, handle_state(handle))
     return OutgoingCall(rep, to_number, voice_settings(rep).recording)

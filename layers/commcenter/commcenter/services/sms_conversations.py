@@ -11,13 +11,15 @@ import functools
 from collections.abc import Callable
 
 import msgspec
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
-from commcenter.concurrency import run_together
 from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
 from commcenter.data import counters as counters_data
 from commcenter.data import opt_outs as opt_outs_data
 from commcenter.data import records as records_data
+from commcenter.data.base import is_transaction_conflict, write_together
 from commcenter.domain.activities import Activity
 from commcenter.domain.records import RecordSummary
 from commcenter.domain.reps import Rep
@@ -44,13 +46,13 @@ def change_conversation(
     change: Change,
     *,
     current: ConversationState | object | None = _UNREAD,
-    then: Callable[[], object] | None = None,
+    together: Callable[[TransactWrite], None] | None = None,
 ) -> tuple[ConversationState | None, ConversationState | None]:
     """Apply `change` to the stored conversation until no concurrent writer interferes.
 
     `change` gets the stored state (None if there is none) and returns the new state, or None
-    to leave it as it is. The rep's unread counters get the difference; `then` (the caller's
-    next write) runs alongside that counter update, once the conversation is written.
+    to leave it as it is. The conversation, the difference of the rep's unread counters and
+    `together` (the caller's own write, such as the message) are written in one transaction.
     `current`: the state the caller just read, saving a read on the first attempt.
     Returns (before, after).
     """
@@ -62,25 +64,56 @@ def change_conversation(
         after = change(before)
         if after is None:
             return before, before
-        try:
-            conversations_data.save(after, None if before is None else before.version)
-        except conversations_data.VersionConflict:
-            continue
-        run_together(functools.partial(_move_counters, before, after), *([then] if then else []))
-        return before, after
+        if _write(before, after, together):
+            return before, after
     raise RuntimeError(f"conversation {conversation_id} kept changing under {MAX_ATTEMPTS} attempts")
 
 
-def _move_counters(before: ConversationState | None, after: ConversationState | None) -> None:
+def _write(
+    before: ConversationState | None, after: ConversationState, together: Callable[[TransactWrite], None] | None
+) -> bool:
+    """`after`, if the stored conversation is still `before`, with its counters and `together`, all
+    or nothing; False if somebody changed the conversation first."""
+    expected = None if before is None else before.version
+    deltas = _counter_deltas(before, after)
+    if not deltas and together is None:
+        try:
+            conversations_data.save(after, expected)
+        except conversations_data.VersionConflict:
+            return False
+        return True
+    writes: list[Callable[[TransactWrite], None]] = [
+        functools.partial(conversations_data.add_save, state=after, expected_version=expected)
+    ]
+    writes += [together] if together else []
+    scope = counters_data.rep_scope(after.rep_id)
+    counters = [functools.partial(counters_data.add_add, scope=scope, name=n, delta=d) for n, d in deltas.items()]
+    try:
+        written = write_together(*writes, *counters)
+    except TransactWriteError as error:
+        if not is_transaction_conflict(error):
+            raise
+        # The rep's counter is the one item every message to the rep touches: while another
+        # transaction holds it, the conversation and the message go first, the counter right after.
+        written = write_together(*writes)
+        if written:
+            for name, delta in deltas.items():
+                counters_data.add(scope, name, delta)
+    if not written:
+        conversations_data.forget_written(after.id)
+        return False
+    conversations_data.remember_written(after)
+    return True
+
+
+def _counter_deltas(before: ConversationState | None, after: ConversationState | None) -> dict[str, int]:
+    """How much each of the rep's unread counters moves from `before` to `after`."""
     deltas: dict[str, int] = {}
     for state, sign in ((before, -1), (after, 1)):
         if state is not None and state.section != "ignored" and state.unread:
             name = unread_counter(state.section)
             deltas[name] = deltas.get(name, 0) + sign * state.unread
-    rep_id = (after or before).rep_id  # type: ignore[union-attr]
-    for name, delta in deltas.items():
-        if delta:
-            counters_data.add(counters_data.rep_scope(rep_id), name, delta)
+    return {name: delta for name, delta in deltas.items() if delta}
 
 
 def unread_counts(rep: Rep) -> dict[str, dict[str, int]]:
@@ -142,7 +175,8 @@ def delete_conversation(rep: Rep, conversation_id: str) -> int:
             conversations_data.delete(state)
         except conversations_data.VersionConflict:
             continue
-        _move_counters(state, None)
+        for name, delta in _counter_deltas(state, None).items():
+            counters_data.add(counters_data.rep_scope(state.rep_id), name, delta)
         # A message that arrived while deleting is deleted too: the conversation is gone for good.
         deleted += activities_data.delete_conversation_messages(conversation_id)
         break

@@ -1,11 +1,10 @@
 """An incoming SMS or MMS: stored once on its record (or its number), listed, counted.
 
-The webhook path reads the conversation (and, for a new one, the sender's handle), then writes
-the conversation first: it is the guard against a retried webhook (it remembers its last
-MessageSids), and it records where the message will be stored. The rep's unread counter and
-the message itself are then written side by side. A retry of a delivery that stopped after
-the conversation finds the message's place there and stores it; any other retry changes
-nothing.
+The webhook path reads the conversation (this function's own last write of it when it has one;
+for a new one, the sender's handle too), then writes the conversation, the message and the
+rep's unread counter in one transaction, in one round trip. The conversation remembers its last
+MessageSids and is written only if nobody changed it since it was read: a retried webhook finds
+its MessageSid there and changes nothing, and a delivery that fails midway has written nothing.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ class InboundSms:
     media: list[dict[str, str]] = field(default_factory=list)
 
 
-Outcome = Literal["stored", "duplicate", "finished", "unknown_number"]
+Outcome = Literal["stored", "duplicate", "unknown_number"]
 
 
 def receive_sms(message: InboundSms) -> Outcome:
@@ -53,8 +52,8 @@ def receive_sms(message: InboundSms) -> Outcome:
     sender = sender_handle(message.from_number, get_settings().phone_default_region)
     conversation = conversation_id(rep_number, sender.value)
     current = conversations_data.get(conversation, as_last_written=True)
-    if current is not None and (stored_key := current.stored_key_of(message.sid)) is not None:
-        return _finish_retry(message, current, stored_key)
+    if current is not None and current.stored_key_of(message.sid) is not None:
+        return _duplicate(message)
     if current is not None:
         # The conversation knows its record and section: attaching, ignoring and releasing the
         # number keep them up to date, so the handle is read only for a new conversation.
@@ -68,7 +67,7 @@ def receive_sms(message: InboundSms) -> Outcome:
     def add_message(state: ConversationState | None) -> ConversationState | None:
         nonlocal duplicate
         if state is not None and state.stored_key_of(message.sid) is not None:
-            duplicate = True
+            duplicate = True  # stored by another delivery meanwhile, or seen by another instance
             return None
         base = state or ConversationState(
             id=conversation,
@@ -87,13 +86,11 @@ def receive_sms(message: InboundSms) -> Outcome:
             base, sid=message.sid, at=activity.occurred_at, preview=activity.summary, direction="inbound", key=key
         )
 
-    stored, _ = change_conversation(
-        conversation, add_message, current=current, then=lambda: activities_data.put(activity)
+    change_conversation(
+        conversation, add_message, current=current, together=lambda tx: activities_data.add_put(tx, activity)
     )
-    if duplicate and stored is not None:
-        # Seen by another delivery meanwhile (or by another function instance, when this one
-        # started from its own stale copy): finish that one if it stopped halfway.
-        return _finish_retry(message, stored, stored.stored_key_of(message.sid) or "")
+    if duplicate:
+        return _duplicate(message)
     keyword = keyword_of(message.body)
     if keyword and keyword[1] != "help":
         opted_out = keyword[1] == "opt_out"
@@ -106,26 +103,9 @@ def receive_sms(message: InboundSms) -> Outcome:
     return "stored"
 
 
-def _finish_retry(message: InboundSms, conversation: ConversationState, stored_key: str) -> Outcome:
-    """A webhook seen before: nothing to do, unless its first delivery stopped before the message."""
-    owner = activities_data.owner_key(conversation.record_id, conversation.handle)
-    if activities_data.get(owner, stored_key) is not None:
-        logger.info("retried SMS webhook ignored", extra={"message_sid": message.sid})
-        return "duplicate"
-    occurred_at, _, activity_id = stored_key.partition("#")
-    activity = _message_activity(
-        message,
-        conversation.rep_id,
-        conversation.rep_number,
-        Handle.from_key(conversation.handle),
-        conversation.record_id,
-        conversation.id,
-        activity_id=activity_id,
-        occurred_at=occurred_at,
-    )
-    activities_data.put(activity)
-    logger.warning("SMS stored on retry after an interrupted delivery", extra={"message_sid": message.sid})
-    return "finished"
+def _duplicate(message: InboundSms) -> Outcome:
+    logger.info("retried SMS webhook ignored", extra={"message_sid": message.sid})
+    return "duplicate"
 
 
 def _message_activity(
@@ -135,18 +115,15 @@ def _message_activity(
     sender: Handle,
     record_id: str | None,
     conversation: str,
-    *,
-    activity_id: str | None = None,
-    occurred_at: str | None = None,
 ) -> Activity:
     keyword = keyword_of(message.body)
     segments = count_segments(message.body)
     return Activity(
-        id=activity_id or new_id(),
+        id=new_id(),
         record_id=record_id,
         handle=sender.key,
         type="sms",
-        occurred_at=occurred_at or now_iso(),
+        occurred_at=now_iso(),
         rep_id=rep_id,
         direction="inbound",
         summary=summarize(message.body) or _media_summary(message.media),

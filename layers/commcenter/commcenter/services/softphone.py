@@ -27,7 +27,11 @@ def set_presence(rep: Rep, online: bool, on_call: bool) -> Presence:
 
 def reachable(rep: Rep) -> tuple[bool, bool]:
     """(online, on a call) as the rep's softphone last said, within the presence lifetime."""
-    presence = reps_data.get_presence(rep.id)
+    return reach_of(reps_data.get_presence(rep.id))
+
+
+def reach_of(presence: Presence | None) -> tuple[bool, bool]:
+    """(online, on a call) that a stored presence stands for now: a lapsed one is offline."""
     if presence is None or not presence.online:
         return False, False
     if utc_now() - parse_iso(presence.updated_at) > timedelta(seconds=PRESENCE_SECONDS):
