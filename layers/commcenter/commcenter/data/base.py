@@ -5,17 +5,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
-from pynamodb.transactions import TransactGet, TransactWrite
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from commcenter.errors import ValidationError
 from commcenter.settings import get_settings
+
+BATCH_ATTEMPTS = 5
 
 
 class _SettingsBoundMeta(type):
@@ -93,15 +98,50 @@ def is_transaction_conflict(error: BaseException) -> bool:
     )
 
 
-Read = Callable[[TransactGet], Callable[[], Any]]
+@dataclass(frozen=True, slots=True)
+class ItemRead:
+    """One item to read with others: its model, its key as DynamoDB spells it, and how to turn
+    the stored item (None when there is none) into what the caller wants."""
+
+    model: type[Model]
+    key: dict[str, dict[str, Any]]
+    decode: Callable[[Any], Any]
 
 
-def read_together(*reads: Read) -> list[Any]:
-    """Items of several tables in one consistent round trip: each read registers its item and
-    returns how to decode it (None for an item that does not exist)."""
-    with TransactGet(connection=transaction_connection()) as tx:
-        decoders = [read(tx) for read in reads]
-    return [decode() for decode in decoders]
+def read_together(*reads: ItemRead) -> list[Any]:
+    """Items of several tables in one round trip (BatchGetItem, each read strongly consistent),
+    decoded in the order asked; keys DynamoDB leaves unprocessed are asked again."""
+    pending: dict[str, Any] = {}
+    for read in reads:
+        table = pending.setdefault(read.model.Meta.table_name, {"Keys": [], "ConsistentRead": True})
+        table["Keys"].append(read.key)
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    connection = transaction_connection()
+    for attempt in range(BATCH_ATTEMPTS):
+        response = connection.dispatch("BatchGetItem", {"RequestItems": pending})
+        for table_name, items in response.get("Responses", {}).items():
+            for item in items:
+                found[(table_name, _key_id(item, _key_names(reads, table_name)))] = item
+        pending = response.get("UnprocessedKeys") or {}
+        if not pending:
+            break
+        time.sleep(0.01 * 2**attempt)
+    else:
+        raise RuntimeError("DynamoDB left keys unprocessed after every attempt")
+    results = []
+    for read in reads:
+        raw = found.get((read.model.Meta.table_name, _key_id(read.key, list(read.key))))
+        results.append(read.decode(read.model.from_raw_data(raw) if raw is not None else None))
+    return results
+
+
+def _key_names(reads: tuple[ItemRead, ...], table_name: str) -> list[str]:
+    """The key attribute names of `table_name`, as the reads of it spell them."""
+    return next(list(read.key) for read in reads if read.model.Meta.table_name == table_name)
+
+
+def _key_id(item: dict[str, Any], names: list[str]) -> str:
+    return json.dumps({name: item[name] for name in sorted(names)}, sort_keys=True)
 
 
 def write_together(*writes: Callable[[TransactWrite], None]) -> bool:

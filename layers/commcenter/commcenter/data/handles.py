@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.models import Model
-from pynamodb.transactions import TransactGet, TransactWrite
+from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import table_meta
+from commcenter.data.base import ItemRead, table_meta
 from commcenter.domain.clock import now_iso
 from commcenter.domain.handles import Handle, HandleState
 
@@ -31,18 +29,13 @@ def get(handle: Handle) -> HandleState | None:
     return HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam))
 
 
-def add_get(tx: TransactGet, handle: Handle) -> Callable[[], HandleState | None]:
-    """`get`, as part of a consistent read of several tables."""
-    future = tx.get(HandleItem, handle.key)
+def read_of(handle: Handle) -> ItemRead:
+    """`get`, as one read of `read_together`."""
 
-    def state() -> HandleState | None:
-        try:
-            item = future.get()
-        except HandleItem.DoesNotExist:
-            return None
-        return HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam))
+    def state(item: HandleItem | None) -> HandleState | None:
+        return None if item is None else HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam))
 
-    return state
+    return ItemRead(HandleItem, {"handle": {"S": handle.key}}, state)
 
 
 def get_many(handles: list[Handle]) -> dict[Handle, HandleState]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -10,9 +9,9 @@ from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, U
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactGet, TransactWrite
+from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import table_meta, transaction_connection
+from commcenter.data.base import ItemRead, table_meta, transaction_connection
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
 from commcenter.domain.text import fold
@@ -133,17 +132,11 @@ def get_presence(rep_id: str) -> Presence | None:
     return _presence(item)
 
 
-def add_get_presence(tx: TransactGet, rep_id: str) -> Callable[[], Presence | None]:
-    """`get_presence`, as part of a consistent read of several tables."""
-    future = tx.get(PresenceItem, f"presence#{rep_id}")
-
-    def presence() -> Presence | None:
-        try:
-            return _presence(future.get())
-        except PresenceItem.DoesNotExist:
-            return None
-
-    return presence
+def presence_read(rep_id: str) -> ItemRead:
+    """`get_presence`, as one read of `read_together`."""
+    return ItemRead(
+        PresenceItem, {"pk": {"S": f"presence#{rep_id}"}}, lambda item: None if item is None else _presence(item)
+    )
 
 
 def _presence(item: PresenceItem) -> Presence:

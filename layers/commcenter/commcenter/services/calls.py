@@ -8,7 +8,6 @@ call is listed in.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from commcenter.data import activities as activities_data
@@ -130,10 +129,7 @@ def incoming_call(event: CallEvent, rep: Rep) -> Route:
     handle = remote_handle_of(event, "inbound")
     # The caller's record and the rep's presence in one round trip (a withheld number has none).
     if handle.value.startswith("+"):
-        state, presence = read_together(
-            functools.partial(handles_data.add_get, handle=handle),
-            functools.partial(reps_data.add_get_presence, rep_id=rep.id),
-        )
+        state, presence = read_together(handles_data.read_of(handle), reps_data.presence_read(rep.id))
     else:
         state, presence = None, reps_data.get_presence(rep.id)
     online, on_call = reach_of(presence)
