@@ -28,7 +28,7 @@ _numbers = itertools.count()
 def fresh_remote() -> str:
     """A fictional US number (555-01xx) that no other test module uses."""
     n = next(_numbers)
-    return f"+1{('312', '617', '213', '305', '713')[(n // 100) % 5]}5550{100 + n % 100}"
+    return f"+1{('213', '305', '713', '404', '702')[(n // 100) % 5]}5550{100 + n % 100}"
 
 
 def request_id() -> str:

@@ -25,7 +25,7 @@ _numbers = itertools.count()
 def caller() -> str:
     """A fictional caller (555-01xx) no other test module uses."""
     n = next(_numbers)
-    return f"+1{('617', '718', '808')[(n // 100) % 3]}5550{100 + n % 100}"
+    return f"+1{('718', '808', '919')[(n // 100) % 3]}5550{100 + n % 100}"
 
 
 @pytest.fixture(autouse=True)
@@ -351,6 +351,21 @@ def test_a_call_summary_lands_on_the_call_the_deal_and_a_follow_up(
         (alice("PUT", f"/api/calls/{new_sid('CA')}/summary", summary), 404),
     ]
     assert [r.status_code for r, _ in refusals] == [expected for _, expected in refusals]
+
+
+def test_an_unknown_callers_summary_is_kept_and_a_follow_up_refused(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = caller()
+    call = simulate_call(api_url, twilio_auth_token, from_number=remote, to_number=ALICE_NUMBER, outcome="no-answer")
+    path = f"/api/calls/{call.call_sid}/summary"
+    follow_up = {"title": "Call back", "due_at": "2026-12-01T09:00:00.000Z"}
+    refused = alice("PUT", path, {"outcome": "No answer", "follow_up": follow_up})
+    assert refused.status_code == 400 and refused.json()["error"]["fields"] == {"follow_up": "no record"}
+    stored = find_call(call.call_sid)
+    assert stored is not None and "summary" not in stored.data  # the refusal changed nothing
+    saved = alice.ok("PUT", path, {"outcome": "No answer", "notes": "Unknown number"})
+    assert saved["data"]["summary"]["notes"] == "Unknown number" and saved["record_id"] is None
 
 
 def test_only_an_admin_changes_the_call_outcomes(alice: Api, bruno: Api) -> None:

@@ -50,6 +50,12 @@ def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity
         raise ForbiddenError("this call is another rep's")
     deal = _checked_deal(summary)
     follow_up = _checked_follow_up(summary.follow_up)
+    if follow_up is not None and not call.record_id:
+        # A task lives on a lead or contact: an unmatched caller must be added to the CRM first.
+        raise ValidationError(
+            "a follow-up task needs the caller in the CRM: add the number to a lead or contact first",
+            {"follow_up": "no record"},
+        )
     outcome, notes = summary.outcome.strip(), summary.notes.strip()
     if outcome not in team_call_outcomes().items:
         raise ValidationError("choose an outcome from the team's list", {"outcome": "not in the list"})
@@ -69,7 +75,7 @@ def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity
         raise NotFoundError("the call was deleted")
     if deal is not None:
         _copy_to_deal(call, deal.id, written, rep)
-    if follow_up is not None and call.record_id:
+    if follow_up is not None:
         _follow_up_task(call, follow_up, notes, rep)
     stored = activities_data.get(owner, sk)
     if stored is None:
