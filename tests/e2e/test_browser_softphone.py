@@ -461,6 +461,122 @@ def test_the_api_s_refusals_of_a_summary_are_shown_at_their_field(
     assert stored["data"]["call_sid"] == call.sid and stored["data"]["summary"]["outcome"] == "Connected"
 
 
+def test_a_call_summary_files_the_call_under_a_deal_found_by_its_name_with_a_subject(
+    signed_in: Page, api: Api, voice: VoiceDouble, ring: Ring
+) -> None:
+    marker = tag()
+    number = fictional_caller(api)
+    contact = create_record(
+        api,
+        kind="contact",
+        first_name="Carla",
+        last_name=f"Dealer{marker}",
+        phones=[{"number": number, "label": "mobile"}],
+    )
+    deal = create_record(api, kind="deal", name=f"Fleet renewal {marker}", contact_ids=[contact["id"]])
+    lease = create_record(api, kind="deal", name=f"Fleet lease {marker}", contact_ids=[contact["id"]])
+    page = signed_in
+    _, panel = go_online(page)
+    call = ring(number)
+    panel.get_by_role("button", name="Accept").click()
+    panel.get_by_label("Notes").fill("Wants twelve vans, not ten")
+    panel.get_by_role("button", name="Hang up").click()
+
+    summary = panel.get_by_role("form", name="Call summary")
+    expect(summary).to_contain_text(f"Call from {contact['display_name']}")
+    subject = summary.get_by_label("Subject")
+    expect(subject).to_have_count(0)  # until a deal is chosen
+    search = summary.get_by_label("Deal (optional)")
+    search.fill(marker[:5])  # part of the deals' names
+    deals = summary.get_by_role("list", name="Matching deals")
+    expect(deals.get_by_role("button")).to_have_count(2)
+    deals.get_by_role("button", name=re.compile(re.escape(lease["display_name"]))).click()
+    chosen = summary.get_by_role("group", name="Deal", exact=True)
+    expect(chosen).to_contain_text(lease["display_name"])
+    expect(subject).to_be_focused()
+    subject.fill("Lease terms")
+
+    # The deal is deleted meanwhile: the API refuses it, at the deal.
+    assert api("DELETE", f"/api/records/{lease['id']}").status_code == 204
+    with page.expect_response(lambda r: is_summary(r.request)) as gone:
+        summary.get_by_role("button", name="Save summary").click()
+    assert gone.value.status == 400
+    assert gone.value.json()["error"]["fields"] == {"deal_id": "not a deal"}
+    expect(chosen).to_have_accessible_description("No such deal")
+    remove = chosen.get_by_role("button", name=f"Remove the deal {lease['display_name']}")
+    expect(remove).to_be_focused()
+
+    # Removing it takes its subject away and gives the search back; the other deal is chosen.
+    remove.click()
+    expect(subject).to_have_count(0)
+    expect(search).to_be_focused()
+    expect(search).to_have_value("")
+    search.fill(f"renewal {marker[:5]}")
+    expect(deals.get_by_role("button")).to_have_count(1)
+    deals.get_by_role("button", name=re.compile(re.escape(deal["display_name"]))).click()
+    expect(chosen).to_contain_text(deal["display_name"])
+    expect(subject).to_have_value("")
+
+    # Without a subject, the API refuses: the error is at the Subject field.
+    with page.expect_response(lambda r: is_summary(r.request)) as refused:
+        summary.get_by_role("button", name="Save summary").click()
+    assert refused.value.status == 400
+    assert refused.value.json()["error"]["fields"] == {"subject": "required"}
+    expect(subject).to_have_attribute("aria-invalid", "true")
+    expect(subject).to_have_accessible_description("A call about a deal needs a subject")
+    expect(subject).to_be_focused()
+    expect(summary.get_by_label("Outcome")).not_to_have_attribute("aria-invalid", "true")
+    screenshot(page, "phone-summary-deal-refused", full_page=False)
+
+    subject.fill("Fleet size")
+    with page.expect_response(lambda r: is_summary(r.request)) as accepted:
+        summary.get_by_role("button", name="Save summary").click()
+    assert accepted.value.status == 200
+    assert accepted.value.request.post_data_json == {
+        "outcome": "Connected",
+        "notes": "Wants twelve vans, not ten",
+        "deal_id": deal["id"],
+        "subject": "Fleet size",
+        "follow_up": None,
+    }
+    done = panel.get_by_role("status")
+    expect(done).to_contain_text(f"The summary is saved on the call with {contact['display_name']}")
+    expect(done).to_contain_text(f"Filed under the deal {deal['display_name']}, subject “Fleet size”")
+    expect(done.get_by_role("link", name=deal["display_name"])).to_have_attribute("href", f"/records/{deal['id']}")
+
+    # The deal's feed shows the call with its summary; so does the contact's, naming the deal.
+    (filed,) = activities_of(api, deal["id"], "call")
+    assert filed["data"]["call_sid"] == call.sid
+    assert filed["summary"].startswith("Fleet size — Call — Connected")
+    assert {key: filed["data"]["summary"][key] for key in ("outcome", "notes", "subject", "deal_id")} == {
+        "outcome": "Connected",
+        "notes": "Wants twelve vans, not ten",
+        "subject": "Fleet size",
+        "deal_id": deal["id"],
+    }
+    (own,) = activities_of(api, contact["id"], "call")
+    assert own["data"]["summary"]["deal_id"] == deal["id"]
+    panel.get_by_role("button", name="Done").click()
+    panel.get_by_role("button", name="Close the phone").click()
+    page.goto(f"/records/{contact['id']}")
+    saved = (
+        page.get_by_role("list", name="Activities")
+        .locator("[data-type=call]")
+        .get_by_role("group", name="Call summary")
+    )
+    expect(saved).to_contain_text("Outcome Connected · Fleet size")
+    saved.get_by_role("link", name=deal["display_name"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(deal["display_name"])
+    on_deal = (
+        page.get_by_role("list", name="Activities")
+        .locator("[data-type=call]")
+        .get_by_role("group", name="Call summary")
+    )
+    expect(on_deal).to_contain_text("Outcome Connected · Fleet size")
+    expect(on_deal).to_contain_text("Wants twelve vans, not ten")
+    expect(on_deal).not_to_contain_text("Deal:")  # the deal's own feed
+
+
 def test_an_unknown_caller_s_summary_stays_on_the_call_under_unmatched(
     signed_in: Page, api: Api, voice: VoiceDouble, ring: Ring
 ) -> None:

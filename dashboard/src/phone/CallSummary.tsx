@@ -1,22 +1,23 @@
 /**
  * The call summary (C8), asked for after every call the rep took or placed: an outcome from the
- * team's list, notes (what was typed during the call) and, when the caller is a lead or contact,
+ * team's list, the deal the call was about (found by searching deals, then a subject is
+ * required), notes (what was typed during the call) and, when the caller is a lead or contact,
  * a follow-up task. It is saved on the call itself (PUT /api/calls/{sid}/summary), so a caller
- * not in the CRM gets one too; saving again replaces it.
- *
- * The API can also file the call under a deal, but nothing lists a person's deals yet, so the
- * form offers no deal to choose.
+ * not in the CRM gets one too; a call filed under a deal shows in the deal's feed as well.
+ * Saving again replaces it.
  */
 
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, describeError } from "../api/client";
 import { getCallOutcomes, saveCallSummary } from "../api/endpoints";
-import type { CallSummaryInput } from "../api/types";
+import type { CallSummaryInput, SearchHit } from "../api/types";
+import { Icon } from "../components/Icon";
 import { formatDateTime } from "../components/Time";
 import { formatDuration, localDateTimeIso } from "../format";
 import { useAsync } from "../hooks";
 import { SelectField, TextField, sentence } from "../records/fields";
 import { recordPath } from "../records/kinds";
+import { RecordPicker } from "../records/RecordPicker";
 import { Link } from "../router";
 import { partyName, type FinishedCall } from "./PhoneProvider";
 
@@ -27,14 +28,26 @@ type FollowUpDraft = { wanted: boolean; title: string; date: string; time: strin
 
 const NO_FOLLOW_UP: FollowUpDraft = { wanted: false, title: "", date: "", time: "09:00" };
 
-/** The API's refusal, next to the field it concerns (the form's own line for anything else). */
-type Problems = Partial<Record<"outcome" | "notes" | "follow_up" | "form", string>>;
+/** The fields the API may name in a refusal, in the form's order (the first one gets the focus). */
+const FIELDS = ["outcome", "deal_id", "subject", "notes", "follow_up"] as const;
+type Field = (typeof FIELDS)[number];
 
-const FIELD_IDS = { outcome: "summary-outcome", notes: "summary-notes", follow_up: "summary-follow-up-title" };
+/** The API's refusal, next to the field it concerns (the form's own line for anything else). */
+type Problems = Partial<Record<Field | "form", string>>;
+
+/** Where the focus goes for each field; a refused deal is the chosen one, whose Remove button takes it. */
+const FIELD_IDS: Record<Field, string> = {
+  outcome: "summary-outcome",
+  deal_id: "summary-deal-remove",
+  subject: "summary-subject",
+  notes: "summary-notes",
+  follow_up: "summary-follow-up-title",
+};
+const DEAL_SEARCH_ID = "summary-deal";
 
 function problemsOf(exc: unknown): Problems {
   if (exc instanceof ApiError && exc.status === 400) {
-    const field = (["outcome", "notes", "follow_up"] as const).find((name) => name in exc.fields);
+    const field = FIELDS.find((name) => name in exc.fields);
     if (field) return { [field]: sentence(exc.message) };
   }
   return { form: sentence(describeError(exc)) };
@@ -44,19 +57,37 @@ export function CallSummary({ call, onClose }: Props) {
   const outcomes = useAsync((signal) => getCallOutcomes(signal), []);
   const [outcome, setOutcome] = useState("");
   const [notes, setNotes] = useState(call.notes);
+  const [deal, setDeal] = useState<SearchHit | null>(null);
+  const [subject, setSubject] = useState("");
   const [followUp, setFollowUp] = useState<FollowUpDraft>(NO_FOLLOW_UP);
   const [problems, setProblems] = useState<Problems>({});
   const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<CallSummaryInput | null>(null);
+  const [saved, setSaved] = useState<{ summary: CallSummaryInput; deal: SearchHit | null } | null>(null);
+  const dealChanged = useRef(false);
   const record = call.party.record;
   const choices = outcomes.data?.items ?? [];
   const chosen = outcome || choices[0] || "";
 
   // A refused save takes the rep to the field the API named.
   useEffect(() => {
-    const field = (["outcome", "notes", "follow_up"] as const).find((name) => problems[name]);
+    const field = FIELDS.find((name) => problems[name]);
     if (field) document.getElementById(FIELD_IDS[field])?.focus();
   }, [problems]);
+
+  // A deal just chosen asks for its subject; a deal removed gives the search back.
+  useEffect(() => {
+    if (!dealChanged.current) return;
+    dealChanged.current = false;
+    document.getElementById(deal ? FIELD_IDS.subject : DEAL_SEARCH_ID)?.focus();
+  }, [deal]);
+
+  // The subject is the deal's: removing the deal takes it away too.
+  const chooseDeal = (hit: SearchHit | null) => {
+    dealChanged.current = true;
+    setDeal(hit);
+    if (!hit) setSubject("");
+    setProblems(({ deal_id: _deal, subject: _subject, ...others }) => others);
+  };
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -64,8 +95,9 @@ export function CallSummary({ call, onClose }: Props) {
     const summary: CallSummaryInput = {
       outcome: chosen,
       notes,
-      deal_id: null,
-      subject: "",
+      // A call about a deal needs a subject: the API says so at the field when it is missing.
+      deal_id: deal ? deal.id : null,
+      subject,
       // The API checks the title and the date: what the rep typed goes as typed.
       follow_up:
         record && followUp.wanted
@@ -76,7 +108,7 @@ export function CallSummary({ call, onClose }: Props) {
     setProblems({});
     try {
       await saveCallSummary(call.callSid, summary);
-      setSaved(summary);
+      setSaved({ summary, deal });
     } catch (exc) {
       setProblems(problemsOf(exc));
     } finally {
@@ -84,7 +116,7 @@ export function CallSummary({ call, onClose }: Props) {
     }
   };
 
-  if (saved) return <SavedSummary call={call} summary={saved} onClose={onClose} />;
+  if (saved) return <SavedSummary call={call} summary={saved.summary} deal={saved.deal} onClose={onClose} />;
   const heading = `${call.direction === "inbound" ? "Call from" : "Call to"} ${partyName(call.party)}`;
   const usable = Boolean(call.callSid);
   return (
@@ -109,6 +141,14 @@ export function CallSummary({ call, onClose }: Props) {
               options={choices.map((item) => ({ value: item, label: item }))}
             />
           )}
+          <DealFields
+            deal={deal}
+            onChoose={chooseDeal}
+            subject={subject}
+            onSubject={setSubject}
+            dealError={problems.deal_id}
+            subjectError={problems.subject}
+          />
           <NotesField value={notes} onInput={setNotes} error={problems.notes} />
           {record ? (
             <FollowUpFields draft={followUp} onChange={setFollowUp} error={problems.follow_up} />
@@ -158,6 +198,73 @@ function NotesField({ value, onInput, error }: { value: string; onInput: (notes:
         </p>
       )}
     </div>
+  );
+}
+
+type DealProps = {
+  deal: SearchHit | null;
+  onChoose: (deal: SearchHit | null) => void;
+  subject: string;
+  onSubject: (subject: string) => void;
+  dealError?: string;
+  subjectError?: string;
+};
+
+/** The deal the call was about, found by its name, and then the subject the API requires. */
+function DealFields({ deal, onChoose, subject, onSubject, dealError, subjectError }: DealProps) {
+  if (!deal) {
+    return (
+      <RecordPicker
+        id={DEAL_SEARCH_ID}
+        label="Deal (optional)"
+        find="deal"
+        hint="The call then shows in the deal's feed too."
+        onPick={onChoose}
+      />
+    );
+  }
+  const company = deal.company_name && deal.company_name !== deal.display_name ? deal.company_name : "";
+  return (
+    <>
+      <div class="field">
+        <span class="field-label" id="summary-deal-label">
+          Deal
+        </span>
+        <div
+          class="picked-row"
+          role="group"
+          aria-labelledby="summary-deal-label"
+          aria-describedby={dealError ? "summary-deal-error" : undefined}
+        >
+          <Icon name="deal" size={16} />
+          <strong>{deal.display_name}</strong>
+          {company && <span class="muted">{company}</span>}
+          <button
+            id={FIELD_IDS.deal_id}
+            type="button"
+            class="btn btn-link btn-sm"
+            aria-label={`Remove the deal ${deal.display_name}`}
+            onClick={() => onChoose(null)}
+          >
+            Remove
+          </button>
+        </div>
+        {dealError && (
+          <p id="summary-deal-error" class="field-error">
+            {dealError}
+          </p>
+        )}
+      </div>
+      <TextField
+        id={FIELD_IDS.subject}
+        label="Subject"
+        value={subject}
+        placeholder="Renewal terms"
+        hint="Required for a call about a deal: its feed shows the call under it."
+        error={subjectError}
+        onInput={onSubject}
+      />
+    </>
   );
 }
 
@@ -212,7 +319,9 @@ function FollowUpFields({ draft, onChange, error }: FollowUpProps) {
   );
 }
 
-function SavedSummary({ call, summary, onClose }: { call: FinishedCall; summary: CallSummaryInput; onClose: () => void }) {
+type SavedProps = { call: FinishedCall; summary: CallSummaryInput; deal: SearchHit | null; onClose: () => void };
+
+function SavedSummary({ call, summary, deal, onClose }: SavedProps) {
   const record = call.party.record;
   return (
     <div class="phone-summary" role="status">
@@ -225,6 +334,12 @@ function SavedSummary({ call, summary, onClose }: { call: FinishedCall; summary:
           <>The summary is saved on the call, under Calls › Unmatched.</>
         )}
       </p>
+      {deal && (
+        <p>
+          Filed under the deal <Link href={recordPath(deal.id)}>{deal.display_name}</Link>, subject{" "}
+          {`“${summary.subject.trim()}”`}.
+        </p>
+      )}
       {summary.follow_up && (
         <p class="muted">
           Follow-up task “{summary.follow_up.title.trim()}”, due {formatDateTime(summary.follow_up.due_at)}.

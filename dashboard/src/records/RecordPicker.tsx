@@ -1,9 +1,13 @@
-/** Finds a lead or contact by name, company, number, email or address (GET /api/search) and hands back the one picked. */
+/**
+ * Finds a record by what the rep types (GET /api/search) and hands back the one picked: a lead or
+ * contact by name, company, number, email or address (to call, text, or give a number to), or a
+ * deal by its name or company (a call summary files the call under it).
+ */
 
 import { useEffect, useState } from "preact/hooks";
 import { describeError, isAbort } from "../api/client";
 import { search } from "../api/endpoints";
-import type { SearchHit } from "../api/types";
+import type { RecordKind, SearchHit } from "../api/types";
 import { Badge } from "../components/Badge";
 import { Icon } from "../components/Icon";
 import { useDebounced } from "../hooks";
@@ -12,9 +16,40 @@ import { KIND_INFO } from "./kinds";
 
 const MIN_QUERY = 2;
 
-type Props = { id: string; label: string; onPick: (hit: SearchHit) => void; autoFocus?: boolean };
+/** What a picker finds, and how it says so. */
+export type Findable = "person" | "deal";
 
-export function RecordPicker({ id, label, onPick, autoFocus }: Props) {
+const FINDS: Record<
+  Findable,
+  { kind?: RecordKind; keeps: (hit: SearchHit) => boolean; placeholder: string; results: string; none: string }
+> = {
+  // Deals have no phone number of their own: only people can be texted or called.
+  person: {
+    keeps: (hit) => hit.kind !== "deal",
+    placeholder: "Name, company, number or address",
+    results: "Matching leads and contacts",
+    none: "No lead or contact matches",
+  },
+  deal: {
+    kind: "deal",
+    keeps: () => true,
+    placeholder: "Deal name or company",
+    results: "Matching deals",
+    none: "No deal matches",
+  },
+};
+
+type Props = {
+  id: string;
+  label: string;
+  onPick: (hit: SearchHit) => void;
+  autoFocus?: boolean;
+  find?: Findable;
+  hint?: string;
+};
+
+export function RecordPicker({ id, label, onPick, autoFocus, find = "person", hint }: Props) {
+  const finds = FINDS[find];
   const [text, setText] = useState("");
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,10 +61,9 @@ export function RecordPicker({ id, label, onPick, autoFocus }: Props) {
       return;
     }
     const controller = new AbortController();
-    search(query, controller.signal).then(
+    search(query, controller.signal, finds.kind).then(
       (page) => {
-        // Deals have no phone number of their own: only people can be texted or called.
-        setHits(page.items.filter((hit) => hit.kind !== "deal"));
+        setHits(page.items.filter(finds.keeps));
         setError(null);
       },
       (exc: unknown) => {
@@ -39,9 +73,22 @@ export function RecordPicker({ id, label, onPick, autoFocus }: Props) {
       },
     );
     return () => controller.abort();
-  }, [query]);
+  }, [query, find]);
 
   const settled = hits !== null && query === text.trim();
+
+  // Enter never submits the form around the picker: it picks the one match there is, if one.
+  // Down goes to the matches (buttons, Tab and Shift+Tab move among them).
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (settled && hits.length === 1) onPick(hits[0]);
+    } else if (event.key === "ArrowDown" && hits?.length) {
+      event.preventDefault();
+      const first = (event.currentTarget as HTMLElement).parentElement?.querySelector<HTMLButtonElement>(".picker-hit");
+      first?.focus();
+    }
+  };
   return (
     <div class="field record-picker">
       <label for={id}>{label}</label>
@@ -49,15 +96,22 @@ export function RecordPicker({ id, label, onPick, autoFocus }: Props) {
         id={id}
         type="search"
         class="input"
-        placeholder="Name, company, number or address"
+        placeholder={finds.placeholder}
         autocomplete="off"
         spellcheck={false}
         autoFocus={autoFocus}
+        aria-describedby={hint ? `${id}-hint` : undefined}
         value={text}
         onInput={(event) => setText((event.target as HTMLInputElement).value)}
+        onKeyDown={onKeyDown}
       />
+      {hint && (
+        <p id={`${id}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
       {hits && hits.length > 0 && (
-        <ul class="picker-results" aria-label="Matching leads and contacts">
+        <ul class="picker-results" aria-label={finds.results}>
           {hits.map((hit) => (
             <li key={hit.id}>
               <button type="button" class="picker-hit" onClick={() => onPick(hit)}>
@@ -66,7 +120,7 @@ export function RecordPicker({ id, label, onPick, autoFocus }: Props) {
                 <span class="muted picker-hit-meta">
                   <HitDetail hit={hit} />
                 </span>
-                <Badge value={hit.kind} />
+                {find === "person" && <Badge value={hit.kind} />}
               </button>
             </li>
           ))}
@@ -75,7 +129,7 @@ export function RecordPicker({ id, label, onPick, autoFocus }: Props) {
       {error && <p class="field-error">{error}</p>}
       {settled && !error && hits.length === 0 && (
         <p class="hint" role="status">
-          No lead or contact matches “{query}”.
+          {finds.none} “{query}”.
         </p>
       )}
     </div>
