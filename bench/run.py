@@ -198,18 +198,20 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
         "handler module in a fresh interpreter, divided by the median time of `import boto3` alone in a fresh "
         "interpreter (9 alternating runs each); the largest ratio.",
         f"- `inbound_sms_webhook_p50_ratio`: p50 of a signed incoming-SMS webhook (`POST /twilio/sms/incoming`, "
-        f"signature computed beforehand, keep-alive client, {INBOUND_REQUESTS:,} requests, each a new MessageSid "
+        f"signature computed beforehand, posted by a bare `http.client` keep-alive connection as Twilio's side "
+        f"would, {INBOUND_REQUESTS:,} requests, each a new MessageSid "
         f"from one of {INBOUND_SENDERS} known contacts whose conversations exist) through the local gateway, divided "
         "by the p50 of one raw boto3 `PutItem` (warm client) of a copy of the message item the webhook stores, "
         "into the same table with the same indexes; interleaved in one run. `inbound_sms_webhook_p99_ratio`: "
         "the same at p99.",
         f"- `wcu_per_inbound_sms`: the median, over {WCU_SAMPLES} incoming SMS from known contacts, of the write "
-        "capacity units DynamoDB reports (`ReturnConsumedCapacity=INDEXES`) for every write one SMS causes, "
-        "index writes included: what AWS bills. `wcu_per_inbound_sms_table_only` leaves the index writes out. "
-        "Transactions would be counted by AWS's rule (2 units per item per KB); the inbound path makes none "
-        "(`inbound_sms_transactions`).",
+        "capacity units of every write one SMS causes, index writes included: what AWS bills. The SMS is one "
+        "transaction (`inbound_sms_transactions`), whose items count by AWS's rule (2 units per item per KB, "
+        "as DynamoDB Local does not report them as AWS bills), plus one unit per index entry it writes (from "
+        "`ReturnConsumedCapacity=INDEXES`). `wcu_per_inbound_sms_table_only` leaves the index entries out.",
         f"- `incoming_call_webhook_p50_ratio`: p50 of a signed `POST /twilio/voice/incoming` (a new CallSid each, "
-        f"from one of {INBOUND_SENDERS} known contacts, the rep offline: the answer forwards the call), "
+        f"from one of {INBOUND_SENDERS} known contacts, the rep offline: the answer forwards the call; same "
+        "client as above), "
         f"{INBOUND_REQUESTS:,} requests, over the p50 of one raw `PutItem` of a copy of the call item it stores; "
         "interleaved in one run. `incoming_call_webhook_p99_ratio`: the same at p99.",
         "",
