@@ -14,7 +14,7 @@ from chalice.app import Response
 from commcenter import __version__
 from commcenter.channels.sms_gateway import sms_gateway
 from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
-from commcenter.domain.calls import CallOutcomes, CallSummaryInput, Presence, PresenceInput
+from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummaryInput, Presence, PresenceInput
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput
 from commcenter.domain.records import Record, RecordInput
 from commcenter.domain.reps import Rep
@@ -120,6 +120,18 @@ def openapi() -> Response:
 @documented("The signed-in rep", response=Rep)
 def me() -> Response:
     return json_response(req.current_rep(req.current(app)))
+
+
+@app.route("/api/me/call-settings", methods=["PUT"])
+@documented(
+    "The signed-in rep's call settings: recording, voicemail and its greeting, forwarding number",
+    request=CallSettingsInput,
+    response=Rep,
+)
+def put_call_settings() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(reps.change_call_settings(rep, req.json_body(request, CallSettingsInput)))
 
 
 @app.route("/api/reps", methods=["GET"])

@@ -408,3 +408,57 @@ def test_a_withheld_number_is_kept_unmatched(alice: Api, api_url: str, twilio_au
     assert root[0].get("callerId") is None  # no caller ID to pass on
     stored = find_call(sid)
     assert stored is not None and stored.handle == "phone:anonymous" and stored.record_id is None
+
+
+def outgoing_dial(api_url: str, token: str, remote: str) -> ElementTree.Element:
+    params = [("CallSid", new_sid("CA")), ("CallStatus", "ringing"), ("Direction", "inbound"),
+              ("From", "client:alice"), ("Caller", "client:alice"), ("To", remote)]  # fmt: skip
+    return twiml(post_webhook(api_url, token, "/twilio/voice/outgoing", params))[0]
+
+
+def test_a_rep_changes_their_call_settings_and_calls_follow(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    before = alice.ok("GET", "/api/me")
+    settings = {"recording": True, "voicemail": False, "voicemail_greeting": "", "forwarding_number": "(415) 555-0188"}
+    try:
+        changed = alice.ok("PUT", "/api/me/call-settings", settings)
+        assert changed["forwarding_number"] == "+14155550188"
+        assert changed["settings"]["recording"] is True and changed["settings"]["voicemail"] is False
+        assert alice.ok("GET", "/api/me")["forwarding_number"] == "+14155550188"
+        remote, sid = caller(), new_sid("CA")
+        root = incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, sid)  # offline: the new number rings
+        assert verbs(root) == ["Dial"] and root[0][0].text == "+14155550188"
+        after = dial_result(root[0].get("action", ""), twilio_auth_token, sid, remote, ALICE_NUMBER, "no-answer")
+        assert verbs(after) == ["Say", "Hangup"]  # voicemail off: the unavailable message
+        assert outgoing_dial(api_url, twilio_auth_token, caller()).get("record") == "record-from-answer-dual"
+
+        greeting = {**settings, "voicemail": True, "forwarding_number": None}
+        greeting["voicemail_greeting"] = " Hi,  Alice here. "
+        assert alice.ok("PUT", "/api/me/call-settings", greeting)["settings"]["voicemail_greeting"] == "Hi, Alice here."
+        voicemail = incoming(api_url, twilio_auth_token, caller(), ALICE_NUMBER)  # no forwarding: straight to it
+        assert verbs(voicemail) == ["Say", "Record", "Hangup"] and voicemail[0].text == "Hi, Alice here."
+    finally:
+        restored = {
+            "recording": before["settings"].get("recording", False),
+            "voicemail": before["settings"].get("voicemail", True),
+            "voicemail_greeting": before["settings"].get("voicemail_greeting", ""),
+            "forwarding_number": before["forwarding_number"],
+        }
+        alice.ok("PUT", "/api/me/call-settings", restored)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"forwarding_number": "12"}, "forwarding_number"),
+        ({"forwarding_number": ALICE_NUMBER}, "forwarding_number"),
+        ({"voicemail_greeting": "x" * 501}, "voicemail_greeting"),
+    ],
+)
+def test_bad_call_settings_are_refused_and_change_nothing(alice: Api, change: dict[str, Any], field: str) -> None:
+    before = alice.ok("GET", "/api/me")
+    settings = {"recording": True, "voicemail": False, **change}
+    refused = alice("PUT", "/api/me/call-settings", settings)
+    assert refused.status_code == 400 and field in refused.json()["error"]["fields"]
+    assert alice("PUT", "/api/me/call-settings", {"recording": True}).status_code == 400  # all of it, each time
+    assert alice("PUT", "/api/me/call-settings", {**settings, "ringtone": "x"}).status_code == 400
+    assert alice.ok("GET", "/api/me") == before

@@ -84,6 +84,13 @@ def create(rep: Rep) -> None:
         raise ConflictError(f"a rep with the id, number, email or client identity of {rep.email} exists") from exc
 
 
+def save_profile(rep: Rep) -> None:
+    """Replace a rep's profile (never its claims: number, email and identity keep their owners)."""
+    RepItem(f"rep#{rep.id}").update(
+        actions=[RepItem.profile.set(msgspec.to_builtins(rep))], condition=RepItem.pk.exists()
+    )
+
+
 def get(rep_id: str) -> Rep | None:
     try:
         return _from_item(RepItem.get(f"rep#{rep_id}"))

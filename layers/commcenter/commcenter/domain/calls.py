@@ -40,6 +40,16 @@ class VoiceSettings:
         )
 
 
+class CallSettingsInput(msgspec.Struct, forbid_unknown_fields=True):
+    """What a rep sets for their own calls (C9): all of it, each time."""
+
+    recording: bool
+    voicemail: bool
+    voicemail_greeting: str = ""
+    forwarding_number: str | None = None
+
+
+MAX_GREETING = 500
 DEFAULT_GREETING = "Sorry, I can't take your call right now. Please leave a message after the tone."
 UNAVAILABLE_MESSAGE = "Sorry, the person you are calling is not available. Please try again later."
 RING_SECONDS = 20
