@@ -15,11 +15,14 @@ from typing import Any
 
 import botocore.client
 import pytest
+from stack_environment import environment
+from twilio_stand_in import TwilioStandIn
 
 from commcenter_local.dev_auth import issue_token
 from commcenter_local.stack import LocalStack, StackOptions
 
 TWILIO_AUTH_TOKEN = "test-twilio-auth-token"
+TWILIO_ACCOUNT_SID = "AC" + "1" * 32  # of the stand-in of Twilio's API
 
 # Every DynamoDB call made in this process (the gateway runs the functions in-process), so that
 # a test fails when any request path issues a Scan: every list must be a Query or a GetItem.
@@ -92,3 +95,15 @@ def auth_headers(dev_token: Callable[[str], str]) -> Callable[[str], dict[str, s
 def twilio_auth_token() -> str:
     """The auth token the local stack checks Twilio signatures with."""
     return TWILIO_AUTH_TOKEN
+
+
+@pytest.fixture
+def twilio_api(local_stack: LocalStack, twilio_auth_token: str) -> Iterator[TwilioStandIn]:
+    """The stack talks to Twilio (a local stand-in of its API: messages, recordings) instead of
+    its sandbox, for one test."""
+    stand_in = TwilioStandIn(TWILIO_ACCOUNT_SID, twilio_auth_token).start()
+    try:
+        with environment({"TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID, "TWILIO_API_BASE_URL": stand_in.base_url}):
+            yield stand_in
+    finally:
+        stand_in.stop()

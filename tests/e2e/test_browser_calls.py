@@ -7,13 +7,8 @@ forwarding number, then voicemail). The softphone's own tests are in test_browse
 
 from __future__ import annotations
 
-import os
 import re
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from e2e_support import (
@@ -30,8 +25,7 @@ from e2e_support import (
     tag,
 )
 from playwright.sync_api import Locator, Page, Request, expect
-
-from commcenter.settings import get_settings
+from twilio_stand_in import TwilioStandIn
 
 pytestmark = pytest.mark.browser
 
@@ -260,70 +254,13 @@ def test_the_calls_tab_names_the_missed_calls_not_seen_until_they_are_seen(
 
 # ---------------------------------------------------------------- recordings
 
-TWILIO_ACCOUNT = "AC" + "e" * 32
-RECORDING_AUDIO = b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(400)
-RECORDING_PATH = re.compile(r"^/2010-04-01/Accounts/AC[0-9a-f]{32}/Recordings/RE[0-9a-f]{32}\.mp3$")
-
-
-class TwilioRecordings(BaseHTTPRequestHandler):
-    """Twilio's Recordings API, as far as the stack's copy of a recording goes: any is some audio."""
-
-    def do_GET(self) -> None:
-        if not RECORDING_PATH.match(self.path):
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "audio/mpeg")
-        self.send_header("Content-Length", str(len(RECORDING_AUDIO)))
-        self.end_headers()
-        self.wfile.write(RECORDING_AUDIO)
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        return
-
-
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """The stack's functions (they run in this process) see these variables inside the block."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        get_settings.cache_clear()
-
-
-@pytest.fixture
-def recordings_copied() -> Iterator[None]:
-    """During the test, recordings are copied from a stand-in of Twilio into the stack's bucket,
-    so that the dashboard has something to play and delete."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), TwilioRecordings)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    twilio = {
-        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT,
-        "TWILIO_API_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}",
-        "DELETE_RECORDINGS_FROM_TWILIO": "false",
-    }
-    try:
-        with environment(twilio):
-            yield
-    finally:
-        server.shutdown()
-        server.server_close()
-
 
 def is_recording_deletion(request: Request) -> bool:
     return request.method == "DELETE" and request.url.endswith("/recording")
 
 
 def test_a_voicemail_is_deleted_after_a_confirmation_and_its_player_goes(
-    signed_in: Page, api: Api, call_from: CallFrom, recordings_copied: None
+    signed_in: Page, api: Api, call_from: CallFrom, twilio_api: TwilioStandIn
 ) -> None:
     number = fictional_caller(api)
     lead = calling_lead(api, f"Recorded{tag()}", number)
@@ -376,7 +313,7 @@ def test_in_a_record_s_feed_the_call_s_rep_or_an_admin_deletes_its_recording(
     auth_headers: Callable[[str], dict[str, str]],
     api: Api,
     call_from: CallFrom,
-    recordings_copied: None,
+    twilio_api: TwilioStandIn,
 ) -> None:
     number = fictional_caller(api)
     lead = calling_lead(api, f"Feed{tag()}", number)

@@ -4,10 +4,7 @@ sends them, settings changed for one test."""
 from __future__ import annotations
 
 import itertools
-import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
@@ -15,7 +12,6 @@ from xml.etree import ElementTree
 import requests
 
 from commcenter.domain.sms import conversation_id
-from commcenter.settings import get_settings
 from commcenter_local.simulate import incoming_sms
 
 ALICE, ALICE_NUMBER = "alice@northwind.example", "+14155550101"
@@ -89,20 +85,3 @@ def assert_empty_twiml(response: requests.Response) -> None:
     assert response.headers["Content-Type"].startswith("text/xml")
     root = ElementTree.fromstring(response.content)
     assert root.tag == "Response" and len(root) == 0
-
-
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """The stack's functions see these variables (they run in this process) inside the block."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        get_settings.cache_clear()

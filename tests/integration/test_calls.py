@@ -10,7 +10,8 @@ from xml.etree import ElementTree
 import jwt
 import pytest
 import requests
-from api_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api, environment
+from api_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api
+from stack_environment import environment
 
 from commcenter.data import reps as reps_data
 from commcenter.domain.calls import Presence

@@ -7,7 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import requests
-from api_support import ALICE_NUMBER, Api, environment
+from api_support import ALICE_NUMBER, Api
+from stack_environment import environment
 from twilio_stand_in import TwilioStandIn, recording_audio
 
 from commcenter.services.calls import find_call
