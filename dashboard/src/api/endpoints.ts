@@ -6,6 +6,7 @@ import type {
   ActivityType,
   CallRow,
   CallSection,
+  CallSettings,
   CallSummaryInput,
   CenterCounts,
   CrmRecord,
@@ -23,7 +24,10 @@ import type {
 
 export type RecordOrder = "newest" | "name";
 
-export const getMe = () => api<Rep>("GET", "/api/me");
+export const getMe = (signal?: AbortSignal) => api<Rep>("GET", "/api/me", undefined, signal);
+
+/** The signed-in rep's call settings (C9); the API answers with the rep, its number normalised. */
+export const saveCallSettings = (settings: CallSettings) => api<Rep>("PUT", "/api/me/call-settings", settings);
 
 export const listReps = () => api<{ items: Rep[] }>("GET", "/api/reps");
 
@@ -185,3 +189,7 @@ export const goOfflineWhileLeaving = () =>
 
 export const getCallOutcomes = (signal?: AbortSignal) =>
   api<{ items: string[] }>("GET", "/api/settings/call-outcomes", undefined, signal);
+
+/** The team's outcomes, replaced (admins): the API trims them, drops blanks and repeats, keeps the order. */
+export const saveCallOutcomes = (items: string[]) =>
+  api<{ items: string[] }>("PUT", "/api/settings/call-outcomes", { items });

@@ -17,6 +17,27 @@ export type Rep = {
   settings: Record<string, unknown>;
 };
 
+/** A rep's own call settings (C9), as sent to PUT /api/me/call-settings: all four, each time. */
+export type CallSettings = {
+  recording: boolean;
+  voicemail: boolean;
+  /** Empty: the stack's standard greeting. */
+  voicemail_greeting: string;
+  /** Where calls go when the browser does not answer; null: nowhere (voicemail). */
+  forwarding_number: string | null;
+};
+
+/** A rep's call settings as the API keeps them; an absent one is its default (recording off, voicemail on). */
+export function callSettingsOf(rep: Rep): CallSettings {
+  const settings = rep.settings;
+  return {
+    recording: typeof settings.recording === "boolean" ? settings.recording : false,
+    voicemail: typeof settings.voicemail === "boolean" ? settings.voicemail : true,
+    voicemail_greeting: typeof settings.voicemail_greeting === "string" ? settings.voicemail_greeting : "",
+    forwarding_number: rep.forwarding_number,
+  };
+}
+
 export type Phone = { label: string; number: string };
 export type Email = { label: string; address: string };
 export type Address = {

@@ -67,6 +67,14 @@ const PATHS = {
   ],
   block: ["M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z", "M5.6 5.6l12.8 12.8"],
   external: ["M14 4h6v6", "M20 4l-9 9", "M18 14v6H4V6h6"],
+  settings: [
+    "M4 7h9 M17 7h3 M4 17h3 M11 17h9",
+    "M15 9a2 2 0 1 0 0-4 2 2 0 0 0 0 4z",
+    "M9 19a2 2 0 1 0 0-4 2 2 0 0 0 0 4z",
+  ],
+  arrowUp: ["M12 19V5", "M6 11l6-6 6 6"],
+  arrowDown: ["M12 5v14", "M6 13l6 6 6-6"],
+  check: ["M5 12.5l4.5 4.5L19 7.5"],
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,8 +1,9 @@
 /** The signed-in frame: header (product, search, rep, sign out), navigation, and the page. */
 
 import { createContext, type ComponentChildren } from "preact";
-import { useContext, useEffect, useState } from "preact/hooks";
+import { useCallback, useContext, useEffect, useMemo, useState } from "preact/hooks";
 import { getMe, listReps } from "../api/endpoints";
+import type { Rep } from "../api/types";
 import { signOut } from "../auth/auth";
 import type { AppConfig } from "../config";
 import { useAsync } from "../hooks";
@@ -37,7 +38,15 @@ type ShellProps = { config: AppConfig; active: Section | null; children: Compone
 export function Shell({ config, active, children }: ShellProps) {
   const team = useAsync(() => loadTeam(), []);
   const [pageSection, setPageSection] = useState<Section | null>(null);
-  const me = team.data?.me;
+  // The rep as a page last saved them (their call settings), over the one loaded at start.
+  const [changedMe, setChangedMe] = useState<Rep | null>(null);
+  const loaded = team.data;
+  const current = useMemo(() => {
+    if (!loaded || !changedMe || changedMe.id !== loaded.me.id) return loaded;
+    return { me: changedMe, reps: new Map(loaded.reps).set(changedMe.id, changedMe) };
+  }, [loaded, changedMe]);
+  const changeMe = useCallback((rep: Rep) => setChangedMe(rep), []);
+  const me = current?.me;
   return (
     <PhoneProvider>
       <div class="app">
@@ -72,15 +81,15 @@ export function Shell({ config, active, children }: ShellProps) {
         <Nav active={active ?? pageSection} />
         <main id="main" class="main" tabIndex={-1}>
           {team.error && !team.loading && <ErrorState message={team.error} onRetry={team.reload} />}
-          {team.data && (
-            <TeamProvider team={team.data}>
+          {current && (
+            <TeamProvider team={current} onMeChange={changeMe}>
               <SectionContext.Provider value={setPageSection}>{children}</SectionContext.Provider>
             </TeamProvider>
           )}
           {team.loading && !team.data && <div class="page-loading" aria-busy="true" />}
         </main>
-        {team.data && (
-          <TeamProvider team={team.data}>
+        {current && (
+          <TeamProvider team={current}>
             <PhonePanel />
           </TeamProvider>
         )}

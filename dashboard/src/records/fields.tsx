@@ -14,6 +14,24 @@ function describedBy(id: string, error?: string, hint?: string): string | undefi
   return ids.length ? ids.join(" ") : undefined;
 }
 
+/** A field's hint, or the API's error in its place; ids that the control's aria-describedby names. */
+function FieldMessages({ id, error, hint }: { id: string; error?: string; hint?: string }) {
+  return (
+    <>
+      {hint && !error && (
+        <p id={`${id}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} class="field-error">
+          {sentence(error)}
+        </p>
+      )}
+    </>
+  );
+}
+
 function FieldShell({
   id,
   label,
@@ -26,16 +44,7 @@ function FieldShell({
     <div class={className ? `field ${className}` : "field"}>
       <label for={id}>{label}</label>
       {children}
-      {hint && !error && (
-        <p id={`${id}-hint`} class="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} class="field-error">
-          {sentence(error)}
-        </p>
-      )}
+      <FieldMessages id={id} error={error} hint={hint} />
     </div>
   );
 }
@@ -79,6 +88,65 @@ export function TextField(props: TextFieldProps) {
         onInput={(event) => onInput((event.target as HTMLInputElement).value)}
       />
     </FieldShell>
+  );
+}
+
+type TextAreaFieldProps = Common & {
+  value: string;
+  onInput: (value: string) => void;
+  rows?: number;
+  maxLength?: number;
+  disabled?: boolean;
+  placeholder?: string;
+};
+
+export function TextAreaField(props: TextAreaFieldProps) {
+  const { id, value, onInput, rows = 3, maxLength, disabled, placeholder, error, hint } = props;
+  return (
+    <FieldShell {...props}>
+      <textarea
+        id={id}
+        class={error ? "input invalid" : "input"}
+        rows={rows}
+        value={value}
+        maxLength={maxLength}
+        disabled={disabled}
+        placeholder={placeholder}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        onInput={(event) => onInput((event.target as HTMLTextAreaElement).value)}
+      />
+    </FieldShell>
+  );
+}
+
+type SwitchFieldProps = {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: string;
+  error?: string;
+};
+
+/** An on/off setting: a real checkbox drawn as a switch, its hint and the API's error below it. */
+export function SwitchField({ id, label, checked, onChange, hint, error }: SwitchFieldProps) {
+  return (
+    <div class="field">
+      <label class="switch">
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          aria-invalid={error ? "true" : undefined}
+          aria-describedby={describedBy(id, error, hint)}
+          onChange={(event) => onChange((event.target as HTMLInputElement).checked)}
+        />
+        <span class="switch-track" aria-hidden="true" />
+        {label}
+      </label>
+      <FieldMessages id={id} error={error} hint={hint} />
+    </div>
   );
 }
 

@@ -1,0 +1,63 @@
+/** Settings: the signed-in rep's own call settings, and the team's call outcomes (admins change them). */
+
+import { useEffect } from "preact/hooks";
+import { getMe } from "../api/endpoints";
+import { ErrorState, Spinner } from "../components/Feedback";
+import { formatPhone } from "../format";
+import { useAsync, useTitle } from "../hooks";
+import { useMeChange, useTeam } from "../team";
+import { CallOutcomesSettings } from "./CallOutcomesSettings";
+import { CallSettingsForm } from "./CallSettingsForm";
+
+export function SettingsPage() {
+  useTitle("Settings");
+  const team = useTeam();
+  const changeMe = useMeChange();
+  // Read afresh: the settings may have changed elsewhere since the app started.
+  const me = useAsync((signal) => getMe(signal), []);
+  const rep = me.data;
+  useEffect(() => {
+    if (rep) changeMe(rep); // the rest of the app (the phone's Forward button) follows too
+  }, [rep, changeMe]);
+  const number = (rep ?? team.me).twilio_number;
+  return (
+    <div class="page settings-page">
+      <header class="page-header">
+        <div>
+          <h1>Settings</h1>
+          <p class="muted">How your calls are handled, and the outcomes your team files calls under.</p>
+        </div>
+      </header>
+
+      <section class="card settings-card" aria-labelledby="settings-calls-title">
+        <header class="settings-card-header">
+          <h2 id="settings-calls-title">Calls</h2>
+          <p class="muted">
+            {number
+              ? `Calls to your number, ${formatPhone(number)}, and the calls you place. Only you see these settings.`
+              : "You have no Twilio number yet: these settings apply once you have one."}
+          </p>
+        </header>
+        <div class="settings-card-body">
+          {me.loading && !rep ? (
+            <Spinner label="Loading your call settings…" />
+          ) : me.error || !rep ? (
+            <ErrorState message={me.error ?? "Your settings could not be loaded."} onRetry={me.reload} />
+          ) : (
+            <CallSettingsForm key={rep.id} rep={rep} onSaved={changeMe} />
+          )}
+        </div>
+      </section>
+
+      <section class="card settings-card" aria-labelledby="settings-outcomes-title">
+        <header class="settings-card-header">
+          <h2 id="settings-outcomes-title">Call outcomes</h2>
+          <p class="muted">The team's list, offered in the summary after each call.</p>
+        </header>
+        <div class="settings-card-body">
+          <CallOutcomesSettings editable={team.me.role === "admin"} />
+        </div>
+      </section>
+    </div>
+  );
+}
