@@ -343,6 +343,18 @@ def test_a_call_summary_lands_on_the_call_the_deal_and_a_follow_up(
     (stored,) = alice.ok("GET", f"/api/records/{contact['id']}/activities", type="call")["items"]
     assert stored["data"]["summary"]["notes"] == "Wants 25 seats."
 
+    # Filed under another deal, the call leaves the first deal's feed; filed under none, both.
+    other = alice.ok("POST", "/api/records", {"kind": "deal", "name": "Other deal", "contact_ids": [contact["id"]]})
+    alice.ok("PUT", path, {**summary, "deal_id": other["id"]})
+
+    def deal_calls(deal_id: str) -> list[str]:
+        items = alice.ok("GET", f"/api/records/{deal_id}/activities", type="call")["items"]
+        return [item["external_id"] for item in items]
+
+    assert (deal_calls(deal["id"]), deal_calls(other["id"])) == ([], [call.call_sid])
+    alice.ok("PUT", path, {**summary, "deal_id": None, "subject": ""})
+    assert (deal_calls(deal["id"]), deal_calls(other["id"])) == ([], [])
+
     refusals = [
         (alice("PUT", path, {**summary, "outcome": "Made up"}), 400),
         (alice("PUT", path, {**summary, "subject": ""}), 400),

@@ -146,3 +146,35 @@ def test_deleting_a_recording(
     assert requests.get(link, timeout=10).status_code == 404
     assert alice("GET", f"/api/calls/{call_sid}/recording").status_code == 404
     assert alice("DELETE", f"/api/calls/{call_sid}/recording").status_code == 404
+
+
+def test_a_deals_feed_follows_the_recording_of_a_call_filed_under_it(
+    alice: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = caller()
+    contact = alice.contact(remote, last_name="Recorded")
+    deal = alice.ok("POST", "/api/records", {"kind": "deal", "name": "Recorded deal", "contact_ids": [contact["id"]]})
+    call_sid = simulate_call(
+        api_url, twilio_auth_token, from_number=remote, to_number=ALICE_NUMBER, outcome="voicemail"
+    ).call_sid
+    summary = {"outcome": "Connected", "deal_id": deal["id"], "subject": "Renewal"}
+    alice.ok("PUT", f"/api/calls/{call_sid}/summary", summary)
+
+    def deal_copy_recording() -> dict[str, Any]:
+        (copy,) = alice.ok("GET", f"/api/records/{deal['id']}/activities", type="call")["items"]
+        assert copy["external_id"] == call_sid
+        return dict(copy["data"]["recording"])
+
+    first = deal_copy_recording()
+    assert first["stored"] is True and first["kind"] == "voicemail"
+
+    # A recording Twilio finishes after the summary was written reaches the deal's copy too.
+    later = new_sid("RE")
+    recording_callback(api_url, twilio_auth_token, call_sid, later, "https://api.twilio.com/x")
+    copied = deal_copy_recording()
+    assert copied["sid"] == later and copied["stored"] is True and copied["key"].endswith(f"/{later}.mp3")
+
+    # Deleted, it is gone from the deal's feed as from the call: no player offers it.
+    alice.ok("DELETE", f"/api/calls/{call_sid}/recording")
+    gone = deal_copy_recording()
+    assert "key" not in gone and gone["deleted_at"] and gone["sid"] == later

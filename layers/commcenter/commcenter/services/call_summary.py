@@ -1,7 +1,10 @@
 """The summary a rep writes after a call (C8): saved on the call, the deal, and a follow-up task.
 
 Writing it again (the rep corrects it) replaces what the first one wrote: the deal's copy and
-the follow-up task have ids derived from the call, so nothing is ever there twice.
+the follow-up task have ids derived from the call, so nothing is ever there twice, and a deal
+the summary no longer names loses its copy. The copy mirrors the call's recording (added when
+Twilio finishes it, gone when deleted), so a deal's feed never offers a recording that is not
+there.
 """
 
 from __future__ import annotations
@@ -73,14 +76,41 @@ def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity
     owner, sk = key_of(call)
     if not activities_data.set_data(owner, sk, {"summary": written}):
         raise NotFoundError("the call was deleted")
-    if deal is not None:
-        _copy_to_deal(call, deal.id, written, rep)
-    if follow_up is not None:
-        _follow_up_task(call, follow_up, notes, rep)
     stored = activities_data.get(owner, sk)
     if stored is None:
         raise NotFoundError("the call was deleted")
+    previous_deal = summary_deal_id(call)
+    if previous_deal and previous_deal != written["deal_id"]:
+        activities_data.delete(*deal_copy_key(call, previous_deal))
+    if deal is not None:
+        # From the call as it is now, so that a recording finished meanwhile is on the copy too.
+        _copy_to_deal(stored, deal.id, written, rep)
+    if follow_up is not None:
+        _follow_up_task(call, follow_up, notes, rep)
     return stored
+
+
+def summary_deal_id(call: Activity) -> str | None:
+    """The deal a call's summary files it under, if any."""
+    summary = call.data.get("summary")
+    deal_id = summary.get("deal_id") if isinstance(summary, dict) else None
+    return deal_id if isinstance(deal_id, str) and deal_id else None
+
+
+def deal_copy_key(call: Activity, deal_id: str) -> tuple[str, str]:
+    """Where a call's copy in a deal's feed is stored: one per (call, deal), whoever writes it."""
+    return activities_data.owner_key(deal_id, None), f"{call.occurred_at}#{_deal_copy_id(call, deal_id)}"
+
+
+def _deal_copy_id(call: Activity, deal_id: str) -> str:
+    return stable_id(parse_iso(call.occurred_at), "deal-call", call.external_id or call.id, deal_id)
+
+
+def update_deal_copy(call: Activity, values: dict[str, object]) -> None:
+    """A change to a call's data (its recording) reaches its copy in the deal's feed, if any."""
+    deal_id = summary_deal_id(call)
+    if deal_id:
+        activities_data.set_data(*deal_copy_key(call, deal_id), values)
 
 
 def _checked_deal(summary: CallSummaryInput) -> Record | None:
@@ -112,7 +142,7 @@ def _copy_to_deal(call: Activity, deal_id: str, written: dict[str, object], rep:
     text = f"Call — {written['outcome']}" + (f": {summarize(notes)}" if notes else "")
     activities_data.save(
         Activity(
-            id=stable_id(parse_iso(call.occurred_at), "deal-call", call.external_id or call.id, deal_id),
+            id=_deal_copy_id(call, deal_id),
             record_id=deal_id,
             handle=None,
             type="call",

@@ -18,6 +18,7 @@ from commcenter.domain.clock import now_iso
 from commcenter.domain.reps import Rep
 from commcenter.errors import ForbiddenError, NotFoundError
 from commcenter.observability import logger
+from commcenter.services.call_summary import update_deal_copy
 from commcenter.services.calls import find_call
 from commcenter.services.refs import key_of
 from commcenter.settings import get_settings
@@ -43,6 +44,7 @@ def recording_completed(call_sid: str, recording_sid: str, duration: int | None,
     if kind == "voicemail":
         values["voicemail"] = True
     activities_data.set_data(owner, sk, values)
+    update_deal_copy(call, values)
     key = recordings_data.recording_key(call.rep_id or "unknown", call_sid, recording_sid)
     try:
         audio = fetch_recording(recording_sid)
@@ -50,7 +52,9 @@ def recording_completed(call_sid: str, recording_sid: str, duration: int | None,
         logger.warning("recording not copied: it stays at Twilio", extra={"call_sid": call_sid, "reason": str(error)})
         return True
     recordings_data.store(key, audio, CONTENT_TYPE)
-    activities_data.set_data(owner, sk, {"recording": {**recording, "stored": True, "key": key, "bytes": len(audio)}})
+    stored = {"recording": {**recording, "stored": True, "key": key, "bytes": len(audio)}}
+    activities_data.set_data(owner, sk, stored)
+    update_deal_copy(call, stored)
     if get_settings().delete_recordings_from_twilio:
         try:
             delete_recording(recording_sid)
@@ -81,6 +85,7 @@ def delete(rep: Rep, call_sid: str) -> Activity:
     recording = dict(call.data.get("recording") or {})
     deleted = {"sid": recording.get("sid"), "kind": recording.get("kind"), "deleted_at": now_iso(), "by": rep.id}
     activities_data.set_data(owner, sk, {"recording": deleted})
+    update_deal_copy(call, {"recording": deleted})
     stored = activities_data.get(owner, sk)
     if stored is None:
         raise NotFoundError("the call was deleted")
