@@ -79,12 +79,7 @@ def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity
     stored = activities_data.get(owner, sk)
     if stored is None:
         raise NotFoundError("the call was deleted")
-    previous_deal = summary_deal_id(call)
-    if previous_deal and previous_deal != written["deal_id"]:
-        activities_data.delete(*deal_copy_key(call, previous_deal))
-    if deal is not None:
-        # From the call as it is now, so that a recording finished meanwhile is on the copy too.
-        _copy_to_deal(stored, deal.id, written, rep)
+    _file_under_deal(call, stored, deal, written, rep)
     if follow_up is not None:
         _follow_up_task(call, follow_up, notes, rep)
     return stored
@@ -134,6 +129,18 @@ def _checked_follow_up(follow_up: FollowUp | None) -> FollowUp | None:
     except ValueError:
         raise ValidationError("the follow-up's due date is not a date and time", {"follow_up": "due_at"}) from None
     return follow_up
+
+
+def _file_under_deal(
+    before: Activity, call: Activity, deal: Record | None, written: dict[str, object], rep: Rep
+) -> None:
+    """The deal's copy of the call, and no copy in a deal the summary named before but not now."""
+    previous_deal = summary_deal_id(before)
+    if previous_deal and previous_deal != written["deal_id"]:
+        activities_data.delete(*deal_copy_key(before, previous_deal))
+    if deal is not None:
+        # From the call as it is now, so that a recording finished meanwhile is on the copy too.
+        _copy_to_deal(call, deal.id, written, rep)
 
 
 def _copy_to_deal(call: Activity, deal_id: str, written: dict[str, object], rep: Rep) -> None:
