@@ -9,6 +9,8 @@ there.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from commcenter.data import activities as activities_data
 from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
@@ -101,11 +103,11 @@ def _deal_copy_id(call: Activity, deal_id: str) -> str:
     return stable_id(parse_iso(call.occurred_at), "deal-call", call.external_id or call.id, deal_id)
 
 
-def update_deal_copy(call: Activity, values: dict[str, object]) -> None:
+def update_deal_copy(call: Activity, values: Mapping[str, object]) -> None:
     """A change to a call's data (its recording) reaches its copy in the deal's feed, if any."""
     deal_id = summary_deal_id(call)
     if deal_id:
-        activities_data.set_data(*deal_copy_key(call, deal_id), values)
+        activities_data.set_data(*deal_copy_key(call, deal_id), dict(values))
 
 
 def _checked_deal(summary: CallSummaryInput) -> Record | None:
