@@ -210,8 +210,9 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
         "as DynamoDB Local does not report them as AWS bills), plus one unit per index entry it writes (from "
         "`ReturnConsumedCapacity=INDEXES`). `wcu_per_inbound_sms_table_only` leaves the index entries out.",
         f"- `incoming_call_webhook_p50_ratio`: p50 of a signed `POST /twilio/voice/incoming` (a new CallSid each, "
-        f"from one of {INBOUND_SENDERS} known contacts, the rep offline: the answer forwards the call; same "
-        "client as above), "
+        f"from one of {INBOUND_SENDERS} known contacts who have called before, so that the function remembers "
+        "whose each number is and the rep's presence and checks them inside its one write; the rep offline: the "
+        "answer forwards the call; same client as above), "
         f"{INBOUND_REQUESTS:,} requests, over the p50 of one raw `PutItem` of a copy of the call item it stores; "
         "interleaved in one run. `incoming_call_webhook_p99_ratio`: the same at p99.",
         "",

@@ -74,6 +74,33 @@ def test_an_online_rep_is_rung_in_the_browser(alice: Api, api_url: str, twilio_a
     assert dial.get("timeout") == "20" and dial.get("answerOnBridge") == "true"
 
 
+def test_a_call_on_remembered_premises_sees_what_changed_since(
+    alice: Api, api_url: str, twilio_auth_token: str, no_scan: list[str]
+) -> None:
+    """The function remembers whose a number is and whether the rep's phone rings; the next call
+    is written in one transaction that checks both still hold, so a change made meanwhile is
+    seen (the call lands on the record the number joined, the browser rings)."""
+    remote = caller()
+    first = incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER)
+    assert [child.tag for child in first[0]] == ["Number"]  # offline: the forwarding number
+    record = alice.contact(remote, last_name="Remembered")
+    alice.ok("POST", "/api/voice/presence", {"online": True})
+
+    sid = new_sid("CA")
+    second = incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, sid)
+    assert [child.tag for child in second[0]] == ["Client"]
+    call = find_call(sid)
+    assert call is not None and call.record_id == record["id"]
+
+    # Nothing changed since: one round trip, the write and its checks, no read first.
+    start = len(no_scan)
+    third = new_sid("CA")
+    assert [child.tag for child in incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, third)[0]] == ["Client"]
+    assert no_scan[start:] == ["TransactWriteItems"]
+    stored = find_call(third)
+    assert stored is not None and stored.record_id == record["id"]
+
+
 def test_a_rep_on_a_call_gets_voicemail_and_an_offline_one_the_forwarding_number(
     alice: Api, api_url: str, twilio_auth_token: str
 ) -> None:

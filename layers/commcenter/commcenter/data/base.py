@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
@@ -144,17 +144,39 @@ def _key_id(item: dict[str, Any], names: list[str]) -> str:
     return json.dumps({name: item[name] for name in sorted(names)}, sort_keys=True)
 
 
-def write_together(*writes: Callable[[TransactWrite], None]) -> bool:
+Write = Callable[[TransactWrite], None]
+
+# How a transaction ended: written; refused because a premise (a condition check) no longer
+# holds; or refused by the condition of one of its writes. Either refusal wrote nothing.
+WriteOutcome = Literal["written", "premise_changed", "refused"]
+
+
+def write_together(*writes: Write) -> bool:
     """Write items of several tables in one transaction; False if a condition refused it."""
+    return write_provided((), *writes) == "written"
+
+
+def write_provided(premises: tuple[Write, ...], *writes: Write) -> WriteOutcome:
+    """Write items of several tables in one transaction, provided that what the writes were
+    decided on still holds: each premise adds one condition check (an item read earlier, or
+    remembered, is still as it was). A read and a write in one round trip, with no window
+    between them for the premise to change."""
     try:
         with TransactWrite(connection=transaction_connection()) as tx:
+            for premise in premises:
+                premise(tx)
             for write in writes:
                 write(tx)
     except TransactWriteError as error:
-        if is_conditional_failure(error):
-            return False
-        raise
-    return True
+        if not is_conditional_failure(error):
+            raise
+        # DynamoDB gives one reason per item, in the request's order, and PynamoDB puts the
+        # condition checks first: the premises are the first reasons.
+        reasons = getattr(error, "cancellation_reasons", None) or []
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons[: len(premises)]):
+            return "premise_changed"
+        return "refused"
+    return "written"
 
 
 def encode_cursor(last_evaluated_key: dict[str, dict[str, Any]] | None) -> str | None:

@@ -60,6 +60,20 @@ def add_claim(tx: TransactWrite, handle: Handle, record_id: str) -> None:
     )
 
 
+def add_state_check(tx: TransactWrite, handle: Handle, state: HandleState | None) -> None:
+    """A premise of a transaction: the handle still belongs to the record `state` names (or to
+    none, ignored or not, as `state` says). No item at all reads as no record, not ignored."""
+    if state is not None and state.record_id:
+        condition = HandleItem.record_id == state.record_id
+    elif state is not None and state.ignored:
+        condition = HandleItem.record_id.does_not_exist() & (HandleItem.ignored == True)  # noqa: E712
+    else:
+        condition = HandleItem.record_id.does_not_exist() & (
+            HandleItem.ignored.does_not_exist() | (HandleItem.ignored == False)  # noqa: E712
+        )
+    tx.condition_check(HandleItem, handle.key, condition=condition)
+
+
 def add_release(tx: TransactWrite, handle: Handle, record_id: str) -> None:
     """Forget that `handle` belongs to `record_id` (the record dropped the number or was deleted)."""
     tx.delete(HandleItem(handle.key), condition=HandleItem.record_id == record_id)

@@ -146,6 +146,19 @@ def presence_read(rep_id: str) -> ItemRead:
     )
 
 
+def add_reach_check(tx: TransactWrite, rep_id: str, online: bool, on_call: bool, fresh_since: str) -> None:
+    """A premise of a transaction: the rep's softphone is still (online, on a call) as said. A
+    presence is online only while fresher than `fresh_since`; no presence is offline."""
+    fresh = PresenceItem.updated_at >= fresh_since
+    if online:
+        condition = (PresenceItem.online == True) & (PresenceItem.on_call == on_call) & fresh  # noqa: E712
+    else:
+        condition = (
+            PresenceItem.pk.does_not_exist() | (PresenceItem.online == False) | (PresenceItem.updated_at < fresh_since)  # noqa: E712
+        )
+    tx.condition_check(PresenceItem, f"presence#{rep_id}", condition=condition)
+
+
 def _presence(item: PresenceItem) -> Presence:
     return Presence(online=bool(item.online), on_call=bool(item.on_call), updated_at=item.updated_at)
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 from commcenter.data import activities as activities_data
 from commcenter.data import counters as counters_data
-from commcenter.data import handles as handles_data
 from commcenter.data import message_refs
 from commcenter.data import reps as reps_data
-from commcenter.data.base import read_together, write_together
+from commcenter.data.base import write_provided
 from commcenter.domain.activities import Activity
 from commcenter.domain.calls import (
     FINAL_CALL_STATUSES,
@@ -28,18 +27,21 @@ from commcenter.domain.calls import (
     route_incoming,
 )
 from commcenter.domain.clock import now_iso
-from commcenter.domain.handles import Handle, HandleState, normalize_phone
+from commcenter.domain.handles import Handle, normalize_phone
 from commcenter.domain.ids import new_id
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from commcenter.matching.match import sender_handle
 from commcenter.observability import logger
+from commcenter.services import call_premises
 from commcenter.services.call_center import missed_counter
+from commcenter.services.call_premises import CallPremises
 from commcenter.services.refs import activity_of, key_of
-from commcenter.services.softphone import reach_of
 from commcenter.settings import get_settings
 
 DIAL_STAGES: dict[str, DialStage] = {"browser": "browser", "forward": "forward"}
+# Premises that change between their read and the write this many times in a row are a fault.
+PREMISE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +66,21 @@ def remote_handle_of(event: CallEvent, direction: str) -> Handle:
     return sender_handle(raw, get_settings().phone_default_region)
 
 
-def handle_state(handle: Handle) -> HandleState | None:
-    return handles_data.get(handle) if handle.value.startswith("+") else None
+def record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremises) -> tuple[Activity, CallPremises]:
+    """The call's activity, created by the first webhook that names it (found again on a retry),
+    on the record the premises name; and the premises it was written on (read afresh when the
+    ones given no longer held)."""
+    for _ in range(PREMISE_ATTEMPTS):
+        stored = _record_call(event, rep, direction, premises)
+        if stored is not None:
+            return stored, premises
+        premises = call_premises.read(premises.handle, rep.id if premises.reach is not None else None)
+    raise ConflictError(f"call {event.call_sid}: its number or the rep's phone keeps changing", code="in_progress")
 
 
-def record_call(event: CallEvent, rep: Rep, direction: str, handle: Handle, state: HandleState | None) -> Activity:
-    """The call's activity, created by the first webhook that names it (found again on a retry).
-    `handle`: the other party's; `state`: what the handle belongs to, as just read."""
+def _record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremises) -> Activity | None:
+    """One attempt; None if a premise no longer holds (nothing written)."""
+    handle, state = premises.handle, premises.state
     record_id = state.record_id if state else None
     ignored = bool(state and state.ignored and not record_id)
     now = now_iso()
@@ -99,14 +109,17 @@ def record_call(event: CallEvent, rep: Rep, direction: str, handle: Handle, stat
     owner = activities_data.owner_key(record_id, handle.key)
     sk = f"{activity.occurred_at}#{activity.id}"
     ref_key = message_refs.call_ref(event.call_sid)
-    # The call and its CallSid's ref in one transaction: a retried webhook finds the call, and
-    # nothing is ever half-written.
-    stored = write_together(
+    # The call and its CallSid's ref in one transaction, with the premises checked: a retried
+    # webhook finds the call, and nothing is ever half-written.
+    outcome = write_provided(
+        premises.checks(rep.id),
         lambda tx: message_refs.add_claim(tx, ref_key, owner, sk, now),
         lambda tx: activities_data.add_put(tx, activity),
     )
-    if stored:
+    if outcome == "written":
         return activity
+    if outcome == "premise_changed":
+        return None
     existing = find_call(event.call_sid)
     if existing is None:
         raise ConflictError(f"call {event.call_sid} is being recorded by another delivery", code="in_progress")
@@ -127,13 +140,9 @@ def _summary(direction: str, handle: Handle) -> str:
 def incoming_call(event: CallEvent, rep: Rep) -> Route:
     """A call to a rep's number: stored, then the browser rings or the fallback answers."""
     handle = remote_handle_of(event, "inbound")
-    # The caller's record and the rep's presence in one round trip (a withheld number has none).
-    if handle.value.startswith("+"):
-        state, presence = read_together(handles_data.read_of(handle), reps_data.presence_read(rep.id))
-    else:
-        state, presence = None, reps_data.get_presence(rep.id)
-    online, on_call = reach_of(presence)
-    call = record_call(event, rep, "inbound", handle, state)
+    premises = call_premises.remembered(handle, rep.id) or call_premises.read(handle, rep.id)
+    call, premises = record_call(event, rep, "inbound", premises)
+    online, on_call = premises.reach or (False, False)
     route = route_incoming(online=online and bool(rep.client_identity), on_call=on_call, settings=voice_settings(rep))
     logger.info("incoming call", extra={"call_sid": event.call_sid, "route": route.kind, "rep_id": rep.id})
     if route.kind in ("voicemail", "unavailable"):
@@ -232,5 +241,5 @@ def outgoing_call(event: CallEvent) -> OutgoingCall | str:
         return "The number you dialled is not valid."
     outbound = CallEvent(event.call_sid, rep.twilio_number, to_number)
     handle = remote_handle_of(outbound, "outbound")
-    record_call(outbound, rep, "outbound", handle, handle_state(handle))
+    record_call(outbound, rep, "outbound", call_premises.remembered(handle, None) or call_premises.read(handle, None))
     return OutgoingCall(rep, to_number, voice_settings(rep).recording)

@@ -10,7 +10,7 @@ from commcenter.channels.twilio_credentials import twilio_api_key_secret
 from commcenter.channels.twilio_voice import TOKEN_SECONDS, voice_access_token
 from commcenter.data import reps as reps_data
 from commcenter.domain.calls import Presence
-from commcenter.domain.clock import now_iso, parse_iso, utc_now
+from commcenter.domain.clock import now_iso, to_iso, utc_now
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError
 from commcenter.settings import get_settings
@@ -34,9 +34,14 @@ def reach_of(presence: Presence | None) -> tuple[bool, bool]:
     """(online, on a call) that a stored presence stands for now: a lapsed one is offline."""
     if presence is None or not presence.online:
         return False, False
-    if utc_now() - parse_iso(presence.updated_at) > timedelta(seconds=PRESENCE_SECONDS):
+    if presence.updated_at < presence_fresh_since():
         return False, False
     return True, presence.on_call
+
+
+def presence_fresh_since() -> str:
+    """The oldest `updated_at` of a presence that still counts (timestamps sort as strings)."""
+    return to_iso(utc_now() - timedelta(seconds=PRESENCE_SECONDS))
 
 
 class VoiceToken(msgspec.Struct):

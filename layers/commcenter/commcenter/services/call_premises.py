@@ -1,0 +1,93 @@
+"""What routing and storing a call stand on: whose the other party's number is, and whether the
+rep's softphone can ring.
+
+Read once, then remembered by the warm function. The call is written in one transaction that
+checks its premises still hold (a condition check on the number's handle and on the rep's
+presence) next to the writes, so a call whose premises were remembered costs one round trip,
+and one whose premises changed meanwhile writes nothing: it is read afresh and written again.
+Routing never rests on stale data, and a number attached to a record between the read and the
+write cannot leave its call under the number.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import partial
+from threading import Lock
+
+from commcenter.data import handles as handles_data
+from commcenter.data import reps as reps_data
+from commcenter.data.base import Write, read_together
+from commcenter.domain.handles import Handle, HandleState
+from commcenter.services.softphone import presence_fresh_since, reach_of
+
+# Enough for the numbers a busy team hears from within a function's life; each is a few bytes.
+REMEMBERED_HANDLES = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class CallPremises:
+    """The other party's handle state (None: no record, not ignored) and, for a call that may
+    ring the browser, the rep's reach: (online, on a call)."""
+
+    handle: Handle
+    state: HandleState | None
+    reach: tuple[bool, bool] | None
+
+    def checks(self, rep_id: str) -> tuple[Write, ...]:
+        """The condition checks that hold while these premises do."""
+        checks: list[Write] = []
+        if _has_handle_item(self.handle):
+            checks.append(partial(handles_data.add_state_check, handle=self.handle, state=self.state))
+        if self.reach is not None:
+            online, on_call = self.reach
+            fresh_since = presence_fresh_since()
+            checks.append(lambda tx: reps_data.add_reach_check(tx, rep_id, online, on_call, fresh_since))
+        return tuple(checks)
+
+
+_lock = Lock()
+_states: OrderedDict[str, HandleState | None] = OrderedDict()
+_reaches: dict[str, tuple[bool, bool]] = {}
+
+
+def remembered(handle: Handle, rep_id: str | None) -> CallPremises | None:
+    """The premises as last read or written by this function; None if any is unknown.
+    `rep_id`: the rep whose reach counts (None: the call does not ring the browser)."""
+    with _lock:
+        if handle.key not in _states or (rep_id is not None and rep_id not in _reaches):
+            return None
+        _states.move_to_end(handle.key)
+        return CallPremises(handle, _states[handle.key], _reaches[rep_id] if rep_id is not None else None)
+
+
+def read(handle: Handle, rep_id: str | None) -> CallPremises:
+    """The premises as stored now (one round trip), remembered for the next call."""
+    state = None
+    reach = None
+    if rep_id is not None and _has_handle_item(handle):
+        state, presence = read_together(handles_data.read_of(handle), reps_data.presence_read(rep_id))
+        reach = reach_of(presence)
+    elif rep_id is not None:
+        reach = reach_of(reps_data.get_presence(rep_id))
+    elif _has_handle_item(handle):
+        state = handles_data.get(handle)
+    premises = CallPremises(handle, state, reach)
+    _remember(premises, rep_id)
+    return premises
+
+
+def _remember(premises: CallPremises, rep_id: str | None) -> None:
+    with _lock:
+        _states[premises.handle.key] = premises.state
+        _states.move_to_end(premises.handle.key)
+        while len(_states) > REMEMBERED_HANDLES:
+            _states.popitem(last=False)
+        if rep_id is not None and premises.reach is not None:
+            _reaches[rep_id] = premises.reach
+
+
+def _has_handle_item(handle: Handle) -> bool:
+    """A withheld or client caller (`anonymous`, `client:alice`) has no handle to look up."""
+    return handle.value.startswith("+")
