@@ -382,6 +382,10 @@ def test_a_call_summary_lands_on_the_call_the_deal_and_a_follow_up(
     alice.ok("PUT", path, {**summary, "deal_id": None, "subject": ""})
     assert (deal_calls(deal["id"]), deal_calls(other["id"])) == ([], [])
 
+    # The follow-up taken out of the summary, its task goes too.
+    alice.ok("PUT", path, {**summary, "follow_up": None})
+    assert alice.ok("GET", f"/api/records/{contact['id']}/activities", type="task")["items"] == []
+
     refusals = [
         (alice("PUT", path, {**summary, "outcome": "Made up"}), 400),
         (alice("PUT", path, {**summary, "subject": ""}), 400),

@@ -1,10 +1,10 @@
 """The summary a rep writes after a call (C8): saved on the call, the deal, and a follow-up task.
 
 Writing it again (the rep corrects it) replaces what the first one wrote: the deal's copy and
-the follow-up task have ids derived from the call, so nothing is ever there twice, and a deal
-the summary no longer names loses its copy. The copy mirrors the call's recording (added when
-Twilio finishes it, gone when deleted), so a deal's feed never offers a recording that is not
-there.
+the follow-up task have ids derived from the call, so nothing is ever there twice; a deal the
+summary no longer names loses its copy, and a follow-up taken out of it its task. The copy
+mirrors the call's recording (added when Twilio finishes it, gone when deleted), so a deal's
+feed never offers a recording that is not there.
 """
 
 from __future__ import annotations
@@ -84,6 +84,9 @@ def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity
     _file_under_deal(call, stored, deal, written, rep)
     if follow_up is not None:
         _follow_up_task(call, follow_up, notes, rep)
+    elif _had_follow_up(call) and call.record_id:
+        # The rep took the follow-up out of the summary: the task it made goes with it.
+        activities_data.delete(activities_data.owner_key(call.record_id, None), _follow_up_sk(call))
     return stored
 
 
@@ -166,10 +169,23 @@ def _copy_to_deal(call: Activity, deal_id: str, written: dict[str, object], rep:
     )
 
 
+def _had_follow_up(call: Activity) -> bool:
+    summary = call.data.get("summary")
+    return isinstance(summary, dict) and bool(summary.get("follow_up"))
+
+
+def _follow_up_id(call: Activity) -> str:
+    return stable_id(parse_iso(call.occurred_at), "follow-up", call.external_id or call.id)
+
+
+def _follow_up_sk(call: Activity) -> str:
+    return f"{call.occurred_at}#{_follow_up_id(call)}"
+
+
 def _follow_up_task(call: Activity, follow_up: FollowUp, notes: str, rep: Rep) -> None:
     activities_data.save(
         Activity(
-            id=stable_id(parse_iso(call.occurred_at), "follow-up", call.external_id or call.id),
+            id=_follow_up_id(call),
             record_id=call.record_id,
             handle=None,
             type="task",
