@@ -101,6 +101,23 @@ def test_a_call_on_remembered_premises_sees_what_changed_since(
     assert stored is not None and stored.record_id == record["id"]
 
 
+def test_a_number_ignored_since_it_was_remembered_keeps_its_next_call_ignored(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = caller()
+    incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER)  # remembered: unmatched, not ignored
+    alice.ok("POST", "/api/unmatched/ignore", {"handle": f"phone:{remote}", "ignored": True})
+    sid = new_sid("CA")
+    incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, sid)
+    call = find_call(sid)
+    assert call is not None and call.data["ignored"] is True
+    alice.ok("POST", "/api/unmatched/ignore", {"handle": f"phone:{remote}", "ignored": False})
+    again = new_sid("CA")
+    incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, again)
+    heard = find_call(again)
+    assert heard is not None and heard.data["ignored"] is False
+
+
 def test_a_rep_on_a_call_gets_voicemail_and_an_offline_one_the_forwarding_number(
     alice: Api, api_url: str, twilio_auth_token: str
 ) -> None:
