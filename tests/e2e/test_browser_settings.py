@@ -81,6 +81,13 @@ def is_outcomes(request: Request) -> bool:
     return request.method == "PUT" and request.url.endswith("/api/settings/call-outcomes")
 
 
+def save_call_settings(page: Page, calls: Locator) -> Any:
+    """Presses Save; what the page sent the API."""
+    with page.expect_request(is_call_settings) as sent:
+        calls.get_by_role("button", name="Save call settings").click()
+    return json.loads(sent.value.post_data or "")
+
+
 def calls_section(page: Page) -> Locator:
     section = page.get_by_role("region", name="Calls", exact=True)
     expect(section.get_by_label("Forwarding number")).to_be_visible()  # loaded
@@ -134,9 +141,7 @@ def test_a_rep_changes_their_call_settings_and_the_api_keeps_them(
     recording.check()
     greeting.fill("  Hi,  Alice here.  Leave a message! ")
     forwarding.fill("(415) 555-0188")
-    with page.expect_request(is_call_settings) as sent:
-        calls.get_by_role("button", name="Save call settings").click()
-    assert json.loads(sent.value.post_data or "") == {
+    assert save_call_settings(page, calls) == {
         "recording": True,
         "voicemail": True,
         "voicemail_greeting": "  Hi,  Alice here.  Leave a message! ",
@@ -161,9 +166,7 @@ def test_a_rep_changes_their_call_settings_and_the_api_keeps_them(
     expect(saved).to_have_text("")
     expect(greeting).to_be_disabled()  # kept, but unused while voicemail is off
     forwarding.fill("")
-    with page.expect_request(is_call_settings) as sent:
-        calls.get_by_role("button", name="Save call settings").click()
-    assert json.loads(sent.value.post_data or "") == {
+    assert save_call_settings(page, calls) == {
         "recording": True,
         "voicemail": False,
         "voicemail_greeting": "Hi, Alice here. Leave a message!",

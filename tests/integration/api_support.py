@@ -68,6 +68,9 @@ class Api:
             body["phones"] = [{"number": number, "label": "mobile"}]
         return dict(self.ok("POST", "/api/records", body))
 
+    def deal(self, name: str, *contact_ids: str) -> dict[str, Any]:
+        return dict(self.ok("POST", "/api/records", {"kind": "deal", "name": name, "contact_ids": list(contact_ids)}))
+
     def send(self, to: str, body: str, **extra: Any) -> requests.Response:
         payload = {"to": to, "body": body, "client_request_id": extra.pop("client_request_id", request_id()), **extra}
         return self("POST", "/api/sms/messages", payload)

@@ -364,7 +364,7 @@ def test_a_call_summary_lands_on_the_call_the_deal_and_a_follow_up(
 ) -> None:
     remote = caller()
     contact = alice.contact(remote, last_name="Summarised")
-    deal = alice.ok("POST", "/api/records", {"kind": "deal", "name": "Summary deal", "contact_ids": [contact["id"]]})
+    deal = alice.deal("Summary deal", contact["id"])
     alice.ok("POST", "/api/voice/presence", {"online": True})
     call = simulate_call(api_url, twilio_auth_token, from_number=remote, to_number=ALICE_NUMBER, outcome="answered")
     outcomes = alice.ok("GET", "/api/settings/call-outcomes")["items"]
@@ -388,7 +388,7 @@ def test_a_call_summary_lands_on_the_call_the_deal_and_a_follow_up(
     assert stored["data"]["summary"]["notes"] == "Wants 25 seats."
 
     # Filed under another deal, the call leaves the first deal's feed; filed under none, both.
-    other = alice.ok("POST", "/api/records", {"kind": "deal", "name": "Other deal", "contact_ids": [contact["id"]]})
+    other = alice.deal("Other deal", contact["id"])
     alice.ok("PUT", path, {**summary, "deal_id": other["id"]})
 
     def deal_calls(deal_id: str) -> list[str]:

@@ -153,7 +153,7 @@ def test_a_deals_feed_follows_the_recording_of_a_call_filed_under_it(
 ) -> None:
     remote = caller()
     contact = alice.contact(remote, last_name="Recorded")
-    deal = alice.ok("POST", "/api/records", {"kind": "deal", "name": "Recorded deal", "contact_ids": [contact["id"]]})
+    deal = alice.deal("Recorded deal", contact["id"])
     call_sid = simulate_call(
         api_url, twilio_auth_token, from_number=remote, to_number=ALICE_NUMBER, outcome="voicemail"
     ).call_sid
