@@ -11,9 +11,11 @@ import jwt
 import pytest
 import requests
 from api_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api
+from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 from stack_environment import environment
 
 from commcenter.data import reps as reps_data
+from commcenter.data.base import write_provided
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
 from commcenter.services.calls import find_call
@@ -99,6 +101,33 @@ def test_a_call_on_remembered_premises_sees_what_changed_since(
     assert no_scan[start:] == ["TransactWriteItems"]
     stored = find_call(third)
     assert stored is not None and stored.record_id == record["id"]
+
+
+def test_a_call_whose_transaction_meets_another_write_is_written_on_the_next_try(
+    api_url: str, twilio_auth_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A presence heartbeat or an Ignore that holds an item the call's transaction checks makes
+    DynamoDB cancel the transaction (TransactionConflict, nothing written): the call is written
+    on the next try, once."""
+    held: list[str] = []
+
+    def held_once(*args: Any, **kwargs: Any) -> Any:
+        if not held:
+            held.append("conflict")
+            reasons = [None, CancellationReason(code="TransactionConflict"), None, None]
+            error = VerboseClientError(
+                {"Error": {"Code": "TransactionCanceledException", "Message": "conflict"}},
+                "TransactWriteItems",
+                cancellation_reasons=reasons,
+            )
+            raise TransactWriteError("Failed to write transaction items", error)
+        return write_provided(*args, **kwargs)
+
+    monkeypatch.setattr("commcenter.services.calls.write_provided", held_once)
+    sid = new_sid("CA")
+    root = incoming(api_url, twilio_auth_token, caller(), ALICE_NUMBER, sid)
+    assert held == ["conflict"] and verbs(root) == ["Dial"]
+    assert find_call(sid) is not None
 
 
 def test_a_number_ignored_since_it_was_remembered_keeps_its_next_call_ignored(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
@@ -21,6 +22,9 @@ from commcenter.errors import ValidationError
 from commcenter.settings import get_settings
 
 BATCH_ATTEMPTS = 5
+CONFLICT_ATTEMPTS = 6
+
+Result = TypeVar("Result")
 
 
 class _SettingsBoundMeta(type):
@@ -96,6 +100,20 @@ def is_transaction_conflict(error: BaseException) -> bool:
     return error.cause_response_code == "TransactionCanceledException" and any(
         reason is not None and reason.code == "TransactionConflict" for reason in reasons
     )
+
+
+def retried_while_held(write: Callable[[], Result]) -> Result:
+    """A plain write of an item that transactions also touch (a counter, a presence, a handle):
+    while a transaction holds the item DynamoDB refuses the write without applying it, so it is
+    tried again shortly."""
+    for attempt in range(CONFLICT_ATTEMPTS):
+        try:
+            return write()
+        except PynamoDBException as error:
+            if not is_transaction_conflict(error) or attempt == CONFLICT_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, 0.01 * 2**attempt))
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 @dataclass(frozen=True, slots=True)

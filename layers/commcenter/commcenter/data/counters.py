@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import random
-import time
-
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import is_transaction_conflict, table_meta
-
-CONFLICT_ATTEMPTS = 6
+from commcenter.data.base import retried_while_held, table_meta
 
 
 class CounterItem(Model):
@@ -28,16 +22,8 @@ def rep_scope(rep_id: str) -> str:
 
 
 def add(scope: str, name: str, delta: int) -> None:
-    """ADD `delta`. A counter is the one item many writes share; when a transaction holds it,
-    DynamoDB refuses the ADD without applying it, so it is tried again shortly."""
-    for attempt in range(CONFLICT_ATTEMPTS):
-        try:
-            CounterItem(scope, name).update(actions=[CounterItem.value.add(delta)])
-            return
-        except UpdateError as error:
-            if not is_transaction_conflict(error) or attempt == CONFLICT_ATTEMPTS - 1:
-                raise
-            time.sleep(random.uniform(0, 0.01 * 2**attempt))
+    """ADD `delta`. A counter is the one item many writes share, transactions among them."""
+    retried_while_held(lambda: CounterItem(scope, name).update(actions=[CounterItem.value.add(delta)]))
 
 
 def add_add(tx: TransactWrite, scope: str, name: str, delta: int) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import ItemRead, table_meta
+from commcenter.data.base import ItemRead, retried_while_held, table_meta
 from commcenter.domain.clock import now_iso
 from commcenter.domain.handles import Handle, HandleState
 
@@ -80,4 +81,6 @@ def add_release(tx: TransactWrite, handle: Handle, record_id: str) -> None:
 
 
 def set_ignored(handle: Handle, ignored: bool) -> None:
-    HandleItem(handle.key).update(actions=[HandleItem.ignored.set(ignored), HandleItem.updated_at.set(now_iso())])
+    """Ignore a number or hear it again; an incoming call's transaction may be checking it."""
+    actions: list[Action] = [HandleItem.ignored.set(ignored), HandleItem.updated_at.set(now_iso())]
+    retried_while_held(lambda: HandleItem(handle.key).update(actions=actions))

@@ -11,7 +11,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import ItemRead, table_meta, transaction_connection
+from commcenter.data.base import ItemRead, retried_while_held, table_meta, transaction_connection
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
 from commcenter.domain.text import fold
@@ -126,9 +126,11 @@ class PresenceItem(Model):
 
 
 def save_presence(rep_id: str, presence: Presence) -> None:
-    PresenceItem(
+    """Store the softphone's presence; an incoming call's transaction may be checking it."""
+    item = PresenceItem(
         f"presence#{rep_id}", online=presence.online, on_call=presence.on_call, updated_at=presence.updated_at
-    ).save()
+    )
+    retried_while_held(item.save)
 
 
 def get_presence(rep_id: str) -> Presence | None:

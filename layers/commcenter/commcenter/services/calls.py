@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pynamodb.exceptions import TransactWriteError
+
 from commcenter.data import activities as activities_data
 from commcenter.data import counters as counters_data
 from commcenter.data import message_refs
 from commcenter.data import reps as reps_data
-from commcenter.data.base import write_provided
+from commcenter.data.base import is_transaction_conflict, write_provided
 from commcenter.domain.activities import Activity
 from commcenter.domain.calls import (
     FINAL_CALL_STATUSES,
@@ -79,7 +81,8 @@ def record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremis
 
 
 def _record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremises) -> Activity | None:
-    """One attempt; None if a premise no longer holds (nothing written)."""
+    """One attempt; None if a premise no longer holds or another write held one of its items
+    (nothing written either way)."""
     handle, state = premises.handle, premises.state
     record_id = state.record_id if state else None
     ignored = bool(state and state.ignored and not record_id)
@@ -111,11 +114,18 @@ def _record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremi
     ref_key = message_refs.call_ref(event.call_sid)
     # The call and its CallSid's ref in one transaction, with the premises checked: a retried
     # webhook finds the call, and nothing is ever half-written.
-    outcome = write_provided(
-        premises.checks(rep.id),
-        lambda tx: message_refs.add_claim(tx, ref_key, owner, sk, now),
-        lambda tx: activities_data.add_put(tx, activity),
-    )
+    try:
+        outcome = write_provided(
+            premises.checks(rep.id),
+            lambda tx: message_refs.add_claim(tx, ref_key, owner, sk, now),
+            lambda tx: activities_data.add_put(tx, activity),
+        )
+    except TransactWriteError as error:
+        if not is_transaction_conflict(error):
+            raise
+        # Another write held the handle or the presence (a heartbeat, say): nothing was written;
+        # the premises are read again and the call written again.
+        return None
     if outcome == "written":
         return activity
     if outcome == "premise_changed":
