@@ -106,14 +106,14 @@ def retried_while_held(write: Callable[[], Result]) -> Result:
     """A plain write of an item that transactions also touch (a counter, a presence, a handle):
     while a transaction holds the item DynamoDB refuses the write without applying it, so it is
     tried again shortly."""
-    for attempt in range(CONFLICT_ATTEMPTS):
+    for attempt in range(CONFLICT_ATTEMPTS - 1):
         try:
             return write()
         except PynamoDBException as error:
-            if not is_transaction_conflict(error) or attempt == CONFLICT_ATTEMPTS - 1:
+            if not is_transaction_conflict(error):
                 raise
             time.sleep(random.uniform(0, 0.01 * 2**attempt))
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    return write()
 
 
 @dataclass(frozen=True, slots=True)

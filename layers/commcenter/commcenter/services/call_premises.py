@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import partial
 from threading import Lock
 
 from commcenter.data import handles as handles_data
@@ -39,7 +38,8 @@ class CallPremises:
         """The condition checks that hold while these premises do."""
         checks: list[Write] = []
         if _has_handle_item(self.handle):
-            checks.append(partial(handles_data.add_state_check, handle=self.handle, state=self.state))
+            handle, state = self.handle, self.state
+            checks.append(lambda tx: handles_data.add_state_check(tx, handle, state))
         if self.reach is not None:
             online, on_call = self.reach
             fresh_since = presence_fresh_since()
@@ -52,7 +52,13 @@ _states: OrderedDict[str, HandleState | None] = OrderedDict()
 _reaches: dict[str, tuple[bool, bool]] = {}
 
 
-def remembered(handle: Handle, rep_id: str | None) -> CallPremises | None:
+def premises_of(handle: Handle, rep_id: str | None) -> CallPremises:
+    """The premises as remembered, or read when any is unknown.
+    `rep_id`: the rep whose reach counts (None: the call does not ring the browser)."""
+    return _remembered(handle, rep_id) or read(handle, rep_id)
+
+
+def _remembered(handle: Handle, rep_id: str | None) -> CallPremises | None:
     """The premises as last read or written by this function; None if any is unknown.
     `rep_id`: the rep whose reach counts (None: the call does not ring the browser)."""
     with _lock:

@@ -150,8 +150,7 @@ def _summary(direction: str, handle: Handle) -> str:
 def incoming_call(event: CallEvent, rep: Rep) -> Route:
     """A call to a rep's number: stored, then the browser rings or the fallback answers."""
     handle = remote_handle_of(event, "inbound")
-    premises = call_premises.remembered(handle, rep.id) or call_premises.read(handle, rep.id)
-    call, premises = record_call(event, rep, "inbound", premises)
+    call, premises = record_call(event, rep, "inbound", call_premises.premises_of(handle, rep.id))
     online, on_call = premises.reach or (False, False)
     route = route_incoming(online=online and bool(rep.client_identity), on_call=on_call, settings=voice_settings(rep))
     logger.info("incoming call", extra={"call_sid": event.call_sid, "route": route.kind, "rep_id": rep.id})
@@ -251,5 +250,5 @@ def outgoing_call(event: CallEvent) -> OutgoingCall | str:
         return "The number you dialled is not valid."
     outbound = CallEvent(event.call_sid, rep.twilio_number, to_number)
     handle = remote_handle_of(outbound, "outbound")
-    record_call(outbound, rep, "outbound", call_premises.remembered(handle, None) or call_premises.read(handle, None))
+    record_call(outbound, rep, "outbound", call_premises.premises_of(handle, None))
     return OutgoingCall(rep, to_number, voice_settings(rep).recording)
