@@ -42,9 +42,9 @@ TARGETS = {
 
 def bench_contact_page(report: dict[str, Any], notes: dict[str, Any]) -> None:
     from commcenter.domain.records import RecordInput
-    from commcenter.services.demo_seed import DEMO_REPS, seed_demo_data
     from commcenter.services.records import create_record
     from commcenter.settings import get_settings
+    from commcenter_local.demo_data import DEMO_REPS, seed_demo_data
     from commcenter_local.dev_auth import issue_token
     from commcenter_local.stack import LocalStack, StackOptions
 
@@ -92,9 +92,9 @@ def measure_webhook(
     """A signed webhook from known contacts through the local gateway against one raw PutItem of
     the item it stores (same table, same size); the write capacity of one, if asked."""
     from commcenter.domain.records import Phone, RecordInput
-    from commcenter.services.demo_seed import DEMO_REPS, seed_demo_data
     from commcenter.services.records import create_record
     from commcenter.settings import get_settings
+    from commcenter_local.demo_data import DEMO_REPS, seed_demo_data
     from commcenter_local.stack import LocalStack, StackOptions
 
     token = "bench-twilio-auth-token"

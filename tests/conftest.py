@@ -49,7 +49,7 @@ def no_scan() -> Iterator[list[str]]:
 
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[LocalStack]:
-    from commcenter.services.demo_seed import seed_demo_data
+    from commcenter_local.demo_data import seed_demo_data
 
     with tempfile.TemporaryDirectory(prefix="commcenter-test-") as data_dir:
         options = StackOptions(

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from commcenter.errors import ValidationError
-from commcenter.services.import_records import plan_import, run_import
 from commcenter.services.records import search_records
 from commcenter.services.reps import rep_from_claims
+from commcenter_local.csv_import import plan_import, run_import
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     stack = LocalStack(StackOptions.from_env())
     print("starting DynamoDB Local, the functions of template.yaml and the dashboard...", flush=True)
     with stack:
-        from commcenter.services.demo_seed import DEMO_REPS, seed_demo_data
+        from commcenter_local.demo_data import DEMO_REPS, seed_demo_data
 
         summary = seed_demo_data()
         admin = DEMO_REPS[0].email

@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     attach_to_running_stack(StackOptions.from_env().data_dir)
     from commcenter.errors import CommcenterError
-    from commcenter.services.import_records import plan_import, run_import
     from commcenter.services.reps import rep_from_claims
+    from commcenter_local.csv_import import plan_import, run_import
 
     try:
         actor = rep_from_claims({"email": args.actor})

@@ -15,7 +15,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     attach_to_running_stack(StackOptions.from_env().data_dir)
-    from commcenter.services.demo_seed import seed_demo_data
+    from commcenter_local.demo_data import seed_demo_data
 
     summary = seed_demo_data()
     print(
