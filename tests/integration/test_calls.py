@@ -11,11 +11,10 @@ import jwt
 import pytest
 import requests
 from api_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api
-from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 from stack_environment import environment
+from transaction_faults import conflict_error, failing_transactions
 
 from commcenter.data import reps as reps_data
-from commcenter.data.base import write_provided
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
 from commcenter.services.calls import find_call
@@ -109,24 +108,20 @@ def test_a_call_whose_transaction_meets_another_write_is_written_on_the_next_try
     """A presence heartbeat or an Ignore that holds an item the call's transaction checks makes
     DynamoDB cancel the transaction (TransactionConflict, nothing written): the call is written
     on the next try, once."""
-    held: list[str] = []
+    held: list[int] = []
 
-    def held_once(*args: Any, **kwargs: Any) -> Any:
-        if not held:
-            held.append("conflict")
-            reasons = [None, CancellationReason(code="TransactionConflict"), None, None]
-            error = VerboseClientError(
-                {"Error": {"Code": "TransactionCanceledException", "Message": "conflict"}},
-                "TransactWriteItems",
-                cancellation_reasons=reasons,
-            )
-            raise TransactWriteError("Failed to write transaction items", error)
-        return write_provided(*args, **kwargs)
+    def held_once(items: int) -> BaseException | None:
+        if held:
+            return None
+        held.append(items)
+        fault: BaseException = conflict_error(items)
+        return fault
 
-    monkeypatch.setattr("commcenter.services.calls.write_provided", held_once)
     sid = new_sid("CA")
-    root = incoming(api_url, twilio_auth_token, caller(), ALICE_NUMBER, sid)
-    assert held == ["conflict"] and verbs(root) == ["Dial"]
+    with failing_transactions(monkeypatch, held_once) as attempts:
+        root = incoming(api_url, twilio_auth_token, caller(), ALICE_NUMBER, sid)
+    # The handle and presence checks, the CallSid's claim and the call: twice, whole.
+    assert attempts == [4, 4] and verbs(root) == ["Dial"]
     assert find_call(sid) is not None
 
 

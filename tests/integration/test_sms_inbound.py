@@ -9,19 +9,19 @@ import pytest
 import requests
 from api_support import (
     ALICE_NUMBER,
+    BRUNO_NUMBER,
     Api,
     assert_empty_twiml,
     fresh_remote,
     receive,
 )
-from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+from transaction_faults import conflict_error, failing_transactions
 
 from commcenter.data import activities as activities_data
-from commcenter.data import base
 from commcenter.data import conversations as conversations_data
+from commcenter.data import opt_outs as opt_outs_data
 from commcenter.domain.handles import Handle
 from commcenter.domain.sms import conversation_id
-from commcenter.services import sms_conversations
 from commcenter.services.sms_inbound import InboundSms, receive_sms
 from commcenter_local.simulate import incoming_sms, incoming_sms_params, new_sid, post_webhook
 from commcenter_local.stack import LocalStack
@@ -314,31 +314,120 @@ def test_a_burst_to_one_rep_counts_every_message_once(alice: Api, api_url: str, 
         assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == [f"Burst from {remote}"]
 
 
-def test_a_counter_held_by_another_transaction_is_moved_right_after(
+def test_a_transaction_cancelled_for_a_conflict_is_tried_again_whole(
     alice: Api, local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """DynamoDB cancels a transaction that meets another one on the rep's counter: the message
-    and its conversation are written without the counter, and the counter follows."""
+    """DynamoDB cancels a transaction that meets another one on the rep's counter, writing
+    nothing: the same transaction is tried again after a pause, and everything lands once."""
     remote = fresh_remote()
     before = alice.counts()
-    transactions: list[int] = []
-    real_write_together = base.write_together
+    remaining = [3]
 
-    def first_one_conflicts(*writes: Any) -> bool:
-        transactions.append(len(writes))
-        if len(transactions) == 1:
-            # What pynamodb raises when DynamoDB cancels for a conflict on the third item.
-            cause = VerboseClientError(
-                {"Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"}},
-                "TransactWriteItems",
-                cancellation_reasons=[None, None, CancellationReason(code="TransactionConflict")],
-            )
-            raise TransactWriteError("cancelled", cause=cause)
-        return real_write_together(*writes)
+    def conflict_three_times(items: int) -> BaseException | None:
+        if remaining[0]:
+            remaining[0] -= 1
+            fault: BaseException = conflict_error(items)
+            return fault
+        return None
 
-    monkeypatch.setattr(sms_conversations, "write_together", first_one_conflicts)
     message = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Hello?")
-    assert receive_sms(message) == "stored"
-    assert transactions == [3, 2]  # conversation, message, counter; then the first two alone
+    with failing_transactions(monkeypatch, conflict_three_times) as attempts:
+        assert receive_sms(message) == "stored"
+    # The claim of the MessageSid, the message, the conversation, the counter; each attempt whole.
+    assert attempts == [5, 5, 5, 5]
     assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["Hello?"]
     assert alice.counts() == {**before, "unmatched": before["unmatched"] + 1}
+
+
+def test_a_conflict_that_never_ends_answers_5xx_and_the_replay_stores_once(
+    alice: Api, api_url: str, twilio_auth_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remote = fresh_remote()
+    before = alice.counts()
+    params = incoming_sms_params(from_number=remote, to_number=ALICE_NUMBER, body="Anyone?")
+    with failing_transactions(monkeypatch, conflict_error):
+        refused = post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params)
+    assert refused.status_code == 503 and refused.json()["error"]["code"] == "busy"
+    assert alice.conversation(ALICE_NUMBER, remote).status_code == 404
+    assert alice.counts() == before
+    # Twilio replays a webhook answered 5xx (connection overrides `rp=5xx`).
+    assert_empty_twiml(post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params))
+    assert_empty_twiml(post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params))
+    assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["Anyone?"]
+    assert alice.counts() == {**before, "unmatched": before["unmatched"] + 1}
+
+
+def test_a_message_repeated_after_any_number_of_others_is_stored_once(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    """Twilio's retries, a fallback URL and a replay hours later all carry the same MessageSid:
+    whatever arrived in between, and after the number joined a record, it is stored once."""
+    remote = fresh_remote()
+    before = alice.counts()
+    first = new_sid("SM")
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "The first one", sid=first)
+    for n in range(6):
+        receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, f"Then {n}")
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "The first one", sid=first)
+    assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)].count("The first one") == 1
+    assert alice.conversation(ALICE_NUMBER, remote).json()["unread"] == 7
+    assert alice.counts() == {**before, "unmatched": before["unmatched"] + 7}
+
+    record = alice.contact(last_name="Replayed")
+    alice.ok("POST", f"/api/records/{record['id']}/handles", {"handle": f"phone:{remote}"})
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "The first one", sid=first)
+    assert len(alice.record_sms(record["id"])) == 7
+    assert alice.counts() == {**before, "matched": before["matched"] + 7}
+
+
+def test_a_stop_is_never_lost_it_is_written_with_its_message(
+    alice: Api, local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The opt-out is part of the message's one write: a STOP whose delivery fails leaves
+    nothing, and Twilio's retry stores the message and the opt-out together."""
+    remote = fresh_remote()
+    stop = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="STOP")
+
+    def fail(tx: Any, opt_out: Any) -> None:
+        raise RuntimeError("the function died while writing")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(opt_outs_data, "add_record", fail)
+        with pytest.raises(RuntimeError):
+            receive_sms(stop)
+    assert opt_outs_data.get(remote) is None
+    assert alice.conversation(ALICE_NUMBER, remote).status_code == 404
+    assert receive_sms(stop) == "stored"
+    assert receive_sms(stop) == "duplicate"
+    stored = opt_outs_data.get(remote)
+    assert stored is not None and stored.opted_out and stored.keyword == "STOP"
+    assert alice.send(remote, "Are you sure?").json()["error"]["code"] == "opted_out"
+
+
+def test_a_stop_to_any_team_number_stops_every_rep_until_a_start_to_any(
+    alice: Api, bruno: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, BRUNO_NUMBER, "Hi Bruno")
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Stop")
+    for rep in (alice, bruno):
+        refused = rep.send(remote, "One more thing")
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "opted_out"
+        message = refused.json()["error"]["message"]
+        assert "STOP" in message and ALICE_NUMBER in message and "any team number" in message
+    assert bruno.conversation(BRUNO_NUMBER, remote).json()["opted_out"] is True
+
+    receive(api_url, twilio_auth_token, remote, BRUNO_NUMBER, "start")
+    assert alice.send(remote, "Welcome back").status_code == 201
+    assert bruno.send(remote, "Welcome back").status_code == 201
+    assert alice.conversation(ALICE_NUMBER, remote).json()["opted_out"] is False
+
+
+def test_alphanumeric_senders_keep_a_conversation_each(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    senders = ["ACME-BANK", "ACME BANK", "ACMEBANK"]
+    for sender in senders:
+        receive(api_url, twilio_auth_token, sender, ALICE_NUMBER, f"Your code from {sender}")
+    for sender in senders:
+        bodies = [m["body"] for m in alice.messages(ALICE_NUMBER, sender.lower())]
+        assert bodies[0] == f"Your code from {sender}", bodies
+        assert all(body == f"Your code from {sender}" for body in bodies)

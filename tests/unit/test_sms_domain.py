@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,10 +12,14 @@ from hypothesis import strategies as st
 from commcenter.domain.sms import (
     STATUS_RANK,
     ConversationState,
+    OptOut,
     conversation_id,
     count_segments,
     keyword_of,
+    opt_out_of,
+    opted_out_refusal,
     status_rank,
+    unread_deltas,
     with_message,
 )
 
@@ -78,11 +85,6 @@ def test_status_ranks_never_let_a_late_callback_regress() -> None:
     assert status_rank("something-new") < min(STATUS_RANK.values())
 
 
-def test_conversation_ids_are_url_safe_and_one_per_pair() -> None:
-    assert conversation_id("+14155550101", "+33612345678") == "sms-14155550101-33612345678"
-    assert conversation_id("+14155550101", "VERIFY-ME") == "sms-14155550101-VERIFY_ME"
-
-
 def conversation() -> ConversationState:
     return ConversationState(
         id="c",
@@ -100,15 +102,44 @@ def conversation() -> ConversationState:
 
 
 def test_a_late_message_counts_but_does_not_become_the_last_one() -> None:
-    late = with_message(conversation(), sid="SM1", at="2026-11-25T09:00:00.000Z", preview="late", direction="inbound")
+    late = with_message(conversation(), at="2026-11-25T09:00:00.000Z", preview="late", direction="inbound")
     assert (late.unread, late.last_preview, late.last_at, late.version) == (3, "old", "2026-11-25T10:00:00.000Z", 1)
-    reply = with_message(late, sid=None, at="2026-11-25T11:00:00.000Z", preview="reply", direction="outbound")
+    reply = with_message(late, at="2026-11-25T11:00:00.000Z", preview="reply", direction="outbound")
     assert (reply.unread, reply.last_preview, reply.last_direction) == (0, "reply", "outbound")
 
 
-def test_only_the_last_few_messages_are_remembered_with_their_keys() -> None:
-    state = conversation()
-    for n in range(20):
-        state = with_message(state, sid=f"SM{n}", at=state.last_at, preview="x", direction="inbound", key=f"k{n}")
-    assert state.recent_messages == [f"SM{n} k{n}" for n in range(16, 20)]
-    assert state.stored_key_of("SM19") == "k19" and state.stored_key_of("SM3") is None
+def test_unread_counters_move_by_what_the_conversation_changes() -> None:
+    before = conversation()  # unmatched, 2 unread
+    after = with_message(before, at="2026-11-25T11:00:00.000Z", preview="new", direction="inbound")
+    assert unread_deltas(None, before) == {"sms#unmatched#unread": 2}
+    assert unread_deltas(before, after) == {"sms#unmatched#unread": 1}
+    matched = msgspec.structs.replace(after, section="matched", record_id="R1")
+    assert unread_deltas(after, matched) == {"sms#unmatched#unread": -3, "sms#matched#unread": 3}
+    assert unread_deltas(matched, msgspec.structs.replace(matched, section="ignored")) == {"sms#matched#unread": -3}
+    assert unread_deltas(before, None) == {"sms#unmatched#unread": -2}
+
+
+def test_each_sender_has_its_own_conversation() -> None:
+    assert conversation_id("+14155550101", "+13125550123") == "sms-14155550101-13125550123"
+    alphanumeric = {conversation_id("+14155550101", s) for s in ("acme-bank", "acme bank", "acmebank", "acme_bank")}
+    assert len(alphanumeric) == 4
+    assert all(re.fullmatch(r"sms-14155550101-a[0-9a-f]{24}", c) for c in alphanumeric)
+    assert conversation_id("+14155550102", "acme-bank") != conversation_id("+14155550101", "acme-bank")
+
+
+@given(st.text(min_size=1, max_size=11))
+def test_a_conversation_id_is_url_safe_whatever_the_sender(sender: str) -> None:
+    assert re.fullmatch(r"sms-[0-9]+-[0-9a-f]+", conversation_id("+14155550101", sender))
+
+
+def test_opt_out_keywords_become_the_team_opt_out_and_help_changes_nothing() -> None:
+    at = "2026-11-25T10:00:00.000Z"
+    stop = opt_out_of(" stop ", "+13125550123", "+14155550101", at)
+    assert stop == OptOut(number="+13125550123", opted_out=True, keyword="STOP", team_number="+14155550101", at=at)
+    assert opt_out_of("Unstop", "+13125550123", "+14155550102", at) == OptOut(
+        number="+13125550123", opted_out=False, keyword="UNSTOP", team_number="+14155550102", at=at
+    )
+    assert opt_out_of("HELP", "+13125550123", "+14155550101", at) is None
+    assert opt_out_of("stop please", "+13125550123", "+14155550101", at) is None
+    refusal = opted_out_refusal(stop)
+    assert "+13125550123" in refusal and "STOP" in refusal and "+14155550101" in refusal and "START" in refusal

@@ -43,6 +43,13 @@ class UnauthorizedError(CommcenterError):
     code = "unauthorized"
 
 
+class BusyError(CommcenterError):
+    """A shared item stayed held by other writes past every retry; nothing was changed, and the
+    same request may be sent again (Twilio replays a webhook answered 5xx)."""
+
+    code = "busy"
+
+
 class ConfigurationError(CommcenterError):
     """The stack is misconfigured (a missing table name, a bad region)."""
 

@@ -109,8 +109,18 @@ def missed_key(activity: Activity) -> str | None:
     return f"{activity.rep_id}#call-missed" if missed and center_section(activity) != "ignored" else None
 
 
+def sort_key(activity: Activity) -> str:
+    """An activity's sort key: when it happened, then its id (unique, time-ordered)."""
+    return f"{activity.occurred_at}#{activity.id}"
+
+
+def stored_key(activity: Activity) -> tuple[str, str]:
+    """Where an activity is stored: (owner, sort key)."""
+    return owner_key(activity.record_id, activity.handle), sort_key(activity)
+
+
 def to_item(activity: Activity) -> ActivityItem:
-    stamp = f"{activity.occurred_at}#{activity.id}"
+    stamp = sort_key(activity)
     section = center_section(activity)
     center = activity.type in CENTER_CHANNELS and activity.rep_id
     return ActivityItem(

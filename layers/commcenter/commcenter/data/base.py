@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.errors import ValidationError
+from commcenter.errors import BusyError, ValidationError
 from commcenter.settings import get_settings
 
 BATCH_ATTEMPTS = 5
@@ -164,37 +164,38 @@ def _key_id(item: dict[str, Any], names: list[str]) -> str:
 
 Write = Callable[[TransactWrite], None]
 
-# How a transaction ended: written; refused because a premise (a condition check) no longer
-# holds; or refused by the condition of one of its writes. Either refusal wrote nothing.
-WriteOutcome = Literal["written", "premise_changed", "refused"]
+# A transaction that meets another one on an item is cancelled by DynamoDB with nothing written
+# (TransactionConflict); botocore does not retry it. It is tried again after a short random
+# pause that grows with each attempt (at most about 1.3 s in all), then given up as busy.
+TRANSACTION_ATTEMPTS = 8
+CONFLICT_PAUSE_S = 0.01
+
+
+def transact(*writes: Write) -> list[str | None]:
+    """Write items of several tables in one transaction: `[]` once written; else, when a
+    condition refused it (nothing written), the cancellation reason code of each item in the
+    request's order: PynamoDB sends the condition checks first, then the deletes, the puts and
+    the updates, each kind in the order it was added."""
+    for attempt in range(TRANSACTION_ATTEMPTS):
+        try:
+            with TransactWrite(connection=transaction_connection()) as tx:
+                for write in writes:
+                    write(tx)
+        except TransactWriteError as error:
+            if is_transaction_conflict(error) and not is_conditional_failure(error):
+                time.sleep(random.uniform(0, CONFLICT_PAUSE_S * 2**attempt))
+                continue
+            if not is_conditional_failure(error):
+                raise
+            reasons = getattr(error, "cancellation_reasons", None) or []
+            return [reason.code if reason is not None else None for reason in reasons]
+        return []
+    raise BusyError("the data store is busy with other writes of the same items; nothing was written")
 
 
 def write_together(*writes: Write) -> bool:
     """Write items of several tables in one transaction; False if a condition refused it."""
-    return write_provided((), *writes) == "written"
-
-
-def write_provided(premises: tuple[Write, ...], *writes: Write) -> WriteOutcome:
-    """Write items of several tables in one transaction, provided that what the writes were
-    decided on still holds: each premise adds one condition check (an item read earlier, or
-    remembered, is still as it was). A read and a write in one round trip, with no window
-    between them for the premise to change."""
-    try:
-        with TransactWrite(connection=transaction_connection()) as tx:
-            for premise in premises:
-                premise(tx)
-            for write in writes:
-                write(tx)
-    except TransactWriteError as error:
-        if not is_conditional_failure(error):
-            raise
-        # DynamoDB gives one reason per item, in the request's order, and PynamoDB puts the
-        # condition checks first: the premises are the first reasons.
-        reasons = getattr(error, "cancellation_reasons", None) or []
-        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons[: len(premises)]):
-            return "premise_changed"
-        return "refused"
-    return "written"
+    return not transact(*writes)
 
 
 def encode_cursor(last_evaluated_key: dict[str, dict[str, Any]] | None) -> str | None:

@@ -8,16 +8,26 @@ changes exactly only if no two writers interleave.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, PutError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import decode_cursor, encode_cursor, is_conditional_failure, plain, table_meta
+from commcenter.data import counters
+from commcenter.data.base import (
+    Write,
+    decode_cursor,
+    encode_cursor,
+    is_conditional_failure,
+    plain,
+    table_meta,
+    transact,
+)
 from commcenter.domain.sms import ConversationState
 
 LISTED_ATTRIBUTES = [
@@ -68,9 +78,6 @@ class ConversationItem(Model):
     last_preview = UnicodeAttribute(default="")
     last_direction = UnicodeAttribute(default="inbound")
     unread = NumberAttribute(default=0)
-    # `{MessageSid} {activity sort key}` of the last inbound messages: a retried webhook changes
-    # nothing, and one interrupted halfway is finished.
-    recent_messages = ListAttribute[str](default=list)
     version = NumberAttribute(default=0)
 
     center = CenterIndex()
@@ -116,6 +123,27 @@ def save(state: ConversationState, expected_version: int | None) -> None:
     remember_written(state)
 
 
+def save_with_counts(state: ConversationState, expected_version: int | None, counts: Mapping[str, int]) -> bool:
+    """`state`, if the stored conversation is still at `expected_version`, with the rep's
+    counters moved by `counts`, all or nothing; False if another writer changed it first."""
+    if not counts:
+        try:
+            save(state, expected_version)
+        except VersionConflict:
+            return False
+        return True
+    scope = counters.rep_scope(state.rep_id)
+
+    def move(name: str, delta: int) -> Write:
+        return lambda tx: counters.add_add(tx, scope, name, delta)
+
+    if transact(lambda tx: add_save(tx, state, expected_version), *(move(n, d) for n, d in counts.items())):
+        forget_written(state.id)
+        return False
+    remember_written(state)
+    return True
+
+
 def add_save(tx: TransactWrite, state: ConversationState, expected_version: int | None) -> None:
     """`save`, as part of a transaction (the caller calls `remember_written` once it commits)."""
     tx.save(_item(state), condition=_at_version(expected_version))
@@ -147,7 +175,6 @@ def _item(state: ConversationState) -> ConversationItem:
         last_preview=state.last_preview,
         last_direction=state.last_direction,
         unread=state.unread,
-        recent_messages=state.recent_messages,
         version=state.version,
     )
 
@@ -202,6 +229,5 @@ def _from_values(values: dict[str, Any]) -> ConversationState:
         last_preview=values.get("last_preview", ""),
         last_direction=values.get("last_direction", "inbound"),
         unread=int(values.get("unread", 0)),
-        recent_messages=list(values.get("recent_messages", [])),
         version=int(values.get("version", 0)),
     )

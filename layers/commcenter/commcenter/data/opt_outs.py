@@ -1,5 +1,7 @@
-"""The OptOuts table: whether a remote number opted out of a rep number's messages (W5).
+"""The OptOuts table: whether a person opted out of the team's texts (W5).
 
+One item per remote number, for the whole team: the team is one sender, so a STOP sent to any
+rep's number stops every rep's texts to that person until they opt back in to any team number.
 Kept apart from conversations on purpose: deleting a conversation must not forget a STOP.
 """
 
@@ -7,37 +9,57 @@ from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from commcenter.data.base import table_meta
+from commcenter.domain.sms import OptOut
 
 
 class OptOutItem(Model):
     Meta = table_meta("opt_outs")
 
-    pair = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute(hash_key=True)
     opted_out = BooleanAttribute(default=False)
     keyword = UnicodeAttribute()
+    # The team number the keyword was sent to, and when it arrived.
+    team_number = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute()
 
 
-def pair_key(rep_number: str, remote_number: str) -> str:
-    return f"{rep_number}#{remote_number}"
-
-
-def is_opted_out(rep_number: str, remote_number: str) -> bool:
+def get(number: str) -> OptOut | None:
+    """The last opt-out or opt-in keyword `number` sent to the team, if any."""
     try:
-        return bool(OptOutItem.get(pair_key(rep_number, remote_number), consistent_read=True).opted_out)
+        return _from_item(OptOutItem.get(number, consistent_read=True))
     except OptOutItem.DoesNotExist:
-        return False
+        return None
 
 
-def opted_out_among(pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    """Which of these (rep number, remote number) pairs are opted out, in one batch read."""
-    keys = {pair_key(rep, remote): (rep, remote) for rep, remote in pairs}
+def opted_out_among(numbers: list[str]) -> set[str]:
+    """Which of these remote numbers are opted out, in one batch read."""
+    keys = sorted(set(numbers))
     if not keys:
         return set()
-    return {keys[item.pair] for item in OptOutItem.batch_get(list(keys)) if item.opted_out}
+    return {item.number for item in OptOutItem.batch_get(keys) if item.opted_out}
 
 
-def record(rep_number: str, remote_number: str, opted_out: bool, keyword: str, at: str) -> None:
-    OptOutItem(pair_key(rep_number, remote_number), opted_out=opted_out, keyword=keyword, updated_at=at).save()
+def add_record(tx: TransactWrite, opt_out: OptOut) -> None:
+    """Keep the keyword `opt_out` stands for, in the transaction that stores its message."""
+    tx.save(
+        OptOutItem(
+            opt_out.number,
+            opted_out=opt_out.opted_out,
+            keyword=opt_out.keyword,
+            team_number=opt_out.team_number,
+            updated_at=opt_out.at,
+        )
+    )
+
+
+def _from_item(item: OptOutItem) -> OptOut:
+    return OptOut(
+        number=item.number,
+        opted_out=bool(item.opted_out),
+        keyword=item.keyword,
+        team_number=item.team_number or "",
+        at=item.updated_at,
+    )

@@ -6,6 +6,7 @@ another.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Literal
 
 import msgspec
@@ -131,12 +132,23 @@ def explain_twilio_error(code: int | None, status: int | None = None, fallback: 
 
 
 def conversation_id(rep_number: str, remote: str) -> str:
-    """One conversation per (rep number, remote number), with an id safe in a URL path."""
-    return f"sms-{_url_safe(rep_number)}-{_url_safe(remote)}"
+    """One conversation per (rep number, remote sender), with an id safe in a URL path.
+
+    A number is its digits. An alphanumeric sender ("ACME-BANK") has none to speak of, and two
+    that differ only in punctuation or spaces are two senders: it is named by a digest of its
+    exact form instead.
+    """
+    return f"sms-{_digits(rep_number)}-{_sender_part(remote)}"
 
 
-def _url_safe(number: str) -> str:
+def _digits(number: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in number.removeprefix("+"))
+
+
+def _sender_part(remote: str) -> str:
+    if remote.startswith("+") and remote[1:].isdigit():
+        return remote[1:]
+    return "a" + hashlib.sha256(remote.encode()).hexdigest()[:24]
 
 
 Section = Literal["matched", "unmatched", "ignored"]
@@ -172,11 +184,6 @@ class PreviewInput(msgspec.Struct, forbid_unknown_fields=True):
     body: str
 
 
-# Twilio retries a webhook it got no answer to within seconds: the last few messages of a
-# conversation are enough to recognise a retry (and keep the item within one write unit).
-RECENT_MESSAGES = 4
-
-
 class ConversationState(msgspec.Struct, kw_only=True):
     """A conversation as stored: who, where it is listed, its last message, what was counted."""
 
@@ -191,41 +198,20 @@ class ConversationState(msgspec.Struct, kw_only=True):
     last_preview: str
     last_direction: str
     unread: int
-    # The last few inbound messages, each `{MessageSid} {activity sort key}`: a retried webhook
-    # is recognised, and finds where its message goes if the first delivery stopped halfway.
-    recent_messages: list[str] = []
     version: int = 0
 
-    def stored_key_of(self, sid: str) -> str | None:
-        """The sort key of the activity message `sid` was given, if it is among the recent ones."""
-        for entry in self.recent_messages:
-            entry_sid, _, key = entry.partition(" ")
-            if entry_sid == sid:
-                return key
-        return None
 
-
-def with_message(
-    state: ConversationState,
-    *,
-    sid: str | None,
-    at: str,
-    preview: str,
-    direction: str,
-    key: str = "",
-) -> ConversationState:
+def with_message(state: ConversationState, *, at: str, preview: str, direction: str) -> ConversationState:
     """The conversation once a message is added: last message (never moved back in time by a
     late arrival), unread count (an inbound adds one; a reply means the rep has read it)."""
     newest = at >= state.last_at
     unread = state.unread + 1 if direction == "inbound" else 0
-    recent = [*state.recent_messages, f"{sid} {key}"][-RECENT_MESSAGES:] if sid else state.recent_messages
     return msgspec.structs.replace(
         state,
         last_at=at if newest else state.last_at,
         last_preview=preview if newest else state.last_preview,
         last_direction=direction if newest else state.last_direction,
         unread=unread,
-        recent_messages=recent,
         version=state.version + 1,
     )
 
@@ -233,3 +219,41 @@ def with_message(
 def unread_counter(section: str) -> str:
     """The name of a rep's counter of unread SMS in a section (ignored traffic is not counted)."""
     return f"sms#{section}#unread"
+
+
+def unread_deltas(before: ConversationState | None, after: ConversationState | None) -> dict[str, int]:
+    """How much each of the rep's unread counters moves when a conversation goes from `before`
+    to `after` (None: absent): the counters always equal the sum of the conversations."""
+    deltas: dict[str, int] = {}
+    for state, sign in ((before, -1), (after, 1)):
+        if state is not None and state.section != "ignored" and state.unread:
+            name = unread_counter(state.section)
+            deltas[name] = deltas.get(name, 0) + sign * state.unread
+    return {name: delta for name, delta in deltas.items() if delta}
+
+
+class OptOut(msgspec.Struct, kw_only=True, frozen=True):
+    """The last opt-out (STOP family) or opt-in (START family) keyword a person sent the team."""
+
+    number: str
+    opted_out: bool
+    keyword: str
+    team_number: str  # the rep number it was sent to
+    at: str
+
+
+def opt_out_of(body: str, number: str, team_number: str, at: str) -> OptOut | None:
+    """What an incoming message changes in its sender's opt-out, if it is such a keyword (HELP
+    changes nothing: Twilio answers it)."""
+    keyword = keyword_of(body)
+    if keyword is None or keyword[1] == "help":
+        return None
+    return OptOut(number=number, opted_out=keyword[1] == "opt_out", keyword=keyword[0], team_number=team_number, at=at)
+
+
+def opted_out_refusal(opt_out: OptOut) -> str:
+    """Why a text to an opted-out person is refused, before anything is sent."""
+    return (
+        f"{opt_out.number} opted out of the team's texts (replied {opt_out.keyword} to {opt_out.team_number} "
+        f"on {opt_out.at[:10]}): nobody on the team can text them until they text START to any team number"
+    )

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from chalice.app import Chalice, Request, Response
 
 from commcenter.errors import (
+    BusyError,
     CommcenterError,
     ConfigurationError,
     ConflictError,
@@ -34,6 +35,7 @@ STATUS_BY_ERROR: dict[type[CommcenterError], int] = {
     ForbiddenError: 403,
     NotFoundError: 404,
     ConflictError: 409,
+    BusyError: 503,
     ConfigurationError: 500,
 }
 

@@ -17,8 +17,9 @@ from threading import Lock
 
 from commcenter.data import handles as handles_data
 from commcenter.data import reps as reps_data
-from commcenter.data.base import Write, read_together
+from commcenter.data.base import read_together
 from commcenter.domain.handles import Handle, HandleState
+from commcenter.domain.inbound import HandleUnchanged, Premise, ReachUnchanged
 from commcenter.services.softphone import presence_fresh_since, reach_of
 
 # Enough for the numbers a busy team hears from within a function's life; each is a few bytes.
@@ -34,17 +35,15 @@ class CallPremises:
     state: HandleState | None
     reach: tuple[bool, bool] | None
 
-    def checks(self, rep_id: str) -> tuple[Write, ...]:
-        """The condition checks that hold while these premises do."""
-        checks: list[Write] = []
+    def premises(self, rep_id: str) -> tuple[Premise, ...]:
+        """What the call's write checks still holds (a condition check each)."""
+        premises: list[Premise] = []
         if _has_handle_item(self.handle):
-            handle, state = self.handle, self.state
-            checks.append(lambda tx: handles_data.add_state_check(tx, handle, state))
+            premises.append(HandleUnchanged(self.handle, self.state))
         if self.reach is not None:
             online, on_call = self.reach
-            fresh_since = presence_fresh_since()
-            checks.append(lambda tx: reps_data.add_reach_check(tx, rep_id, online, on_call, fresh_since))
-        return tuple(checks)
+            premises.append(ReachUnchanged(rep_id, online, on_call, presence_fresh_since()))
+        return tuple(premises)
 
 
 _lock = Lock()

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.exceptions import TransactWriteError
-
 from commcenter.data import activities as activities_data
 from commcenter.data import counters as counters_data
 from commcenter.data import message_refs
 from commcenter.data import reps as reps_data
-from commcenter.data.base import is_transaction_conflict, write_provided
+from commcenter.data.inbound import InboundWrite, write_inbound
 from commcenter.domain.activities import Activity
 from commcenter.domain.calls import (
     FINAL_CALL_STATUSES,
@@ -81,8 +79,7 @@ def record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremis
 
 
 def _record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremises) -> Activity | None:
-    """One attempt; None if a premise no longer holds or another write held one of its items
-    (nothing written either way)."""
+    """One attempt; None if a premise no longer holds (nothing written)."""
     handle, state = premises.handle, premises.state
     record_id = state.record_id if state else None
     ignored = bool(state and state.ignored and not record_id)
@@ -109,23 +106,11 @@ def _record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremi
             "ignored": ignored,
         },
     )
-    owner = activities_data.owner_key(record_id, handle.key)
-    sk = f"{activity.occurred_at}#{activity.id}"
-    ref_key = message_refs.call_ref(event.call_sid)
-    # The call and its CallSid's ref in one transaction, with the premises checked: a retried
+    # The call and the claim of its CallSid in one write, with the premises checked: a retried
     # webhook finds the call, and nothing is ever half-written.
-    try:
-        outcome = write_provided(
-            premises.checks(rep.id),
-            lambda tx: message_refs.add_claim(tx, ref_key, owner, sk, now),
-            lambda tx: activities_data.add_put(tx, activity),
-        )
-    except TransactWriteError as error:
-        if not is_transaction_conflict(error):
-            raise
-        # Another write held the handle or the presence (a heartbeat, say): nothing was written;
-        # the premises are read again and the call written again.
-        return None
+    outcome = write_inbound(
+        InboundWrite(ref=message_refs.call_ref(event.call_sid), activity=activity, premises=premises.premises(rep.id))
+    )
     if outcome == "written":
         return activity
     if outcome == "premise_changed":

@@ -7,19 +7,15 @@ change is computed from the conversation as read, written only if nobody changed
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import msgspec
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
 from commcenter.data import counters as counters_data
 from commcenter.data import opt_outs as opt_outs_data
 from commcenter.data import records as records_data
-from commcenter.data.base import is_transaction_conflict, write_together
 from commcenter.domain.activities import Activity
 from commcenter.domain.records import RecordSummary
 from commcenter.domain.reps import Rep
@@ -29,8 +25,9 @@ from commcenter.domain.sms import (
     Section,
     SmsConversation,
     unread_counter,
+    unread_deltas,
 )
-from commcenter.errors import ForbiddenError, NotFoundError, ValidationError
+from commcenter.errors import BusyError, ForbiddenError, NotFoundError, ValidationError
 from commcenter.observability import logger
 
 MAX_ATTEMPTS = 8
@@ -38,82 +35,24 @@ MAX_ATTEMPTS = 8
 Change = Callable[[ConversationState | None], ConversationState | None]
 
 
-_UNREAD = object()
-
-
 def change_conversation(
-    conversation_id: str,
-    change: Change,
-    *,
-    current: ConversationState | object | None = _UNREAD,
-    together: Callable[[TransactWrite], None] | None = None,
+    conversation_id: str, change: Change
 ) -> tuple[ConversationState | None, ConversationState | None]:
     """Apply `change` to the stored conversation until no concurrent writer interferes.
 
     `change` gets the stored state (None if there is none) and returns the new state, or None
-    to leave it as it is. The conversation, the difference of the rep's unread counters and
-    `together` (the caller's own write, such as the message) are written in one transaction.
-    `current`: the state the caller just read, saving a read on the first attempt.
-    Returns (before, after).
+    to leave it as it is. The conversation and the difference of the rep's unread counters are
+    written together. Returns (before, after).
     """
-    for attempt in range(MAX_ATTEMPTS):
-        if attempt == 0 and current is not _UNREAD:
-            before = current if isinstance(current, ConversationState) else None
-        else:
-            before = conversations_data.get(conversation_id)
+    for _ in range(MAX_ATTEMPTS):
+        before = conversations_data.get(conversation_id)
         after = change(before)
         if after is None:
             return before, before
-        if _write(before, after, together):
+        expected = None if before is None else before.version
+        if conversations_data.save_with_counts(after, expected, unread_deltas(before, after)):
             return before, after
-    raise RuntimeError(f"conversation {conversation_id} kept changing under {MAX_ATTEMPTS} attempts")
-
-
-def _write(
-    before: ConversationState | None, after: ConversationState, together: Callable[[TransactWrite], None] | None
-) -> bool:
-    """`after`, if the stored conversation is still `before`, with its counters and `together`, all
-    or nothing; False if somebody changed the conversation first."""
-    expected = None if before is None else before.version
-    deltas = _counter_deltas(before, after)
-    if not deltas and together is None:
-        try:
-            conversations_data.save(after, expected)
-        except conversations_data.VersionConflict:
-            return False
-        return True
-    writes: list[Callable[[TransactWrite], None]] = [
-        functools.partial(conversations_data.add_save, state=after, expected_version=expected)
-    ]
-    writes += [together] if together else []
-    scope = counters_data.rep_scope(after.rep_id)
-    counters = [functools.partial(counters_data.add_add, scope=scope, name=n, delta=d) for n, d in deltas.items()]
-    try:
-        written = write_together(*writes, *counters)
-    except TransactWriteError as error:
-        if not is_transaction_conflict(error):
-            raise
-        # The rep's counter is the one item every message to the rep touches: while another
-        # transaction holds it, the conversation and the message go first, the counter right after.
-        written = write_together(*writes)
-        if written:
-            for name, delta in deltas.items():
-                counters_data.add(scope, name, delta)
-    if not written:
-        conversations_data.forget_written(after.id)
-        return False
-    conversations_data.remember_written(after)
-    return True
-
-
-def _counter_deltas(before: ConversationState | None, after: ConversationState | None) -> dict[str, int]:
-    """How much each of the rep's unread counters moves from `before` to `after`."""
-    deltas: dict[str, int] = {}
-    for state, sign in ((before, -1), (after, 1)):
-        if state is not None and state.section != "ignored" and state.unread:
-            name = unread_counter(state.section)
-            deltas[name] = deltas.get(name, 0) + sign * state.unread
-    return {name: delta for name, delta in deltas.items() if delta}
+    raise BusyError(f"conversation {conversation_id} kept changing under {MAX_ATTEMPTS} attempts")
 
 
 def unread_counts(rep: Rep) -> dict[str, dict[str, int]]:
@@ -175,7 +114,7 @@ def delete_conversation(rep: Rep, conversation_id: str) -> int:
             conversations_data.delete(state)
         except conversations_data.VersionConflict:
             continue
-        for name, delta in _counter_deltas(state, None).items():
+        for name, delta in unread_deltas(state, None).items():
             counters_data.add(counters_data.rep_scope(state.rep_id), name, delta)
         # A message that arrived while deleting is deleted too: the conversation is gone for good.
         deleted += activities_data.delete_conversation_messages(conversation_id)
@@ -206,7 +145,7 @@ def _own(rep: Rep, conversation_id: str) -> ConversationState:
 
 def _present(states: list[ConversationState]) -> list[SmsConversation]:
     records = records_data.get_many([s.record_id for s in states if s.record_id])
-    opted_out = opt_outs_data.opted_out_among([(s.rep_number, s.remote_number) for s in states])
+    opted_out = opt_outs_data.opted_out_among([s.remote_number for s in states])
     shown = []
     for state in states:
         record = records.get(state.record_id) if state.record_id else None
@@ -223,7 +162,7 @@ def _present(states: list[ConversationState]) -> list[SmsConversation]:
                 last_preview=state.last_preview,
                 last_direction=state.last_direction,
                 unread=state.unread,
-                opted_out=(state.rep_number, state.remote_number) in opted_out,
+                opted_out=state.remote_number in opted_out,
             )
         )
     return shown

@@ -1,10 +1,10 @@
 """An incoming SMS or MMS: stored once on its record (or its number), listed, counted.
 
-The webhook path reads the conversation (this function's own last write of it when it has one;
-for a new one, the sender's handle too), then writes the conversation, the message and the
-rep's unread counter in one transaction, in one round trip. The conversation remembers its last
-MessageSids and is written only if nobody changed it since it was read: a retried webhook finds
-its MessageSid there and changes nothing, and a delivery that fails midway has written nothing.
+The conversation is read (this function's own last write of it when it has one; for a new one,
+the sender's handle too), then one write stores everything the message changes: the claim of its
+MessageSid, the message, the conversation, the rep's unread counter and, for an opt-out or
+opt-in keyword, the sender's opt-out. One round trip, all or nothing, exactly once per
+MessageSid over the whole history (see `commcenter.data.inbound`).
 """
 
 from __future__ import annotations
@@ -12,20 +12,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
 from commcenter.data import handles as handles_data
-from commcenter.data import opt_outs as opt_outs_data
+from commcenter.data import message_refs
+from commcenter.data.inbound import InboundWrite, write_inbound
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.clock import now_iso
-from commcenter.domain.handles import Handle, HandleState
+from commcenter.domain.handles import Handle
 from commcenter.domain.ids import new_id
-from commcenter.domain.sms import ConversationState, conversation_id, count_segments, keyword_of, with_message
+from commcenter.domain.inbound import HandleUnchanged, Premise
+from commcenter.domain.reps import Rep
+from commcenter.domain.sms import (
+    ConversationState,
+    conversation_id,
+    count_segments,
+    keyword_of,
+    opt_out_of,
+    unread_deltas,
+    with_message,
+)
+from commcenter.errors import BusyError
 from commcenter.matching.match import sender_handle
 from commcenter.observability import logger
 from commcenter.services.reps import rep_by_number
-from commcenter.services.sms_conversations import change_conversation
 from commcenter.settings import get_settings
+
+# Each attempt reads what changed since the last one: more than a few in a row is a fault.
+WRITE_ATTEMPTS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,69 +56,63 @@ Outcome = Literal["stored", "duplicate", "unknown_number"]
 def receive_sms(message: InboundSms) -> Outcome:
     rep = rep_by_number(message.to_number)
     if rep is None or not rep.twilio_number:
-        logger.warning(
-            "SMS to a number no rep owns: not stored",
-            extra={"to": message.to_number, "message_sid": message.sid},
-        )
+        logger.warning("SMS to a number no rep owns: not stored", extra={"message_sid": message.sid})
         return "unknown_number"
-    rep_number = rep.twilio_number
     sender = sender_handle(message.from_number, get_settings().phone_default_region)
-    conversation = conversation_id(rep_number, sender.value)
+    conversation = conversation_id(rep.twilio_number, sender.value)
     current = conversations_data.get(conversation, as_last_written=True)
-    if current is not None and current.stored_key_of(message.sid) is not None:
-        return _duplicate(message)
+    for _ in range(WRITE_ATTEMPTS):
+        outcome = write_inbound(_write_of(message, rep, sender, conversation, current))
+        if outcome == "written":
+            logger.info("SMS stored", extra={"message_sid": message.sid, "rep_id": rep.id, "media": len(message.media)})
+            return "stored"
+        if outcome == "duplicate":
+            logger.info("repeated SMS webhook ignored", extra={"message_sid": message.sid})
+            return "duplicate"
+        current = conversations_data.get(conversation)  # it changed since it was read
+    raise BusyError(f"SMS {message.sid}: its conversation kept changing")
+
+
+def _write_of(
+    message: InboundSms, rep: Rep, sender: Handle, conversation: str, current: ConversationState | None
+) -> InboundWrite:
+    """The one write of `message`, decided on the conversation as read (`current`)."""
+    rep_number = rep.twilio_number or ""
+    premises: tuple[Premise, ...] = ()
     if current is not None:
         # The conversation knows its record and section: attaching, ignoring and releasing the
-        # number keep them up to date, so the handle is read only for a new conversation.
-        record_id, ignored = current.record_id, current.section == "ignored"
+        # number change them (and its version), so the handle is read only for a new one.
+        record_id, section = current.record_id, current.section
     else:
-        record_id, ignored = _match(handles_data.get(sender) if sender.value.startswith("+") else None)
+        state = handles_data.get(sender) if sender.value.startswith("+") else None
+        record_id = state.record_id if state else None
+        section = "matched" if record_id else ("ignored" if state and state.ignored else "unmatched")
+        if sender.value.startswith("+"):
+            premises = (HandleUnchanged(sender, state),)
     activity = _message_activity(message, rep.id, rep_number, sender, record_id, conversation)
-    key = f"{activity.occurred_at}#{activity.id}"
-    duplicate = False
-
-    def add_message(state: ConversationState | None) -> ConversationState | None:
-        nonlocal duplicate
-        if state is not None and state.stored_key_of(message.sid) is not None:
-            duplicate = True  # stored by another delivery meanwhile, or seen by another instance
-            return None
-        base = state or ConversationState(
-            id=conversation,
-            rep_id=rep.id,
-            rep_number=rep_number,
-            remote_number=sender.value,
-            handle=sender.key,
-            record_id=record_id,
-            section="matched" if record_id else ("ignored" if ignored else "unmatched"),
-            last_at=activity.occurred_at,
-            last_preview="",
-            last_direction="inbound",
-            unread=0,
-        )
-        return with_message(
-            base, sid=message.sid, at=activity.occurred_at, preview=activity.summary, direction="inbound", key=key
-        )
-
-    change_conversation(
-        conversation, add_message, current=current, together=lambda tx: activities_data.add_put(tx, activity)
+    base = current or ConversationState(
+        id=conversation,
+        rep_id=rep.id,
+        rep_number=rep_number,
+        remote_number=sender.value,
+        handle=sender.key,
+        record_id=record_id,
+        section=section,
+        last_at=activity.occurred_at,
+        last_preview="",
+        last_direction="inbound",
+        unread=0,
     )
-    if duplicate:
-        return _duplicate(message)
-    keyword = keyword_of(message.body)
-    if keyword and keyword[1] != "help":
-        opted_out = keyword[1] == "opt_out"
-        opt_outs_data.record(rep_number, sender.value, opted_out, keyword[0], activity.occurred_at)
-        logger.info("SMS opt-out keyword", extra={"keyword": keyword[0], "rep_id": rep.id})
-    logger.info(
-        "SMS stored",
-        extra={"message_sid": message.sid, "rep_id": rep.id, "matched": bool(record_id), "media": len(message.media)},
+    after = with_message(base, at=activity.occurred_at, preview=activity.summary, direction="inbound")
+    return InboundWrite(
+        ref=message_refs.sid_ref(message.sid),
+        activity=activity,
+        conversation=after,
+        expected_version=None if current is None else current.version,
+        counters=unread_deltas(current, after),
+        opt_out=opt_out_of(message.body, sender.value, rep_number, activity.occurred_at),
+        premises=premises,
     )
-    return "stored"
-
-
-def _duplicate(message: InboundSms) -> Outcome:
-    logger.info("retried SMS webhook ignored", extra={"message_sid": message.sid})
-    return "duplicate"
 
 
 def _message_activity(
@@ -140,12 +147,6 @@ def _message_activity(
             **({"keyword": keyword[0]} if keyword else {}),
         },
     )
-
-
-def _match(state: HandleState | None) -> tuple[str | None, bool]:
-    if state is None:
-        return None, False
-    return state.record_id, state.ignored
 
 
 def _media_summary(media: list[dict[str, str]]) -> str:

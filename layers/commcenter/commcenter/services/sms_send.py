@@ -31,6 +31,7 @@ from commcenter.domain.sms import (
     conversation_id,
     count_segments,
     explain_twilio_error,
+    opted_out_refusal,
     status_rank,
     with_message,
 )
@@ -62,11 +63,9 @@ def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callba
     except ValidationError as error:
         raise ValidationError(error.message, {"to": "not a valid phone number"}) from None
     record_id = _check_destination(rep, rep_number, to, payload)
-    if opt_outs_data.is_opted_out(rep_number, to):
-        raise ConflictError(
-            f"{to} has opted out of your messages (replied STOP); they must text START before you can write again",
-            code="opted_out",
-        )
+    opt_out = opt_outs_data.get(to)
+    if opt_out is not None and opt_out.opted_out:
+        raise ConflictError(opted_out_refusal(opt_out), code="opted_out")
 
     ref_key = message_refs.send_ref(rep.id, payload.client_request_id)
     owner = activities_data.owner_key(record_id, Handle("phone", to).key)
@@ -152,7 +151,7 @@ def _add_to_conversation(activity: Activity, rep: Rep, rep_number: str, to: str,
             last_direction="outbound",
             unread=0,
         )
-        return with_message(base, sid=None, at=activity.occurred_at, preview=activity.summary, direction="outbound")
+        return with_message(base, at=activity.occurred_at, preview=activity.summary, direction="outbound")
 
     change_conversation(activity.conversation_id or "", add)
 

@@ -1,0 +1,88 @@
+"""The one write of an inbound message (W2): exactly once per external id, all or nothing.
+
+An inbound message (an SMS, a call, later an email or a chat) is written in one transaction:
+the claim of its external id (conditional: the id was never claimed), its activity, its
+conversation (conditional on the version read), the rep's counters it moves, the side effect of
+a keyword (an opt-out), and condition checks on what it was decided on (whose the sender's
+handle is, whether the rep's phone rings). The claim stays for good, so a delivery repeated
+however late, after any number of other messages or after the message moved to a record, is
+refused as a duplicate and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from commcenter.data import activities, conversations, counters, handles, message_refs, opt_outs, reps
+from commcenter.data.base import Write, transact
+from commcenter.domain.activities import Activity
+from commcenter.domain.inbound import HandleUnchanged, InboundOutcome, Premise
+from commcenter.domain.sms import ConversationState, OptOut
+
+REFUSED = "ConditionalCheckFailed"
+
+
+@dataclass(frozen=True, slots=True)
+class InboundWrite:
+    """Everything one inbound message writes. `ref`: the claim of its external id (see
+    `message_refs`); `expected_version`: the conversation's version as read (None: new)."""
+
+    ref: str
+    activity: Activity
+    conversation: ConversationState | None = None
+    expected_version: int | None = None
+    counters: Mapping[str, int] = field(default_factory=dict)
+    opt_out: OptOut | None = None
+    premises: tuple[Premise, ...] = ()
+
+
+def write_inbound(write: InboundWrite) -> InboundOutcome:
+    activity = write.activity
+    owner, sk = activities.stored_key(activity)
+    checks: list[Write] = [_check(premise) for premise in write.premises]
+    # PynamoDB sends the checks first, then the puts in the order added, then the updates: the
+    # claim is the first put, the conversation the third.
+    puts: list[Write] = [
+        lambda tx: message_refs.add_claim(tx, write.ref, owner, sk, activity.occurred_at),
+        lambda tx: activities.add_put(tx, activity),
+    ]
+    if write.conversation is not None:
+        state, version = write.conversation, write.expected_version
+        puts.append(lambda tx: conversations.add_save(tx, state, version))
+    if write.opt_out is not None:
+        opt_out = write.opt_out
+        puts.append(lambda tx: opt_outs.add_record(tx, opt_out))
+    updates = _counter_updates(activity.rep_id, write.counters)
+    reasons = transact(*checks, *puts, *updates)
+    if not reasons:
+        if write.conversation is not None:
+            conversations.remember_written(write.conversation)
+        return "written"
+    refused = {position for position, code in enumerate(reasons) if code == REFUSED}
+    if len(checks) in refused:
+        return "duplicate"
+    if write.conversation is not None:
+        conversations.forget_written(write.conversation.id)
+    if any(position < len(checks) for position in refused):
+        return "premise_changed"
+    if write.conversation is not None and len(checks) + 2 in refused:
+        return "conversation_changed"
+    raise RuntimeError(f"an inbound write was refused for no known reason: {reasons}")
+
+
+def _check(premise: Premise) -> Write:
+    if isinstance(premise, HandleUnchanged):
+        return lambda tx: handles.add_state_check(tx, premise.handle, premise.state)
+    return lambda tx: reps.add_reach_check(tx, premise.rep_id, premise.online, premise.on_call, premise.fresh_since)
+
+
+def _counter_updates(rep_id: str | None, deltas: Mapping[str, int]) -> list[Write]:
+    if rep_id is None:
+        return []
+    scope = counters.rep_scope(rep_id)
+
+    def update(name: str, delta: int) -> Write:
+        return lambda tx: counters.add_add(tx, scope, name, delta)
+
+    return [update(name, delta) for name, delta in deltas.items() if delta]
