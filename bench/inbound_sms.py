@@ -30,6 +30,7 @@ from commcenter_local.simulate import incoming_sms_params, new_sid, voice_params
 
 BODY = "Hi! Thanks for the proposal, we reviewed it with the team. Could we talk tomorrow at 10 about pricing?"
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
+READS = frozenset({"GetItem", "BatchGetItem", "Query", "TransactGetItems"})
 
 
 def signed_requests(
@@ -98,11 +99,18 @@ def item_size(item: dict[str, Any]) -> int:
 
 @contextmanager
 def capacity_meter() -> Iterator[dict[str, float]]:
-    """Adds up the write capacity of every write request made inside the block, in this process."""
-    totals = {"total": 0.0, "table": 0.0, "requests": 0.0, "transactions": 0.0}
+    """Adds up the write capacity of every write request made inside the block, in this process,
+    and the read capacity of every read (`reads`)."""
+    totals = {"total": 0.0, "table": 0.0, "requests": 0.0, "transactions": 0.0, "reads": 0.0}
     original = getattr(BaseClient, "_make_api_call")  # noqa: B009 (private, untyped)
 
     def metered(self: Any, operation_name: str, api_params: Any) -> Any:
+        if operation_name in READS:
+            response = original(self, operation_name, {**api_params, "ReturnConsumedCapacity": "TOTAL"})
+            consumed = response.get("ConsumedCapacity")
+            for entry in consumed if isinstance(consumed, list) else [consumed] if consumed else []:
+                totals["reads"] += float(entry.get("CapacityUnits", 0))
+            return response
         if operation_name not in WRITES:
             return original(self, operation_name, api_params)
         params = {**api_params, "ReturnConsumedCapacity": "INDEXES"}
@@ -150,7 +158,7 @@ def transaction_index_entries(api_params: dict[str, Any], response: dict[str, An
 
 def measure_write_capacity(call: Callable[[], object], samples: int) -> dict[str, float]:
     """Median units per incoming SMS over `samples` messages (each one measured on its own)."""
-    per_message: dict[str, list[float]] = {"total": [], "table": [], "requests": [], "transactions": []}
+    per_message: dict[str, list[float]] = {"total": [], "table": [], "requests": [], "transactions": [], "reads": []}
     for _ in range(samples):
         with capacity_meter() as totals:
             call()

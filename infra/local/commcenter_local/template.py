@@ -67,6 +67,7 @@ class Function:
     code_uri: str
     handler: str
     environment: dict[str, Any]
+    memory_mb: int = 128  # Lambda's default
     routes: list[ApiRoute] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
 
@@ -207,6 +208,7 @@ def _function(logical_id: str, props: dict[str, Any], globals_function: dict[str
         code_uri=str(props["CodeUri"]).rstrip("/"),
         handler=str(props.get("Handler", globals_function.get("Handler", ""))),
         environment=environment,
+        memory_mb=int(props.get("MemorySize", globals_function.get("MemorySize", 128))),
         routes=routes,
         schedules=schedules,
     )
