@@ -18,6 +18,9 @@ help: ## list the targets
 $(STAMP): requirements-dev.txt layers/commcenter/requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	@# phonenumberslite installs the same `phonenumbers` package: a virtualenv made when the
+	@# full distribution was pinned drops both, then gets the lite one alone.
+	if $(BIN)/pip show -q phonenumbers 2>/dev/null; then $(BIN)/pip uninstall -q -y phonenumbers phonenumberslite; fi
 	$(BIN)/pip install -q -r requirements-dev.txt
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -16,6 +17,15 @@ from commcenter_local.template import read_yaml
 BIN = Path(sys.executable).parent
 DOCUMENT = read_yaml(ROOT / "template.yaml")
 RESOURCES: dict[str, Any] = DOCUMENT["Resources"]
+# What the Lambda python3.11 runtime itself puts on the path: boto3 and the packages it needs.
+LAMBDA_RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")
+# Imports the given modules with only the given folders (and the standard library) on the path.
+IMPORT_PROBE = """
+import importlib, json, sys
+sys.path[:0] = json.loads(sys.argv[1])
+for name in sys.argv[2:]:
+    importlib.import_module(name)
+"""
 
 
 def of_type(kind: str) -> dict[str, dict[str, Any]]:
@@ -28,9 +38,11 @@ def test_cfn_lint_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.slow
-def test_sam_build_packs_every_function_and_the_layer(tmp_path: Path) -> None:
-    build = tmp_path / "build"
+@pytest.fixture(scope="module")
+def sam_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`sam build` of the whole template into a fresh folder; the build folder."""
+    work = tmp_path_factory.mktemp("sam")
+    build = work / "build"
     result = subprocess.run(
         [
             BIN / "sam",
@@ -40,7 +52,7 @@ def test_sam_build_packs_every_function_and_the_layer(tmp_path: Path) -> None:
             "--build-dir",
             str(build),
             "--cache-dir",
-            str(tmp_path / "cache"),
+            str(work / "cache"),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -49,10 +61,85 @@ def test_sam_build_packs_every_function_and_the_layer(tmp_path: Path) -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert (build / "CommcenterLayer" / "python" / "commcenter" / "__init__.py").exists()
-    assert (build / "CommcenterLayer" / "python" / "pynamodb").is_dir()
+    return build
+
+
+@pytest.mark.slow
+def test_sam_build_packs_every_function_and_the_layer(sam_build: Path) -> None:
+    assert (sam_build / "CommcenterLayer" / "python" / "commcenter" / "__init__.py").exists()
+    assert (sam_build / "CommcenterLayer" / "python" / "pynamodb").is_dir()
     for name in of_type("AWS::Serverless::Function"):
-        assert (build / name / "app.py").exists(), name
+        assert (sam_build / name / "app.py").exists(), name
+
+
+@pytest.mark.slow
+def test_the_layer_carries_neither_the_runtime_nor_tooling(sam_build: Path) -> None:
+    layer = sam_build / "CommcenterLayer" / "python"
+    present = {path.name for path in layer.iterdir()}
+    tooling = {"pip", "setuptools", "wheel", "click", "inquirer", "blessed", "yaml", "aiohttp"}
+    assert not present & {*LAMBDA_RUNTIME_PACKAGES, *tooling}
+    assert not (layer / "phonenumbers" / "geodata").exists()  # phonenumberslite: no geocoder data
+    assert not list(layer.rglob("__pycache__"))
+
+
+class RuntimeImports(ast.NodeVisitor):
+    """The absolute imports a module makes when it runs, those inside functions included (the
+    lazy imports of the cold path); imports under `if TYPE_CHECKING:` are left out."""
+
+    def __init__(self) -> None:
+        self.modules: set[str] = set()
+
+    def visit_If(self, node: ast.If) -> None:
+        if "TYPE_CHECKING" in ast.unparse(node.test):
+            for statement in node.orelse:
+                self.visit(statement)
+        else:
+            self.generic_visit(node)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.modules.update(alias.name for alias in node.names)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level == 0 and node.module:
+            self.modules.add(node.module)
+
+
+def modules_run_by(sources: list[Path], package_root: Path) -> set[str]:
+    """The layer's own modules and every module they import at run time."""
+    visitor = RuntimeImports()
+    own: set[str] = set()
+    for source in sources:
+        visitor.visit(ast.parse(source.read_text(encoding="utf-8")))
+        if source.is_relative_to(package_root):
+            parts = source.relative_to(package_root).with_suffix("").parts
+            own.add(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return own | visitor.modules
+
+
+@pytest.mark.slow
+def test_every_function_runs_on_the_built_layer_and_the_lambda_runtime_alone(sam_build: Path, tmp_path: Path) -> None:
+    import boto3
+
+    site_packages = Path(boto3.__file__).parent.parent
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    for name in LAMBDA_RUNTIME_PACKAGES:
+        (runtime / name).symlink_to(site_packages / name)
+    layer = sam_build / "CommcenterLayer" / "python"
+    functions = [sam_build / name for name in of_type("AWS::Serverless::Function")]
+    sources = [*(layer / "commcenter").rglob("*.py"), *(f / "app.py" for f in functions)]
+    modules = sorted(modules_run_by(sources, layer))
+    for function in functions:
+        path = json.dumps([str(function), str(layer), str(runtime)])
+        result = subprocess.run(
+            # -I -S: no site-packages, no PYTHONPATH: only these folders and the standard library
+            [sys.executable, "-I", "-S", "-c", IMPORT_PROBE, path, "app", *modules],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert result.returncode == 0, f"{function.name}: {result.stderr[-3000:]}"
 
 
 def test_tables_are_on_demand_recoverable_encrypted_and_retained() -> None:
