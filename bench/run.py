@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench import aws_cost, cold_start, contact_page, inbound_sms
+from bench import aws_cost, cold_start, contact_page, inbound_sms, layer_size
 from bench.local_dynamodb import local_client
 from bench.stats import interleaved, percentile
 
@@ -41,6 +41,7 @@ TARGETS = {
     "wcu_per_inbound_sms": 13.0,
     "aws_usd_per_1000_inbound_sms": 0.0166,
     "incoming_call_webhook_p50_ratio": 2.5,
+    "lambda_layer_unzipped_mb": 60.0,
 }
 
 
@@ -188,6 +189,13 @@ def bench_cold_start(report: dict[str, Any], notes: dict[str, Any]) -> None:
         notes[f"import_{name}_ratio"] = round(ratio, 3)
 
 
+def bench_layer_size(report: dict[str, Any], notes: dict[str, Any]) -> None:
+    size = layer_size.measure(ROOT)
+    report["lambda_layer_unzipped_mb"] = round(size.total_bytes / layer_size.MB, 1)
+    notes["lambda_layer_files"] = size.files
+    notes["lambda_layer_biggest_mb"] = size.biggest()
+
+
 def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
     RESULTS_JSON.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     lines = [
@@ -234,6 +242,7 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
         "answer forwards the call; same client as above), "
         f"{INBOUND_REQUESTS:,} requests, over the p50 of one raw `PutItem` of a copy of the call item it stores; "
         "interleaved in one run. `incoming_call_webhook_p99_ratio`: the same at p99.",
+        layer_size.METHOD,
         "",
         "## Details of this run",
         "",
@@ -248,6 +257,7 @@ BENCHMARKS = {
     "contact_page": bench_contact_page,
     "inbound_sms": bench_inbound_sms,
     "incoming_call": bench_incoming_call,
+    "layer_size": bench_layer_size,
 }
 
 
