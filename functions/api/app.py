@@ -27,9 +27,9 @@ from commcenter.http.twilio import public_base_url
 from commcenter.services import (
     activities,
     attach_handle,
-    call_center,
     call_summary,
-    calls,
+    calls_tab,
+    inbound_calls,
     recordings,
     records,
     reps,
@@ -94,7 +94,7 @@ class CenterCounts(msgspec.Struct):
 
 
 class CallPage(msgspec.Struct):
-    items: list[call_center.CallRow]
+    items: list[calls_tab.CallRow]
     next_cursor: str | None
 
 
@@ -284,7 +284,7 @@ def ignore_handle() -> Response:
 @documented("The signed-in rep's unread counts per channel and section", response=CenterCounts)
 def center_counts() -> Response:
     rep = req.current_rep(req.current(app))
-    return json_response({"sms": sms_conversations.unread_counts(rep), "calls": call_center.missed_counts(rep)})
+    return json_response({"sms": sms_conversations.unread_counts(rep), "calls": calls_tab.missed_counts(rep)})
 
 
 @app.route("/api/sms/conversations", methods=["GET"])
@@ -381,7 +381,7 @@ def send_sms() -> Response:
 def call_list() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
-    items, cursor = call_center.list_calls(
+    items, cursor = calls_tab.list_calls(
         rep,
         req.query(request, "section") or "matched",
         req.flag(request, "missed"),
@@ -395,7 +395,7 @@ def call_list() -> Response:
 @app.route("/api/calls/seen", methods=["POST"])
 @documented("The signed-in rep has seen the missed calls (the counts start again from zero)", status=204)
 def calls_seen() -> Response:
-    call_center.missed_seen(req.current_rep(req.current(app)))
+    calls_tab.missed_seen(req.current_rep(req.current(app)))
     return Response(body="", status_code=204)
 
 
@@ -421,7 +421,7 @@ def voice_token() -> Response:
     response=Activity,
 )
 def decline_call(call_sid: str) -> Response:
-    return json_response(calls.decline_call(req.current_rep(req.current(app)), call_sid))
+    return json_response(inbound_calls.decline_call(req.current_rep(req.current(app)), call_sid))
 
 
 @app.route("/api/calls/{call_sid}/summary", methods=["PUT"])

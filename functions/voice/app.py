@@ -13,7 +13,7 @@ from commcenter.http.app import create_app
 from commcenter.http.requests import current, query
 from commcenter.http.twilio import FORM, public_base_url, twiml_response, verified_form
 from commcenter.observability import logger
-from commcenter.services import calls, recordings
+from commcenter.services import call_log, call_status, inbound_calls, outbound_calls, recordings
 from commcenter.services.reps import rep_by_number
 
 app = create_app("commcenter-voice")
@@ -23,19 +23,19 @@ app = create_app("commcenter-voice")
 def incoming() -> Response:
     request = current(app)
     form = verified_form(request)
-    event = calls.CallEvent(form.require("CallSid"), form.get("From") or "", form.require("To"))
+    event = call_log.CallEvent(form.require("CallSid"), form.get("From") or "", form.require("To"))
     rep = rep_by_number(event.to_number)
     if rep is None:
         logger.warning("call to a number no rep owns", extra={"to": event.to_number, "call_sid": event.call_sid})
         return twiml_response(refusal_twiml(UNAVAILABLE_MESSAGE))
-    route = calls.incoming_call(event, rep)
+    route = inbound_calls.incoming_call(event, rep)
     twiml = incoming_twiml(
         route,
         base_url=public_base_url(request),
         client_identity=rep.client_identity,
         caller=event.from_number,
         call_sid=event.call_sid,
-        settings=calls.voice_settings(rep),
+        settings=call_log.voice_settings(rep),
     )
     return twiml_response(twiml)
 
@@ -49,14 +49,14 @@ def dial_result() -> Response:
         return twiml_response(refusal_twiml(UNAVAILABLE_MESSAGE))
     stage = query(request, "stage") or ""
     call_sid = form.require("CallSid")
-    route = calls.dial_ended(call_sid, stage, form.get("DialCallStatus") or "", rep)
+    route = inbound_calls.dial_ended(call_sid, stage, form.get("DialCallStatus") or "", rep)
     twiml = incoming_twiml(
         route,
         base_url=public_base_url(request),
         client_identity=rep.client_identity,
         caller=form.get("From") or "",
         call_sid=call_sid,
-        settings=calls.voice_settings(rep),
+        settings=call_log.voice_settings(rep),
     )
     return twiml_response(twiml)
 
@@ -65,8 +65,8 @@ def dial_result() -> Response:
 def outgoing() -> Response:
     request = current(app)
     form = verified_form(request)
-    event = calls.CallEvent(form.require("CallSid"), form.get("From") or "", form.get("To") or "")
-    call = calls.outgoing_call(event)
+    event = call_log.CallEvent(form.require("CallSid"), form.get("From") or "", form.get("To") or "")
+    call = outbound_calls.outgoing_call(event)
     if isinstance(call, str):
         return twiml_response(refusal_twiml(call))
     twiml = outgoing_twiml(
@@ -81,7 +81,7 @@ def outgoing() -> Response:
 @app.route("/twilio/voice/status", methods=["POST"], content_types=[FORM])
 def status() -> Response:
     form = verified_form(current(app))
-    calls.call_status(
+    call_status.call_status(
         form.require("CallSid"),
         form.get("ParentCallSid"),
         (form.get("CallStatus") or "").lower(),

@@ -17,7 +17,7 @@ from transaction_faults import conflict_error, failing_transactions
 from commcenter.data import reps as reps_data
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
-from commcenter.services.calls import find_call
+from commcenter.services.call_log import find_call
 from commcenter.services.reps import rep_from_claims
 from commcenter_local.simulate import new_sid, post_to, post_webhook, simulate_call, voice_params
 

@@ -11,7 +11,7 @@ from api_support import ALICE_NUMBER, Api
 from stack_environment import environment
 from twilio_stand_in import TwilioStandIn, recording_audio
 
-from commcenter.services.calls import find_call
+from commcenter.services.call_log import find_call
 from commcenter_local.simulate import ACCOUNT_SID, new_sid, post_to, simulate_call
 
 _numbers = iter(range(100, 200))

@@ -21,7 +21,7 @@ from commcenter.data.base import (
     table_meta,
     transaction_connection,
 )
-from commcenter.domain.activities import Activity
+from commcenter.domain.activities import Activity, center_section, listed_as_missed
 from commcenter.errors import NotFoundError
 
 # Channels whose single activities are listed in a rep's communication center (SMS are listed by
@@ -96,22 +96,30 @@ def owner_key(record_id: str | None, handle: str | None) -> str:
     raise ValueError("an activity belongs to a record or to a handle")
 
 
-def center_section(activity: Activity) -> str:
-    """Where a rep's communication center lists an activity: matched, unmatched or ignored."""
-    if activity.record_id:
-        return "matched"
-    return "ignored" if activity.data.get("ignored") else "unmatched"
-
-
 def missed_key(activity: Activity) -> str | None:
-    """The rep's missed-calls list (across matched and unmatched) holds missed calls only."""
-    missed = activity.type == "call" and activity.data.get("missed") and activity.rep_id
-    return f"{activity.rep_id}#call-missed" if missed and center_section(activity) != "ignored" else None
+    return _missed_pk(activity.rep_id) if activity.rep_id and listed_as_missed(activity) else None
+
+
+def _missed_pk(rep_id: str) -> str:
+    return f"{rep_id}#call-missed"
+
+
+def _center_pk(rep_id: str, channel: str, section: str) -> str:
+    return f"{rep_id}#{channel}#{section}"
 
 
 def sort_key(activity: Activity) -> str:
     """An activity's sort key: when it happened, then its id (unique, time-ordered)."""
-    return f"{activity.occurred_at}#{activity.id}"
+    return sort_key_at(activity.occurred_at, activity.id)
+
+
+def sort_key_at(occurred_at: str, activity_id: str) -> str:
+    return f"{occurred_at}#{activity_id}"
+
+
+def record_key(record_id: str, occurred_at: str, activity_id: str) -> tuple[str, str]:
+    """Where the activity `activity_id` of a record's feed is stored: (owner, sort key)."""
+    return owner_key(record_id, None), sort_key_at(occurred_at, activity_id)
 
 
 def stored_key(activity: Activity) -> tuple[str, str]:
@@ -130,7 +138,7 @@ def to_item(activity: Activity) -> ActivityItem:
         starred_key=stamp if activity.starred else None,
         thread_key=f"{activity.thread_id}#{stamp}" if activity.thread_id else None,
         rep_key=f"{activity.rep_id}#{stamp}" if activity.rep_id else None,
-        center_pk=f"{activity.rep_id}#{activity.type}#{section}" if center else None,
+        center_pk=_center_pk(activity.rep_id, activity.type, section) if center and activity.rep_id else None,
         missed_pk=missed_key(activity),
         conversation_id=activity.conversation_id,
         activity_id=activity.id,
@@ -425,11 +433,17 @@ def of_type(owner: str, activity_type: str) -> Iterator[Activity]:
         yield from_item(item)
 
 
-def center_page(center_key: str, index_name: str, limit: int, cursor: str | None) -> tuple[list[Activity], str | None]:
-    """A rep's calls or emails of a section (`center`), or missed calls (`missed`), newest first."""
-    key_name = "center_pk" if index_name == "center" else "missed_pk"
+def center_page(
+    rep_id: str, channel: str, section: str | None, limit: int, cursor: str | None
+) -> tuple[list[Activity], str | None]:
+    """A rep's calls or emails of a section, newest first; `section` None: the missed calls
+    across sections."""
+    if section is None:
+        key, index_name, key_name = _missed_pk(rep_id), "missed", "missed_pk"
+    else:
+        key, index_name, key_name = _center_pk(rep_id, channel, section), "center", "center_pk"
     page = ActivityItem._get_connection().query(
-        center_key,
+        key,
         index_name=index_name,
         scan_index_forward=False,
         limit=limit,
@@ -439,7 +453,7 @@ def center_page(center_key: str, index_name: str, limit: int, cursor: str | None
 
 
 def _sk(activity: Activity) -> str:
-    return f"{activity.occurred_at}#{activity.id}"
+    return sort_key(activity)
 
 
 def _conditional_update(owner: str, sk: str, actions: list[Any], condition: Condition) -> bool:

@@ -18,7 +18,7 @@ from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.errors import BusyError, ValidationError
+from commcenter.errors import BusyError, ConflictError, ValidationError
 from commcenter.settings import get_settings
 
 BATCH_ATTEMPTS = 5
@@ -169,6 +169,10 @@ Write = Callable[[TransactWrite], None]
 # pause that grows with each attempt (at most about 1.3 s in all), then given up as busy.
 TRANSACTION_ATTEMPTS = 8
 CONFLICT_PAUSE_S = 0.01
+
+
+class WriteRefused(ConflictError):
+    """A condition of a write refused it: nothing was written."""
 
 
 def transact(*writes: Write) -> list[str | None]:

@@ -54,3 +54,16 @@ def summarize(text: str) -> str:
         if stripped:
             return stripped if len(stripped) <= SUMMARY_LENGTH else stripped[: SUMMARY_LENGTH - 1] + "…"
     return ""
+
+
+def center_section(activity: Activity) -> str:
+    """Where a rep's communication center lists an activity: matched, unmatched or ignored."""
+    if activity.record_id:
+        return "matched"
+    return "ignored" if activity.data.get("ignored") else "unmatched"
+
+
+def listed_as_missed(activity: Activity) -> bool:
+    """The rep's missed-calls list (across matched and unmatched) holds missed calls only, and
+    none from an ignored number."""
+    return activity.type == "call" and bool(activity.data.get("missed")) and center_section(activity) != "ignored"

@@ -81,8 +81,7 @@ def set_activity_flags(record_id: str, activity_id: str, flags: ActivityFlags) -
     if flags.in_thread is not None:
         thread = RECORD_THREAD if flags.in_thread else None
     return activities_data.set_flags(
-        activities_data.owner_key(record_id, None),
-        f"{flags.occurred_at}#{activity_id}",
+        *activities_data.record_key(record_id, flags.occurred_at, activity_id),
         starred=flags.starred,
         thread_id=thread,
     )

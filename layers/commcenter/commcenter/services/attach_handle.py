@@ -11,10 +11,11 @@ from __future__ import annotations
 from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
 from commcenter.data import handles as handles_data
+from commcenter.domain.activities import center_section
 from commcenter.domain.handles import Handle
 from commcenter.errors import ConflictError
 from commcenter.observability import logger
-from commcenter.services.call_center import move_missed_count
+from commcenter.services.calls_tab import move_missed_count
 from commcenter.services.sms_conversations import move_to_section
 
 
@@ -27,7 +28,7 @@ def attach_handle_history(handle: Handle, record_id: str) -> int:
     for item in activities_data.iter_owner(owner):
         activity = activities_data.from_item(item)
         activities_data.move(item, record_id)
-        move_missed_count(activity, activities_data.center_section(activity), "matched")
+        move_missed_count(activity, center_section(activity), "matched")
         moved += 1
     if moved:
         logger.info("handle history attached", extra={"handle": handle.key, "record_id": record_id, "moved": moved})
@@ -44,7 +45,7 @@ def set_handle_ignored(handle: Handle, ignored: bool) -> None:
         move_to_section(conversation, "ignored" if ignored else "unmatched", None)
     owner = activities_data.owner_key(None, handle.key)
     for call in activities_data.of_type(owner, "call"):
-        before = activities_data.center_section(call)
+        before = center_section(call)
         if before != ("ignored" if ignored else "unmatched"):
             activities_data.set_ignored(call, ignored)
             move_missed_count(call, before, "ignored" if ignored else "unmatched")

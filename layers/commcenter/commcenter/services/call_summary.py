@@ -28,8 +28,7 @@ from commcenter.domain.ids import stable_id
 from commcenter.domain.records import Record
 from commcenter.domain.reps import Rep
 from commcenter.errors import ForbiddenError, NotFoundError, ValidationError
-from commcenter.services.calls import find_call
-from commcenter.services.refs import key_of
+from commcenter.services.call_log import find_call
 
 
 def team_call_outcomes() -> CallOutcomes:
@@ -75,7 +74,7 @@ def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity
         "by": rep.id,
         "at": now_iso(),
     }
-    owner, sk = key_of(call)
+    owner, sk = activities_data.stored_key(call)
     if not activities_data.set_data(owner, sk, {"summary": written}):
         raise NotFoundError("the call was deleted")
     stored = activities_data.get(owner, sk)
@@ -99,7 +98,7 @@ def summary_deal_id(call: Activity) -> str | None:
 
 def deal_copy_key(call: Activity, deal_id: str) -> tuple[str, str]:
     """Where a call's copy in a deal's feed is stored: one per (call, deal), whoever writes it."""
-    return activities_data.owner_key(deal_id, None), f"{call.occurred_at}#{_deal_copy_id(call, deal_id)}"
+    return activities_data.record_key(deal_id, call.occurred_at, _deal_copy_id(call, deal_id))
 
 
 def _deal_copy_id(call: Activity, deal_id: str) -> str:
@@ -164,7 +163,7 @@ def _copy_to_deal(call: Activity, deal_id: str, written: dict[str, object], rep:
             summary=f"{written['subject']} — {text}",
             body=notes,
             external_id=call.external_id,
-            data={**call.data, "summary": written, "copy_of": key_of(call)[1]},
+            data={**call.data, "summary": written, "copy_of": activities_data.stored_key(call)[1]},
         )
     )
 
@@ -179,7 +178,7 @@ def _follow_up_id(call: Activity) -> str:
 
 
 def _follow_up_sk(call: Activity) -> str:
-    return f"{call.occurred_at}#{_follow_up_id(call)}"
+    return activities_data.sort_key_at(call.occurred_at, _follow_up_id(call))
 
 
 def _follow_up_task(call: Activity, follow_up: FollowUp, notes: str, rep: Rep) -> None:

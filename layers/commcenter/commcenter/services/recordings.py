@@ -18,9 +18,8 @@ from commcenter.domain.clock import now_iso
 from commcenter.domain.reps import Rep
 from commcenter.errors import ForbiddenError, NotFoundError
 from commcenter.observability import logger
+from commcenter.services.call_log import find_call
 from commcenter.services.call_summary import update_deal_copy
-from commcenter.services.calls import find_call
-from commcenter.services.refs import key_of
 from commcenter.settings import get_settings
 
 CONTENT_TYPE = "audio/mpeg"
@@ -38,7 +37,7 @@ def recording_completed(call_sid: str, recording_sid: str, duration: int | None,
     if call is None:
         logger.info("recording of an unknown call", extra={"call_sid": call_sid, "recording_sid": recording_sid})
         return False
-    owner, sk = key_of(call)
+    owner, sk = activities_data.stored_key(call)
     recording: dict[str, object] = {"sid": recording_sid, "duration": duration, "kind": kind, "stored": False}
     values: dict[str, object] = {"recording": recording}
     if kind == "voicemail":
@@ -81,7 +80,7 @@ def delete(rep: Rep, call_sid: str) -> Activity:
         raise ForbiddenError("only the rep who had the call, or an admin, can delete its recording")
     stored_key = _stored_key(call)
     recordings_data.delete(stored_key)
-    owner, sk = key_of(call)
+    owner, sk = activities_data.stored_key(call)
     recording = dict(call.data.get("recording") or {})
     deleted = {"sid": recording.get("sid"), "kind": recording.get("kind"), "deleted_at": now_iso(), "by": rep.id}
     activities_data.set_data(owner, sk, {"recording": deleted})

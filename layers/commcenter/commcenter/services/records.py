@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import msgspec
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from commcenter.data import activities as activities_data
 from commcenter.data import handles as handles_data
+from commcenter.data import record_writes
 from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
 from commcenter.data import search_terms as search_data
-from commcenter.data.base import transaction_connection
+from commcenter.data.base import WriteRefused
 from commcenter.domain.clock import now_iso
 from commcenter.domain.handles import Handle
 from commcenter.domain.ids import new_id
@@ -72,13 +72,8 @@ def create_record(payload: RecordInput, actor: Rep, record_id: str | None = None
     handles = record_handles(fields)
     terms = search_terms(record.kind, fields)
 
-    def write(tx: TransactWrite) -> None:
-        records_data.add_create(tx, record, name_sort_key(record.kind, fields))
-        search_data.add_terms(tx, terms, record.id, record.kind, record.display_name)
-        for handle in sorted(handles):
-            handles_data.add_claim(tx, handle, record.id)
-
-    _commit(write, handles, record.id)
+    with _refusal_explained(handles, record.id):
+        record_writes.create(record, name_sort_key(record.kind, fields), terms, handles)
     for handle in sorted(handles):
         attach_handle_history(handle, record.id)
     return record
@@ -109,16 +104,16 @@ def update_record(record_id: str, patch: dict[str, Any], actor: Rep) -> Record:
     # Every term carries the record's label, so all of them are re-put when the name changes.
     terms_to_put = new_terms if record.display_name != current.display_name else new_terms - old_terms
 
-    def write(tx: TransactWrite) -> None:
-        records_data.add_replace(tx, record, name_sort_key(record.kind, fields), version)
-        search_data.remove_terms(tx, old_terms - new_terms, record_id)
-        search_data.add_terms(tx, terms_to_put, record_id, record.kind, record.display_name)
-        for handle in sorted(added_handles):
-            handles_data.add_claim(tx, handle, record_id)
-        for handle in sorted(old_handles - new_handles):
-            handles_data.add_release(tx, handle, record_id)
-
-    _commit(write, added_handles, record_id)
+    with _refusal_explained(added_handles, record_id):
+        record_writes.replace(
+            record,
+            name_sort_key(record.kind, fields),
+            version,
+            terms_put=terms_to_put,
+            terms_removed=old_terms - new_terms,
+            claimed=added_handles,
+            released=old_handles - new_handles,
+        )
     for handle in sorted(old_handles - new_handles):
         release_handle_conversations(handle)  # its history stays on the record; what comes next does not
     for handle in sorted(added_handles):
@@ -147,13 +142,8 @@ def delete_record(record_id: str) -> None:
     """Delete a record, its handles and search terms together, then its activity history."""
     current = get_record(record_id)
 
-    def write(tx: TransactWrite) -> None:
-        records_data.add_delete(tx, record_id, current.version)
-        search_data.remove_terms(tx, search_terms(current.kind, current), record_id)
-        for handle in sorted(record_handles(current)):
-            handles_data.add_release(tx, handle, record_id)
-
-    _commit(write, set(), record_id)
+    with _refusal_explained(set(), record_id):
+        record_writes.delete(record_id, current.version, search_terms(current.kind, current), record_handles(current))
     for handle in sorted(record_handles(current)):
         release_handle_conversations(handle)
     activities_data.delete_owner(activities_data.owner_key(record_id, None))
@@ -220,21 +210,16 @@ def _check_references(fields: RecordFields, actor: Rep) -> RecordFields:
     return msgspec.structs.replace(fields, owner_id=owner_id)
 
 
-def _commit(build: Callable[[TransactWrite], None], claimed: set[Handle], record_id: str) -> None:
-    """Run one transaction; turn a refused one into a clear conflict (which handle, or a stale version)."""
+@contextmanager
+def _refusal_explained(claimed: set[Handle], record_id: str) -> Iterator[None]:
+    """A refused record write as a clear conflict: which handle another record owns, or a stale version."""
     try:
-        with TransactWrite(connection=transaction_connection()) as tx:
-            build(tx)
-    except TransactWriteError as exc:
-        if exc.cause_response_code != "TransactionCanceledException":
-            raise
-        reasons = {reason.code for reason in exc.cancellation_reasons if reason is not None}
-        if "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons:
-            raise ConflictError("the record is being changed by someone else; try again") from exc
+        yield
+    except WriteRefused as refused:
         owners = handles_data.get_many(sorted(claimed))
         for handle, state in sorted(owners.items()):
             if state.record_id and state.record_id != record_id:
                 owner = records_data.get(state.record_id)
                 name = owner.display_name if owner else state.record_id
-                raise ConflictError(f"{handle.value} already belongs to {name}") from exc
-        raise ConflictError("the record was changed or deleted by someone else; reload it") from exc
+                raise ConflictError(f"{handle.value} already belongs to {name}") from refused
+        raise ConflictError("the record was changed or deleted by someone else; reload it") from refused

@@ -37,7 +37,7 @@ from commcenter.domain.sms import (
 )
 from commcenter.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from commcenter.observability import logger
-from commcenter.services.refs import activity_of, key_of
+from commcenter.services.external_ids import activity_of
 from commcenter.services.sms_conversations import change_conversation
 from commcenter.services.sms_status import delivery_details
 from commcenter.settings import get_settings
@@ -68,7 +68,6 @@ def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callba
         raise ConflictError(opted_out_refusal(opt_out), code="opted_out")
 
     ref_key = message_refs.send_ref(rep.id, payload.client_request_id)
-    owner = activities_data.owner_key(record_id, Handle("phone", to).key)
     activity = Activity(
         id=new_id(),
         record_id=record_id,
@@ -82,7 +81,7 @@ def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callba
         conversation_id=conversation_id(rep_number, to),
         data=_outbound_data(rep_number, to, body, gateway.sandbox),
     )
-    sk = f"{activity.occurred_at}#{activity.id}"
+    owner, sk = activities_data.stored_key(activity)
     if not message_refs.claim(ref_key, owner, sk, activity.occurred_at):
         return _resume(rep, ref_key, gateway, status_callback)
     activities_data.put(activity)
@@ -197,7 +196,7 @@ def _resume(rep: Rep, ref_key: str, gateway: SmsGateway, status_callback: str) -
     stored = activity_of(ref_key)
     if ref is None or ref.created_at is None or stored is None:
         raise ConflictError("this send is being processed; try again in a moment", code="in_progress")
-    owner, sk = key_of(stored)
+    owner, sk = activities_data.stored_key(stored)
     if stored.data.get("status") != "pending" or utc_now() - parse_iso(ref.created_at) < PENDING_GRACE:
         return stored
     found = gateway.find_sent(

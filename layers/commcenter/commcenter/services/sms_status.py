@@ -6,7 +6,7 @@ from commcenter.data import activities as activities_data
 from commcenter.data import message_refs
 from commcenter.domain.sms import explain_twilio_error, status_rank
 from commcenter.observability import logger
-from commcenter.services.refs import activity_of, key_of
+from commcenter.services.external_ids import activity_of
 
 
 def apply_status(sid: str, status: str, error_code: int | None) -> str:
@@ -32,7 +32,7 @@ def apply_status(sid: str, status: str, error_code: int | None) -> str:
     if message is None:
         logger.info("status of a deleted SMS ignored", extra={"message_sid": sid, "status": status})
         return "gone"
-    owner, sk = key_of(message)
+    owner, sk = activities_data.stored_key(message)
     applied = activities_data.update_delivery(
         owner, sk, status=status, rank=rank, data=delivery_details(status, error_code)
     )

@@ -22,8 +22,3 @@ def activity_of(ref_key: str) -> Activity | None:
         if state is not None and state.record_id:
             found = activities_data.get(activities_data.owner_key(state.record_id, None), ref.sk)
     return found
-
-
-def key_of(activity: Activity) -> tuple[str, str]:
-    """Where an activity is stored: (owner, sort key)."""
-    return activities_data.owner_key(activity.record_id, activity.handle), f"{activity.occurred_at}#{activity.id}"

@@ -7,7 +7,7 @@ import msgspec
 from commcenter.data import activities as activities_data
 from commcenter.data import counters as counters_data
 from commcenter.data import records as records_data
-from commcenter.domain.activities import Activity
+from commcenter.domain.activities import Activity, center_section
 from commcenter.domain.clock import parse_iso, utc_now
 from commcenter.domain.records import RecordSummary
 from commcenter.domain.reps import Rep
@@ -54,20 +54,16 @@ def list_calls(
     """The rep's calls of a section (or missed ones across sections), newest first."""
     if section not in SECTIONS:
         raise ValidationError(f"section must be one of {', '.join(SECTIONS)}", {"section": "unknown"})
-    if missed_only:
-        center_key, index = f"{rep.id}#call-missed", "missed"
-    else:
-        center_key, index = f"{rep.id}#call#{section}", "center"
     rows: list[CallRow] = []
     for _ in range(5 if status else 1):  # a status filter drops rows: read on to fill the page
-        calls, cursor = activities_data.center_page(center_key, index, limit, cursor)
+        calls, cursor = activities_data.center_page(rep.id, "call", None if missed_only else section, limit, cursor)
         records = records_data.get_many([c.record_id for c in calls if c.record_id])
         for call in calls:
             record = records.get(call.record_id) if call.record_id else None
             if status is not None and (record is None or record.status != status):
                 continue
             summary = RecordSummary.of(record) if record else None
-            rows.append(CallRow(call=call, record=summary, section=activities_data.center_section(call)))
+            rows.append(CallRow(call=call, record=summary, section=center_section(call)))
         if len(rows) >= limit or cursor is None:
             break
     return rows, cursor

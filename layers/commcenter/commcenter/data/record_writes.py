@@ -1,0 +1,70 @@
+"""A record's writes: the record, its handle claims and its search terms, in one transaction.
+
+A record and what points to it never disagree: creating, changing or deleting a record writes
+all of it or none of it. A refused write (another record owns a handle, the record changed
+since it was read) raises `WriteRefused` and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+from commcenter.data import handles, records, search_terms
+from commcenter.data.base import Write, WriteRefused, transact
+from commcenter.domain.handles import Handle
+from commcenter.domain.records import Record
+
+
+def create(record: Record, name_key: str, terms: Set[str], claimed: Set[Handle]) -> None:
+    _write(
+        lambda tx: records.add_create(tx, record, name_key),
+        lambda tx: search_terms.add_terms(tx, set(terms), record.id, record.kind, record.display_name),
+        *_claims(claimed, record.id),
+    )
+
+
+def replace(
+    record: Record,
+    name_key: str,
+    expected_version: int,
+    *,
+    terms_put: Set[str],
+    terms_removed: Set[str],
+    claimed: Set[Handle],
+    released: Set[Handle],
+) -> None:
+    """Replace a record read at `expected_version`, with the terms and handles that changed."""
+    _write(
+        lambda tx: records.add_replace(tx, record, name_key, expected_version),
+        lambda tx: search_terms.remove_terms(tx, set(terms_removed), record.id),
+        lambda tx: search_terms.add_terms(tx, set(terms_put), record.id, record.kind, record.display_name),
+        *_claims(claimed, record.id),
+        *_releases(released, record.id),
+    )
+
+
+def delete(record_id: str, expected_version: int, terms: Set[str], released: Set[Handle]) -> None:
+    _write(
+        lambda tx: records.add_delete(tx, record_id, expected_version),
+        lambda tx: search_terms.remove_terms(tx, set(terms), record_id),
+        *_releases(released, record_id),
+    )
+
+
+def _claims(claimed: Set[Handle], record_id: str) -> list[Write]:
+    def claim(handle: Handle) -> Write:
+        return lambda tx: handles.add_claim(tx, handle, record_id)
+
+    return [claim(handle) for handle in sorted(claimed)]
+
+
+def _releases(released: Set[Handle], record_id: str) -> list[Write]:
+    def release(handle: Handle) -> Write:
+        return lambda tx: handles.add_release(tx, handle, record_id)
+
+    return [release(handle) for handle in sorted(released)]
+
+
+def _write(*writes: Write) -> None:
+    if transact(*writes):
+        raise WriteRefused("the record's write was refused")

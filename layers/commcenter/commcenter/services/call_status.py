@@ -1,0 +1,51 @@
+"""Call status callbacks: applied in SequenceNumber order, never a step back; a missed call
+counted once, in the section the call is listed in."""
+
+from __future__ import annotations
+
+from commcenter.data import activities as activities_data
+from commcenter.data import counters as counters_data
+from commcenter.domain.activities import center_section
+from commcenter.domain.calls import (
+    FINAL_CALL_STATUSES,
+    call_status_rank,
+    is_missed,
+)
+from commcenter.domain.clock import now_iso
+from commcenter.observability import logger
+from commcenter.services.call_log import find_call
+from commcenter.services.calls_tab import missed_counter
+
+
+def call_status(call_sid: str, parent_call_sid: str | None, status: str, sequence: int, duration: int | None) -> str:
+    """A call status callback; an outbound call's dialled leg reports through its parent call."""
+    call = find_call(call_sid) or (find_call(parent_call_sid) if parent_call_sid else None)
+    if call is None:
+        logger.info("status of an unknown call ignored", extra={"call_sid": call_sid, "status": status})
+        return "unknown"
+    rank = call_status_rank(status)
+    if rank < 0:
+        return "ignored"
+    values: dict[str, object] = {}
+    if status in ("in-progress", "answered") and call.direction == "outbound":
+        values["answered_at"] = now_iso()
+    if status in FINAL_CALL_STATUSES:
+        values["ended_at"] = now_iso()
+        if duration is not None:
+            values["duration"] = duration
+    owner, sk = activities_data.stored_key(call)
+    applied = activities_data.apply_call_status(owner, sk, status=status, rank=rank, sequence=sequence, values=values)
+    if applied and status in FINAL_CALL_STATUSES:
+        _count_if_missed(owner, sk)
+    return "applied" if applied else "stale"
+
+
+def _count_if_missed(owner: str, sk: str) -> None:
+    call = activities_data.get(owner, sk)  # as it is now: the dial's answer may have just landed
+    if call is None or not is_missed(call.direction or "", call.data.get("answered_by")):
+        return
+    if activities_data.mark_missed(call):
+        section = center_section(call)
+        if section != "ignored" and call.rep_id:
+            counters_data.add(counters_data.rep_scope(call.rep_id), missed_counter(section), 1)
+        logger.info("missed call", extra={"call_sid": call.external_id, "section": section})
