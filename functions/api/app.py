@@ -16,13 +16,13 @@ from commcenter.channels.sms_gateway import sms_gateway
 from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
 from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummaryInput, Presence, PresenceInput
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput
-from commcenter.domain.records import Record, RecordInput
+from commcenter.domain.records import Record, RecordFields, RecordInput
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import PreviewInput, SendSmsInput, SmsConversation, SmsSegments, count_segments
 from commcenter.http import requests as req
 from commcenter.http.app import create_app
 from commcenter.http.openapi import build_openapi, documented
-from commcenter.http.responses import json_response, page_response
+from commcenter.http.responses import json_response
 from commcenter.http.twilio import public_base_url
 from commcenter.services import (
     activities,
@@ -98,10 +98,15 @@ class CallPage(msgspec.Struct):
     next_cursor: str | None
 
 
-class RecordPatch(msgspec.Struct):
+class RecordPatch(RecordFields, kw_only=True):
     """Any subset of a record's fields, plus the `version` it was read at."""
 
     version: int
+
+
+def openapi_document() -> dict[str, Any]:
+    """This API's OpenAPI document; the dashboard's types are generated from it (`make openapi`)."""
+    return build_openapi(app, "commcenter API", __version__)
 
 
 @app.route("/api/health", methods=["GET"])
@@ -113,7 +118,7 @@ def health() -> Response:
 @app.route("/api/openapi.json", methods=["GET"])
 @documented("This document", public=True)
 def openapi() -> Response:
-    return json_response(build_openapi(app, "commcenter API", __version__))
+    return json_response(openapi_document())
 
 
 @app.route("/api/me", methods=["GET"])
@@ -161,7 +166,7 @@ def list_records() -> Response:
         req.limit(request),
         req.query(request, "cursor"),
     )
-    return page_response(items, cursor)
+    return json_response(RecordPage(items=items, next_cursor=cursor))
 
 
 @app.route("/api/records", methods=["POST"])
@@ -226,7 +231,7 @@ def record_activities(record_id: str) -> Response:
         limit=req.limit(request),
         cursor=req.query(request, "cursor"),
     )
-    return page_response(items, cursor)
+    return json_response(ActivityPage(items=items, next_cursor=cursor))
 
 
 @app.route("/api/records/{record_id}/notes", methods=["POST"])
@@ -284,7 +289,8 @@ def ignore_handle() -> Response:
 @documented("The signed-in rep's unread counts per channel and section", response=CenterCounts)
 def center_counts() -> Response:
     rep = req.current_rep(req.current(app))
-    return json_response({"sms": sms_conversations.unread_counts(rep), "calls": calls_tab.missed_counts(rep)})
+    counts = {"sms": sms_conversations.unread_counts(rep), "calls": calls_tab.missed_counts(rep)}
+    return json_response(msgspec.convert(counts, CenterCounts))
 
 
 @app.route("/api/sms/conversations", methods=["GET"])
@@ -338,7 +344,7 @@ def sms_conversation_messages(conversation_id: str) -> Response:
     items, cursor = sms_conversations.conversation_messages(
         rep, conversation_id, req.limit(request), req.query(request, "cursor")
     )
-    return page_response(items, cursor)
+    return json_response(ActivityPage(items=items, next_cursor=cursor))
 
 
 @app.route("/api/sms/conversations/{conversation_id}/read", methods=["POST"])

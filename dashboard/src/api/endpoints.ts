@@ -3,19 +3,32 @@
 import { api, sendWhileLeaving, withQuery } from "./client";
 import type {
   Activity,
+  ActivityFlags,
+  ActivityPage,
   ActivityType,
-  CallRow,
+  AddHandleInput,
+  CallOutcomes,
+  CallPage,
   CallSection,
   CallSettings,
   CallSummaryInput,
   CenterCounts,
+  ConversationPage,
   CrmRecord,
-  Page,
+  IgnoreInput,
+  NoteInput,
   Presence,
+  PresenceInput,
+  PreviewInput,
   RecordingLink,
+  RecordInput,
   RecordKind,
+  RecordPage,
+  RecordPatch,
   Rep,
-  SearchHit,
+  RepList,
+  SearchResults,
+  SendSmsInput,
   SmsConversation,
   SmsPreview,
   SmsSection,
@@ -29,7 +42,7 @@ export const getMe = (signal?: AbortSignal) => api<Rep>("GET", "/api/me", undefi
 /** The signed-in rep's call settings (C9); the API answers with the rep, its number normalised. */
 export const saveCallSettings = (settings: CallSettings) => api<Rep>("PUT", "/api/me/call-settings", settings);
 
-export const listReps = () => api<{ items: Rep[] }>("GET", "/api/reps");
+export const listReps = () => api<RepList>("GET", "/api/reps");
 
 export const listRecords = (
   kind: RecordKind,
@@ -37,7 +50,7 @@ export const listRecords = (
   cursor: string | null,
   signal?: AbortSignal,
 ) =>
-  api<Page<CrmRecord>>(
+  api<RecordPage>(
     "GET",
     withQuery("/api/records", { kind, order, cursor, limit: 25 }),
     undefined,
@@ -47,9 +60,9 @@ export const listRecords = (
 export const getRecord = (id: string, signal?: AbortSignal) =>
   api<CrmRecord>("GET", `/api/records/${encodeURIComponent(id)}`, undefined, signal);
 
-export const createRecord = (body: Record<string, unknown>) => api<CrmRecord>("POST", "/api/records", body);
+export const createRecord = (body: RecordInput) => api<CrmRecord>("POST", "/api/records", body);
 
-export const updateRecord = (id: string, patch: Record<string, unknown>) =>
+export const updateRecord = (id: string, patch: RecordPatch) =>
   api<CrmRecord>("PATCH", `/api/records/${encodeURIComponent(id)}`, patch);
 
 export const deleteRecord = (id: string) => api<void>("DELETE", `/api/records/${encodeURIComponent(id)}`);
@@ -57,7 +70,7 @@ export const deleteRecord = (id: string) => api<void>("DELETE", `/api/records/${
 export type FeedFilter = { type: ActivityType | null; starred: boolean; thread: boolean };
 
 export const listActivities = (id: string, filter: FeedFilter, cursor: string | null, signal?: AbortSignal) =>
-  api<Page<Activity>>(
+  api<ActivityPage>(
     "GET",
     withQuery(`/api/records/${encodeURIComponent(id)}/activities`, {
       type: filter.type,
@@ -73,28 +86,28 @@ export const listActivities = (id: string, filter: FeedFilter, cursor: string | 
 /** The one thread a record has (A2); an activity is in it or not. */
 export const MAIN_THREAD = "main";
 
-export type ActivityPatch = { starred?: boolean; in_thread?: boolean };
+export type ActivityPatch = Omit<ActivityFlags, "occurred_at">;
 
 /** Stars or threads one activity of a record's feed; the API finds it by its time. */
 export const updateActivity = (recordId: string, activity: Activity, patch: ActivityPatch) =>
   api<Activity>(
     "PATCH",
     `/api/records/${encodeURIComponent(recordId)}/activities/${encodeURIComponent(activity.id)}`,
-    { occurred_at: activity.occurred_at, ...patch },
+    { occurred_at: activity.occurred_at, ...patch } satisfies ActivityFlags,
   );
 
 export const addNote = (id: string, body: string) =>
-  api<Activity>("POST", `/api/records/${encodeURIComponent(id)}/notes`, { body });
+  api<Activity>("POST", `/api/records/${encodeURIComponent(id)}/notes`, { body } satisfies NoteInput);
 
 export const search = (q: string, signal?: AbortSignal, kind?: RecordKind) =>
-  api<{ items: SearchHit[] }>("GET", withQuery("/api/search", { q, kind, limit: 8 }), undefined, signal);
+  api<SearchResults>("GET", withQuery("/api/search", { q, kind, limit: 8 }), undefined, signal);
 
 /** Adds a number or address to an existing record; its history moves onto the record. */
 export const addHandle = (recordId: string, handle: string) =>
-  api<CrmRecord>("POST", `/api/records/${encodeURIComponent(recordId)}/handles`, { handle });
+  api<CrmRecord>("POST", `/api/records/${encodeURIComponent(recordId)}/handles`, { handle } satisfies AddHandleInput);
 
 export const ignoreHandle = (handle: string, ignored: boolean) =>
-  api<void>("POST", "/api/unmatched/ignore", { handle, ignored });
+  api<void>("POST", "/api/unmatched/ignore", { handle, ignored } satisfies IgnoreInput);
 
 export const getCenterCounts = (signal?: AbortSignal) =>
   api<CenterCounts>("GET", "/api/center/counts", undefined, signal);
@@ -105,7 +118,7 @@ export const listSmsConversations = (
   cursor: string | null,
   signal?: AbortSignal,
 ) =>
-  api<Page<SmsConversation>>(
+  api<ConversationPage>(
     "GET",
     withQuery("/api/sms/conversations", { section, status, cursor, limit: 25 }),
     undefined,
@@ -116,7 +129,7 @@ const conversationPath = (id: string) => `/api/sms/conversations/${encodeURIComp
 
 /** Newest first, as the API pages them. */
 export const listSmsMessages = (id: string, cursor: string | null, signal?: AbortSignal) =>
-  api<Page<Activity>>(
+  api<ActivityPage>(
     "GET",
     withQuery(`${conversationPath(id)}/messages`, { cursor, limit: 50 }),
     undefined,
@@ -129,15 +142,9 @@ export const markSmsConversationRead = (id: string) =>
 export const deleteSmsConversation = (id: string) => api<void>("DELETE", conversationPath(id));
 
 export const previewSms = (body: string, signal?: AbortSignal) =>
-  api<SmsPreview>("POST", "/api/sms/preview", { body }, signal);
+  api<SmsPreview>("POST", "/api/sms/preview", { body } satisfies PreviewInput, signal);
 
-export type SmsSend = {
-  to: string;
-  body: string;
-  client_request_id: string;
-  record_id?: string;
-  conversation_id?: string;
-};
+export type SmsSend = SendSmsInput;
 
 export const sendSms = (message: SmsSend) => api<Activity>("POST", "/api/sms/messages", message);
 
@@ -145,7 +152,7 @@ export type CallFilter = { section: CallSection; missed: boolean; status: string
 
 /** The rep's calls, newest first; `missed` lists missed calls across Matched and Unmatched. */
 export const listCalls = (filter: CallFilter, cursor: string | null, signal?: AbortSignal) =>
-  api<Page<CallRow>>(
+  api<CallPage>(
     "GET",
     withQuery("/api/calls", {
       section: filter.section,
@@ -181,15 +188,15 @@ export const getVoiceToken = () => api<VoiceToken>("GET", "/api/voice/token");
 
 /** Whether the softphone can ring: sent on going online/offline, on each call, and every minute. */
 export const setPresence = (online: boolean, onCall: boolean) =>
-  api<Presence>("POST", "/api/voice/presence", { online, on_call: onCall });
+  api<Presence>("POST", "/api/voice/presence", { online, on_call: onCall } satisfies PresenceInput);
 
 /** The tab is going away: the phone stops ringing here now rather than when presence lapses. */
 export const goOfflineWhileLeaving = () =>
-  sendWhileLeaving("POST", "/api/voice/presence", { online: false, on_call: false });
+  sendWhileLeaving("POST", "/api/voice/presence", { online: false, on_call: false } satisfies PresenceInput);
 
 export const getCallOutcomes = (signal?: AbortSignal) =>
-  api<{ items: string[] }>("GET", "/api/settings/call-outcomes", undefined, signal);
+  api<CallOutcomes>("GET", "/api/settings/call-outcomes", undefined, signal);
 
 /** The team's outcomes, replaced (admins): the API trims them, drops blanks and repeats, keeps the order. */
 export const saveCallOutcomes = (items: string[]) =>
-  api<{ items: string[] }>("PUT", "/api/settings/call-outcomes", { items });
+  api<CallOutcomes>("PUT", "/api/settings/call-outcomes", { items } satisfies CallOutcomes);

@@ -1,31 +1,19 @@
-/** The API's JSON shapes, as the dashboard reads them. */
+/**
+ * The API's JSON shapes, as the dashboard reads them: named aliases of the types generated from
+ * the API's OpenAPI document (`schema.d.ts`, from `openapi.json`; `make openapi` regenerates
+ * both). Only what the document leaves open is spelled out here: the `data` of an activity, a
+ * free object in the API, whose shape depends on the activity's type.
+ */
 
-export type RecordKind = "lead" | "contact" | "deal";
-export type ActivityType = "email" | "call" | "sms" | "chat" | "note" | "task";
+import type { components } from "./schema";
 
-export type Rep = {
-  id: string;
-  name: string;
-  email: string;
-  role: "admin" | "rep";
-  team: string;
-  twilio_number: string | null;
-  capabilities: "voice" | "voice+sms";
-  forwarding_number: string | null;
-  client_identity: string | null;
-  time_zone: string;
-  settings: Record<string, unknown>;
-};
+type Schemas = components["schemas"];
+
+export type Rep = Schemas["Rep"];
+export type RepList = Schemas["RepList"];
 
 /** A rep's own call settings (C9), as sent to PUT /api/me/call-settings: all four, each time. */
-export type CallSettings = {
-  recording: boolean;
-  voicemail: boolean;
-  /** Empty: the stack's standard greeting. */
-  voicemail_greeting: string;
-  /** Where calls go when the browser does not answer; null: nowhere (voicemail). */
-  forwarding_number: string | null;
-};
+export type CallSettings = Required<Schemas["CallSettingsInput"]>;
 
 /** A rep's call settings as the API keeps them; an absent one is its default (recording off, voicemail on). */
 export function callSettingsOf(rep: Rep): CallSettings {
@@ -38,60 +26,30 @@ export function callSettingsOf(rep: Rep): CallSettings {
   };
 }
 
-export type Phone = { label: string; number: string };
-export type Email = { label: string; address: string };
-export type Address = {
-  line1: string;
-  line2: string;
-  city: string;
-  postal_code: string;
-  region: string;
-  country: string;
-};
+export type CrmRecord = Schemas["Record"];
+export type RecordKind = CrmRecord["kind"];
+export type RecordPage = Schemas["RecordPage"];
+/** The body of a create: the kind, and any fields (the others take their defaults). */
+export type RecordInput = Schemas["RecordInput"];
+/** The body of a change: any fields, and the `version` the record was read at. */
+export type RecordPatch = Schemas["RecordPatch"];
+/** The fields of a record as a form sends them (to create, with the kind; to change, with the version). */
+export type RecordFields = Omit<RecordInput, "kind">;
+export type DealStage = CrmRecord["stage"];
+/** Add an unmatched number or address to a record. */
+export type AddHandleInput = Schemas["AddHandleInput"];
+/** Hide an unmatched number's or address's traffic (or show it again). */
+export type IgnoreInput = Schemas["IgnoreInput"];
+export type Phone = Schemas["Phone-Output"];
+export type Email = Schemas["Email-Output"];
+export type Address = Schemas["Address-Output"];
 
-export type CrmRecord = {
-  id: string;
-  kind: RecordKind;
-  display_name: string;
-  is_company: boolean;
-  first_name: string;
-  last_name: string;
-  company_name: string;
-  title: string;
-  phones: Phone[];
-  emails: Email[];
-  address: Address;
-  status: string;
-  owner_id: string;
-  source: string;
-  name: string;
-  amount: string;
-  currency: string;
-  stage: "open" | "won" | "lost";
-  expected_close: string;
-  contact_ids: string[];
-  created_at: string;
-  updated_at: string;
-  version: number;
-};
-
-export type Activity = {
-  id: string;
-  record_id: string | null;
-  /** The remote number or address ("phone:+1415…") while no record owns it. */
-  handle?: string | null;
-  type: ActivityType;
-  occurred_at: string;
-  rep_id: string | null;
-  direction: "inbound" | "outbound" | null;
-  summary: string;
-  body: string;
-  starred: boolean;
-  thread_id: string | null;
-  conversation_id?: string | null;
-  external_id?: string | null;
-  data: Record<string, unknown>;
-};
+export type Activity = Schemas["Activity"];
+export type ActivityType = Activity["type"];
+export type ActivityPage = Schemas["ActivityPage"];
+/** Star or thread an activity; `occurred_at` locates it. */
+export type ActivityFlags = Schemas["ActivityFlags"];
+export type NoteInput = Schemas["NoteInput"];
 
 /** An SMS as Twilio reported it: `pending` before Twilio answered, `sandbox` when never sent. */
 export type SmsStatus =
@@ -123,32 +81,17 @@ export type SmsData = {
   keyword?: string;
 };
 
-export type SmsEncoding = "GSM-7" | "UCS-2";
+export type SmsSegments = Schemas["SmsSegments"];
+export type SmsPreview = SmsSegments;
+export type PreviewInput = Schemas["PreviewInput"];
+export type SmsEncoding = SmsSegments["encoding"];
+export type SmsConversation = Schemas["SmsConversation"];
+export type SmsSection = SmsConversation["section"];
+export type ConversationPage = Schemas["ConversationPage"];
+export type SendSmsInput = Schemas["SendSmsInput"];
 
-export type SmsSection = "matched" | "unmatched" | "ignored";
-
-export type SmsConversation = {
-  id: string;
-  rep_id: string;
-  rep_number: string;
-  remote_number: string;
-  handle: string;
-  section: SmsSection;
-  record: RecordRef | null;
-  last_at: string;
-  last_preview: string;
-  last_direction: "inbound" | "outbound";
-  unread: number;
-  opted_out: boolean;
-};
-
-export type SmsPreview = { characters: number; segments: number; encoding: SmsEncoding };
-
-export type CenterCounts = {
-  sms: { matched: { unread: number }; unmatched: { unread: number } };
-  /** Missed calls the rep has not seen yet (POST /api/calls/seen starts them again from zero). */
-  calls: { matched: { missed: number }; unmatched: { missed: number } };
-};
+/** Unread SMS and missed calls (not seen yet: POST /api/calls/seen starts them again from zero). */
+export type CenterCounts = Schemas["CenterCounts"];
 
 /** Twilio's call statuses, in the order they happen; the last five are final. */
 export type CallStatus =
@@ -191,41 +134,34 @@ export type CallData = {
 };
 
 /** A follow-up task of a call summary: `due_at` is ISO-8601 with a zone. */
-export type FollowUp = { title: string; due_at: string };
+export type FollowUp = Schemas["FollowUp"];
 
-/** What the rep writes after a call (C8), as sent to PUT /api/calls/{sid}/summary. */
-export type CallSummaryInput = {
-  outcome: string;
-  notes: string;
-  deal_id: string | null;
-  subject: string;
-  follow_up: FollowUp | null;
-};
+/** What the rep writes after a call (C8), as the dashboard sends it to PUT /api/calls/{sid}/summary: every field. */
+export type CallSummaryInput = Required<Schemas["CallSummaryInput"]>;
 
-/** A call's saved summary: what was sent, who wrote it and when. */
+/** A call's saved summary (in the call's `data`): what was sent, who wrote it and when. */
 export type CallSummary = CallSummaryInput & { by: string; at: string };
 
 export type CallSection = SmsSection;
 
 /** A person as a center list row names them. */
-export type RecordRef = { id: string; kind: "lead" | "contact"; display_name: string; status: string | null };
+export type RecordRef = Schemas["RecordSummary"];
 
-export type CallRow = { call: Activity; record: RecordRef | null; section: CallSection };
+export type CallRow = Schemas["CallRow"];
+export type CallPage = Schemas["CallPage"];
+export type CallOutcomes = Schemas["CallOutcomes"];
 
-export type RecordingLink = { url: string; expires_in: number; content_type: string };
+export type RecordingLink = Schemas["RecordingLink"];
 
-export type VoiceToken = { token: string; identity: string; expires_in: number };
+export type VoiceToken = Schemas["VoiceToken"];
 
-export type Presence = { online: boolean; on_call: boolean; updated_at: string };
+export type Presence = Schemas["Presence"];
+export type PresenceInput = Schemas["PresenceInput"];
 
-export type SearchHit = {
-  id: string;
-  kind: RecordKind;
-  display_name: string;
-  company_name: string;
-  match: string;
-};
+export type SearchHit = Schemas["SearchHit"];
+export type SearchResults = Schemas["SearchResults"];
 
+/** What every paged list of the API answers (`RecordPage`, `ActivityPage`, ... are each one). */
 export type Page<T> = { items: T[]; next_cursor: string | null };
 
 export const LEAD_STATUSES = ["new", "working", "qualified", "unqualified"] as const;

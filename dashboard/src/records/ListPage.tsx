@@ -2,7 +2,7 @@
 
 import { useState } from "preact/hooks";
 import { createRecord, listRecords, type RecordOrder } from "../api/endpoints";
-import type { CrmRecord, RecordKind } from "../api/types";
+import type { CrmRecord, RecordFields, RecordKind } from "../api/types";
 import { Avatar } from "../components/Avatar";
 import { Badge } from "../components/Badge";
 import { Dialog } from "../components/Dialog";
@@ -25,7 +25,7 @@ export function ListPage({ kind }: { kind: RecordKind }) {
   useTitle(info.plural);
   const list = usePaged((cursor, signal) => listRecords(kind, order, cursor, signal), [kind, order]);
 
-  const create = async (body: Record<string, unknown>) => {
+  const create = async (body: RecordFields) => {
     const record = await createRecord({ ...body, kind });
     setCreating(false);
     navigate(recordPath(record.id));

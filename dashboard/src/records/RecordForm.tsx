@@ -11,8 +11,10 @@ import {
   LEAD_STATUSES,
   type Address,
   type CrmRecord,
+  type DealStage,
   type Email,
   type Phone,
+  type RecordFields,
   type RecordKind,
 } from "../api/types";
 import { capitalize } from "../components/Badge";
@@ -35,7 +37,7 @@ export type FormValues = {
   name: string;
   amount: string;
   currency: string;
-  stage: string;
+  stage: DealStage;
   expected_close: string;
   contact_ids: string[];
 };
@@ -68,7 +70,7 @@ export function initialValues(kind: RecordKind, ownerId: string, record?: CrmRec
   };
 }
 
-type Payload = { body: Record<string, unknown>; phoneRows: number[]; emailRows: number[] };
+type Payload = { body: RecordFields; phoneRows: number[]; emailRows: number[] };
 
 /** The request body, and for each sent phone/email the form row it came from (blank rows are dropped). */
 function toPayload(kind: RecordKind, values: FormValues): Payload {
@@ -123,7 +125,7 @@ type Props = {
   kind: RecordKind;
   record?: CrmRecord;
   submitLabel: string;
-  onSubmit: (body: Record<string, unknown>) => Promise<void>;
+  onSubmit: (body: RecordFields) => Promise<void>;
   onCancel: () => void;
 };
 
@@ -218,7 +220,7 @@ export function RecordForm({ kind, record, submitLabel, onSubmit, onCancel }: Pr
               value={values.stage}
               error={errors.stage}
               options={DEAL_STAGES.map((s) => ({ value: s, label: capitalize(s) }))}
-              onChange={(v) => set("stage", v)}
+              onChange={(v) => set("stage", v as DealStage)}
             />
             <TextField
               id="f-expected_close"

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { deleteRecord, getRecord, updateRecord } from "../api/endpoints";
 import { ApiError } from "../api/client";
-import type { CrmRecord } from "../api/types";
+import type { CrmRecord, RecordFields } from "../api/types";
 import { Avatar } from "../components/Avatar";
 import { Badge } from "../components/Badge";
 import { ConfirmDialog } from "../components/ConfirmDialog";
@@ -65,7 +65,7 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
   const [deleting, setDeleting] = useState(false);
   const [conflict, setConflict] = useState(false);
 
-  const save = async (body: Record<string, unknown>) => {
+  const save = async (body: RecordFields) => {
     try {
       onChange(await updateRecord(record.id, { ...body, version: record.version }));
       setEditing(false);

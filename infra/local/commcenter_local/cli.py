@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from commcenter_local.commands import dev, import_csv, seed, simulate, token
+from commcenter_local.commands import dev, import_csv, openapi, seed, simulate, token
 
-COMMANDS = (dev, token, seed, import_csv, simulate)
+COMMANDS = (dev, token, seed, import_csv, simulate, openapi)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from commcenter_local.template import Function
@@ -47,14 +48,7 @@ class LoadedFunction:
 
     def __init__(self, function: Function, root: Path) -> None:
         self.definition = function
-        path = root / function.code_uri / f"{function.module}.py"
-        spec = importlib.util.spec_from_file_location(f"commcenter_function_{function.logical_id}", path)
-        if spec is None or spec.loader is None:
-            raise ImportError(f"cannot load {path}")
-        module = importlib.util.module_from_spec(spec)
-        # Registered like any imported module: libraries resolve annotations through sys.modules.
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
+        module = load_module(function, root, f"commcenter_function_{function.logical_id}")
         self.handler: Handler = getattr(module, function.attribute)
         self._lock = threading.Lock()
 
@@ -62,6 +56,19 @@ class LoadedFunction:
         context = LambdaContext(function_name=self.definition.logical_id)
         with self._lock:
             return self.handler(event, context)
+
+
+def load_module(function: Function, root: Path, name: str) -> ModuleType:
+    """The module of `function`'s handler, imported under `name`."""
+    path = root / function.code_uri / f"{function.module}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    # Registered like any imported module: libraries resolve annotations through sys.modules.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def load_functions(functions: list[Function], root: Path) -> dict[str, LoadedFunction]:

@@ -94,7 +94,7 @@ class RecordSummary(msgspec.Struct):
     """A record as a list row of the communication center names it."""
 
     id: str
-    kind: str
+    kind: RecordKind
     display_name: str
     status: str | None
 

@@ -20,10 +20,6 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def page_response(items: list[Any], next_cursor: str | None) -> Response:
-    return json_response({"items": items, "next_cursor": next_cursor})
-
-
 def error_response(status: int, error: CommcenterError) -> Response:
     payload: dict[str, Any] = {"code": error.code, "message": error.message}
     if isinstance(error, ValidationError) and error.fields:
