@@ -32,6 +32,18 @@ class Sparse(msgspec.Struct, omit_defaults=True):
     extra: str = ""
 
 
+class Circle(msgspec.Struct, tag_field="shape", tag="circle", omit_defaults=True):
+    radius: float = 1.0
+
+
+class Square(msgspec.Struct, tag_field="shape", tag="square"):
+    side: float
+
+
+class Drawing(msgspec.Struct):
+    shapes: list[Circle | Square]
+
+
 def document() -> dict[str, Any]:
     app = Chalice("test")
 
@@ -46,6 +58,10 @@ def document() -> dict[str, Any]:
     @app.route("/sparse", methods=["GET"])
     @documented("A sparse answer", response=Sparse, public=True)
     def sparse() -> None: ...
+
+    @app.route("/drawing", methods=["GET"])
+    @documented("Tagged shapes", response=Drawing)
+    def drawing() -> None: ...
 
     return build_openapi(app, "test", "1")
 
@@ -77,3 +93,9 @@ def test_a_struct_used_both_ways_is_split_only_where_the_two_differ() -> None:
     # Used one way only, a struct keeps its name; one that omits its defaults requires no more.
     assert schemas["Sparse"]["required"] == ["title"]
     assert built["paths"]["/sparse"]["get"]["security"] == []
+
+
+def test_a_tagged_struct_always_carries_its_tag() -> None:
+    schemas = document()["components"]["schemas"]
+    assert schemas["Circle"]["required"] == ["shape"]  # its radius is left out at the default
+    assert schemas["Square"]["required"] == ["shape", "side"]

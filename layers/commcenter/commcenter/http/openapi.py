@@ -167,13 +167,14 @@ def _struct_types(types: Iterable[Any]) -> dict[str, msgspec.inspect.StructType]
 
 
 def _always_encoded(struct: type[msgspec.Struct]) -> list[str]:
-    """The fields msgspec writes for every value of `struct`: not those that may be UNSET, nor
-    those at their default when the struct omits defaults."""
-    omit_defaults = struct.__struct_config__.omit_defaults
-    return [
+    """The fields msgspec writes for every value of `struct`: its tag, if tagged, and every field
+    but those that may be UNSET, or are at their default when the struct omits defaults."""
+    config = struct.__struct_config__
+    tag = [config.tag_field] if config.tag_field is not None and config.tag is not None else []
+    return tag + [
         info.encode_name
         for info in msgspec.structs.fields(struct)
-        if msgspec.UnsetType not in (info.type, *get_args(info.type)) and (info.required or not omit_defaults)
+        if msgspec.UnsetType not in (info.type, *get_args(info.type)) and (info.required or not config.omit_defaults)
     ]
 
 
