@@ -55,10 +55,11 @@ openapi: venv $(NODE_MODULES) ## rewrite the API's OpenAPI document in dashboard
 dev: venv dynamodb-local dashboard ## run the whole product locally on http://127.0.0.1:$${PORT:-3000}
 	$(BIN)/commcenter dev
 
-lint: venv ## ruff, mypy and the complexity gate
+lint: venv ## ruff, mypy, the complexity gate and the layers' import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(PYSRC)
+	$(BIN)/lint-imports
 
 format: venv ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .
