@@ -288,9 +288,10 @@ def test_a_stale_copy_of_the_conversation_costs_a_retry_not_a_change(alice: Api,
     second = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Two")
     assert receive_sms(second) == "stored"
     # As if another instance had handled the second message: this one only knows the first.
-    conversations_data._written[conversation] = stale
+    conversations_data.remember_written(stale)
+    assert conversations_data.get(conversation, as_last_written=True) == stale
     assert receive_sms(second) == "duplicate"
-    conversations_data._written[conversation] = stale
+    conversations_data.remember_written(stale)
     third = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Three")
     assert receive_sms(third) == "stored"
     assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["Three", "Two", "One"]

@@ -7,7 +7,6 @@ changes exactly only if no two writers interleave.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +28,7 @@ from commcenter.data.base import (
     transact,
 )
 from commcenter.domain.sms import ConversationState
+from commcenter.warm_cache import WarmCache
 
 LISTED_ATTRIBUTES = [
     "channel",
@@ -86,9 +86,9 @@ class ConversationItem(Model):
 
 # The conversations this warm function wrote last, as it wrote them. A webhook may start from
 # this copy instead of reading: every write is conditional on the version, so a stale copy
-# costs one refused write and a read, never a lost change.
-_written: OrderedDict[str, ConversationState] = OrderedDict()
+# costs one refused write and a read, never a lost change (a refused write forgets its copy).
 WRITTEN_KEPT = 2_000
+_written: WarmCache[str, ConversationState] = WarmCache(WRITTEN_KEPT)
 
 
 class VersionConflict(Exception):
@@ -150,14 +150,12 @@ def add_save(tx: TransactWrite, state: ConversationState, expected_version: int 
 
 
 def remember_written(state: ConversationState) -> None:
-    _written[state.id] = state
-    _written.move_to_end(state.id)
-    if len(_written) > WRITTEN_KEPT:
-        _written.popitem(last=False)
+    """`state` is what this function last wrote of its conversation."""
+    _written.put(state.id, state)
 
 
 def forget_written(conversation_id: str) -> None:
-    _written.pop(conversation_id, None)
+    _written.forget(conversation_id)
 
 
 def _item(state: ConversationState) -> ConversationItem:
@@ -186,7 +184,7 @@ def _at_version(expected_version: int | None) -> Condition:
 
 
 def delete(state: ConversationState) -> None:
-    _written.pop(state.id, None)
+    _written.forget(state.id)
     try:
         ConversationItem(state.id).delete(condition=ConversationItem.version == state.version)
     except DeleteError as error:

@@ -11,9 +11,7 @@ write cannot leave its call under the number.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 
 from commcenter.data import handles as handles_data
 from commcenter.data import reps as reps_data
@@ -21,9 +19,12 @@ from commcenter.data.base import read_together
 from commcenter.domain.handles import Handle, HandleState
 from commcenter.domain.inbound import HandleUnchanged, Premise, ReachUnchanged
 from commcenter.services.softphone import presence_fresh_since, reach_of
+from commcenter.warm_cache import Absent, WarmCache
 
 # Enough for the numbers a busy team hears from within a function's life; each is a few bytes.
 REMEMBERED_HANDLES = 4096
+# Far more reps than a team has: the bound only keeps a function's memory flat.
+REMEMBERED_REACHES = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +47,10 @@ class CallPremises:
         return tuple(premises)
 
 
-_lock = Lock()
-_states: OrderedDict[str, HandleState | None] = OrderedDict()
-_reaches: dict[str, tuple[bool, bool]] = {}
+# Each premise as this function last read or wrote it: possibly stale, which the call's
+# transaction finds out (its condition checks), so a stale one costs a retry, never a wrong call.
+_states: WarmCache[str, HandleState | None] = WarmCache(REMEMBERED_HANDLES)
+_reaches: WarmCache[str, tuple[bool, bool]] = WarmCache(REMEMBERED_REACHES)
 
 
 def premises_of(handle: Handle, rep_id: str | None) -> CallPremises:
@@ -60,11 +62,13 @@ def premises_of(handle: Handle, rep_id: str | None) -> CallPremises:
 def _remembered(handle: Handle, rep_id: str | None) -> CallPremises | None:
     """The premises as last read or written by this function; None if any is unknown.
     `rep_id`: the rep whose reach counts (None: the call does not ring the browser)."""
-    with _lock:
-        if handle.key not in _states or (rep_id is not None and rep_id not in _reaches):
-            return None
-        _states.move_to_end(handle.key)
-        return CallPremises(handle, _states[handle.key], _reaches[rep_id] if rep_id is not None else None)
+    state = _states.get(handle.key, Absent.ABSENT)
+    if state is Absent.ABSENT:
+        return None
+    reach = None
+    if rep_id is not None and (reach := _reaches.get(rep_id)) is None:
+        return None
+    return CallPremises(handle, state, reach)
 
 
 def read(handle: Handle, rep_id: str | None) -> CallPremises:
@@ -84,13 +88,9 @@ def read(handle: Handle, rep_id: str | None) -> CallPremises:
 
 
 def _remember(premises: CallPremises, rep_id: str | None) -> None:
-    with _lock:
-        _states[premises.handle.key] = premises.state
-        _states.move_to_end(premises.handle.key)
-        while len(_states) > REMEMBERED_HANDLES:
-            _states.popitem(last=False)
-        if rep_id is not None and premises.reach is not None:
-            _reaches[rep_id] = premises.reach
+    _states.put(premises.handle.key, premises.state)
+    if rep_id is not None and premises.reach is not None:
+        _reaches.put(rep_id, premises.reach)
 
 
 def _has_handle_item(handle: Handle) -> bool:

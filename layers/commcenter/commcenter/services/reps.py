@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import msgspec
@@ -13,12 +12,15 @@ from commcenter.domain.handles import normalize_email, normalize_phone
 from commcenter.domain.reps import Rep
 from commcenter.errors import ForbiddenError, UnauthorizedError, ValidationError
 from commcenter.settings import get_settings
+from commcenter.warm_cache import WarmCache
 
 # Reps rarely change, and every request needs one: a warm function keeps each for a short time
 # (a change of role or number is seen within this many seconds).
 REP_CACHE_SECONDS = 60.0
-_reps_by_email: dict[str, tuple[float, Rep]] = {}
-_reps_by_number: dict[str, tuple[float, Rep]] = {}
+# Far more reps than a team has: the bound only keeps a function's memory flat.
+REMEMBERED_REPS = 1_000
+_reps_by_email: WarmCache[str, Rep] = WarmCache(REMEMBERED_REPS, REP_CACHE_SECONDS)
+_reps_by_number: WarmCache[str, Rep] = WarmCache(REMEMBERED_REPS, REP_CACHE_SECONDS)
 
 
 def rep_from_claims(claims: dict[str, Any] | None) -> Rep:
@@ -30,14 +32,13 @@ def rep_from_claims(claims: dict[str, Any] | None) -> Rep:
         address = normalize_email(email)
     except ValidationError:
         raise UnauthorizedError("the signed-in user has no valid email") from None
-    now = time.monotonic()
     cached = _reps_by_email.get(address)
-    if cached is not None and now - cached[0] < REP_CACHE_SECONDS:
-        return cached[1]
+    if cached is not None:
+        return cached
     rep = reps_data.find_by_claim("email", address)
     if rep is None:
         raise ForbiddenError(f"{address} is not a rep of this team")
-    _reps_by_email[address] = (now, rep)
+    _reps_by_email.put(address, rep)
     return rep
 
 
@@ -69,10 +70,9 @@ def change_call_settings(rep: Rep, wanted: CallSettingsInput) -> Rep:
 
 def _remember(rep: Rep) -> None:
     """This function sees its own change at once (other warm functions within the cache time)."""
-    now = time.monotonic()
-    _reps_by_email[rep.email] = (now, rep)
+    _reps_by_email.put(rep.email, rep)
     if rep.twilio_number:
-        _reps_by_number[rep.twilio_number] = (now, rep)
+        _reps_by_number.put(rep.twilio_number, rep)
 
 
 def team_reps() -> list[Rep]:
@@ -82,11 +82,10 @@ def team_reps() -> list[Rep]:
 
 def rep_by_number(number: str) -> Rep | None:
     """The rep whose Twilio number this is (every webhook's `To`), or None: no rep owns it."""
-    now = time.monotonic()
     cached = _reps_by_number.get(number)
-    if cached is not None and now - cached[0] < REP_CACHE_SECONDS:
-        return cached[1]
+    if cached is not None:
+        return cached
     rep = reps_data.find_by_claim("number", number)
     if rep is not None:  # an unknown number is asked again: a rep given it is reachable at once
-        _reps_by_number[number] = (now, rep)
+        _reps_by_number.put(number, rep)
     return rep
