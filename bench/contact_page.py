@@ -10,7 +10,6 @@ import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any
 
 import requests
 
@@ -18,6 +17,7 @@ from bench.local_dynamodb import local_client
 from commcenter.data import activities as activities_data
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.clock import to_iso, utc_now
+from commcenter.domain.facts import CallFacts, ChannelFacts, EmailFacts, NoteFacts, SmsFacts
 from commcenter.domain.ids import new_id
 
 PAGE = 50
@@ -44,13 +44,13 @@ def _activity(record_id: str, index: int, rng: random.Random) -> Activity:
     at = utc_now() - timedelta(minutes=index)
     kind = TYPES[index % len(TYPES)]
     body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40)))
-    data: dict[str, Any] = {}
+    data: ChannelFacts = NoteFacts()
     if kind == "call":
-        data = {"status": "completed", "duration": rng.randint(10, 900), "recording": False}
+        data = CallFacts(status="completed", duration=rng.randint(10, 900))
     elif kind == "email":
-        data = {"subject": summarize(body)[:60], "opens": rng.randint(0, 4)}
+        data = EmailFacts(subject=summarize(body)[:60], opens=rng.randint(0, 4))
     elif kind == "sms":
-        data = {"status": "delivered", "segments": 1}
+        data = SmsFacts(status="delivered", from_="+14155550101", to="+13125550123", segments=1, encoding="GSM-7")
     return Activity(
         id=new_id(at),
         record_id=record_id,

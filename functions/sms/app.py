@@ -9,6 +9,7 @@ from __future__ import annotations
 from chalice.app import Response
 
 from commcenter.channels.twilio_form import TwilioForm
+from commcenter.domain.facts import Media
 from commcenter.errors import ValidationError
 from commcenter.http.app import create_app
 from commcenter.http.requests import current
@@ -47,7 +48,7 @@ def status() -> Response:
     return twiml_response()
 
 
-def _media(form: TwilioForm) -> list[dict[str, str]]:
+def _media(form: TwilioForm) -> list[Media]:
     try:
         count = min(int(form.get("NumMedia") or "0"), MAX_MEDIA)
     except ValueError:
@@ -56,7 +57,7 @@ def _media(form: TwilioForm) -> list[dict[str, str]]:
     for index in range(count):
         url = form.get(f"MediaUrl{index}")
         if url:
-            media.append({"url": url, "content_type": form.get(f"MediaContentType{index}") or ""})
+            media.append(Media(url=url, content_type=form.get(f"MediaContentType{index}") or ""))
     return media
 
 

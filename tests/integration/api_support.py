@@ -11,6 +11,8 @@ from xml.etree import ElementTree
 
 import requests
 
+from commcenter.domain.activities import Activity
+from commcenter.domain.facts import CallFacts, CallRecording, expect
 from commcenter.domain.sms import conversation_id
 from commcenter_local.simulate import incoming_sms
 
@@ -88,3 +90,14 @@ def assert_empty_twiml(response: requests.Response) -> None:
     assert response.headers["Content-Type"].startswith("text/xml")
     root = ElementTree.fromstring(response.content)
     assert root.tag == "Response" and len(root) == 0
+
+
+def call_facts(activity: Activity) -> CallFacts:
+    """What a stored call records (a test's activity is a call, or the test is wrong)."""
+    return expect(activity.data, CallFacts)
+
+
+def recording_of(activity: Activity) -> CallRecording:
+    recording = call_facts(activity).recording
+    assert recording is not None, "the call has no recording"
+    return recording

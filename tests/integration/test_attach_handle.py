@@ -15,6 +15,7 @@ from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
 from commcenter.domain.activities import Activity
 from commcenter.domain.clock import to_iso, utc_now
+from commcenter.domain.facts import facts_of
 from commcenter.domain.handles import Handle
 from commcenter.domain.ids import new_id
 from commcenter.domain.records import Phone, RecordInput
@@ -29,6 +30,13 @@ _numbers = itertools.count()
 def fresh_number() -> str:
     n = next(_numbers)
     return f"+1{('907', '971', '503', '206')[(n // 100) % 4]}5550{100 + n % 100}"
+
+
+# What each channel needs at the least (the others need nothing).
+SOME_FACTS: dict[str, dict[str, object]] = {
+    "sms": {"status": "received", "from": "+19075550100", "to": "+14155550102", "segments": 1, "encoding": "GSM-7"},
+    "call": {"status": "completed"},
+}
 
 
 def unmatched_history(handle: Handle, kinds: list[str]) -> list[Activity]:
@@ -47,6 +55,7 @@ def unmatched_history(handle: Handle, kinds: list[str]) -> list[Activity]:
             summary=f"{kind} {index}",
             body=f"{kind} {index}",
             starred=index % 3 == 0,
+            data=facts_of(kind, SOME_FACTS.get(kind, {})),
         )
         activities_data.put(activity)
         history.append(activity)

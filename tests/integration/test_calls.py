@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import jwt
 import pytest
 import requests
-from api_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api
+from api_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api, call_facts, recording_of
 from stack_environment import environment
 from transaction_faults import conflict_error, failing_transactions
 
@@ -134,12 +134,12 @@ def test_a_number_ignored_since_it_was_remembered_keeps_its_next_call_ignored(
     sid = new_sid("CA")
     incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, sid)
     call = find_call(sid)
-    assert call is not None and call.data["ignored"] is True
+    assert call is not None and call_facts(call).ignored is True
     alice.ok("POST", "/api/unmatched/ignore", {"handle": f"phone:{remote}", "ignored": False})
     again = new_sid("CA")
     incoming(api_url, twilio_auth_token, remote, ALICE_NUMBER, again)
     heard = find_call(again)
-    assert heard is not None and heard.data["ignored"] is False
+    assert heard is not None and call_facts(heard).ignored is False
 
 
 def test_a_rep_on_a_call_gets_voicemail_and_an_offline_one_the_forwarding_number(
@@ -223,7 +223,7 @@ def test_an_answered_call_cannot_be_declined(alice: Api, api_url: str, twilio_au
     refused = alice("POST", f"/api/calls/{sid}/decline")
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "call_over"
     call = find_call(sid)
-    assert call is not None and "declined" not in call.data
+    assert call is not None and not call_facts(call).declined
 
 
 def test_an_answered_dial_ends_the_twiml(alice: Api, api_url: str, twilio_auth_token: str) -> None:
@@ -233,7 +233,7 @@ def test_an_answered_dial_ends_the_twiml(alice: Api, api_url: str, twilio_auth_t
     done = dial_result(first[0].get("action", ""), twilio_auth_token, sid, remote, ALICE_NUMBER, "completed")
     assert verbs(done) == ["Hangup"]
     call = find_call(sid)
-    assert call is not None and call.data["answered_by"] == "browser"
+    assert call is not None and call_facts(call).answered_by == "browser"
 
 
 def test_presence_lapses_without_a_heartbeat(alice: Api, api_url: str, twilio_auth_token: str) -> None:
@@ -250,9 +250,9 @@ def test_a_missed_call_is_stored_once_counted_once_and_listed(alice: Api, api_ur
     call = simulate_call(api_url, twilio_auth_token, from_number=remote, to_number=ALICE_NUMBER, outcome="voicemail")
     stored = find_call(call.call_sid)
     assert stored is not None and stored.record_id == record["id"]
-    assert stored.data["missed"] is True and stored.data["voicemail"] is True
-    assert stored.data["recording"]["kind"] == "voicemail" and stored.data["recording"]["sid"].startswith("RE")
-    assert stored.data["status"] == "completed" and stored.data["duration"] == 5
+    assert call_facts(stored).missed is True and call_facts(stored).voicemail is True
+    assert recording_of(stored).kind == "voicemail" and recording_of(stored).sid.startswith("RE")
+    assert call_facts(stored).status == "completed" and call_facts(stored).duration == 5
     counts = alice.ok("GET", "/api/center/counts")["calls"]
     assert counts == {"matched": {"missed": 1}, "unmatched": {"missed": 0}}
     # Twilio retries the last callback: nothing changes.
@@ -282,7 +282,7 @@ def test_an_answered_call_is_not_missed(alice: Api, api_url: str, twilio_auth_to
     alice.ok("POST", "/api/calls/seen")
     call = simulate_call(api_url, twilio_auth_token, from_number=caller(), to_number=ALICE_NUMBER, outcome="answered")
     stored = find_call(call.call_sid)
-    assert stored is not None and stored.data["answered_by"] == "browser" and "missed" not in stored.data
+    assert stored is not None and call_facts(stored).answered_by == "browser" and not call_facts(stored).missed
     assert alice.ok("GET", "/api/center/counts")["calls"] == {"matched": {"missed": 0}, "unmatched": {"missed": 0}}
     unmatched = alice.ok("GET", "/api/calls", section="unmatched", limit=100)["items"]
     assert call.call_sid in [row["call"]["external_id"] for row in unmatched]
@@ -305,7 +305,7 @@ def test_late_and_replayed_status_callbacks_never_step_back(alice: Api, api_url:
     status("ringing", 1)
     status("in-progress", 2)
     stored = find_call(sid)
-    assert stored is not None and stored.data["status"] == "completed" and stored.data["duration"] == 9
+    assert stored is not None and call_facts(stored).status == "completed" and call_facts(stored).duration == 9
     owner_calls = [
         row["call"]["external_id"]
         for row in Api(api_url, alice.headers).ok("GET", "/api/calls", section="unmatched", limit=100)["items"]
@@ -337,8 +337,8 @@ def test_a_browser_call_dials_with_the_reps_number(alice: Api, api_url: str, twi
              ("SequenceNumber", "3"), ("CallDuration", "61")]  # fmt: skip
     post_webhook(api_url, twilio_auth_token, "/twilio/voice/status", child).raise_for_status()
     stored = find_call(sid)
-    assert stored is not None and stored.direction == "outbound" and stored.data["duration"] == 61
-    assert stored.data["from"] == ALICE_NUMBER and stored.data["to"] == remote
+    assert stored is not None and stored.direction == "outbound" and call_facts(stored).duration == 61
+    assert call_facts(stored).from_ == ALICE_NUMBER and call_facts(stored).to == remote
     bad = [(k, "not a number" if k == "To" else v) for k, v in params if k != "CallSid"] + [("CallSid", new_sid("CA"))]
     refused = twiml(post_webhook(api_url, twilio_auth_token, "/twilio/voice/outgoing", bad))
     assert verbs(refused) == ["Say", "Hangup"]
@@ -448,7 +448,7 @@ def test_an_unknown_callers_summary_is_kept_and_a_follow_up_refused(
     refused = alice("PUT", path, {"outcome": "No answer", "follow_up": follow_up})
     assert refused.status_code == 400 and refused.json()["error"]["fields"] == {"follow_up": "no record"}
     stored = find_call(call.call_sid)
-    assert stored is not None and "summary" not in stored.data  # the refusal changed nothing
+    assert stored is not None and call_facts(stored).summary is None  # the refusal changed nothing
     saved = alice.ok("PUT", path, {"outcome": "No answer", "notes": "Unknown number"})
     assert saved["data"]["summary"]["notes"] == "Unknown number" and saved["record_id"] is None
 
@@ -480,8 +480,8 @@ def test_every_outcome_through_the_whole_webhook_sequence(
     alice.ok("POST", "/api/calls/seen")
     call = simulate_call(api_url, twilio_auth_token, from_number=caller(), to_number=ALICE_NUMBER, outcome=outcome)
     stored = find_call(call.call_sid)
-    assert stored is not None and stored.data["status"] == "completed"
-    assert stored.data.get("missed", False) is missed and stored.data.get("answered_by") == answered_by
+    assert stored is not None and call_facts(stored).status == "completed"
+    assert call_facts(stored).missed is missed and call_facts(stored).answered_by == answered_by
     assert alice.ok("GET", "/api/center/counts")["calls"]["unmatched"]["missed"] == (1 if missed else 0)
     assert all(status == 200 for _, status, _ in call.steps)
 

@@ -7,10 +7,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import requests
-from api_support import ALICE_NUMBER, Api
+from api_support import ALICE_NUMBER, Api, call_facts, recording_of
 from stack_environment import environment
 from twilio_stand_in import TwilioStandIn, recording_audio
 
+from commcenter.domain.facts import CallRecording
 from commcenter.services.call_log import find_call
 from commcenter_local.simulate import ACCOUNT_SID, new_sid, post_to, simulate_call
 
@@ -43,10 +44,10 @@ def test_a_voicemail_is_copied_played_by_range_and_freed_at_twilio(
 ) -> None:
     call_sid = voicemail(api_url, twilio_auth_token)
     call = find_call(call_sid)
-    assert call is not None and call.data["voicemail"] is True
-    recording = call.data["recording"]
-    assert recording["stored"] is True and recording["kind"] == "voicemail"
-    sid = recording["sid"]
+    assert call is not None and call_facts(call).voicemail is True
+    recording = recording_of(call)
+    assert recording.stored is True and recording.kind == "voicemail"
+    sid = recording.sid
     assert twilio_api.fetched_paths == [
         f"GET /2010-04-01/Accounts/{twilio_api.account_sid}/Recordings/{sid}.mp3",
         f"DELETE /2010-04-01/Accounts/{twilio_api.account_sid}/Recordings/{sid}.json",
@@ -92,8 +93,8 @@ def test_the_url_a_callback_names_is_never_followed(
         f"GET /2010-04-01/Accounts/{twilio_api.account_sid}/Recordings/{recording_sid}.mp3" in twilio_api.fetched_paths
     )
     odd = find_call(odd_call)
-    assert odd is not None and odd.data["recording"]["sid"] == "RE../../Messages"
-    assert odd.data["recording"]["stored"] is False
+    assert odd is not None and recording_of(odd).sid == "RE../../Messages"
+    assert recording_of(odd).stored is False
     assert alice("GET", f"/api/calls/{odd_call}/recording").status_code == 404
 
 
@@ -102,8 +103,8 @@ def test_without_a_twilio_account_a_recording_is_noted_not_copied(
 ) -> None:
     call_sid = voicemail(api_url, twilio_auth_token)
     call = find_call(call_sid)
-    assert call is not None and call.data["recording"]["stored"] is False
-    assert call.data["recording"]["sid"].startswith("RE")
+    assert call is not None and recording_of(call).stored is False
+    assert recording_of(call).sid.startswith("RE")
     assert alice("GET", f"/api/calls/{call_sid}/recording").status_code == 404
 
 
@@ -115,12 +116,9 @@ def test_a_recording_twilio_cannot_hand_over_stays_at_twilio(
     twilio_api.missing_recordings.add(recording_sid)
     recording_callback(api_url, twilio_auth_token, call_sid, recording_sid, "https://api.twilio.com/x")
     call = find_call(call_sid)
-    assert call is not None and call.data["recording"] == {
-        "sid": recording_sid,
-        "duration": 4,
-        "kind": "call",
-        "stored": False,
-    }
+    assert call is not None and call_facts(call).recording == CallRecording(
+        sid=recording_sid, duration=4, kind="call", stored=False
+    )
     assert not any("DELETE" in path and recording_sid in path for path in twilio_api.fetched_paths)
 
 
@@ -130,7 +128,7 @@ def test_twilios_copy_is_kept_when_the_setting_says_so(
     with environment({"DELETE_RECORDINGS_FROM_TWILIO": "false"}):
         call_sid = voicemail(api_url, twilio_auth_token)
     call = find_call(call_sid)
-    assert call is not None and call.data["recording"]["stored"] is True
+    assert call is not None and recording_of(call).stored is True
     assert twilio_api.deleted_recordings == []
 
 

@@ -73,7 +73,7 @@ def test_twilio_refusals_keep_the_message_failed_with_a_clear_reason(
     response = alice.send(remote, "Hello")
     assert response.status_code == 201, response.text
     data = response.json()["data"]
-    assert data["status"] == "failed" and data["error_code"] == code
+    assert data["status"] == "failed" and data.get("error_code") == code  # absent when Twilio gave none
     assert data["error_message"] == explain_twilio_error(code, http_status, "Twilio's own words")
     assert data["error_message"] != ""
     assert twilio_api.messages == []

@@ -513,8 +513,7 @@ export interface components {
             conversation_id: string | null;
             /** @default null */
             external_id: string | null;
-            /** @default {} */
-            data: Record<string, unknown>;
+            data: components["schemas"]["SmsFacts"] | components["schemas"]["CallFacts"] | components["schemas"]["EmailFacts"] | components["schemas"]["ChatFacts"] | components["schemas"]["NoteFacts"] | components["schemas"]["TaskFacts"];
         };
         /**
          * ActivityFlags
@@ -574,6 +573,50 @@ export interface components {
             matched: components["schemas"]["MissedCount"];
             unmatched: components["schemas"]["MissedCount"];
         };
+        /** CallFacts */
+        CallFacts: {
+            /** @enum {unknown} */
+            channel: "call";
+            status: string;
+            /** @default null */
+            call_sid?: string | null;
+            /** @default null */
+            status_rank?: number | null;
+            /** @default null */
+            seq?: number | null;
+            /** @default  */
+            from?: string;
+            /** @default  */
+            to?: string;
+            /** @default  */
+            remote?: string;
+            /** @default null */
+            started_at?: string | null;
+            /** @default null */
+            answered_at?: string | null;
+            /** @default null */
+            ended_at?: string | null;
+            /** @default null */
+            duration?: number | null;
+            /** @default null */
+            answered_by?: string | null;
+            /** @default null */
+            routed_to?: string | null;
+            /** @default false */
+            declined?: boolean;
+            /** @default false */
+            missed?: boolean;
+            /** @default false */
+            voicemail?: boolean;
+            /** @default false */
+            ignored?: boolean;
+            /** @default null */
+            recording?: components["schemas"]["CallRecording"] | null;
+            /** @default null */
+            summary?: components["schemas"]["CallSummaryFacts"] | null;
+            /** @default null */
+            copy_of?: string | null;
+        };
         /**
          * CallOutcomes
          * @description The team's list of call outcomes (admins edit it).
@@ -585,6 +628,28 @@ export interface components {
         CallPage: {
             items: components["schemas"]["CallRow"][];
             next_cursor: string | null;
+        };
+        /**
+         * CallRecording
+         * @description A call's recording or voicemail: at Twilio, copied into the bucket (`key`), or deleted.
+         */
+        CallRecording: {
+            /** @default null */
+            sid?: string | null;
+            /** @default null */
+            duration?: number | null;
+            /** @default null */
+            kind?: string | null;
+            /** @default false */
+            stored?: boolean;
+            /** @default null */
+            key?: string | null;
+            /** @default null */
+            bytes?: number | null;
+            /** @default null */
+            deleted_at?: string | null;
+            /** @default null */
+            by?: string | null;
         };
         /** CallRow */
         CallRow: {
@@ -603,6 +668,25 @@ export interface components {
             voicemail_greeting?: string;
             /** @default null */
             forwarding_number?: string | null;
+        };
+        /**
+         * CallSummaryFacts
+         * @description What the rep wrote after the call (C8).
+         */
+        CallSummaryFacts: {
+            outcome: string;
+            /** @default  */
+            notes: string;
+            /** @default  */
+            subject: string;
+            /** @default null */
+            deal_id: string | null;
+            /** @default null */
+            follow_up: components["schemas"]["FollowUpFacts"] | null;
+            /** @default null */
+            by: string | null;
+            /** @default null */
+            at: string | null;
         };
         /**
          * CallSummaryInput
@@ -624,6 +708,11 @@ export interface components {
             sms: components["schemas"]["SmsCounts"];
             calls: components["schemas"]["CallCounts"];
         };
+        /** ChatFacts */
+        ChatFacts: {
+            /** @enum {unknown} */
+            channel: "chat";
+        };
         /** ConversationPage */
         ConversationPage: {
             items: components["schemas"]["SmsConversation"][];
@@ -640,6 +729,17 @@ export interface components {
             address: string;
             /** @default work */
             label: string;
+        };
+        /** EmailFacts */
+        EmailFacts: {
+            /** @enum {unknown} */
+            channel: "email";
+            /** @default  */
+            subject?: string;
+            /** @default 0 */
+            opens?: number;
+            /** @default false */
+            ignored?: boolean;
         };
         /** Error */
         Error: {
@@ -658,6 +758,11 @@ export interface components {
             title: string;
             due_at: string;
         };
+        /** FollowUpFacts */
+        FollowUpFacts: {
+            title: string;
+            due_at: string;
+        };
         /** Health */
         Health: {
             status: string;
@@ -671,9 +776,20 @@ export interface components {
             handle: string;
             ignored: boolean;
         };
+        /** Media */
+        Media: {
+            url: string;
+            /** @default  */
+            content_type: string;
+        };
         /** MissedCount */
         MissedCount: {
             missed: number;
+        };
+        /** NoteFacts */
+        NoteFacts: {
+            /** @enum {unknown} */
+            channel: "note";
         };
         /** NoteInput */
         NoteInput: {
@@ -949,12 +1065,45 @@ export interface components {
             matched: components["schemas"]["SectionCount"];
             unmatched: components["schemas"]["SectionCount"];
         };
+        /** SmsFacts */
+        SmsFacts: {
+            /** @enum {unknown} */
+            channel: "sms";
+            status: string;
+            from: string;
+            to: string;
+            segments: number;
+            encoding: string;
+            /** @default [] */
+            media?: components["schemas"]["Media"][];
+            /** @default null */
+            status_rank?: number | null;
+            /** @default null */
+            error_code?: number | null;
+            /** @default null */
+            error_message?: string | null;
+            /** @default false */
+            sandbox?: boolean;
+            /** @default null */
+            keyword?: string | null;
+        };
         /** SmsSegments */
         SmsSegments: {
             characters: number;
             segments: number;
             /** @enum {unknown} */
             encoding: "GSM-7" | "UCS-2";
+        };
+        /** TaskFacts */
+        TaskFacts: {
+            /** @enum {unknown} */
+            channel: "task";
+            /** @default null */
+            due_at: string | null;
+            /** @default false */
+            done: boolean;
+            /** @default null */
+            call_sid: string | null;
         };
         /** VoiceToken */
         VoiceToken: {

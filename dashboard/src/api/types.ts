@@ -69,17 +69,7 @@ export type SmsStatus =
 export type SmsMedia = { url: string; content_type: string };
 
 /** The `data` of an SMS activity. */
-export type SmsData = {
-  status: SmsStatus | string;
-  from: string;
-  to: string;
-  segments: number;
-  encoding: SmsEncoding;
-  media: SmsMedia[];
-  error_code: number | null;
-  error_message: string | null;
-  keyword?: string;
-};
+export type SmsData = Schemas["SmsFacts"];
 
 export type SmsSegments = Schemas["SmsSegments"];
 export type SmsPreview = SmsSegments;
@@ -106,32 +96,10 @@ export type CallStatus =
   | "canceled";
 
 /** A call's recording or voicemail: `stored` once copied from Twilio (playable), `deleted_at` once deleted. */
-export type CallRecording = {
-  sid: string;
-  duration?: number | null;
-  kind: "call" | "voicemail";
-  stored?: boolean;
-  deleted_at?: string;
-};
+export type CallRecording = Schemas["CallRecording"];
 
 /** The `data` of a call activity. */
-export type CallData = {
-  call_sid: string;
-  status: CallStatus | string;
-  from: string;
-  to: string;
-  /** The other party's number ("anonymous" when the caller withheld it). */
-  remote: string;
-  answered_by?: "browser" | "forward" | null;
-  missed: boolean;
-  voicemail: boolean;
-  duration: number | null;
-  started_at: string;
-  answered_at?: string | null;
-  ended_at?: string | null;
-  recording?: CallRecording;
-  summary?: CallSummary;
-};
+export type CallData = Schemas["CallFacts"];
 
 /** A follow-up task of a call summary: `due_at` is ISO-8601 with a zone. */
 export type FollowUp = Schemas["FollowUp"];
@@ -140,7 +108,7 @@ export type FollowUp = Schemas["FollowUp"];
 export type CallSummaryInput = Required<Schemas["CallSummaryInput"]>;
 
 /** A call's saved summary (in the call's `data`): what was sent, who wrote it and when. */
-export type CallSummary = CallSummaryInput & { by: string; at: string };
+export type CallSummary = Schemas["CallSummaryFacts"];
 
 export type CallSection = SmsSection;
 

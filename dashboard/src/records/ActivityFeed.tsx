@@ -234,7 +234,7 @@ function CallExtras({ record, call, onUpdated }: { record: CrmRecord; call: Acti
   const who = record.kind === "deal" ? formatPhone(data.remote) || "this number" : record.display_name;
   return (
     <>
-      <SavedCallSummary summary={data.summary} shownOn={record.id} />
+      <SavedCallSummary summary={data.summary ?? undefined} shownOn={record.id} />
       <CallRecording call={call} who={who} onDeleted={(answer) => onUpdated(withRecordingOf(call, answer))} />
     </>
   );

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import timedelta
-
-import msgspec
+from datetime import datetime, timedelta
 
 from commcenter.data import activities as activities_data
 from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.clock import to_iso, utc_now
+from commcenter.domain.facts import facts_of
 from commcenter.domain.ids import stable_id
 from commcenter.domain.records import Email, Phone, RecordInput
 from commcenter.domain.reps import Rep
@@ -216,7 +215,7 @@ DEMO_HISTORY: tuple[tuple[str, str, str | None, str, int, str, dict[str, object]
         "rep-alice",
         60 * 5,
         "Thanks Alice! Can we move the demo to Thursday? 🙏",
-        {"status": "received"},
+        {"status": "received", "from": "+12025550143", "to": "+14155550101", "segments": 1, "encoding": "UCS-2"},
     ),
     (
         "lead-helene",
@@ -244,9 +243,17 @@ DEMO_HISTORY: tuple[tuple[str, str, str | None, str, int, str, dict[str, object]
         "rep-bruno",
         60 * 2,
         "Send the security questionnaire",
-        {"due": "in 2 days"},
+        {"due_in_days": 2},
     ),
 )
+
+
+def _due_dates(data: dict[str, object], now: datetime) -> dict[str, object]:
+    """A task's due date, relative to when the demo is seeded."""
+    days = data.get("due_in_days")
+    if not isinstance(days, int):
+        return data
+    return {"due_at": to_iso(now + timedelta(days=days))}
 
 
 @dataclass
@@ -292,7 +299,7 @@ def seed_demo_data() -> SeedSummary:
                 summary=summarize(text),
                 body=text,
                 external_id=f"demo-{index}",
-                data=msgspec.to_builtins(data),
+                data=facts_of(kind, _due_dates(data, now)),
             )
         )
     return summary

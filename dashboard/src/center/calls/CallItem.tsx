@@ -188,7 +188,7 @@ function CallPanel({ row, onRemoved, onChanged, panelId, name, number }: PanelPr
         </p>
       )}
       <CallFacts data={data} />
-      <SavedCallSummary summary={data.summary} />
+      <SavedCallSummary summary={data.summary ?? undefined} />
       <CallRecording call={call} who={name} onDeleted={(answer) => onChanged(withRecordingOf(call, answer))} />
       {number && handle && !record && (
         <>

@@ -26,6 +26,7 @@ type Props = {
  * deal's feed shows one), so only the recording is taken from the answer.
  */
 export function withRecordingOf(shown: Activity, answer: Activity): Activity {
+  if (shown.data.channel !== "call" || answer.data.channel !== "call") return shown;
   return { ...shown, data: { ...shown.data, recording: answer.data.recording } };
 }
 
@@ -46,10 +47,11 @@ export function CallRecording({ call, who, onDeleted }: Props) {
     );
   }
   const mayDelete = call.rep_id === me.id || me.role === "admin";
+  const callSid = data.call_sid ?? call.external_id ?? "";
   return (
     <div class="call-recording">
-      <Player callSid={data.call_sid} voicemail={voicemail} />
-      {mayDelete && <DeleteRecording callSid={data.call_sid} voicemail={voicemail} who={who} onDeleted={onDeleted} />}
+      <Player callSid={callSid} voicemail={voicemail} />
+      {mayDelete && <DeleteRecording callSid={callSid} voicemail={voicemail} who={who} onDeleted={onDeleted} />}
     </div>
   );
 }

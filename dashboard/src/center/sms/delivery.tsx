@@ -9,9 +9,10 @@ import { Badge } from "../../components/Badge";
 import { Icon } from "../../components/Icon";
 
 /** The SMS part of an activity's `data`, with safe defaults for what an older message lacks. */
-export function smsData(activity: Activity): SmsData {
+export function smsData(activity: Activity): SmsData & { media: SmsMedia[] } {
   const data = activity.data as Partial<SmsData>;
   return {
+    channel: "sms",
     status: typeof data.status === "string" ? data.status : "",
     from: data.from ?? "",
     to: data.to ?? "",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import msgspec
@@ -22,6 +22,7 @@ from commcenter.data.base import (
     transaction_connection,
 )
 from commcenter.domain.activities import Activity, center_section, listed_as_missed
+from commcenter.domain.facts import CallFacts, EmailFacts, expect, facts_of, stored_values
 from commcenter.errors import NotFoundError
 
 # Channels whose single activities are listed in a rep's communication center (SMS are listed by
@@ -153,7 +154,7 @@ def to_item(activity: Activity) -> ActivityItem:
         starred=activity.starred,
         thread_id=activity.thread_id,
         external_id=activity.external_id,
-        data=activity.data,
+        data=stored_values(activity.data),
     )
 
 
@@ -174,7 +175,7 @@ def from_item(item: ActivityItem) -> Activity:
             "thread_id": item.thread_id,
             "conversation_id": item.conversation_id,
             "external_id": item.external_id,
-            "data": data,
+            "data": {**data, "channel": item.type},
         },
         Activity,
     )
@@ -266,7 +267,7 @@ def _from_raw(raw: dict[str, dict[str, Any]]) -> Activity:
         thread_id=values.get("thread_id"),
         conversation_id=values.get("conversation_id"),
         external_id=values.get("external_id"),
-        data=values.get("data") or {},
+        data=facts_of(values["type"], values.get("data") or {}),
     )
 
 
@@ -305,11 +306,17 @@ def delete(owner: str, sk: str) -> None:
 
 
 def update_delivery(
-    owner: str, sk: str, *, status: str, rank: int, external_id: str | None = None, data: dict[str, Any] | None = None
+    owner: str,
+    sk: str,
+    *,
+    status: str,
+    rank: int,
+    external_id: str | None = None,
+    data: Mapping[str, object] | None = None,
 ) -> bool:
     """Move a message to a later delivery status; False if it is gone or already at a later one."""
     actions: list[Any] = [ActivityItem.data["status"].set(status), ActivityItem.data["status_rank"].set(rank)]
-    actions += [ActivityItem.data[name].set(value) for name, value in (data or {}).items()]
+    actions += _data_actions(data or {})
     if external_id:
         actions.append(ActivityItem.external_id.set(external_id))
     condition = ActivityItem.owner.exists() & (
@@ -367,14 +374,16 @@ def delete_conversation_messages(conversation_id: str) -> int:
     return count
 
 
-def apply_call_status(owner: str, sk: str, *, status: str, rank: int, sequence: int, values: dict[str, Any]) -> bool:
+def apply_call_status(
+    owner: str, sk: str, *, status: str, rank: int, sequence: int, values: Mapping[str, object]
+) -> bool:
     """A call status callback, applied only if it is later (SequenceNumber) and not a step back."""
     actions: list[Any] = [
         ActivityItem.data["status"].set(status),
         ActivityItem.data["status_rank"].set(rank),
         ActivityItem.data["seq"].set(sequence),
     ]
-    actions += [ActivityItem.data[name].set(value) for name, value in values.items()]
+    actions += _data_actions(values)
     condition = (
         ActivityItem.owner.exists()
         & (ActivityItem.data["seq"].does_not_exist() | (ActivityItem.data["seq"] < sequence))
@@ -383,22 +392,29 @@ def apply_call_status(owner: str, sk: str, *, status: str, rank: int, sequence: 
     return _conditional_update(owner, sk, actions, condition)
 
 
-def set_data(owner: str, sk: str, values: dict[str, Any]) -> bool:
+def _data_actions(values: Mapping[str, object]) -> list[Any]:
+    """Set these fields of an activity's facts (a struct value is stored as its plain values)."""
+    return [ActivityItem.data[name].set(msgspec.to_builtins(value)) for name, value in values.items()]
+
+
+def set_data(owner: str, sk: str, values: Mapping[str, object]) -> bool:
     """Set fields of an activity's data; False if the activity is gone."""
-    actions: list[Any] = [ActivityItem.data[name].set(value) for name, value in values.items()]
+    actions: list[Any] = _data_actions(values)
     return _conditional_update(owner, sk, actions, ActivityItem.owner.exists())
 
 
-def set_data_once(owner: str, sk: str, values: dict[str, Any], *, unless: str) -> bool:
+def set_data_once(owner: str, sk: str, values: Mapping[str, object], *, unless: str) -> bool:
     """Set fields of an activity's data unless `data.{unless}` is already set (a one-time fact)."""
-    actions: list[Any] = [ActivityItem.data[name].set(value) for name, value in values.items()]
+    actions: list[Any] = _data_actions(values)
     condition = ActivityItem.owner.exists() & ActivityItem.data[unless].does_not_exist()
     return _conditional_update(owner, sk, actions, condition)
 
 
 def mark_missed(activity: Activity) -> bool:
     """Record that a call was missed, once (never after it was answered); True if this did it."""
-    marked = msgspec.structs.replace(activity, data={**activity.data, "missed": True})
+    marked = msgspec.structs.replace(
+        activity, data=msgspec.structs.replace(expect(activity.data, CallFacts), missed=True)
+    )
     actions: list[Any] = [ActivityItem.data["missed"].set(True)]
     if (key := missed_key(marked)) is not None:
         actions.append(ActivityItem.missed_pk.set(key))
@@ -412,11 +428,14 @@ def mark_missed(activity: Activity) -> bool:
 
 def set_ignored(activity: Activity, ignored: bool) -> None:
     """List a call or email of an unmatched number under Ignored, or back under Unmatched."""
-    changed = msgspec.structs.replace(activity, data={**activity.data, "ignored": ignored})
+    facts = activity.data
+    if not isinstance(facts, CallFacts | EmailFacts):
+        raise TypeError(f"a {activity.type} is not listed by section")
+    changed = msgspec.structs.replace(activity, data=msgspec.structs.replace(facts, ignored=ignored))
     section = center_section(changed)
     actions: list[Any] = [
         ActivityItem.data["ignored"].set(ignored),
-        ActivityItem.center_pk.set(f"{activity.rep_id}#{activity.type}#{section}"),
+        ActivityItem.center_pk.set(_center_pk(activity.rep_id or "", activity.type, section)),
     ]
     key = missed_key(changed)
     actions.append(ActivityItem.missed_pk.set(key) if key else ActivityItem.missed_pk.remove())

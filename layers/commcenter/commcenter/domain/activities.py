@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
+
+from commcenter.domain.facts import CallFacts, ChannelFacts, EmailFacts
 
 ActivityType = Literal["email", "call", "sms", "chat", "note", "task"]
 Direction = Literal["inbound", "outbound"]
@@ -28,7 +30,7 @@ class Activity(msgspec.Struct, kw_only=True, omit_defaults=False):
     thread_id: str | None = None
     conversation_id: str | None = None
     external_id: str | None = None
-    data: dict[str, Any] = {}
+    data: ChannelFacts
 
 
 class NoteInput(msgspec.Struct, forbid_unknown_fields=True):
@@ -60,10 +62,11 @@ def center_section(activity: Activity) -> str:
     """Where a rep's communication center lists an activity: matched, unmatched or ignored."""
     if activity.record_id:
         return "matched"
-    return "ignored" if activity.data.get("ignored") else "unmatched"
+    ignored = isinstance(activity.data, CallFacts | EmailFacts) and activity.data.ignored
+    return "ignored" if ignored else "unmatched"
 
 
 def listed_as_missed(activity: Activity) -> bool:
     """The rep's missed-calls list (across matched and unmatched) holds missed calls only, and
     none from an ignored number."""
-    return activity.type == "call" and bool(activity.data.get("missed")) and center_section(activity) != "ignored"
+    return isinstance(activity.data, CallFacts) and activity.data.missed and center_section(activity) != "ignored"

@@ -13,6 +13,7 @@ from commcenter.domain.activities import (
     summarize,
 )
 from commcenter.domain.clock import now_iso, parse_iso
+from commcenter.domain.facts import NoteFacts
 from commcenter.domain.ids import new_id
 from commcenter.domain.reps import Rep
 from commcenter.errors import ValidationError
@@ -64,6 +65,7 @@ def add_note(record_id: str, note: NoteInput, author: Rep) -> Activity:
         rep_id=author.id,
         summary=summarize(body),
         body=body,
+        data=NoteFacts(),
     )
     activities_data.put(activity)
     return activity

@@ -17,6 +17,7 @@ from commcenter.domain.calls import (
     call_status_rank,
 )
 from commcenter.domain.clock import now_iso
+from commcenter.domain.facts import CallFacts
 from commcenter.domain.handles import Handle
 from commcenter.domain.ids import new_id
 from commcenter.domain.reps import Rep
@@ -68,6 +69,7 @@ def _record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremi
     record_id = state.record_id if state else None
     ignored = bool(state and state.ignored and not record_id)
     now = now_iso()
+    status = "ringing" if direction == "inbound" else "initiated"
     activity = Activity(
         id=new_id(),
         record_id=record_id,
@@ -78,17 +80,16 @@ def _record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremi
         direction="inbound" if direction == "inbound" else "outbound",
         summary=_summary(direction, handle),
         external_id=event.call_sid,
-        data={
-            "call_sid": event.call_sid,
-            "status": "ringing" if direction == "inbound" else "initiated",
-            "status_rank": call_status_rank("ringing" if direction == "inbound" else "initiated"),
-            "from": event.from_number,
-            "to": event.to_number,
-            "remote": handle.value,
-            "started_at": now,
-            "voicemail": False,
-            "ignored": ignored,
-        },
+        data=CallFacts(
+            call_sid=event.call_sid,
+            status=status,
+            status_rank=call_status_rank(status),
+            from_=event.from_number,
+            to=event.to_number,
+            remote=handle.value,
+            started_at=now,
+            ignored=ignored,
+        ),
     )
     # The call and the claim of its CallSid in one write, with the premises checked: a retried
     # webhook finds the call, and nothing is ever half-written.

@@ -12,6 +12,7 @@ from commcenter.domain.calls import (
     is_missed,
 )
 from commcenter.domain.clock import now_iso
+from commcenter.domain.facts import CallFacts, expect
 from commcenter.observability import logger
 from commcenter.services.call_log import find_call
 from commcenter.services.calls_tab import missed_counter
@@ -42,7 +43,7 @@ def call_status(call_sid: str, parent_call_sid: str | None, status: str, sequenc
 
 def _count_if_missed(owner: str, sk: str) -> None:
     call = activities_data.get(owner, sk)  # as it is now: the dial's answer may have just landed
-    if call is None or not is_missed(call.direction or "", call.data.get("answered_by")):
+    if call is None or not is_missed(call.direction or "", expect(call.data, CallFacts).answered_by):
         return
     if activities_data.mark_missed(call):
         section = center_section(call)

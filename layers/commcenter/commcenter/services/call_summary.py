@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import msgspec
+
 from commcenter.data import activities as activities_data
 from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
@@ -24,6 +26,7 @@ from commcenter.domain.calls import (
     clean_outcomes,
 )
 from commcenter.domain.clock import now_iso, parse_iso
+from commcenter.domain.facts import CallFacts, CallSummaryFacts, FollowUpFacts, TaskFacts, expect
 from commcenter.domain.ids import stable_id
 from commcenter.domain.records import Record
 from commcenter.domain.reps import Rep
@@ -65,15 +68,15 @@ def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity
         raise ValidationError("choose an outcome from the team's list", {"outcome": "not in the list"})
     if len(notes) > MAX_SUMMARY_NOTES:
         raise ValidationError(f"notes are at most {MAX_SUMMARY_NOTES} characters", {"notes": "too long"})
-    written: dict[str, object] = {
-        "outcome": outcome,
-        "notes": notes,
-        "subject": summary.subject.strip(),
-        "deal_id": deal.id if deal else None,
-        "follow_up": {"title": follow_up.title.strip(), "due_at": follow_up.due_at} if follow_up else None,
-        "by": rep.id,
-        "at": now_iso(),
-    }
+    written = CallSummaryFacts(
+        outcome=outcome,
+        notes=notes,
+        subject=summary.subject.strip(),
+        deal_id=deal.id if deal else None,
+        follow_up=FollowUpFacts(title=follow_up.title.strip(), due_at=follow_up.due_at) if follow_up else None,
+        by=rep.id,
+        at=now_iso(),
+    )
     owner, sk = activities_data.stored_key(call)
     if not activities_data.set_data(owner, sk, {"summary": written}):
         raise NotFoundError("the call was deleted")
@@ -91,9 +94,8 @@ def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity
 
 def summary_deal_id(call: Activity) -> str | None:
     """The deal a call's summary files it under, if any."""
-    summary = call.data.get("summary")
-    deal_id = summary.get("deal_id") if isinstance(summary, dict) else None
-    return deal_id if isinstance(deal_id, str) and deal_id else None
+    summary = expect(call.data, CallFacts).summary
+    return summary.deal_id if summary is not None and summary.deal_id else None
 
 
 def deal_copy_key(call: Activity, deal_id: str) -> tuple[str, str]:
@@ -136,21 +138,21 @@ def _checked_follow_up(follow_up: FollowUp | None) -> FollowUp | None:
 
 
 def _file_under_deal(
-    before: Activity, call: Activity, deal: Record | None, written: dict[str, object], rep: Rep
+    before: Activity, call: Activity, deal: Record | None, written: CallSummaryFacts, rep: Rep
 ) -> None:
     """The deal's copy of the call, and no copy in a deal the summary named before but not now."""
     previous_deal = summary_deal_id(before)
-    if previous_deal and previous_deal != written["deal_id"]:
+    if previous_deal and previous_deal != written.deal_id:
         activities_data.delete(*deal_copy_key(before, previous_deal))
     if deal is not None:
         # From the call as it is now, so that a recording finished meanwhile is on the copy too.
         _copy_to_deal(call, deal.id, written, rep)
 
 
-def _copy_to_deal(call: Activity, deal_id: str, written: dict[str, object], rep: Rep) -> None:
+def _copy_to_deal(call: Activity, deal_id: str, written: CallSummaryFacts, rep: Rep) -> None:
     """The deal's feed shows the call too, with its summary (A3)."""
-    notes = str(written["notes"])
-    text = f"Call — {written['outcome']}" + (f": {summarize(notes)}" if notes else "")
+    notes = written.notes
+    text = f"Call — {written.outcome}" + (f": {summarize(notes)}" if notes else "")
     activities_data.save(
         Activity(
             id=_deal_copy_id(call, deal_id),
@@ -160,17 +162,19 @@ def _copy_to_deal(call: Activity, deal_id: str, written: dict[str, object], rep:
             occurred_at=call.occurred_at,
             rep_id=rep.id,
             direction=call.direction,
-            summary=f"{written['subject']} — {text}",
+            summary=f"{written.subject} — {text}",
             body=notes,
             external_id=call.external_id,
-            data={**call.data, "summary": written, "copy_of": activities_data.stored_key(call)[1]},
+            data=msgspec.structs.replace(
+                expect(call.data, CallFacts), summary=written, copy_of=activities_data.stored_key(call)[1]
+            ),
         )
     )
 
 
 def _had_follow_up(call: Activity) -> bool:
-    summary = call.data.get("summary")
-    return isinstance(summary, dict) and bool(summary.get("follow_up"))
+    summary = expect(call.data, CallFacts).summary
+    return summary is not None and summary.follow_up is not None
 
 
 def _follow_up_id(call: Activity) -> str:
@@ -192,6 +196,6 @@ def _follow_up_task(call: Activity, follow_up: FollowUp, notes: str, rep: Rep) -
             rep_id=rep.id,
             summary=follow_up.title.strip(),
             body=notes,
-            data={"due_at": follow_up.due_at, "done": False, "call_sid": call.external_id},
+            data=TaskFacts(due_at=follow_up.due_at, call_sid=call.external_id),
         )
     )

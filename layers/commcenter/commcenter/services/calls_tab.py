@@ -9,6 +9,7 @@ from commcenter.data import counters as counters_data
 from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity, center_section
 from commcenter.domain.clock import parse_iso, utc_now
+from commcenter.domain.facts import CallFacts
 from commcenter.domain.records import RecordSummary
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import SECTIONS
@@ -37,7 +38,7 @@ def missed_seen(rep: Rep) -> None:
 
 def move_missed_count(call: Activity, from_section: str, to_section: str) -> None:
     """A missed call the rep has not seen moves between sections: its count moves with it."""
-    if call.type != "call" or not call.data.get("missed") or not call.rep_id or from_section == to_section:
+    if not isinstance(call.data, CallFacts) or not call.data.missed or not call.rep_id or from_section == to_section:
         return
     scope = counters_data.rep_scope(call.rep_id)
     seen_at = counters_data.read_all(scope).get(SEEN_AT, 0)

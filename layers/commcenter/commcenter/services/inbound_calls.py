@@ -12,6 +12,7 @@ from commcenter.domain.calls import (
     route_incoming,
 )
 from commcenter.domain.clock import now_iso
+from commcenter.domain.facts import CallFacts, expect
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, ForbiddenError, NotFoundError
 from commcenter.observability import logger
@@ -45,7 +46,7 @@ def dial_ended(call_sid: str, stage: str, dial_status: str, rep: Rep) -> Route:
     if dial_status == "completed" and call is not None:
         answered = {"answered_by": stage, "answered_at": now_iso()}
         activities_data.set_data_once(*activities_data.stored_key(call), answered, unless="answered_by")
-    declined = bool(call is not None and call.data.get("declined"))
+    declined = call is not None and expect(call.data, CallFacts).declined
     route = route_after_dial(DIAL_STAGES[stage], dial_status, voice_settings(rep), declined=declined)
     logger.info("dial ended", extra={"call_sid": call_sid, "stage": stage, "status": dial_status, "next": route.kind})
     return route
@@ -59,7 +60,8 @@ def decline_call(rep: Rep, call_sid: str) -> Activity:
         raise NotFoundError("no such call")
     if call.rep_id != rep.id or call.direction != "inbound":
         raise ForbiddenError("only the rep a call rings can decline it")
-    if call.data.get("answered_by") or call.data.get("status") in FINAL_CALL_STATUSES:
+    facts = expect(call.data, CallFacts)
+    if facts.answered_by or facts.status in FINAL_CALL_STATUSES:
         raise ConflictError("the call was answered or has ended", code="call_over")
     if not activities_data.set_data_once(*activities_data.stored_key(call), {"declined": True}, unless="answered_by"):
         raise ConflictError("the call was answered meanwhile", code="call_over")

@@ -15,6 +15,7 @@ from commcenter.data import activities as activities_data
 from commcenter.data import recordings as recordings_data
 from commcenter.domain.activities import Activity
 from commcenter.domain.clock import now_iso
+from commcenter.domain.facts import CallFacts, CallRecording, expect
 from commcenter.domain.reps import Rep
 from commcenter.errors import ForbiddenError, NotFoundError
 from commcenter.observability import logger
@@ -38,7 +39,7 @@ def recording_completed(call_sid: str, recording_sid: str, duration: int | None,
         logger.info("recording of an unknown call", extra={"call_sid": call_sid, "recording_sid": recording_sid})
         return False
     owner, sk = activities_data.stored_key(call)
-    recording: dict[str, object] = {"sid": recording_sid, "duration": duration, "kind": kind, "stored": False}
+    recording = CallRecording(sid=recording_sid, duration=duration, kind=kind)
     values: dict[str, object] = {"recording": recording}
     if kind == "voicemail":
         values["voicemail"] = True
@@ -51,7 +52,7 @@ def recording_completed(call_sid: str, recording_sid: str, duration: int | None,
         logger.warning("recording not copied: it stays at Twilio", extra={"call_sid": call_sid, "reason": str(error)})
         return True
     recordings_data.store(key, audio, CONTENT_TYPE)
-    stored = {"recording": {**recording, "stored": True, "key": key, "bytes": len(audio)}}
+    stored = {"recording": msgspec.structs.replace(recording, stored=True, key=key, bytes=len(audio))}
     activities_data.set_data(owner, sk, stored)
     update_deal_copy(call, stored)
     if get_settings().delete_recordings_from_twilio:
@@ -81,8 +82,8 @@ def delete(rep: Rep, call_sid: str) -> Activity:
     stored_key = _stored_key(call)
     recordings_data.delete(stored_key)
     owner, sk = activities_data.stored_key(call)
-    recording = dict(call.data.get("recording") or {})
-    deleted = {"sid": recording.get("sid"), "kind": recording.get("kind"), "deleted_at": now_iso(), "by": rep.id}
+    recording = expect(call.data, CallFacts).recording or CallRecording()
+    deleted = CallRecording(sid=recording.sid, kind=recording.kind, deleted_at=now_iso(), by=rep.id)
     activities_data.set_data(owner, sk, {"recording": deleted})
     update_deal_copy(call, {"recording": deleted})
     stored = activities_data.get(owner, sk)
@@ -99,8 +100,7 @@ def _call(call_sid: str) -> Activity:
 
 
 def _stored_key(call: Activity) -> str:
-    recording = call.data.get("recording") or {}
-    key = recording.get("key") if isinstance(recording, dict) else None
-    if not recording.get("stored") or not isinstance(key, str):
+    recording = expect(call.data, CallFacts).recording
+    if recording is None or not recording.stored or recording.key is None:
         raise NotFoundError("this call has no recording to play")
-    return key
+    return recording.key

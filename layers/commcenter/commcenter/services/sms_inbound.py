@@ -18,6 +18,7 @@ from commcenter.data import message_refs
 from commcenter.data.inbound import InboundWrite, write_inbound
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.clock import now_iso
+from commcenter.domain.facts import Media, SmsFacts
 from commcenter.domain.handles import Handle
 from commcenter.domain.ids import new_id
 from commcenter.domain.inbound import HandleUnchanged, Premise
@@ -47,7 +48,7 @@ class InboundSms:
     from_number: str
     to_number: str
     body: str
-    media: list[dict[str, str]] = field(default_factory=list)
+    media: list[Media] = field(default_factory=list)
 
 
 Outcome = Literal["stored", "duplicate", "unknown_number"]
@@ -137,19 +138,19 @@ def _message_activity(
         body=message.body,
         conversation_id=conversation,
         external_id=message.sid,
-        data={
-            "status": "received",
-            "from": sender.value,
-            "to": rep_number,
-            "segments": segments.segments,
-            "encoding": segments.encoding,
-            "media": message.media,
-            **({"keyword": keyword[0]} if keyword else {}),
-        },
+        data=SmsFacts(
+            status="received",
+            from_=sender.value,
+            to=rep_number,
+            segments=segments.segments,
+            encoding=segments.encoding,
+            media=message.media,
+            keyword=keyword[0] if keyword else None,
+        ),
     )
 
 
-def _media_summary(media: list[dict[str, str]]) -> str:
+def _media_summary(media: list[Media]) -> str:
     if not media:
         return ""
     return "1 attachment" if len(media) == 1 else f"{len(media)} attachments"

@@ -21,6 +21,7 @@ from commcenter.data import opt_outs as opt_outs_data
 from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.clock import now_iso, parse_iso, utc_now
+from commcenter.domain.facts import SmsFacts, expect
 from commcenter.domain.handles import Handle, normalize_phone
 from commcenter.domain.ids import new_id
 from commcenter.domain.reps import Rep
@@ -117,22 +118,17 @@ def _check_destination(rep: Rep, rep_number: str, to: str, payload: SendSmsInput
     return owner_record
 
 
-def _outbound_data(rep_number: str, to: str, body: str, sandbox: bool) -> dict[str, object]:
+def _outbound_data(rep_number: str, to: str, body: str, sandbox: bool) -> SmsFacts:
     segments = count_segments(body)
-    data: dict[str, object] = {
-        "status": "pending",
-        "status_rank": status_rank("pending"),
-        "from": rep_number,
-        "to": to,
-        "segments": segments.segments,
-        "encoding": segments.encoding,
-        "media": [],
-        "error_code": None,
-        "error_message": None,
-    }
-    if sandbox:
-        data["sandbox"] = True
-    return data
+    return SmsFacts(
+        status="pending",
+        status_rank=status_rank("pending"),
+        from_=rep_number,
+        to=to,
+        segments=segments.segments,
+        encoding=segments.encoding,
+        sandbox=sandbox,
+    )
 
 
 def _add_to_conversation(activity: Activity, rep: Rep, rep_number: str, to: str, record_id: str | None) -> None:
@@ -156,7 +152,8 @@ def _add_to_conversation(activity: Activity, rep: Rep, rep_number: str, to: str,
 
 
 def _deliver(activity: Activity, owner: str, sk: str, gateway: SmsGateway, status_callback: str) -> Activity:
-    to, rep_number = str(activity.data["to"]), str(activity.data["from"])
+    facts = expect(activity.data, SmsFacts)
+    to, rep_number = facts.to, facts.from_
     try:
         sent = gateway.send(from_number=rep_number, to_number=to, body=activity.body, status_callback=status_callback)
     except SmsRefused as refused:
@@ -197,11 +194,12 @@ def _resume(rep: Rep, ref_key: str, gateway: SmsGateway, status_callback: str) -
     if ref is None or ref.created_at is None or stored is None:
         raise ConflictError("this send is being processed; try again in a moment", code="in_progress")
     owner, sk = activities_data.stored_key(stored)
-    if stored.data.get("status") != "pending" or utc_now() - parse_iso(ref.created_at) < PENDING_GRACE:
+    facts = expect(stored.data, SmsFacts)
+    if facts.status != "pending" or utc_now() - parse_iso(ref.created_at) < PENDING_GRACE:
         return stored
     found = gateway.find_sent(
-        from_number=str(stored.data["from"]),
-        to_number=str(stored.data["to"]),
+        from_number=facts.from_,
+        to_number=facts.to,
         body=stored.body,
         since=parse_iso(ref.created_at) - timedelta(minutes=1),
     )

@@ -1,0 +1,145 @@
+"""What each channel records about an activity: one typed struct per channel, tagged by channel.
+
+An activity's `data` is one of these, never a free-form dict: every service reads a call's
+status or an SMS's sender as a field, and the API documents each shape. The tag (`channel`)
+travels with the data, so a stored or served activity decodes to the right struct.
+Optional fields that are not set stay absent when stored and served (`omit_defaults`), so a
+condition such as "not answered yet" reads as the field's absence in the table.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import msgspec
+
+
+class Facts(msgspec.Struct, kw_only=True, omit_defaults=True, tag_field="channel"):
+    """Base of the channels' facts."""
+
+
+class Media(msgspec.Struct):
+    url: str
+    content_type: str = ""
+
+
+class SmsFacts(Facts, tag="sms"):
+    status: str
+    from_: str = msgspec.field(name="from")
+    to: str
+    segments: int
+    encoding: str
+    media: list[Media] = []
+    # Delivery of an outbound message (a status never goes back: see domain.sms.STATUS_RANK).
+    status_rank: int | None = None
+    error_code: int | None = None
+    error_message: str | None = None
+    sandbox: bool = False
+    keyword: str | None = None  # STOP, START, HELP, ... (the whole body, as Twilio reads it)
+
+
+class CallRecording(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A call's recording or voicemail: at Twilio, copied into the bucket (`key`), or deleted."""
+
+    sid: str | None = None
+    duration: int | None = None
+    kind: str | None = None  # "call" or "voicemail"
+    stored: bool = False
+    key: str | None = None
+    bytes: int | None = None
+    deleted_at: str | None = None
+    by: str | None = None
+
+
+class FollowUpFacts(msgspec.Struct):
+    title: str
+    due_at: str
+
+
+class CallSummaryFacts(msgspec.Struct, kw_only=True):
+    """What the rep wrote after the call (C8)."""
+
+    outcome: str
+    notes: str = ""
+    subject: str = ""
+    deal_id: str | None = None
+    follow_up: FollowUpFacts | None = None
+    by: str | None = None
+    at: str | None = None
+
+
+class CallFacts(Facts, tag="call"):
+    status: str
+    call_sid: str | None = None
+    status_rank: int | None = None
+    seq: int | None = None  # Twilio's SequenceNumber of the last status applied
+    from_: str = msgspec.field(default="", name="from")
+    to: str = ""
+    remote: str = ""
+    started_at: str | None = None
+    answered_at: str | None = None
+    ended_at: str | None = None
+    duration: int | None = None
+    answered_by: str | None = None  # "browser", "forward" or "callee"
+    routed_to: str | None = None  # "voicemail" or "unavailable" when nobody could be rung
+    declined: bool = False
+    missed: bool = False
+    voicemail: bool = False
+    ignored: bool = False
+    recording: CallRecording | None = None
+    summary: CallSummaryFacts | None = None
+    copy_of: str | None = None  # on a deal's copy of a call: the call's sort key
+
+
+class EmailFacts(Facts, tag="email"):
+    subject: str = ""
+    opens: int = 0
+    ignored: bool = False
+
+
+class ChatFacts(Facts, tag="chat"):
+    pass
+
+
+class NoteFacts(Facts, tag="note"):
+    pass
+
+
+class TaskFacts(Facts, tag="task", omit_defaults=False):
+    due_at: str | None = None
+    done: bool = False
+    call_sid: str | None = None  # the call whose summary asked for it
+
+
+ChannelFacts = SmsFacts | CallFacts | EmailFacts | ChatFacts | NoteFacts | TaskFacts
+
+FACTS_BY_TYPE: dict[str, type[Facts]] = {
+    "sms": SmsFacts,
+    "call": CallFacts,
+    "email": EmailFacts,
+    "chat": ChatFacts,
+    "note": NoteFacts,
+    "task": TaskFacts,
+}
+
+F = TypeVar("F", bound=Facts)
+
+
+def facts_of(activity_type: str, values: dict[str, object]) -> ChannelFacts:
+    """The facts an activity of `activity_type` stored as `values` (fields it does not know are left out)."""
+    facts: ChannelFacts = msgspec.convert({**values, "channel": activity_type}, ChannelFacts)
+    return facts
+
+
+def stored_values(facts: Facts) -> dict[str, object]:
+    """`facts` as stored in the table: plain values, without the tag (the activity's type is it)."""
+    values: dict[str, object] = msgspec.to_builtins(facts)
+    values.pop("channel", None)
+    return values
+
+
+def expect(facts: ChannelFacts, kind: type[F]) -> F:
+    """`facts` as the channel's struct a caller relies on; a mismatch is a bug, not bad input."""
+    if not isinstance(facts, kind):
+        raise TypeError(f"expected {kind.__name__}, got {type(facts).__name__}")
+    return facts
