@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench import aws_cost, cold_start, contact_page, inbound_sms, layer_size
+from bench import aws_cost, cold_start, contact_page, inbound_sms, layer_size, webhook_burst
 from bench.local_dynamodb import local_client
 from bench.stats import interleaved, percentile
 
@@ -42,6 +42,8 @@ TARGETS = {
     "aws_usd_per_1000_inbound_sms": 0.0166,
     "incoming_call_webhook_p50_ratio": 2.5,
     "lambda_layer_unzipped_mb": 60.0,
+    "webhook_burst_lost": 0,
+    "webhook_burst_duplicated": 0,
 }
 
 
@@ -196,6 +198,10 @@ def bench_layer_size(report: dict[str, Any], notes: dict[str, Any]) -> None:
     notes["lambda_layer_biggest_mb"] = size.biggest()
 
 
+def bench_webhook_burst(report: dict[str, Any], notes: dict[str, Any]) -> None:
+    webhook_burst.measure(ROOT, report, notes)
+
+
 def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
     RESULTS_JSON.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     lines = [
@@ -243,6 +249,7 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
         f"{INBOUND_REQUESTS:,} requests, over the p50 of one raw `PutItem` of a copy of the call item it stores; "
         "interleaved in one run. `incoming_call_webhook_p99_ratio`: the same at p99.",
         layer_size.METHOD,
+        webhook_burst.METHOD,
         "",
         "## Details of this run",
         "",
@@ -258,6 +265,7 @@ BENCHMARKS = {
     "inbound_sms": bench_inbound_sms,
     "incoming_call": bench_incoming_call,
     "layer_size": bench_layer_size,
+    "webhook_burst": bench_webhook_burst,
 }
 
 

@@ -97,6 +97,16 @@ def sms_status(
     error_code: int | None = None,
 ) -> requests.Response:
     """A status callback of an outbound message, as Twilio posts it."""
+    params = sms_status_params(
+        message_sid=message_sid, status=status, from_number=from_number, to_number=to_number, error_code=error_code
+    )
+    return post_webhook(base_url, auth_token, "/twilio/sms/status", params)
+
+
+def sms_status_params(
+    *, message_sid: str, status: str, from_number: str, to_number: str, error_code: int | None = None
+) -> list[tuple[str, str]]:
+    """The fields of an outbound message's status callback (`ErrorCode` with failed/undelivered)."""
     params = [
         ("SmsSid", message_sid),
         ("SmsStatus", status),
@@ -109,7 +119,7 @@ def sms_status(
     ]
     if error_code is not None:
         params.append(("ErrorCode", str(error_code)))
-    return post_webhook(base_url, auth_token, "/twilio/sms/status", params)
+    return params
 
 
 CallOutcome = Literal["answered", "no-answer", "busy", "voicemail"]
