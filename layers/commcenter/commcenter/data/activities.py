@@ -13,12 +13,15 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondary
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from commcenter.data import counters
 from commcenter.data.base import (
+    Write,
     decode_cursor,
     encode_cursor,
     is_conditional_failure,
     plain,
     table_meta,
+    transact,
     transaction_connection,
 )
 from commcenter.domain.activities import Activity, center_section, listed_as_missed
@@ -410,8 +413,10 @@ def set_data_once(owner: str, sk: str, values: Mapping[str, object], *, unless: 
     return _conditional_update(owner, sk, actions, condition)
 
 
-def mark_missed(activity: Activity) -> bool:
-    """Record that a call was missed, once (never after it was answered); True if this did it."""
+def mark_missed(activity: Activity, counter: str | None) -> bool:
+    """Record that a call was missed, once (never after it was answered), and add one to the
+    rep's `counter` in the same transaction; True if this did it (False: marked before, or
+    answered, and nothing written)."""
     marked = msgspec.structs.replace(
         activity, data=msgspec.structs.replace(expect(activity.data, CallFacts), missed=True)
     )
@@ -423,7 +428,12 @@ def mark_missed(activity: Activity) -> bool:
         & ActivityItem.data["missed"].does_not_exist()
         & ActivityItem.data["answered_by"].does_not_exist()
     )
-    return _conditional_update(owner_key(activity.record_id, activity.handle), _sk(activity), actions, condition)
+    item = ActivityItem(owner_key(activity.record_id, activity.handle), _sk(activity))
+    writes: list[Write] = [lambda tx: tx.update(item, actions=actions, condition=condition)]
+    if counter is not None and activity.rep_id:
+        scope = counters.rep_scope(activity.rep_id)
+        writes.append(lambda tx: counters.add_add(tx, scope, counter, 1))
+    return not transact(*writes)
 
 
 def set_ignored(activity: Activity, ignored: bool) -> None:

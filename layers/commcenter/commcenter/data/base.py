@@ -164,15 +164,30 @@ def _key_id(item: dict[str, Any], names: list[str]) -> str:
 
 Write = Callable[[TransactWrite], None]
 
-# A transaction that meets another one on an item is cancelled by DynamoDB with nothing written
-# (TransactionConflict); botocore does not retry it. It is tried again after a short random
-# pause that grows with each attempt (at most about 1.3 s in all), then given up as busy.
+# A transaction that meets another one on an item, or that DynamoDB throttles item by item, is
+# cancelled with nothing written (a TransactionConflict, ThrottlingError or
+# ProvisionedThroughputExceeded reason); botocore does not retry a cancellation. It is tried
+# again after a short random pause that grows with each attempt (at most about 1.3 s in all),
+# then given up as busy.
 TRANSACTION_ATTEMPTS = 8
 CONFLICT_PAUSE_S = 0.01
 
 
 class WriteRefused(ConflictError):
     """A condition of a write refused it: nothing was written."""
+
+
+_RETRYABLE_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    """A cancelled transaction that wrote nothing and may go through when tried again."""
+    if is_transaction_conflict(error):
+        return True
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return isinstance(error, PynamoDBException) and any(
+        reason is not None and reason.code in _RETRYABLE_REASONS for reason in reasons
+    )
 
 
 def transact(*writes: Write) -> list[str | None]:
@@ -186,7 +201,7 @@ def transact(*writes: Write) -> list[str | None]:
                 for write in writes:
                     write(tx)
         except TransactWriteError as error:
-            if is_transaction_conflict(error) and not is_conditional_failure(error):
+            if _worth_retrying(error) and not is_conditional_failure(error):
                 time.sleep(random.uniform(0, CONFLICT_PAUSE_S * 2**attempt))
                 continue
             if not is_conditional_failure(error):

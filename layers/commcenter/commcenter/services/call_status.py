@@ -4,7 +4,6 @@ counted once, in the section the call is listed in."""
 from __future__ import annotations
 
 from commcenter.data import activities as activities_data
-from commcenter.data import counters as counters_data
 from commcenter.domain.activities import center_section
 from commcenter.domain.calls import (
     FINAL_CALL_STATUSES,
@@ -36,7 +35,9 @@ def call_status(call_sid: str, parent_call_sid: str | None, status: str, sequenc
             values["duration"] = duration
     owner, sk = activities_data.stored_key(call)
     applied = activities_data.apply_call_status(owner, sk, status=status, rank=rank, sequence=sequence, values=values)
-    if applied and status in FINAL_CALL_STATUSES:
+    if status in FINAL_CALL_STATUSES:
+        # Also when the status was applied before: a delivery that stopped after applying it is
+        # replayed as stale, and the call must still be marked missed (once: the mark is conditional).
         _count_if_missed(owner, sk)
     return "applied" if applied else "stale"
 
@@ -45,8 +46,6 @@ def _count_if_missed(owner: str, sk: str) -> None:
     call = activities_data.get(owner, sk)  # as it is now: the dial's answer may have just landed
     if call is None or not is_missed(call.direction or "", expect(call.data, CallFacts).answered_by):
         return
-    if activities_data.mark_missed(call):
-        section = center_section(call)
-        if section != "ignored" and call.rep_id:
-            counters_data.add(counters_data.rep_scope(call.rep_id), missed_counter(section), 1)
+    section = center_section(call)
+    if activities_data.mark_missed(call, missed_counter(section) if section != "ignored" else None):
         logger.info("missed call", extra={"call_sid": call.external_id, "section": section})
