@@ -6,7 +6,7 @@ from typing import Literal
 
 import msgspec
 
-from commcenter.domain.facts import CallFacts, ChannelFacts, EmailFacts
+from commcenter.domain.facts import CallFacts, ChannelFacts, ChatFacts, EmailFacts, NoteFacts, SmsFacts, TaskFacts
 
 ActivityType = Literal["email", "call", "sms", "chat", "note", "task"]
 Direction = Literal["inbound", "outbound"]
@@ -70,3 +70,18 @@ def listed_as_missed(activity: Activity) -> bool:
     """The rep's missed-calls list (across matched and unmatched) holds missed calls only, and
     none from an ignored number."""
     return isinstance(activity.data, CallFacts) and activity.data.missed and center_section(activity) != "ignored"
+
+
+_TYPES: dict[type, ActivityType] = {
+    SmsFacts: "sms",
+    CallFacts: "call",
+    EmailFacts: "email",
+    ChatFacts: "chat",
+    NoteFacts: "note",
+    TaskFacts: "task",
+}
+
+
+def type_of(facts: ChannelFacts) -> ActivityType:
+    """The type of the activity whose facts these are."""
+    return _TYPES[type(facts)]
