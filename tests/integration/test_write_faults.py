@@ -102,12 +102,6 @@ def test_a_message_write_that_keeps_conflicting_answers_5xx_and_its_replay_store
     assert_stored_once(alice, remote, sid, before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="data.base.transact tries again only a TransactionConflict: a transaction DynamoDB cancels for "
-    "throttling (reason ThrottlingError or ProvisionedThroughputExceeded, which botocore does not retry) "
-    "raises, and the webhook answers 500: the message is stored only if Twilio replays it",
-)
 @pytest.mark.parametrize("code", ["ThrottlingError", "ProvisionedThroughputExceeded"])
 def test_a_message_write_cancelled_for_throttling_is_retried_and_stored_once(
     alice: Api, api_url: str, twilio_auth_token: str, monkeypatch: pytest.MonkeyPatch, code: str
@@ -125,23 +119,28 @@ def test_a_message_write_cancelled_for_throttling_is_retried_and_stored_once(
 
 
 def the_missed_mark(request: WireRequest) -> bool:
-    """The update that marks a call missed."""
-    names = request.body.get("ExpressionAttributeNames", {}).values()
-    return (
-        request.operation == "UpdateItem"
-        and request.body.get("TableName") == get_settings().table("activities")
-        and "missed" in names
+    """The update that marks a call missed (alone, or in a transaction with its count)."""
+    return any(
+        action.get("TableName") == get_settings().table("activities")
+        and "missed" in action.get("ExpressionAttributeNames", {}).values()
+        for action in _updates(request)
     )
 
 
 def the_missed_count(request: WireRequest) -> bool:
-    """The ADD to a rep's missed-calls counter."""
-    key = json.dumps(request.body.get("Key", {}))
-    return (
-        request.operation == "UpdateItem"
-        and request.body.get("TableName") == get_settings().table("counters")
-        and "#missed" in key
+    """The ADD to a rep's missed-calls counter (alone, or in a transaction with the mark)."""
+    return any(
+        action.get("TableName") == get_settings().table("counters") and "#missed" in json.dumps(action.get("Key", {}))
+        for action in _updates(request)
     )
+
+
+def _updates(request: WireRequest) -> list[dict[str, Any]]:
+    if request.operation == "UpdateItem":
+        return [request.body]
+    if request.operation == "TransactWriteItems":
+        return [entry["Update"] for entry in request.body.get("TransactItems", []) if "Update" in entry]
+    return []
 
 
 def missed_call_after_a_failure(
@@ -172,12 +171,6 @@ def listed_as_missed(alice: Api, sid: str) -> bool:
     return sid in [row["call"]["external_id"] for row in missed]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services' call_status marks and counts a missed call only when its final status applies: a "
-    "replayed final callback whose first delivery applied the status and then failed is 'stale', so "
-    "the call is never marked missed nor counted",
-)
 def test_a_final_call_status_that_failed_before_the_missed_mark_counts_the_call_once_on_replay(
     alice: Api, api_url: str, twilio_auth_token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -186,11 +179,6 @@ def test_a_final_call_status_that_failed_before_the_missed_mark_counts_the_call_
     assert after == {**before, "unmatched": before["unmatched"] + 1}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services' call_status marks a call missed and adds to the rep's missed counter in two writes: "
-    "a failure between them leaves the call marked and never counted, its replay finding it marked",
-)
 def test_a_final_call_status_that_failed_before_the_missed_count_counts_the_call_once_on_replay(
     alice: Api, api_url: str, twilio_auth_token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
