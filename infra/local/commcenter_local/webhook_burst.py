@@ -479,7 +479,6 @@ def fire(
     lock = threading.Lock()
     pending = iter(range(len(prepared)))
     answered = itertools.count(1)
-    started = time.perf_counter()
 
     def take() -> int | None:
         with lock:
@@ -487,8 +486,7 @@ def fire(
                 return None
             return next(pending, None)
 
-    def send() -> None:
-        connection: http.client.HTTPConnection | None = None
+    def send(connection: http.client.HTTPConnection | None) -> None:
         while (index := take()) is not None:
             if connection is None:
                 connection = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=timeout)
@@ -500,13 +498,37 @@ def fire(
         if connection is not None:
             connection.close()
 
-    threads = [threading.Thread(target=send, name=f"burst-sender-{n}", daemon=True) for n in range(senders)]
+    # Opened one after the other: the local gateway listens with a backlog of 5 (Python's
+    # default), and 32 connections opened at once overflow it (the kernel resets some).
+    opened = [_open(target.hostname or "127.0.0.1", target.port, timeout) for _ in range(min(senders, len(prepared)))]
+    threads = [
+        threading.Thread(target=send, args=(connection,), name=f"burst-sender-{n}", daemon=True)
+        for n, connection in enumerate(opened)
+    ]
+    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(deadline + timeout + 5)
     seconds = time.perf_counter() - started
     return Firing([answer or Answer(0, 0.0, "not sent") for answer in answers], seconds)
+
+
+def _open(host: str, port: int | None, timeout: float) -> http.client.HTTPConnection | None:
+    """A keep-alive connection the gateway has accepted: it answered a request on it (the
+    gateway's own `/config.json`, no function involved). None if it would not (the sender then
+    connects when it posts its first webhook)."""
+    for _ in range(5):
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        try:
+            connection.request("GET", "/config.json")
+            connection.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            time.sleep(0.05)
+            continue
+        return connection
+    return None
 
 
 def _post(
@@ -521,7 +543,8 @@ def _post(
     except (OSError, http.client.HTTPException) as error:
         connection.close()
         return Answer(0, time.perf_counter() - begun, repr(error)), None
-    answer = Answer(response.status, time.perf_counter() - begun, text[:300].decode(errors="replace"))
+    detail = "" if response.status < 300 else text[:300].decode(errors="replace")
+    answer = Answer(response.status, time.perf_counter() - begun, detail)
     if response.will_close:
         connection.close()
         return answer, None
