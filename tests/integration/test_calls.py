@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree
@@ -11,8 +12,8 @@ import jwt
 import pytest
 import requests
 from api_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api, call_facts, recording_of
+from dynamodb_wire import Fault, WireRequest, cancelled, faults_on_the_wire
 from stack_environment import environment
-from transaction_faults import conflict_error, failing_transactions
 
 from commcenter.data import reps as reps_data
 from commcenter.domain.calls import Presence
@@ -108,20 +109,16 @@ def test_a_call_whose_transaction_meets_another_write_is_written_on_the_next_try
     """A presence heartbeat or an Ignore that holds an item the call's transaction checks makes
     DynamoDB cancel the transaction (TransactionConflict, nothing written): the call is written
     on the next try, once."""
-    held: list[int] = []
-
-    def held_once(items: int) -> BaseException | None:
-        if held:
-            return None
-        held.append(items)
-        fault: BaseException = conflict_error(items)
-        return fault
-
     sid = new_sid("CA")
-    with failing_transactions(monkeypatch, held_once) as attempts:
+
+    def the_call(request: WireRequest) -> bool:
+        return request.operation == "TransactWriteItems" and sid in json.dumps(request.body)
+
+    fault = Fault(the_call, cancelled("TransactionConflict", lambda request: 0), times=1)
+    with faults_on_the_wire(monkeypatch, fault):
         root = incoming(api_url, twilio_auth_token, caller(), ALICE_NUMBER, sid)
     # The handle and presence checks, the CallSid's claim and the call: twice, whole.
-    assert attempts == [4, 4] and verbs(root) == ["Dial"]
+    assert (fault.injected, fault.attempts) == (1, 2) and verbs(root) == ["Dial"]
     assert find_call(sid) is not None
 
 

@@ -15,7 +15,7 @@ from api_support import (
     fresh_remote,
     receive,
 )
-from transaction_faults import conflict_error, failing_transactions
+from dynamodb_wire import Fault, faults_on_the_wire, internal_error
 
 from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
@@ -232,11 +232,11 @@ def test_a_delivery_that_fails_midway_writes_nothing_and_its_retry_stores_the_me
     before = alice.counts()
     message = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Are you there?")
 
-    def crash(tx: Any, activity: Any) -> None:
+    def crash(activity: Any) -> None:
         raise RuntimeError("the function died while writing")
 
     with monkeypatch.context() as patch:
-        patch.setattr(activities_data, "add_put", crash)
+        patch.setattr(activities_data, "put_entry", crash)
         with pytest.raises(RuntimeError):
             receive_sms(message)
     # Nothing of it anywhere: no message, no conversation, no count.
@@ -315,49 +315,6 @@ def test_a_burst_to_one_rep_counts_every_message_once(alice: Api, api_url: str, 
         assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == [f"Burst from {remote}"]
 
 
-def test_a_transaction_cancelled_for_a_conflict_is_tried_again_whole(
-    alice: Api, local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """DynamoDB cancels a transaction that meets another one on the rep's counter, writing
-    nothing: the same transaction is tried again after a pause, and everything lands once."""
-    remote = fresh_remote()
-    before = alice.counts()
-    remaining = [3]
-
-    def conflict_three_times(items: int) -> BaseException | None:
-        if remaining[0]:
-            remaining[0] -= 1
-            fault: BaseException = conflict_error(items)
-            return fault
-        return None
-
-    message = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="Hello?")
-    with failing_transactions(monkeypatch, conflict_three_times) as attempts:
-        assert receive_sms(message) == "stored"
-    # The claim of the MessageSid, the message, the conversation, the counter; each attempt whole.
-    assert attempts == [5, 5, 5, 5]
-    assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["Hello?"]
-    assert alice.counts() == {**before, "unmatched": before["unmatched"] + 1}
-
-
-def test_a_conflict_that_never_ends_answers_5xx_and_the_replay_stores_once(
-    alice: Api, api_url: str, twilio_auth_token: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    remote = fresh_remote()
-    before = alice.counts()
-    params = incoming_sms_params(from_number=remote, to_number=ALICE_NUMBER, body="Anyone?")
-    with failing_transactions(monkeypatch, conflict_error):
-        refused = post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params)
-    assert refused.status_code == 503 and refused.json()["error"]["code"] == "busy"
-    assert alice.conversation(ALICE_NUMBER, remote).status_code == 404
-    assert alice.counts() == before
-    # Twilio replays a webhook answered 5xx (connection overrides `rp=5xx`).
-    assert_empty_twiml(post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params))
-    assert_empty_twiml(post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params))
-    assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["Anyone?"]
-    assert alice.counts() == {**before, "unmatched": before["unmatched"] + 1}
-
-
 def test_a_message_repeated_after_any_number_of_others_is_stored_once(
     alice: Api, api_url: str, twilio_auth_token: str
 ) -> None:
@@ -382,26 +339,23 @@ def test_a_message_repeated_after_any_number_of_others_is_stored_once(
 
 
 def test_a_stop_is_never_lost_it_is_written_with_its_message(
-    alice: Api, local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+    alice: Api, api_url: str, twilio_auth_token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The opt-out is part of the message's one write: a STOP whose delivery fails leaves
-    nothing, and Twilio's retry stores the message and the opt-out together."""
-    remote = fresh_remote()
-    stop = InboundSms(sid=new_sid("SM"), from_number=remote, to_number=ALICE_NUMBER, body="STOP")
-
-    def fail(tx: Any, opt_out: Any) -> None:
-        raise RuntimeError("the function died while writing")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(opt_outs_data, "add_record", fail)
-        with pytest.raises(RuntimeError):
-            receive_sms(stop)
+    """The opt-out is part of the message's one write: a STOP whose write fails at DynamoDB
+    leaves nothing, and Twilio's replay stores the message and the opt-out together."""
+    remote, sid = fresh_remote(), new_sid("SM")
+    params = incoming_sms_params(from_number=remote, to_number=ALICE_NUMBER, body="STOP", sid=sid)
+    fault = Fault(lambda request: request.operation == "TransactWriteItems", internal_error, times=1000)
+    with faults_on_the_wire(monkeypatch, fault):
+        failed = post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params)
+    assert fault.injected and failed.status_code >= 500
     assert opt_outs_data.get(remote) is None
     assert alice.conversation(ALICE_NUMBER, remote).status_code == 404
-    assert receive_sms(stop) == "stored"
-    assert receive_sms(stop) == "duplicate"
+    assert_empty_twiml(post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params))  # the replay
+    assert_empty_twiml(post_webhook(api_url, twilio_auth_token, "/twilio/sms/incoming", params))
     stored = opt_outs_data.get(remote)
     assert stored is not None and stored.opted_out and stored.keyword == "STOP"
+    assert [m["external_id"] for m in alice.messages(ALICE_NUMBER, remote)] == [sid]
     assert alice.send(remote, "Are you sure?").json()["error"]["code"] == "opted_out"
 
 

@@ -15,11 +15,13 @@ from pynamodb.transactions import TransactWrite
 
 from commcenter.data import counters
 from commcenter.data.base import (
+    Entry,
     Write,
     decode_cursor,
     encode_cursor,
     is_conditional_failure,
     plain,
+    raw_item,
     table_meta,
     transact,
     transaction_connection,
@@ -131,34 +133,42 @@ def stored_key(activity: Activity) -> tuple[str, str]:
     return owner_key(activity.record_id, activity.handle), sort_key(activity)
 
 
-def to_item(activity: Activity) -> ActivityItem:
+def stored_item(activity: Activity) -> dict[str, dict[str, Any]]:
+    """An activity as stored, with the keys of every index it is listed in: the one layout of an
+    activity item (`ActivityItem` reads it; the hot write sends it as it is)."""
     stamp = sort_key(activity)
     section = center_section(activity)
     center = activity.type in CENTER_CHANNELS and activity.rep_id
-    return ActivityItem(
-        owner_key(activity.record_id, activity.handle),
-        stamp,
-        type_key=f"{activity.type}#{stamp}",
-        starred_key=stamp if activity.starred else None,
-        thread_key=f"{activity.thread_id}#{stamp}" if activity.thread_id else None,
-        rep_key=f"{activity.rep_id}#{stamp}" if activity.rep_id else None,
-        center_pk=_center_pk(activity.rep_id, activity.type, section) if center and activity.rep_id else None,
-        missed_pk=missed_key(activity),
-        conversation_id=activity.conversation_id,
-        activity_id=activity.id,
-        type=activity.type,
-        occurred_at=activity.occurred_at,
-        rep_id=activity.rep_id,
-        record_id=activity.record_id,
-        handle=activity.handle,
-        direction=activity.direction,
-        summary=activity.summary,
-        body=activity.body,
-        starred=activity.starred,
-        thread_id=activity.thread_id,
-        external_id=activity.external_id,
-        data=stored_values(activity.data),
+    return raw_item(
+        {
+            "owner": owner_key(activity.record_id, activity.handle),
+            "sk": stamp,
+            "type_key": f"{activity.type}#{stamp}",
+            "starred_key": stamp if activity.starred else None,
+            "thread_key": f"{activity.thread_id}#{stamp}" if activity.thread_id else None,
+            "rep_key": f"{activity.rep_id}#{stamp}" if activity.rep_id else None,
+            "center_pk": _center_pk(activity.rep_id, activity.type, section) if center and activity.rep_id else None,
+            "missed_pk": missed_key(activity),
+            "conversation_id": activity.conversation_id,
+            "activity_id": activity.id,
+            "type": activity.type,
+            "occurred_at": activity.occurred_at,
+            "rep_id": activity.rep_id,
+            "record_id": activity.record_id,
+            "handle": activity.handle,
+            "direction": activity.direction,
+            "summary": activity.summary,
+            "body": activity.body,
+            "starred": activity.starred,
+            "thread_id": activity.thread_id,
+            "external_id": activity.external_id,
+            "data": stored_values(activity.data),
+        }
     )
+
+
+def to_item(activity: Activity) -> ActivityItem:
+    return ActivityItem.from_raw_data(stored_item(activity))
 
 
 def from_item(item: ActivityItem) -> Activity:
@@ -184,9 +194,16 @@ def from_item(item: ActivityItem) -> Activity:
     )
 
 
-def add_put(tx: TransactWrite, activity: Activity) -> None:
-    """`put`, as part of a transaction."""
-    tx.save(to_item(activity), condition=ActivityItem.owner.does_not_exist())
+def put_entry(activity: Activity) -> Entry:
+    """`put`, as an entry of a transaction."""
+    return {
+        "Put": {
+            "TableName": ActivityItem.Meta.table_name,
+            "Item": stored_item(activity),
+            "ConditionExpression": "attribute_not_exists(#owner)",
+            "ExpressionAttributeNames": {"#owner": "owner"},
+        }
+    }
 
 
 def save(activity: Activity) -> None:

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
+from pynamodb.connection.base import BOTOCORE_EXCEPTIONS
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -195,11 +196,37 @@ def transact(*writes: Write) -> list[str | None]:
     condition refused it (nothing written), the cancellation reason code of each item in the
     request's order: PynamoDB sends the condition checks first, then the deletes, the puts and
     the updates, each kind in the order it was added."""
+
+    def send() -> None:
+        with TransactWrite(connection=transaction_connection()) as tx:
+            for write in writes:
+                write(tx)
+
+    return _committed(send)
+
+
+Entry = dict[str, Any]
+
+
+def transact_entries(entries: list[Entry]) -> list[str | None]:
+    """`transact`, for a transaction given as DynamoDB's own request entries (`{"Put": ...}`,
+    `{"Update": ...}`, `{"ConditionCheck": ...}`), reasons in the entries' order. The hottest
+    write (an inbound message) is built this way: a fraction of the work of PynamoDB's models
+    per item, as the feed's hot read decodes its items without them."""
+
+    def send() -> None:
+        try:
+            transaction_connection().dispatch("TransactWriteItems", {"TransactItems": entries})
+        except BOTOCORE_EXCEPTIONS as error:
+            raise TransactWriteError("Failed to write transaction items", error) from error
+
+    return _committed(send)
+
+
+def _committed(send: Callable[[], None]) -> list[str | None]:
     for attempt in range(TRANSACTION_ATTEMPTS):
         try:
-            with TransactWrite(connection=transaction_connection()) as tx:
-                for write in writes:
-                    write(tx)
+            send()
         except TransactWriteError as error:
             if _worth_retrying(error) and not is_conditional_failure(error):
                 time.sleep(random.uniform(0, CONFLICT_PAUSE_S * 2**attempt))
@@ -210,6 +237,28 @@ def transact(*writes: Write) -> list[str | None]:
             return [reason.code if reason is not None else None for reason in reasons]
         return []
     raise BusyError("the data store is busy with other writes of the same items; nothing was written")
+
+
+def attribute_value(value: Any) -> dict[str, Any]:
+    """A plain Python value as a DynamoDB attribute value (the inverse of `plain`)."""
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | float | Decimal):
+        return {"N": str(value)}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, dict):
+        return {"M": {str(key): attribute_value(item) for key, item in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [attribute_value(item) for item in value]}
+    raise TypeError(f"cannot store a {type(value).__name__} in DynamoDB")
+
+
+def raw_item(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """An item as DynamoDB takes it; attributes that are None are left out, as PynamoDB does."""
+    return {name: attribute_value(value) for name, value in values.items() if value is not None}
 
 
 def write_together(*writes: Write) -> bool:

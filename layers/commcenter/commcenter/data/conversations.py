@@ -15,17 +15,17 @@ from pynamodb.exceptions import DeleteError, PutError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from commcenter.data import counters
 from commcenter.data.base import (
-    Write,
+    Entry,
     decode_cursor,
     encode_cursor,
     is_conditional_failure,
     plain,
+    raw_item,
     table_meta,
-    transact,
+    transact_entries,
 )
 from commcenter.domain.sms import ConversationState
 from commcenter.warm_cache import WarmCache
@@ -134,19 +134,29 @@ def save_with_counts(state: ConversationState, expected_version: int | None, cou
         return True
     scope = counters.rep_scope(state.rep_id)
 
-    def move(name: str, delta: int) -> Write:
-        return lambda tx: counters.add_add(tx, scope, name, delta)
-
-    if transact(lambda tx: add_save(tx, state, expected_version), *(move(n, d) for n, d in counts.items())):
+    moves = [counters.add_entry(scope, name, delta) for name, delta in counts.items()]
+    if transact_entries([save_entry(state, expected_version), *moves]):
         forget_written(state.id)
         return False
     remember_written(state)
     return True
 
 
-def add_save(tx: TransactWrite, state: ConversationState, expected_version: int | None) -> None:
-    """`save`, as part of a transaction (the caller calls `remember_written` once it commits)."""
-    tx.save(_item(state), condition=_at_version(expected_version))
+def save_entry(state: ConversationState, expected_version: int | None) -> Entry:
+    """`save`, as an entry of a transaction (the caller calls `remember_written` once it commits)."""
+    if expected_version is None:
+        condition, values = "attribute_not_exists(#id)", None
+    else:
+        condition, values = "#version = :version", {":version": {"N": str(expected_version)}}
+    put: dict[str, Any] = {
+        "TableName": ConversationItem.Meta.table_name,
+        "Item": stored_item(state),
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": {"#version": "version"} if values else {"#id": "conversation_id"},
+    }
+    if values:
+        put["ExpressionAttributeValues"] = values
+    return {"Put": put}
 
 
 def remember_written(state: ConversationState) -> None:
@@ -158,23 +168,30 @@ def forget_written(conversation_id: str) -> None:
     _written.forget(conversation_id)
 
 
-def _item(state: ConversationState) -> ConversationItem:
-    return ConversationItem(
-        state.id,
-        center_pk=center_pk(state.rep_id, "sms", state.section),
-        center_key=f"{state.last_at}#{state.id}",
-        channel="sms",
-        rep_id=state.rep_id,
-        rep_number=state.rep_number,
-        handle=state.handle,
-        record_id=state.record_id,
-        section=state.section,
-        last_at=state.last_at,
-        last_preview=state.last_preview,
-        last_direction=state.last_direction,
-        unread=state.unread,
-        version=state.version,
+def stored_item(state: ConversationState) -> dict[str, dict[str, Any]]:
+    """A conversation as stored, with its list keys: the one layout of a conversation item."""
+    return raw_item(
+        {
+            "conversation_id": state.id,
+            "center_pk": center_pk(state.rep_id, "sms", state.section),
+            "center_key": f"{state.last_at}#{state.id}",
+            "channel": "sms",
+            "rep_id": state.rep_id,
+            "rep_number": state.rep_number,
+            "handle": state.handle,
+            "record_id": state.record_id,
+            "section": state.section,
+            "last_at": state.last_at,
+            "last_preview": state.last_preview,
+            "last_direction": state.last_direction,
+            "unread": state.unread,
+            "version": state.version,
+        }
     )
+
+
+def _item(state: ConversationState) -> ConversationItem:
+    return ConversationItem.from_raw_data(stored_item(state))
 
 
 def _at_version(expected_version: int | None) -> Condition:

@@ -6,7 +6,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import retried_while_held, table_meta
+from commcenter.data.base import Entry, raw_item, retried_while_held, table_meta
 
 
 class CounterItem(Model):
@@ -29,6 +29,19 @@ def add(scope: str, name: str, delta: int) -> None:
 def add_add(tx: TransactWrite, scope: str, name: str, delta: int) -> None:
     """`add`, as part of a transaction."""
     tx.update(CounterItem(scope, name), actions=[CounterItem.value.add(delta)])
+
+
+def add_entry(scope: str, name: str, delta: int) -> Entry:
+    """`add`, as an entry of a transaction."""
+    return {
+        "Update": {
+            "TableName": CounterItem.Meta.table_name,
+            "Key": raw_item({"scope": scope, "name": name}),
+            "UpdateExpression": "ADD #value :delta",
+            "ExpressionAttributeNames": {"#value": "value"},
+            "ExpressionAttributeValues": {":delta": {"N": str(delta)}},
+        }
+    }
 
 
 def set_value(scope: str, name: str, value: int) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import ItemRead, retried_while_held, table_meta
+from commcenter.data.base import Entry, ItemRead, raw_item, retried_while_held, table_meta
 from commcenter.domain.clock import now_iso
 from commcenter.domain.handles import Handle, HandleState
 
@@ -61,18 +63,29 @@ def add_claim(tx: TransactWrite, handle: Handle, record_id: str) -> None:
     )
 
 
-def add_state_check(tx: TransactWrite, handle: Handle, state: HandleState | None) -> None:
+_NAMES = {"#record": "record_id", "#ignored": "ignored"}
+
+
+def state_check_entry(handle: Handle, state: HandleState | None) -> Entry:
     """A premise of a transaction: the handle still belongs to the record `state` names (or to
     none, ignored or not, as `state` says). No item at all reads as no record, not ignored."""
+    values: dict[str, Any] = {}
     if state is not None and state.record_id:
-        condition = HandleItem.record_id == state.record_id
+        condition, values[":record"] = "#record = :record", {"S": state.record_id}
     elif state is not None and state.ignored:
-        condition = HandleItem.record_id.does_not_exist() & (HandleItem.ignored == True)  # noqa: E712
+        condition, values[":yes"] = "attribute_not_exists(#record) AND #ignored = :yes", {"BOOL": True}
     else:
-        condition = HandleItem.record_id.does_not_exist() & (
-            HandleItem.ignored.does_not_exist() | (HandleItem.ignored == False)  # noqa: E712
-        )
-    tx.condition_check(HandleItem, handle.key, condition=condition)
+        condition = "attribute_not_exists(#record) AND (attribute_not_exists(#ignored) OR #ignored = :no)"
+        values[":no"] = {"BOOL": False}
+    return {
+        "ConditionCheck": {
+            "TableName": HandleItem.Meta.table_name,
+            "Key": raw_item({"handle": handle.key}),
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": {name: attribute for name, attribute in _NAMES.items() if name in condition},
+            "ExpressionAttributeValues": values,
+        }
+    }
 
 
 def add_release(tx: TransactWrite, handle: Handle, record_id: str) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from commcenter.data import activities, conversations, counters, handles, message_refs, opt_outs, reps
-from commcenter.data.base import Write, transact
+from commcenter.data.base import Entry, transact_entries
 from commcenter.domain.activities import Activity
 from commcenter.domain.inbound import HandleUnchanged, InboundOutcome, Premise
 from commcenter.domain.sms import ConversationState, OptOut
@@ -40,21 +40,21 @@ class InboundWrite:
 def write_inbound(write: InboundWrite) -> InboundOutcome:
     activity = write.activity
     owner, sk = activities.stored_key(activity)
-    checks: list[Write] = [_check(premise) for premise in write.premises]
-    # PynamoDB sends the checks first, then the puts in the order added, then the updates: the
-    # claim is the first put, the conversation the third.
-    puts: list[Write] = [
-        lambda tx: message_refs.add_claim(tx, write.ref, owner, sk, activity.occurred_at),
-        lambda tx: activities.add_put(tx, activity),
+    checks = [_check(premise) for premise in write.premises]
+    # The entries' order is the reasons' order: the checks, the claim, the message, the conversation.
+    entries = [
+        *checks,
+        message_refs.claim_entry(write.ref, owner, sk, activity.occurred_at),
+        activities.put_entry(activity),
     ]
     if write.conversation is not None:
-        state, version = write.conversation, write.expected_version
-        puts.append(lambda tx: conversations.add_save(tx, state, version))
+        entries.append(conversations.save_entry(write.conversation, write.expected_version))
     if write.opt_out is not None:
-        opt_out = write.opt_out
-        puts.append(lambda tx: opt_outs.add_record(tx, opt_out))
-    updates = _counter_updates(activity.rep_id, write.counters)
-    reasons = transact(*checks, *puts, *updates)
+        entries.append(opt_outs.record_entry(write.opt_out))
+    if activity.rep_id is not None:
+        scope = counters.rep_scope(activity.rep_id)
+        entries += [counters.add_entry(scope, name, delta) for name, delta in write.counters.items() if delta]
+    reasons = transact_entries(entries)
     if not reasons:
         if write.conversation is not None:
             conversations.remember_written(write.conversation)
@@ -71,18 +71,7 @@ def write_inbound(write: InboundWrite) -> InboundOutcome:
     raise RuntimeError(f"an inbound write was refused for no known reason: {reasons}")
 
 
-def _check(premise: Premise) -> Write:
+def _check(premise: Premise) -> Entry:
     if isinstance(premise, HandleUnchanged):
-        return lambda tx: handles.add_state_check(tx, premise.handle, premise.state)
-    return lambda tx: reps.add_reach_check(tx, premise.rep_id, premise.online, premise.on_call, premise.fresh_since)
-
-
-def _counter_updates(rep_id: str | None, deltas: Mapping[str, int]) -> list[Write]:
-    if rep_id is None:
-        return []
-    scope = counters.rep_scope(rep_id)
-
-    def update(name: str, delta: int) -> Write:
-        return lambda tx: counters.add_add(tx, scope, name, delta)
-
-    return [update(name, delta) for name, delta in deltas.items() if delta]
+        return handles.state_check_entry(premise.handle, premise.state)
+    return reps.reach_check_entry(premise.rep_id, premise.online, premise.on_call, premise.fresh_since)

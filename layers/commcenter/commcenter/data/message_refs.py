@@ -14,9 +14,8 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import is_conditional_failure, table_meta
+from commcenter.data.base import Entry, is_conditional_failure, raw_item, table_meta
 
 
 class MessageRefItem(Model):
@@ -73,11 +72,16 @@ def claim(ref: str, owner: str, sk: str, created_at: str) -> bool:
     return True
 
 
-def add_claim(tx: TransactWrite, ref: str, owner: str, sk: str, created_at: str) -> None:
-    """`claim`, as part of a transaction (with the activity it points to)."""
-    tx.save(
-        MessageRefItem(ref, owner=owner, sk=sk, created_at=created_at), condition=MessageRefItem.ref.does_not_exist()
-    )
+def claim_entry(ref: str, owner: str, sk: str, created_at: str) -> Entry:
+    """`claim`, as an entry of a transaction (with the activity it points to)."""
+    return {
+        "Put": {
+            "TableName": MessageRefItem.Meta.table_name,
+            "Item": raw_item({"ref": ref, "owner": owner, "sk": sk, "created_at": created_at}),
+            "ConditionExpression": "attribute_not_exists(#ref)",
+            "ExpressionAttributeNames": {"#ref": "ref"},
+        }
+    }
 
 
 def link(ref: str, owner: str, sk: str) -> MessageRef:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import table_meta
+from commcenter.data.base import Entry, raw_item, table_meta
 from commcenter.domain.sms import OptOut
 
 
@@ -42,17 +41,16 @@ def opted_out_among(numbers: list[str]) -> set[str]:
     return {item.number for item in OptOutItem.batch_get(keys) if item.opted_out}
 
 
-def add_record(tx: TransactWrite, opt_out: OptOut) -> None:
+def record_entry(opt_out: OptOut) -> Entry:
     """Keep the keyword `opt_out` stands for, in the transaction that stores its message."""
-    tx.save(
-        OptOutItem(
-            opt_out.number,
-            opted_out=opt_out.opted_out,
-            keyword=opt_out.keyword,
-            team_number=opt_out.team_number,
-            updated_at=opt_out.at,
-        )
-    )
+    values = {
+        "number": opt_out.number,
+        "opted_out": opt_out.opted_out,
+        "keyword": opt_out.keyword,
+        "team_number": opt_out.team_number,
+        "updated_at": opt_out.at,
+    }
+    return {"Put": {"TableName": OptOutItem.Meta.table_name, "Item": raw_item(values)}}
 
 
 def _from_item(item: OptOutItem) -> OptOut:

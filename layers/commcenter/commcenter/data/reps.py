@@ -11,7 +11,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import ItemRead, retried_while_held, table_meta, transaction_connection
+from commcenter.data.base import Entry, ItemRead, raw_item, retried_while_held, table_meta, transaction_connection
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
 from commcenter.domain.text import fold
@@ -148,17 +148,28 @@ def presence_read(rep_id: str) -> ItemRead:
     )
 
 
-def add_reach_check(tx: TransactWrite, rep_id: str, online: bool, on_call: bool, fresh_since: str) -> None:
+def reach_check_entry(rep_id: str, online: bool, on_call: bool, fresh_since: str) -> Entry:
     """A premise of a transaction: the rep's softphone is still (online, on a call) as said. A
     presence is online only while fresher than `fresh_since`; no presence is offline."""
-    fresh = PresenceItem.updated_at >= fresh_since
+    names = {"#online": "online", "#updated": "updated_at"}
+    values: dict[str, Any] = {":fresh": {"S": fresh_since}}
     if online:
-        condition = (PresenceItem.online == True) & (PresenceItem.on_call == on_call) & fresh  # noqa: E712
+        condition = "#online = :yes AND #on_call = :on_call AND #updated >= :fresh"
+        names["#on_call"] = "on_call"
+        values |= {":yes": {"BOOL": True}, ":on_call": {"BOOL": on_call}}
     else:
-        condition = (
-            PresenceItem.pk.does_not_exist() | (PresenceItem.online == False) | (PresenceItem.updated_at < fresh_since)  # noqa: E712
-        )
-    tx.condition_check(PresenceItem, f"presence#{rep_id}", condition=condition)
+        condition = "attribute_not_exists(#pk) OR #online = :no OR #updated < :fresh"
+        names["#pk"] = "pk"
+        values[":no"] = {"BOOL": False}
+    return {
+        "ConditionCheck": {
+            "TableName": PresenceItem.Meta.table_name,
+            "Key": raw_item({"pk": f"presence#{rep_id}"}),
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+    }
 
 
 def _presence(item: PresenceItem) -> Presence:
