@@ -226,8 +226,9 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
         "boto3 `Query` (warm client, same table, same 50 newest items), both interleaved in one run. "
         "`contact_page_p99_ratio` is the same at p99.",
         "- `cold_start_import_ratio_max`: for each function of `template.yaml`, the median time to import its "
-        "handler module in a fresh interpreter, divided by the median time of `import boto3` alone in a fresh "
-        "interpreter (9 alternating runs each); the largest ratio.",
+        "handler module in a fresh interpreter, the layer's code on the path as Lambda puts it (not through the "
+        "virtualenv's editable-install hook), divided by the median time of `import boto3` alone in a fresh "
+        "interpreter with the same path (9 alternating runs each); the largest ratio.",
         f"- `inbound_sms_webhook_p50_ratio`: p50 of a signed incoming-SMS webhook (`POST /twilio/sms/incoming`, "
         f"signature computed beforehand, posted by a bare `http.client` keep-alive connection as Twilio's side "
         f"would, {INBOUND_REQUESTS:,} requests, each a new MessageSid "
