@@ -169,3 +169,11 @@ def clean_outcomes(items: list[str]) -> list[str]:
     if len(seen) > MAX_OUTCOMES or any(len(text) > 60 for text in seen):
         raise ValueError(f"at most {MAX_OUTCOMES} outcomes of at most 60 characters")
     return seen
+
+
+def missed_counter(section: str) -> str:
+    """The name of a rep's counter of missed calls not seen yet in a section."""
+    return f"call#{section}#missed"
+
+
+SEEN_AT = "call#seen_at"  # when the rep last saw the missed calls (epoch milliseconds)

@@ -9,12 +9,12 @@ from commcenter.domain.calls import (
     FINAL_CALL_STATUSES,
     call_status_rank,
     is_missed,
+    missed_counter,
 )
 from commcenter.domain.clock import now_iso
 from commcenter.domain.facts import CallFacts, expect
 from commcenter.observability import logger
 from commcenter.services.call_log import find_call
-from commcenter.services.calls_tab import missed_counter
 
 
 def call_status(call_sid: str, parent_call_sid: str | None, status: str, sequence: int, duration: int | None) -> str:

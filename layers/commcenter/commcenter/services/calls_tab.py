@@ -8,19 +8,13 @@ from commcenter.data import activities as activities_data
 from commcenter.data import counters as counters_data
 from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity, center_section
+from commcenter.domain.calls import SEEN_AT, missed_counter
 from commcenter.domain.clock import parse_iso, utc_now
 from commcenter.domain.facts import CallFacts
 from commcenter.domain.records import RecordSummary
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import SECTIONS
 from commcenter.errors import ValidationError
-
-
-def missed_counter(section: str) -> str:
-    return f"call#{section}#missed"
-
-
-SEEN_AT = "call#seen_at"  # when the rep last saw the missed calls (epoch milliseconds)
 
 
 def missed_counts(rep: Rep) -> dict[str, dict[str, int]]:
