@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from api_support import ALICE_NUMBER, Api, call_facts, recording_of
 from stack_environment import environment
 from twilio_stand_in import TwilioStandIn, recording_audio
 
+from commcenter.data import recordings
 from commcenter.domain.facts import CallRecording
 from commcenter.services.call_log import find_call
 from commcenter_local.simulate import ACCOUNT_SID, new_sid, post_to, simulate_call
@@ -59,6 +61,46 @@ def test_a_voicemail_is_copied_played_by_range_and_freed_at_twilio(
     assert whole.status_code == 200 and whole.content == audio
     part = requests.get(link["url"], headers={"Range": "bytes=3-12"}, timeout=10)
     assert part.status_code == 206 and part.content == audio[3:13]
+
+
+def signed_query(link: str) -> dict[str, str]:
+    """The link's query, one value per name (a repeated name fails)."""
+    query = parse_qs(urlsplit(link).query, keep_blank_values=True, strict_parsing=True)
+    assert all(len(values) == 1 for values in query.values()), query
+    return {name: values[0] for name, values in query.items()}
+
+
+def test_a_link_is_signed_with_sigv4(
+    alice: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_token: str
+) -> None:
+    call_sid = voicemail(api_url, twilio_auth_token)
+    link = alice.ok("GET", f"/api/calls/{call_sid}/recording")["url"]
+    query = signed_query(link)
+    # Buckets created since 2020 refuse the legacy scheme (AWSAccessKeyId=...&Signature=...).
+    assert not {"AWSAccessKeyId", "Signature", "Expires"} & query.keys()
+    assert query["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256"
+    assert query["X-Amz-Credential"].endswith("/us-east-1/s3/aws4_request")
+    assert query["X-Amz-Expires"] == "300" and query["X-Amz-SignedHeaders"] == "host"
+    assert len(query["X-Amz-Signature"]) == 64
+    assert requests.get(link, timeout=10).status_code == 200  # the local S3 checks the signature
+
+
+def test_in_aws_a_link_names_the_buckets_regional_host() -> None:
+    """Without a local endpoint (AWS): virtual-hosted on the bucket's region, the host the
+    dashboard's Content-Security-Policy allows media from; us-east-1 included (not s3.amazonaws.com)."""
+    for region in ("eu-west-3", "us-east-1"):
+        aws = {"S3_ENDPOINT": "", "AWS_REGION": region, "RECORDINGS_BUCKET": "stack-recordings-1a2b"}
+        with environment({**aws, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "example"}):
+            link = recordings.playback_link("recordings/R1/CA1/RE1.mp3")
+        url = urlsplit(link)
+        assert (url.scheme, url.netloc, url.path) == (
+            "https",
+            f"stack-recordings-1a2b.s3.{region}.amazonaws.com",
+            "/recordings/R1/CA1/RE1.mp3",
+        )
+        query = signed_query(link)
+        assert query["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256"
+        assert query["X-Amz-Credential"].endswith(f"/{region}/s3/aws4_request")
 
 
 def test_the_url_a_callback_names_is_never_followed(

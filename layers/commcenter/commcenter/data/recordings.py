@@ -14,8 +14,17 @@ LINK_SECONDS = 300
 @cache
 def _client(endpoint: str | None, region: str) -> Any:
     import boto3  # on first use: the voice webhooks' cold start does not pay for it
+    from botocore.config import Config
 
-    return boto3.client("s3", endpoint_url=endpoint, region_name=region)
+    # Links signed with SigV4: buckets created since 2020 refuse the legacy scheme
+    # (AWSAccessKeyId=...&Signature=...). In AWS they name the bucket's regional host
+    # ({bucket}.s3.{region}.amazonaws.com, us-east-1 included), the one the dashboard's
+    # Content-Security-Policy lets it play media from; the local S3 is addressed by path.
+    config = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": "path" if endpoint else "virtual", "us_east_1_regional_endpoint": "regional"},
+    )
+    return boto3.client("s3", endpoint_url=endpoint, region_name=region, config=config)
 
 
 def _bucket() -> tuple[Any, str]:
