@@ -4,7 +4,9 @@ set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+# A JDK, not only the runtime: the local stack compiles the small launcher that binds DynamoDB
+# Local to 127.0.0.1 (infra/local/java).
+command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 # Emoji in messages are drawn in colour (the browser tests check it).
 dpkg-query -W -f='${Status}' fonts-noto-color-emoji 2>/dev/null | grep -q "ok installed" || missing+=(fonts-noto-color-emoji)
 

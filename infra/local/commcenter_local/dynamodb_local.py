@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -19,6 +22,10 @@ from commcenter_local.template import Table
 VENDOR = Path(__file__).resolve().parent.parent / "vendor"
 JAR_DIR = VENDOR / "node_modules" / "amplify-dynamodb-simulator" / "emulator"
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+# The jar has no option for the address it listens on (it binds every interface): it is started
+# through this launcher, which binds it to 127.0.0.1 (see its source).
+LAUNCHER = "LoopbackDynamoDBLocal"
+LAUNCHER_SOURCE = Path(__file__).resolve().parent.parent / "java" / f"{LAUNCHER}.java"
 
 
 def free_port() -> int:
@@ -27,8 +34,36 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def launcher_classes(jar: Path) -> Path:
+    """The folder holding the compiled launcher: compiled once per version of its source (javac,
+    from the JDK), next to the jar; concurrent first runs each compile and one of them wins."""
+    source = LAUNCHER_SOURCE.read_bytes()
+    target = VENDOR / "build" / f"loopback-{hashlib.sha256(source).hexdigest()[:16]}"
+    if (target / f"{LAUNCHER}.class").exists():
+        return target
+    javac = shutil.which("javac")
+    if javac is None:
+        raise FileNotFoundError("javac is missing (a JDK 17): run `make system-deps`")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="loopback-", dir=target.parent))
+    try:
+        result = subprocess.run(  # noqa: S603 (a fixed command line)
+            [javac, "-nowarn", "-cp", str(jar), "-d", str(scratch), str(LAUNCHER_SOURCE)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"javac failed on {LAUNCHER_SOURCE.name}: {result.stderr.strip()[-2000:]}")
+        with contextlib.suppress(OSError):  # another process compiled it first: keep theirs
+            os.rename(scratch, target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
 class DynamoDBLocal:
-    """One DynamoDB Local process on 127.0.0.1, in memory or persisting under `data_dir`."""
+    """One DynamoDB Local process, listening on 127.0.0.1 only, in memory or persisting under `data_dir`."""
 
     def __init__(self, port: int = 0, data_dir: Path | None = None, region: str = "us-east-1") -> None:
         self.port = port or free_port()
@@ -63,8 +98,9 @@ class DynamoDBLocal:
             "java",
             "-Xms256m",
             f"-Djava.library.path={JAR_DIR / 'DynamoDBLocal_lib'}",
-            "-jar",
-            str(jar),
+            "-cp",
+            f"{jar}{os.pathsep}{launcher_classes(jar)}",
+            LAUNCHER,
             "-sharedDb",
             "-disableTelemetry",  # the network is the machine's own; nothing is sent anywhere
             *storage,

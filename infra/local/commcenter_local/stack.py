@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,12 +188,23 @@ class LocalStack:
         (self.data_dir / STATE_FILE).unlink(missing_ok=True)
 
     def _write_state(self) -> None:
-        """Where the running stack is, for `commcenter seed`, `import` and `token` in another shell."""
+        """Where the running stack is, for `commcenter seed`, `import` and `token` in another shell.
+
+        It holds the functions' environment, the Twilio auth token included: readable by its
+        owner only (0600, whatever the umask or an older copy's mode), replaced atomically.
+        """
         if self.options.in_memory:
             return
         self.data_dir.mkdir(parents=True, exist_ok=True)
         state = {"base_url": self.base_url, "environment": self.environment()}
-        (self.data_dir / STATE_FILE).write_text(json.dumps(state, indent=2))
+        descriptor, scratch = tempfile.mkstemp(prefix=f".{STATE_FILE}.", dir=self.data_dir)  # 0600
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(json.dumps(state, indent=2))
+            os.replace(scratch, self.data_dir / STATE_FILE)
+        except BaseException:
+            Path(scratch).unlink(missing_ok=True)
+            raise
 
     def __enter__(self) -> LocalStack:
         return self.start()
