@@ -10,10 +10,12 @@ from chalice.app import Response
 
 from commcenter.channels.twilio_form import TwilioForm
 from commcenter.domain.facts import Media
+from commcenter.domain.media import is_twilio_media_url
 from commcenter.errors import ValidationError
 from commcenter.http.app import create_app
 from commcenter.http.requests import current
 from commcenter.http.twilio import FORM, twiml_response, verified_form
+from commcenter.observability import logger
 from commcenter.services.sms_inbound import InboundSms, receive_sms
 from commcenter.services.sms_status import apply_status
 
@@ -56,8 +58,14 @@ def _media(form: TwilioForm) -> list[Media]:
     media = []
     for index in range(count):
         url = form.get(f"MediaUrl{index}")
-        if url:
-            media.append(Media(url=url, content_type=form.get(f"MediaContentType{index}") or ""))
+        if not url:
+            continue
+        if not is_twilio_media_url(url):
+            # The dashboard shows attachments as links: only Twilio's own media is kept. The
+            # URL is not logged (it may carry anything), its position is.
+            logger.warning("MMS attachment dropped: not on Twilio's media hosts", extra={"attachment": index})
+            continue
+        media.append(Media(url=url, content_type=form.get(f"MediaContentType{index}") or ""))
     return media
 
 

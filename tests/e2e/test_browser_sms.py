@@ -26,7 +26,9 @@ from e2e_support import (
 )
 from playwright.sync_api import Locator, Page, Route, expect
 
-from commcenter_local.simulate import incoming_sms
+from commcenter.domain.facts import Media
+from commcenter.services import sms_inbound
+from commcenter_local.simulate import incoming_sms, new_sid
 
 pytestmark = pytest.mark.browser
 
@@ -129,6 +131,34 @@ def test_inbound_sms_is_matched_counted_and_read_when_expanded(signed_in: Page, 
     expect(feed_items(page)).to_have_count(2)
     expect(feed_items(page).nth(0)).to_contain_text("Incoming SMS")
     expect(feed_items(page).nth(1)).to_contain_text(f"Hello from {marker}")
+
+
+def test_only_twilios_media_is_shown_as_a_link(signed_in: Page, api: Api) -> None:
+    """A message stored before the API kept only Twilio's media: its other URLs are not links."""
+    marker = tag()
+    lead, number = texting_lead(api, "Otto", f"Media{marker}")
+    forged = ["javascript:alert(document.domain)", "https://evil.example/invoice.pdf", "data:text/html,hi"]
+    sms_inbound.receive_sms(
+        sms_inbound.InboundSms(
+            sid=new_sid("MM"),
+            from_number=number,
+            to_number=REP_NUMBER,
+            body=f"Attachments {marker}",
+            media=[Media(url=url, content_type="text/html") for url in forged]
+            + [Media(url=MEDIA_URL, content_type="image/jpeg")],
+        )
+    )
+    panel = sms_center(signed_in)
+    conversation_row(panel, lead["display_name"]).click()
+    conversation = panel.get_by_role("region", name=f"Conversation with {lead['display_name']}")
+    bubble = messages(conversation).nth(0)
+    expect(bubble).to_contain_text(f"Attachments {marker}")
+    links = bubble.get_by_role("list", name="Attachments").get_by_role("link")
+    expect(links).to_have_count(1)
+    expect(links.nth(0)).to_have_attribute("href", MEDIA_URL)
+    expect(links.nth(0)).to_contain_text("Attachment 1")
+    hrefs = signed_in.locator("a[href]").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    assert not any(href in forged for href in hrefs), hrefs
 
 
 def test_reply_is_kept_in_the_sandbox_outbox_and_emoji_render(signed_in: Page, api: Api, sms_from: InboundSms) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -22,6 +24,7 @@ from commcenter.data import conversations as conversations_data
 from commcenter.data import opt_outs as opt_outs_data
 from commcenter.domain.handles import Handle
 from commcenter.domain.sms import conversation_id
+from commcenter.observability import logger
 from commcenter.services.sms_inbound import InboundSms, receive_sms
 from commcenter_local.simulate import incoming_sms, incoming_sms_params, new_sid, post_webhook
 from commcenter_local.stack import LocalStack
@@ -99,6 +102,35 @@ def test_mms_with_emoji_keeps_every_attachment_and_character(alice: Api, api_url
     other = fresh_remote()
     receive(api_url, twilio_auth_token, other, ALICE_NUMBER, "", media=media[:1])
     assert alice.conversation(ALICE_NUMBER, other).json()["last_preview"] == "1 attachment"
+
+
+def test_an_attachment_not_on_twilios_media_hosts_is_dropped_and_logged(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = fresh_remote()
+    kept = "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM2/Media/ME1"
+    forged = [
+        "javascript:alert(document.cookie)",
+        "http://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM2/Media/ME2",
+        "https://evil.example/invoice.pdf",
+        "data:text/html,<script>alert(1)</script>",
+    ]
+    media = [(url, "image/jpeg") for url in forged[:2]] + [(kept, "image/png")] + [(url, "") for url in forged[2:]]
+    handler = logger.registered_handler
+    lines = io.StringIO()
+    previous = handler.setStream(lines)  # type: ignore[attr-defined]
+    try:
+        receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "See attached", media=media)
+    finally:
+        handler.setStream(previous)  # type: ignore[attr-defined]
+    (message,) = alice.messages(ALICE_NUMBER, remote)
+    assert message["body"] == "See attached"
+    assert message["data"]["media"] == [{"url": kept, "content_type": "image/png"}]
+    dropped = [json.loads(line) for line in lines.getvalue().splitlines() if "attachment dropped" in line]
+    assert sorted(entry["attachment"] for entry in dropped) == [0, 1, 3, 4]
+    # Neither the URL (it may name anything) nor the sender's number is written.
+    text = lines.getvalue()
+    assert not any(url in text for url in forged) and "evil.example" not in text and remote not in text
 
 
 def test_stop_start_and_help_as_twilio_applies_them(alice: Api, api_url: str, twilio_auth_token: str) -> None:

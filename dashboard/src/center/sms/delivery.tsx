@@ -86,12 +86,40 @@ export function SmsDelivery({ activity }: { activity: Activity }) {
   );
 }
 
-/** MMS attachments as links (Twilio serves them; the browser shows or downloads them). */
+/**
+ * Twilio's media hosts (the API's own rule, domain/media.py): a webhook's MediaUrl points at
+ * api.twilio.com, which redirects to its media CDN.
+ */
+const TWILIO_MEDIA_HOSTS = new Set(["api.twilio.com", "mms.twiliocdn.com", "media.twiliocdn.com"]);
+
+/** Only https links to Twilio's media are shown: never `javascript:`, `data:` or another site. */
+export function isTwilioMediaUrl(url: string): boolean {
+  if (/[\s\\\u0000-\u001f\u007f]/.test(url)) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return (
+    parsed.protocol === "https:" &&
+    TWILIO_MEDIA_HOSTS.has(parsed.hostname) &&
+    parsed.username === "" &&
+    parsed.password === "" &&
+    parsed.port === ""
+  );
+}
+
+/**
+ * MMS attachments as links (Twilio serves them; the browser shows or downloads them). The API
+ * keeps only Twilio's media; a message stored before it did is shown without the others.
+ */
 export function SmsAttachments({ media }: { media: SmsMedia[] }) {
-  if (!media.length) return null;
+  const shown = media.filter((item) => isTwilioMediaUrl(item.url));
+  if (!shown.length) return null;
   return (
     <ul class="sms-media" aria-label="Attachments">
-      {media.map((item, index) => (
+      {shown.map((item, index) => (
         <li key={item.url}>
           <a href={item.url} target="_blank" rel="noopener noreferrer">
             <Icon name="attachment" size={14} />
