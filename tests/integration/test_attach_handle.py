@@ -22,7 +22,7 @@ from commcenter.domain.records import Phone, RecordInput
 from commcenter.domain.sms import SendSmsInput, conversation_id
 from commcenter.services import attach_handle, sms_conversations, sms_inbound, sms_send
 from commcenter.services.records import add_handle_to_record, create_record
-from commcenter.services.reps import rep_from_claims
+from commcenter.services.reps import rep_by_email
 
 _numbers = itertools.count()
 
@@ -81,7 +81,7 @@ def move_crashing_after(moves_done: int) -> Any:
 
 @pytest.fixture
 def admin(local_stack: Any) -> Any:
-    return rep_from_claims({"email": "alice@northwind.example"})
+    return rep_by_email("alice@northwind.example")
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -148,8 +148,8 @@ def test_sms_conversations_and_unread_counts_follow_the_number(
     message ends on the record once, each conversation is listed as matched, and each rep's
     unread counts move from Unmatched to Matched exactly."""
     reps = [
-        rep_from_claims({"email": "alice@northwind.example"}),
-        rep_from_claims({"email": "bruno@northwind.example"}),
+        rep_by_email("alice@northwind.example"),
+        rep_by_email("bruno@northwind.example"),
     ]
     number = fresh_number()
     bodies = []

@@ -19,7 +19,7 @@ from commcenter.data import reps as reps_data
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
 from commcenter.services.call_log import find_call
-from commcenter.services.reps import rep_from_claims
+from commcenter.services.reps import rep_by_email
 from commcenter_local.simulate import new_sid, post_to, post_webhook, simulate_call, voice_params
 
 _numbers = itertools.count()
@@ -35,7 +35,7 @@ def caller() -> str:
 def offline(local_stack: Any) -> Iterator[None]:
     """Every test starts with the demo reps' softphones offline."""
     for email in (ALICE, BRUNO):
-        rep = rep_from_claims({"email": email})
+        rep = rep_by_email(email)
         reps_data.save_presence(rep.id, Presence(online=False, on_call=False, updated_at="2026-01-01T00:00:00.000Z"))
     yield
 
@@ -234,7 +234,7 @@ def test_an_answered_dial_ends_the_twiml(alice: Api, api_url: str, twilio_auth_t
 
 
 def test_presence_lapses_without_a_heartbeat(alice: Api, api_url: str, twilio_auth_token: str) -> None:
-    rep = rep_from_claims({"email": ALICE})
+    rep = rep_by_email(ALICE)
     reps_data.save_presence(rep.id, Presence(online=True, on_call=False, updated_at="2026-01-01T00:00:00.000Z"))
     root = incoming(api_url, twilio_auth_token, caller(), ALICE_NUMBER)
     assert [c.tag for c in root[0]] == ["Number"]  # not the browser: straight to forwarding

@@ -9,13 +9,13 @@ import pytest
 
 from commcenter.errors import ValidationError
 from commcenter.services.records import search_records
-from commcenter.services.reps import rep_from_claims
+from commcenter.services.reps import rep_by_email
 from commcenter_local.csv_import import plan_import, run_import
 
 
 @pytest.fixture
 def admin(local_stack: Any) -> Any:
-    return rep_from_claims({"email": "alice@northwind.example"})
+    return rep_by_email("alice@northwind.example")
 
 
 def csv_rows(tag: str, count: int, start: int = 100) -> str:

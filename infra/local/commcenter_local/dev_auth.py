@@ -1,7 +1,9 @@
 """Development sign-in: the local gateway's stand-in for API Gateway's Cognito authorizer.
 
 A development token is a JWT signed with a secret of this machine's local stack, carrying the
-claims a Cognito ID token carries (`sub`, `email`, `cognito:username`, `token_use`).
+claims a Cognito ID token carries (`sub`, `email`, `email_verified`, `cognito:username`,
+`token_use`). The gateway hands them to the functions as API Gateway's Cognito authorizer does:
+every value a string (`authorizer_claims`).
 """
 
 from __future__ import annotations
@@ -40,13 +42,18 @@ def local_secret(data_dir: Path, name: str) -> str:
     return secret
 
 
-def issue_token(email: str, data_dir: Path, hours: float = TOKEN_HOURS) -> str:
+def issue_token(
+    email: str, data_dir: Path, hours: float = TOKEN_HOURS, *, sub: str | None = None, email_verified: bool = True
+) -> str:
+    """A token for the user pool's user `sub` (by default one derived from the email, so that a
+    rep keeps one identity across tokens) whose email claim is `email`, verified or not."""
     now = int(time.time())
+    user = sub or str(uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{email.lower()}"))
     claims = {
-        "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{email.lower()}")),
-        "email": email.lower(),
-        "email_verified": True,
-        "cognito:username": email.lower(),
+        "sub": user,
+        "email": email,  # as the user pool keeps it: in the case it was typed
+        "email_verified": email_verified,
+        "cognito:username": user,
         "token_use": "id",
         "iss": ISSUER,
         "iat": now,
@@ -64,3 +71,15 @@ def verify_token(token: str, secret: str) -> dict[str, Any] | None:
     except jwt.PyJWTError:
         return None
     return dict(claims)
+
+
+def authorizer_claims(claims: dict[str, Any]) -> dict[str, str]:
+    """The claims as API Gateway's Cognito authorizer puts them in `requestContext.authorizer`:
+    every value a string (`"true"` for a boolean, a number's digits)."""
+    return {name: _claim_text(value) for name, value in claims.items()}
+
+
+def _claim_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)

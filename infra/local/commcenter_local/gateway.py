@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from commcenter_local.dev_auth import verify_token
+from commcenter_local.dev_auth import authorizer_claims, verify_token
 from commcenter_local.functions import LoadedFunction
 from commcenter_local.template import ApiRoute
 
@@ -173,7 +173,8 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         token = header[7:] if header.lower().startswith("bearer ") else header
         if not token:
             return None
-        return verify_token(token.strip(), self.server.token_secret)
+        claims = verify_token(token.strip(), self.server.token_secret)
+        return None if claims is None else authorizer_claims(claims)
 
     def _proxy_event(
         self,

@@ -29,11 +29,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     attach_to_running_stack(StackOptions.from_env().data_dir)
     from commcenter.errors import CommcenterError
-    from commcenter.services.reps import rep_from_claims
+    from commcenter.services.reps import rep_by_email
     from commcenter_local.csv_import import plan_import, run_import
 
     try:
-        actor = rep_from_claims({"email": args.actor})
+        actor = rep_by_email(args.actor)
     except CommcenterError as error:
         print(error.message, file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""The Reps table: reps and the unique claims (number, email, client identity) that find them (W1)."""
+"""The Reps table: reps and the unique claims (number, email, client identity, sign-in) that find them (W1)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,23 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import Entry, ItemRead, raw_item, retried_while_held, table_meta, transaction_connection
+from commcenter.data.base import (
+    Entry,
+    ItemRead,
+    raw_item,
+    retried_while_held,
+    table_meta,
+    transaction_connection,
+    write_together,
+)
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
 from commcenter.domain.text import fold
 from commcenter.errors import ConflictError
 
-CLAIM_KINDS = ("number", "email", "client")
+# `sub`: the user pool's immutable id of the person who signs in as the rep, claimed at the
+# rep's first sign-in (`bind_sign_in`), never by `create`.
+CLAIM_KINDS = ("number", "email", "client", "sub")
 # One stack serves one team: every rep item carries this directory key, so the `by_team` index
 # lists the whole team by name (at most about a thousand items, written only when reps change).
 DIRECTORY = "team"
@@ -33,7 +43,8 @@ class ByTeam(GlobalSecondaryIndex["RepItem"]):
 
 
 class RepItem(Model):
-    """A rep: `pk` is `rep#{id}`."""
+    """A rep: `pk` is `rep#{id}`; `sub` the user pool's user bound to it (absent until the first
+    sign-in), kept out of the profile: the API never shows it."""
 
     Meta = table_meta("reps")
 
@@ -41,12 +52,13 @@ class RepItem(Model):
     team = UnicodeAttribute()
     name_key = UnicodeAttribute()
     profile = MapAttribute[str, Any]()
+    sub = UnicodeAttribute(null=True)
 
     by_team = ByTeam()
 
 
 class RepClaimItem(Model):
-    """A unique claim: `pk` is `number#+1...`, `email#...` or `client#...`; it names the rep."""
+    """A unique claim: `pk` is `number#+1...`, `email#...`, `client#...` or `sub#...`; it names the rep."""
 
     Meta = table_meta("reps")
 
@@ -91,6 +103,19 @@ def save_profile(rep: Rep) -> None:
     )
 
 
+def bind_sign_in(rep_id: str, sub: str) -> bool:
+    """Bind the rep to the user pool's user `sub` for good: the rep's `sub` and the `sub#` claim,
+    together. False (nothing written) when the rep is gone or bound to another user already, or
+    the user is bound to a rep already."""
+    rep = RepItem(f"rep#{rep_id}")
+    return write_together(
+        lambda tx: tx.update(
+            rep, actions=[RepItem.sub.set(sub)], condition=RepItem.pk.exists() & RepItem.sub.does_not_exist()
+        ),
+        lambda tx: tx.save(RepClaimItem(f"sub#{sub}", rep_id=rep_id), condition=RepClaimItem.pk.does_not_exist()),
+    )
+
+
 def get(rep_id: str) -> Rep | None:
     try:
         return _from_item(RepItem.get(f"rep#{rep_id}"))
@@ -99,7 +124,7 @@ def get(rep_id: str) -> Rep | None:
 
 
 def find_by_claim(kind: str, value: str) -> Rep | None:
-    """The rep who owns a number, email or client identity (two GetItems)."""
+    """The rep who owns a number, email, client identity or sign-in `sub` (two GetItems)."""
     if kind not in CLAIM_KINDS:
         raise ValueError(f"unknown claim kind {kind!r}")
     try:
