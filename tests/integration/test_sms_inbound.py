@@ -248,10 +248,14 @@ def test_a_rep_sees_and_answers_only_the_conversations_of_their_own_number(
     remote = fresh_remote()
     receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "For Alice")
     path = f"/api/sms/conversations/{conversation_id(ALICE_NUMBER, remote)}"
-    assert bruno("GET", path).status_code == 403
-    assert bruno("DELETE", path).status_code == 403
+    # Conversation ids are predictable: Alice's answers Bruno exactly as one that does not exist.
+    unknown = conversation_id(ALICE_NUMBER, fresh_remote())
+    for method, suffix in (("GET", ""), ("DELETE", ""), ("GET", "/messages"), ("POST", "/read")):
+        foreign, missing = bruno(method, path + suffix), bruno(method, f"/api/sms/conversations/{unknown}{suffix}")
+        assert foreign.status_code == missing.status_code == 404 and foreign.json() == missing.json()
     reply = bruno.send(remote, "Bruno here", conversation_id=conversation_id(ALICE_NUMBER, remote))
-    assert reply.status_code == 403 and "your own number" in reply.json()["error"]["message"]
+    nowhere = bruno.send(remote, "Bruno here", conversation_id=unknown)
+    assert reply.status_code == nowhere.status_code == 404 and reply.json() == nowhere.json()
     bruno_list = bruno.ok("GET", "/api/sms/conversations", section="unmatched", limit=100)["items"]
     assert remote not in [c["remote_number"] for c in bruno_list]
     assert [m["body"] for m in alice.messages(ALICE_NUMBER, remote)] == ["For Alice"]

@@ -51,10 +51,8 @@ def set_team_call_outcomes(rep: Rep, outcomes: CallOutcomes) -> CallOutcomes:
 
 def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity:
     call = find_call(call_sid)
-    if call is None:
+    if call is None or call.rep_id != rep.id:  # another rep's call is answered as an unknown one
         raise NotFoundError("no such call")
-    if call.rep_id != rep.id:
-        raise ForbiddenError("this call is another rep's")
     deal = _checked_deal(summary)
     follow_up = _checked_follow_up(summary.follow_up)
     if follow_up is not None and not call.record_id:

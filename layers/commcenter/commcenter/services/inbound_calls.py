@@ -56,10 +56,10 @@ def decline_call(rep: Rep, call_sid: str) -> Activity:
     """The rep declines a call ringing in the browser: once the browser rejects it, the caller
     hears voicemail or the unavailable message, not the forwarding number (C5)."""
     call = find_call(call_sid)
-    if call is None:
+    if call is None or call.rep_id != rep.id:  # another rep's call is answered as an unknown one
         raise NotFoundError("no such call")
-    if call.rep_id != rep.id or call.direction != "inbound":
-        raise ForbiddenError("only the rep a call rings can decline it")
+    if call.direction != "inbound":
+        raise ForbiddenError("only an incoming call can be declined")
     facts = expect(call.data, CallFacts)
     if facts.answered_by or facts.status in FINAL_CALL_STATUSES:
         raise ConflictError("the call was answered or has ended", code="call_over")

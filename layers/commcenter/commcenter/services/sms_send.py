@@ -36,7 +36,7 @@ from commcenter.domain.sms import (
     status_rank,
     with_message,
 )
-from commcenter.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from commcenter.errors import ConflictError, NotFoundError, ValidationError
 from commcenter.observability import logger
 from commcenter.services.external_ids import activity_of
 from commcenter.services.sms_conversations import change_conversation
@@ -100,10 +100,10 @@ def _check_destination(rep: Rep, rep_number: str, to: str, payload: SendSmsInput
     """The record the message belongs to, once the destination is allowed."""
     if payload.conversation_id:
         state = conversations_data.get(payload.conversation_id)
-        if state is None:
+        # A rep replies only on their own number (S4); another rep's conversation is answered as
+        # one that does not exist (its id is predictable: the answer must not tell it exists).
+        if state is None or state.rep_number != rep_number:
             raise NotFoundError("no such conversation")
-        if state.rep_number != rep_number:
-            raise ForbiddenError("you can reply only to SMS sent to your own number")
         if state.remote_number != to:
             raise ValidationError("a reply goes to the conversation's number", {"to": "not this conversation's"})
     handle_state = handles_data.get(Handle("phone", to))
