@@ -15,10 +15,11 @@ from commcenter import __version__
 from commcenter.channels.sms_gateway import sms_gateway
 from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
 from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummaryInput, Presence, PresenceInput
-from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput
+from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput, UnmatchedHistory
 from commcenter.domain.records import Record, RecordFields, RecordInput
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import PreviewInput, SendSmsInput, SmsConversation, SmsSegments, count_segments
+from commcenter.errors import ValidationError
 from commcenter.http import requests as req
 from commcenter.http.app import create_app
 from commcenter.http.openapi import build_openapi, documented
@@ -276,13 +277,32 @@ def add_handle(record_id: str) -> Response:
 
 
 @app.route("/api/unmatched/ignore", methods=["POST"])
-@documented("Ignore an unmatched number or address (or stop ignoring it)", request=IgnoreInput, status=204)
+@documented(
+    "Ignore an unmatched number or address in your own lists, or for the whole team (admins), or stop ignoring it",
+    request=IgnoreInput,
+    status=204,
+)
 def ignore_handle() -> Response:
     request = req.current(app)
-    req.current_rep(request)
+    rep = req.current_rep(request)
     payload = req.json_body(request, IgnoreInput)
-    attach_handle.set_handle_ignored(Handle.from_key(payload.handle), payload.ignored)
+    attach_handle.set_handle_ignored(Handle.from_key(payload.handle), payload.ignored, rep, for_team=payload.for_team)
     return Response(body="", status_code=204)
+
+
+@app.route("/api/unmatched/history", methods=["GET"])
+@documented(
+    "What an unmatched number or address exchanged, and with whom: what adding it to a record shows the team",
+    response=UnmatchedHistory,
+    query={"handle": "the handle (phone:+1... or email:...)"},
+)
+def unmatched_history() -> Response:
+    request = req.current(app)
+    req.current_rep(request)
+    handle = req.query(request, "handle")
+    if not handle:
+        raise ValidationError("handle is required", {"handle": "required"})
+    return json_response(attach_handle.unmatched_history(Handle.from_key(handle)))
 
 
 @app.route("/api/center/counts", methods=["GET"])

@@ -64,10 +64,12 @@ class FakeInboundStore:
         return "written"
 
     def _still(self, premise: HandleUnchanged) -> bool:
-        stored = self.handles.get(premise.handle)
-        if premise.state is None:  # no item reads as no record, not ignored
-            return stored is None or (stored.record_id is None and not stored.ignored)
-        return stored == premise.state
+        """The premise as DynamoDB checks it: the same record, and ignored for the rep or not."""
+
+        def seen(state: HandleState | None) -> tuple[str | None, bool]:
+            return (state.record_id, state.ignored_for(premise.rep_id)) if state else (None, False)
+
+        return seen(self.handles.get(premise.handle)) == seen(premise.state)
 
     def _apply(self, write: InboundWrite) -> None:
         self.claims.add(write.ref)

@@ -435,6 +435,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/unmatched/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an unmatched number or address exchanged, and with whom: what adding it to a record shows the team */
+        get: operations["unmatched_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/unmatched/ignore": {
         parameters: {
             query?: never;
@@ -444,7 +461,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ignore an unmatched number or address (or stop ignoring it) */
+        /** Ignore an unmatched number or address in your own lists, or for the whole team (admins), or stop ignoring it */
         post: operations["ignore_handle"];
         delete?: never;
         options?: never;
@@ -768,13 +785,21 @@ export interface components {
             status: string;
             version: string;
         };
+        /** HistoryRep */
+        HistoryRep: {
+            id: string;
+            name: string;
+        };
         /**
          * IgnoreInput
-         * @description Hide an unmatched handle's traffic (or show it again).
+         * @description Hide an unmatched handle's traffic from the rep's own lists (or show it again); an admin
+         *         may decide it `for_team`, for every rep.
          */
         IgnoreInput: {
             handle: string;
             ignored: boolean;
+            /** @default false */
+            for_team?: boolean;
         };
         /** Media */
         Media: {
@@ -1104,6 +1129,19 @@ export interface components {
             done: boolean;
             /** @default null */
             call_sid: string | null;
+        };
+        /**
+         * UnmatchedHistory
+         * @description What an unmatched number or address exchanged, and with which reps: what adding it to a
+         *         record moves onto the record, where the whole team sees it.
+         */
+        UnmatchedHistory: {
+            handle: string;
+            calls: number;
+            sms: number;
+            emails: number;
+            voicemails: number;
+            reps: components["schemas"]["HistoryRep"][];
         };
         /** VoiceToken */
         VoiceToken: {
@@ -2333,6 +2371,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SmsSegments"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    unmatched_history: {
+        parameters: {
+            query?: {
+                /** @description the handle (phone:+1... or email:...) */
+                handle?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmatchedHistory"];
                 };
             };
             /** @description invalid input */

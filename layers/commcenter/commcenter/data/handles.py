@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -21,7 +21,14 @@ class HandleItem(Model):
     record_id = UnicodeAttribute(null=True)
     ignored = BooleanAttribute(default=False)
     spam = BooleanAttribute(default=False)
+    # The reps who ignore the handle for themselves (`ignored`: the team, as an admin decided).
+    ignored_by = UnicodeSetAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+
+
+def _state(handle: Handle, item: HandleItem) -> HandleState:
+    ignored_by = frozenset(item.ignored_by or ())
+    return HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam), ignored_by)
 
 
 def get(handle: Handle) -> HandleState | None:
@@ -29,14 +36,14 @@ def get(handle: Handle) -> HandleState | None:
         item = HandleItem.get(handle.key, consistent_read=True)
     except HandleItem.DoesNotExist:
         return None
-    return HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam))
+    return _state(handle, item)
 
 
 def read_of(handle: Handle) -> ItemRead:
     """`get`, as one read of `read_together`."""
 
     def state(item: HandleItem | None) -> HandleState | None:
-        return None if item is None else HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam))
+        return None if item is None else _state(handle, item)
 
     return ItemRead(HandleItem, {"handle": {"S": handle.key}}, state)
 
@@ -46,7 +53,7 @@ def get_many(handles: list[Handle]) -> dict[Handle, HandleState]:
     states: dict[Handle, HandleState] = {}
     for item in HandleItem.batch_get(keys):
         handle = Handle.from_key(item.handle)
-        states[handle] = HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam))
+        states[handle] = _state(handle, item)
     return states
 
 
@@ -57,26 +64,33 @@ def add_claim(tx: TransactWrite, handle: Handle, record_id: str) -> None:
         actions=[
             HandleItem.record_id.set(record_id),
             HandleItem.ignored.set(False),
+            HandleItem.ignored_by.remove(),
             HandleItem.updated_at.set(now_iso()),
         ],
         condition=HandleItem.record_id.does_not_exist() | (HandleItem.record_id == record_id),
     )
 
 
-_NAMES = {"#record": "record_id", "#ignored": "ignored"}
+_NAMES = {"#record": "record_id", "#ignored": "ignored", "#by": "ignored_by"}
 
 
-def state_check_entry(handle: Handle, state: HandleState | None) -> Entry:
+def state_check_entry(handle: Handle, state: HandleState | None, rep_id: str | None) -> Entry:
     """A premise of a transaction: the handle still belongs to the record `state` names (or to
-    none, ignored or not, as `state` says). No item at all reads as no record, not ignored."""
+    none, and ignored for the rep `rep_id` or not, as `state` says). No item at all reads as no
+    record, not ignored."""
     values: dict[str, Any] = {}
     if state is not None and state.record_id:
         condition, values[":record"] = "#record = :record", {"S": state.record_id}
-    elif state is not None and state.ignored:
-        condition, values[":yes"] = "attribute_not_exists(#record) AND #ignored = :yes", {"BOOL": True}
+    elif state is not None and state.ignored_for(rep_id):
+        values[":yes"] = {"BOOL": True}
+        ignored = "(#ignored = :yes OR contains(#by, :rep))" if rep_id else "#ignored = :yes"
+        condition = f"attribute_not_exists(#record) AND {ignored}"
     else:
-        condition = "attribute_not_exists(#record) AND (attribute_not_exists(#ignored) OR #ignored = :no)"
         values[":no"] = {"BOOL": False}
+        condition = "attribute_not_exists(#record) AND (attribute_not_exists(#ignored) OR #ignored = :no)"
+        condition += " AND NOT contains(#by, :rep)" if rep_id else ""
+    if ":rep" in condition:
+        values[":rep"] = {"S": rep_id}
     return {
         "ConditionCheck": {
             "TableName": HandleItem.Meta.table_name,
@@ -94,6 +108,13 @@ def add_release(tx: TransactWrite, handle: Handle, record_id: str) -> None:
 
 
 def set_ignored(handle: Handle, ignored: bool) -> None:
-    """Ignore a number or hear it again; an incoming call's transaction may be checking it."""
+    """The team ignores a number or hears it again; an incoming call's transaction may be checking it."""
     actions: list[Action] = [HandleItem.ignored.set(ignored), HandleItem.updated_at.set(now_iso())]
+    retried_while_held(lambda: HandleItem(handle.key).update(actions=actions))
+
+
+def set_ignored_by(handle: Handle, rep_id: str, ignored: bool) -> None:
+    """One rep ignores a number for themselves, or hears it again."""
+    change = HandleItem.ignored_by.add({rep_id}) if ignored else HandleItem.ignored_by.delete({rep_id})
+    actions: list[Action] = [change, HandleItem.updated_at.set(now_iso())]
     retried_while_held(lambda: HandleItem(handle.key).update(actions=actions))

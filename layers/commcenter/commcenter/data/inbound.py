@@ -73,5 +73,5 @@ def write_inbound(write: InboundWrite) -> InboundOutcome:
 
 def _check(premise: Premise) -> Entry:
     if isinstance(premise, HandleUnchanged):
-        return handles.state_check_entry(premise.handle, premise.state)
+        return handles.state_check_entry(premise.handle, premise.state, premise.rep_id)
     return reps.reach_check_entry(premise.rep_id, premise.online, premise.on_call, premise.fresh_since)

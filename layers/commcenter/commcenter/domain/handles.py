@@ -41,12 +41,18 @@ class Handle:
 
 @dataclass(frozen=True, slots=True)
 class HandleState:
-    """What the team knows of a handle: the record it belongs to, or that it is ignored or spam."""
+    """What the team knows of a handle: the record it belongs to, or that it is ignored (by the
+    team, as an admin decided, or by some reps for themselves) or spam."""
 
     handle: Handle
     record_id: str | None
     ignored: bool
     spam: bool
+    ignored_by: frozenset[str] = frozenset()
+
+    def ignored_for(self, rep_id: str | None) -> bool:
+        """Whether this rep's traffic with the handle is listed under Ignored."""
+        return self.record_id is None and (self.ignored or (rep_id is not None and rep_id in self.ignored_by))
 
 
 def normalize_phone(raw: str, default_region: str) -> str:
@@ -106,13 +112,32 @@ def email_handle(raw: str) -> Handle:
 
 
 class IgnoreInput(msgspec.Struct, forbid_unknown_fields=True):
-    """Hide an unmatched handle's traffic (or show it again)."""
+    """Hide an unmatched handle's traffic from the rep's own lists (or show it again); an admin
+    may decide it `for_team`, for every rep."""
 
     handle: str
     ignored: bool
+    for_team: bool = False
 
 
 class AddHandleInput(msgspec.Struct, forbid_unknown_fields=True):
     """Add an unmatched phone number or address to an existing record."""
 
     handle: str
+
+
+class HistoryRep(msgspec.Struct):
+    id: str
+    name: str
+
+
+class UnmatchedHistory(msgspec.Struct, kw_only=True):
+    """What an unmatched number or address exchanged, and with which reps: what adding it to a
+    record moves onto the record, where the whole team sees it."""
+
+    handle: str
+    calls: int
+    sms: int
+    emails: int
+    voicemails: int
+    reps: list[HistoryRep]

@@ -10,11 +10,12 @@ from commcenter.domain.handles import Handle, HandleState
 
 @dataclass(frozen=True, slots=True)
 class HandleUnchanged:
-    """A premise: the handle still belongs to the record `state` names (or to none, ignored or
-    not, as `state` says; None: no record, not ignored)."""
+    """A premise: the handle still belongs to the record `state` names (or to none, ignored for
+    the rep `rep_id` or not, as `state` says; None: no record, not ignored)."""
 
     handle: Handle
     state: HandleState | None
+    rep_id: str | None
 
 
 @dataclass(frozen=True, slots=True)

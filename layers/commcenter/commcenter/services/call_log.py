@@ -67,7 +67,7 @@ def _record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremi
     """One attempt; None if a premise no longer holds (nothing written)."""
     handle, state = premises.handle, premises.state
     record_id = state.record_id if state else None
-    ignored = bool(state and state.ignored and not record_id)
+    ignored = bool(state and state.ignored_for(rep.id))
     now = now_iso()
     status = "ringing" if direction == "inbound" else "initiated"
     activity = Activity(

@@ -40,7 +40,7 @@ class CallPremises:
         """What the call's write checks still holds (a condition check each)."""
         premises: list[Premise] = []
         if _has_handle_item(self.handle):
-            premises.append(HandleUnchanged(self.handle, self.state))
+            premises.append(HandleUnchanged(self.handle, self.state, rep_id))
         if self.reach is not None:
             online, on_call = self.reach
             premises.append(ReachUnchanged(rep_id, online, on_call, presence_fresh_since()))

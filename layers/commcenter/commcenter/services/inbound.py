@@ -107,9 +107,9 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
         record_id, section = current.record_id, current.section
     else:
         state = store.handle(message.sender) if _resolvable(message.sender) else None
-        record_id, section = _whose(state)
+        record_id, section = _whose(state, message.rep.id)
         if _resolvable(message.sender):
-            premises = (HandleUnchanged(message.sender, state),)
+            premises = (HandleUnchanged(message.sender, state, message.rep.id),)
     activity = Activity(
         id=message.activity_id,
         record_id=record_id,
@@ -149,11 +149,11 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
     )
 
 
-def _whose(state: HandleState | None) -> tuple[str | None, Section]:
+def _whose(state: HandleState | None, rep_id: str) -> tuple[str | None, Section]:
     record_id = state.record_id if state else None
     if record_id:
         return record_id, "matched"
-    return None, "ignored" if state is not None and state.ignored else "unmatched"
+    return None, "ignored" if state is not None and state.ignored_for(rep_id) else "unmatched"
 
 
 def _resolvable(handle: Handle) -> bool:

@@ -33,7 +33,7 @@ from commcenter.domain.records import (
 )
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, NotFoundError, ValidationError
-from commcenter.services.attach_handle import attach_handle_history, release_handle_conversations
+from commcenter.services.attach_handle import attach_handle_history, check_may_attach, release_handle_conversations
 from commcenter.settings import get_settings
 
 MAX_SEARCH_RESULTS = 20
@@ -71,6 +71,8 @@ def create_record(payload: RecordInput, actor: Rep, record_id: str | None = None
     record = _build(payload.kind, fields, record_id or new_id(), now, now, 1)
     handles = record_handles(fields)
     terms = search_terms(record.kind, fields)
+    for handle in sorted(handles):
+        check_may_attach(handle, actor)
 
     with _refusal_explained(handles, record.id):
         record_writes.create(record, name_sort_key(record.kind, fields), terms, handles)
@@ -101,6 +103,8 @@ def update_record(record_id: str, patch: dict[str, Any], actor: Rep) -> Record:
     old_handles, new_handles = record_handles(current), record_handles(fields)
     old_terms, new_terms = search_terms(current.kind, current), search_terms(record.kind, fields)
     added_handles = new_handles - old_handles
+    for handle in sorted(added_handles):
+        check_may_attach(handle, actor)
     # Every term carries the record's label, so all of them are re-put when the name changes.
     terms_to_put = new_terms if record.display_name != current.display_name else new_terms - old_terms
 
