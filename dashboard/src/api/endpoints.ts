@@ -20,11 +20,11 @@ import type {
   Presence,
   PresenceInput,
   PreviewInput,
-  RecordingLink,
   RecordInput,
   RecordKind,
   RecordPage,
   RecordPatch,
+  RecordingLink,
   Rep,
   RepList,
   SearchResults,
@@ -32,6 +32,7 @@ import type {
   SmsConversation,
   SmsPreview,
   SmsSection,
+  UnmatchedHistory,
   VoiceToken,
 } from "./types";
 
@@ -108,6 +109,9 @@ export const addHandle = (recordId: string, handle: string) =>
 
 export const ignoreHandle = (handle: string, ignored: boolean) =>
   api<void>("POST", "/api/unmatched/ignore", { handle, ignored } satisfies IgnoreInput);
+
+export const getUnmatchedHistory = (handle: string, signal?: AbortSignal) =>
+  api<UnmatchedHistory>("GET", withQuery("/api/unmatched/history", { handle }), undefined, signal);
 
 export const getCenterCounts = (signal?: AbortSignal) =>
   api<CenterCounts>("GET", "/api/center/counts", undefined, signal);

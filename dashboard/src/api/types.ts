@@ -40,6 +40,8 @@ export type DealStage = CrmRecord["stage"];
 export type AddHandleInput = Schemas["AddHandleInput"];
 /** Hide an unmatched number's or address's traffic (or show it again). */
 export type IgnoreInput = Schemas["IgnoreInput"];
+/** What an unmatched number exchanged, and with which reps: what adding it to a record shows the team. */
+export type UnmatchedHistory = Schemas["UnmatchedHistory"];
 export type Phone = Schemas["Phone-Output"];
 export type Email = Schemas["Email-Output"];
 export type Address = Schemas["Address-Output"];

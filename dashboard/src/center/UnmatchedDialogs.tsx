@@ -6,12 +6,13 @@
 
 import { useState } from "preact/hooks";
 import { ApiError, describeError } from "../api/client";
-import { addHandle, createRecord } from "../api/endpoints";
-import type { CrmRecord, SearchHit } from "../api/types";
+import { addHandle, createRecord, getUnmatchedHistory } from "../api/endpoints";
+import type { CrmRecord, SearchHit, UnmatchedHistory } from "../api/types";
 import { Badge } from "../components/Badge";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { formatPhone } from "../format";
+import { useAsync } from "../hooks";
 import { SelectField, TextField, sentence } from "../records/fields";
 import { useTeam } from "../team";
 import { RecordPicker } from "../records/RecordPicker";
@@ -48,6 +49,7 @@ function AddToCrmForm({ unknown, onClose, onDone }: Omit<DialogProps, "open">) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const allowed = useMayAttach(unknown);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -133,12 +135,13 @@ function AddToCrmForm({ unknown, onClose, onDone }: Omit<DialogProps, "open">) {
             onInput={setNumber}
           />
         </div>
+        <VisibilityNotice history={allowed.history} blockedBy={allowed.blockedBy} />
       </div>
       <footer class="form-actions">
         <button type="button" class="btn btn-ghost" onClick={onClose}>
           Cancel
         </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
+        <button type="submit" class="btn btn-primary" disabled={busy || allowed.blockedBy.length > 0}>
           {busy ? "Adding…" : `Add ${kind}`}
         </button>
       </footer>
@@ -159,6 +162,7 @@ function AddToExistingForm({ unknown, onClose, onDone }: Omit<DialogProps, "open
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const number = formatPhone(unknown.number);
+  const allowed = useMayAttach(unknown);
 
   const confirm = async () => {
     if (!picked) return;
@@ -200,6 +204,7 @@ function AddToExistingForm({ unknown, onClose, onDone }: Omit<DialogProps, "open
             }}
           />
         )}
+        <VisibilityNotice history={allowed.history} blockedBy={allowed.blockedBy} />
         {error && (
           <p class="field-error" role="alert">
             {error}
@@ -213,7 +218,7 @@ function AddToExistingForm({ unknown, onClose, onDone }: Omit<DialogProps, "open
         <button
           type="button"
           class="btn btn-primary"
-          disabled={!picked || busy}
+          disabled={!picked || busy || allowed.blockedBy.length > 0}
           onClick={() => void confirm()}
         >
           {busy ? "Adding…" : "Add number"}
@@ -221,4 +226,43 @@ function AddToExistingForm({ unknown, onClose, onDone }: Omit<DialogProps, "open
       </footer>
     </>
   );
+}
+
+/**
+ * What adding the number to a record will show the whole team (its unmatched calls, voicemails
+ * and SMS, and with whom), and who may do it: the reps who received that traffic, or an admin.
+ */
+function useMayAttach(unknown: UnknownNumber): { history: UnmatchedHistory | null; blockedBy: string[] } {
+  const { me } = useTeam();
+  const loaded = useAsync((signal) => getUnmatchedHistory(unknown.handle, signal), [unknown.handle]);
+  const history = loaded.data;
+  const others = (history?.reps ?? []).filter((rep) => rep.id !== me.id).map((rep) => rep.name);
+  return { history, blockedBy: me.role === "admin" ? [] : others };
+}
+
+function VisibilityNotice({ history, blockedBy }: { history: UnmatchedHistory | null; blockedBy: string[] }) {
+  const { me } = useTeam();
+  if (!history) return null;
+  const parts = [
+    plural(history.calls, "call", history.voicemails ? ` (${plural(history.voicemails, "voicemail")})` : ""),
+    plural(history.sms, "SMS", ""),
+    plural(history.emails, "email", ""),
+  ].filter(Boolean);
+  if (!parts.length) return null;
+  const names = history.reps.map((rep) => (rep.id === me.id ? "you" : rep.name));
+  return (
+    <div class={blockedBy.length ? "notice notice-danger" : "notice"} role="note" data-testid="attach-visibility">
+      <Icon name="alert" size={16} />
+      <p>
+        {blockedBy.length
+          ? `Only ${blockedBy.join(" or ")} or an admin can add this number to a record: its ${parts.join(", ")} would become visible to the whole team.`
+          : `The whole team will see this number's ${parts.join(", ")} with ${names.join(" and ")} on the record.`}
+      </p>
+    </div>
+  );
+}
+
+function plural(count: number, noun: string, suffix = ""): string {
+  if (!count) return "";
+  return `${count} ${noun}${count === 1 || noun === "SMS" ? "" : "s"}${suffix}`;
 }
