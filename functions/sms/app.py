@@ -46,7 +46,7 @@ def status() -> Response:
     state = form.get("MessageStatus") or form.get("SmsStatus")
     if not state:
         raise ValidationError("the callback has no MessageStatus", {"MessageStatus": "required"})
-    apply_status(form.require("MessageSid"), state.lower(), _error_code(form.get("ErrorCode")))
+    apply_status(form.require("MessageSid"), state.lower(), form.integer("ErrorCode"))
     return twiml_response()
 
 
@@ -67,10 +67,3 @@ def _media(form: TwilioForm) -> list[Media]:
             continue
         media.append(Media(url=url, content_type=form.get(f"MediaContentType{index}") or ""))
     return media
-
-
-def _error_code(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None

@@ -85,8 +85,8 @@ def status() -> Response:
         form.require("CallSid"),
         form.get("ParentCallSid"),
         (form.get("CallStatus") or "").lower(),
-        _int(form.get("SequenceNumber")) or 0,
-        _int(form.get("CallDuration") or form.get("Duration")),
+        form.integer("SequenceNumber") or 0,
+        form.integer("CallDuration") if form.get("CallDuration") else form.integer("Duration"),
     )
     return twiml_response()
 
@@ -100,14 +100,7 @@ def recording() -> Response:
         recordings.recording_completed(
             form.require("CallSid"),
             form.require("RecordingSid"),
-            _int(form.get("RecordingDuration")),
+            form.integer("RecordingDuration"),
             "voicemail" if kind == "voicemail" else "call",
         )
     return twiml_response()
-
-
-def _int(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except ValueError:
-        return None

@@ -14,6 +14,14 @@ from urllib.parse import parse_qsl
 from commcenter.errors import ValidationError
 
 MAX_FORM_BYTES = 64 * 1024
+# What Twilio sends in the fields the product reads is short: a Sid is 34 characters, a number,
+# status or client identity a few dozen, a whole number a few digits (an error code has five);
+# only a message's Body is long (the form's own bound is its limit), and a media URL may be. A
+# longer value is not Twilio's: it is refused before it reaches a key of the data store.
+MAX_SID_CHARS = 64
+MAX_URL_CHARS = 2048
+MAX_VALUE_CHARS = 256
+MAX_INTEGER_DIGITS = 9
 
 
 class TwilioForm:
@@ -32,8 +40,14 @@ class TwilioForm:
         return key in self._values
 
     def get(self, key: str, default: str | None = None) -> str | None:
+        """The first value of `key` (a 400 when longer than Twilio sends it), else `default`."""
         values = self._values.get(key)
-        return values[0] if values else default
+        if not values:
+            return default
+        longest = _max_chars(key)
+        if longest is not None and len(values[0]) > longest:
+            raise ValidationError(f"{key} is at most {longest} characters", {key: "too long"})
+        return values[0]
 
     def require(self, key: str) -> str:
         value = self.get(key)
@@ -41,9 +55,30 @@ class TwilioForm:
             raise ValidationError(f"the webhook has no {key}", {key: "required"})
         return value
 
+    def integer(self, key: str) -> int | None:
+        """A whole number Twilio sends (ErrorCode, SequenceNumber, a duration); None when absent,
+        blank or not a number, as before; more digits than Twilio ever sends is a 400."""
+        value = (self.get(key) or "").strip()
+        digits = value.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):
+            return None
+        if len(digits) > MAX_INTEGER_DIGITS:
+            raise ValidationError(f"{key} has more than {MAX_INTEGER_DIGITS} digits", {key: "too long"})
+        return int(value)
+
     def getall(self, key: str) -> list[str]:
         """All values of `key` (the name twilio's RequestValidator looks for on multi-dicts)."""
         return list(self._values.get(key, []))
+
+
+def _max_chars(key: str) -> int | None:
+    if key == "Body":
+        return None
+    if key.endswith("Sid"):
+        return MAX_SID_CHARS
+    if key.startswith("MediaUrl"):
+        return MAX_URL_CHARS
+    return MAX_VALUE_CHARS
 
 
 def parse_form(body: str | bytes | None, is_base64: bool = False) -> TwilioForm:

@@ -265,7 +265,7 @@ def feed_page(
         index_name=None if index is ActivityItem else index.Meta.index_name,
         scan_index_forward=False,
         limit=limit,
-        exclusive_start_key=decode_cursor(cursor, frozenset(cursor_keys)),
+        exclusive_start_key=decode_cursor(cursor, frozenset(cursor_keys), partition=("owner", owner)),
     )
     items = [_from_raw(raw) for raw in page.get("Items", [])]
     return items, encode_cursor(page.get("LastEvaluatedKey"))
@@ -379,7 +379,9 @@ def conversation_page(conversation_id: str, limit: int, cursor: str | None) -> t
         index_name="by_conversation",
         scan_index_forward=False,
         limit=limit,
-        exclusive_start_key=decode_cursor(cursor, frozenset({"owner", "sk", "conversation_id"})),
+        exclusive_start_key=decode_cursor(
+            cursor, frozenset({"owner", "sk", "conversation_id"}), partition=("conversation_id", conversation_id)
+        ),
     )
     return [_from_raw(raw) for raw in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
 
@@ -493,7 +495,7 @@ def center_page(
         index_name=index_name,
         scan_index_forward=False,
         limit=limit,
-        exclusive_start_key=decode_cursor(cursor, _TABLE_KEYS | {key_name}),
+        exclusive_start_key=decode_cursor(cursor, _TABLE_KEYS | {key_name}, partition=(key_name, key)),
     )
     return [_from_raw(raw) for raw in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
 

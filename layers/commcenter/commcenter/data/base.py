@@ -274,8 +274,13 @@ def encode_cursor(last_evaluated_key: dict[str, dict[str, Any]] | None) -> str |
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, key_names: frozenset[str]) -> dict[str, dict[str, Any]] | None:
-    """The key a page token stands for; a token that was not made by `encode_cursor` is a 400."""
+def decode_cursor(
+    cursor: str | None, key_names: frozenset[str], *, partition: tuple[str, str] | None = None
+) -> dict[str, dict[str, Any]] | None:
+    """The key a page token stands for; a token that was not made by `encode_cursor` is a 400,
+    and so is one of another list: with `partition` (the name and value of the query's hash key),
+    its key must be in the partition queried, so another rep's cursor, or another record's, never
+    starts a page of this one. Every list of one rep's or one record's items names it."""
     if not cursor:
         return None
     try:
@@ -290,7 +295,26 @@ def decode_cursor(cursor: str | None, key_names: frozenset[str]) -> dict[str, di
     )
     if not valid:
         raise ValidationError("the page cursor is not valid", {"cursor": "malformed"})
+    if partition is not None and key[partition[0]]["S"] != partition[1]:
+        raise ValidationError("the page cursor is not one of this list's", {"cursor": "another list's"})
     return dict(key)
+
+
+def refused_input(error: BaseException) -> ValidationError | None:
+    """DynamoDB's ValidationException as the domain's refusal of the request's input (nothing was
+    written), else None: a key longer than DynamoDB takes, a number of more than 38 digits, a page
+    cursor outside the query's bounds. PynamoDB wraps it in its own errors (GetError, QueryError,
+    ...); a raw dispatch raises botocore's."""
+    if isinstance(error, PynamoDBException):
+        code = error.cause_response_code
+    elif isinstance(error, BOTOCORE_EXCEPTIONS):
+        response: dict[str, Any] = getattr(error, "response", None) or {}
+        code = response.get("Error", {}).get("Code")
+    else:
+        return None
+    if code != "ValidationException":
+        return None
+    return ValidationError("a value of the request is too long or malformed")
 
 
 def plain(value: dict[str, Any]) -> Any:

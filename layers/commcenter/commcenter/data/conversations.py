@@ -219,12 +219,15 @@ def center_page(
     rep_id: str, section: str, limit: int, cursor: str | None
 ) -> tuple[list[ConversationState], str | None]:
     """A rep's conversations of one section, newest activity first."""
+    key = center_pk(rep_id, "sms", section)
     page = ConversationItem._get_connection().query(
-        center_pk(rep_id, "sms", section),
+        key,
         index_name="center",
         scan_index_forward=False,
         limit=limit,
-        exclusive_start_key=decode_cursor(cursor, frozenset({"conversation_id", "center_pk", "center_key"})),
+        exclusive_start_key=decode_cursor(
+            cursor, frozenset({"conversation_id", "center_pk", "center_key"}), partition=("center_pk", key)
+        ),
     )
     items = [_from_values({k: plain(v) for k, v in raw.items()}) for raw in page.get("Items", [])]
     return items, encode_cursor(page.get("LastEvaluatedKey"))

@@ -103,11 +103,11 @@ def list_page(
             kind,
             scan_index_forward=False,
             limit=limit,
-            last_evaluated_key=decode_cursor(cursor, _CREATED_CURSOR),
+            last_evaluated_key=decode_cursor(cursor, _CREATED_CURSOR, partition=("kind", kind)),
         )
     else:
         result = RecordItem.by_kind_name.query(
-            kind, limit=limit, last_evaluated_key=decode_cursor(cursor, _NAME_CURSOR)
+            kind, limit=limit, last_evaluated_key=decode_cursor(cursor, _NAME_CURSOR, partition=("kind", kind))
         )
     items = [from_item(item) for item in result]
     return items, encode_cursor(result.last_evaluated_key) if len(items) == limit else None

@@ -25,6 +25,7 @@ from commcenter.errors import (
 )
 from commcenter.http.responses import error_response
 from commcenter.observability import MetricUnit, logger, metrics
+from commcenter.services.refusals import refusal_of
 from commcenter.settings import get_settings
 
 ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
@@ -38,6 +39,11 @@ STATUS_BY_ERROR: dict[type[CommcenterError], int] = {
     BusyError: 503,
     ConfigurationError: 500,
 }
+
+
+# The identifiers routes name in their path (a ULID, a CallSid, a conversation id) are far
+# shorter: a longer one names nothing, and is refused before it reaches the data store.
+MAX_PATH_PARAMETER_CHARS = 128
 
 
 def status_for(error: CommcenterError) -> int:
@@ -61,10 +67,15 @@ class ServiceApp(Chalice):
             @functools.wraps(view)
             def answering_errors(*args: Any, **view_kwargs: Any) -> Any:
                 try:
+                    _check_path_parameters(view_kwargs)
                     return view(*args, **view_kwargs)
                 except CommcenterError as error:
                     return _refusal(error)
-                except Exception:
+                except Exception as error:
+                    refused = refusal_of(error)  # a value DynamoDB refused: the request's fault
+                    if refused is not None:
+                        logger.info("the data store refused a value of the request", extra={"cause": str(error)})
+                        return _refusal(refused)
                     # Chalice answers a bare 500 and logs through its own logger, which is off.
                     logger.exception("unhandled error")
                     raise
@@ -73,6 +84,12 @@ class ServiceApp(Chalice):
             return view
 
         return decorator
+
+
+def _check_path_parameters(parameters: dict[str, Any]) -> None:
+    for name, value in parameters.items():
+        if isinstance(value, str) and len(value) > MAX_PATH_PARAMETER_CHARS:
+            raise ValidationError(f"{name} is at most {MAX_PATH_PARAMETER_CHARS} characters", {name: "too long"})
 
 
 def _refusal(error: CommcenterError) -> Response:

@@ -16,6 +16,10 @@ T = TypeVar("T")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 MAX_BODY_BYTES = 256 * 1024
+# A query parameter is a word, an id, a handle (an email address is at most 254 characters) or a
+# search; a page cursor (base64 of the last key: an unmatched address in it) may be longer.
+MAX_QUERY_CHARS = 512
+MAX_CURSOR_CHARS = 2048
 _PATH = re.compile(r"at `\$\.?([^`]*)`")
 
 
@@ -51,8 +55,13 @@ def current(app: Chalice) -> Request:
 
 
 def query(request: Request, name: str) -> str | None:
+    """A query parameter, or None when absent or empty; a value longer than any the API takes is
+    refused here, before it reaches a service or the data store."""
     params: dict[str, str] = dict(request.query_params or {})
     value = params.get(name)
+    longest = MAX_CURSOR_CHARS if name == "cursor" else MAX_QUERY_CHARS
+    if value and len(value) > longest:
+        raise ValidationError(f"{name} is at most {longest} characters", {name: "too long"})
     return value if value else None
 
 

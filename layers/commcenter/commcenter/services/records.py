@@ -37,6 +37,9 @@ from commcenter.services.attach_handle import attach_handle_history, check_may_a
 from commcenter.settings import get_settings
 
 MAX_SEARCH_RESULTS = 20
+# Longer than any name, company, number or address a search box is typed for (and a search
+# term is a DynamoDB range key condition, which has a size limit of its own).
+MAX_SEARCH_CHARS = 200
 
 
 class SearchHit(msgspec.Struct, kw_only=True):
@@ -155,6 +158,8 @@ def delete_record(record_id: str) -> None:
 
 def search_records(query: str, kind: str | None, limit: int = MAX_SEARCH_RESULTS) -> list[SearchHit]:
     """Records whose name, company, phone or email starts with every word of `query`."""
+    if len(query) > MAX_SEARCH_CHARS:
+        raise ValidationError(f"a search is at most {MAX_SEARCH_CHARS} characters", {"q": "too long"})
     terms = search_query_terms(query)
     if not terms or max(len(t) for t in terms) < 2:
         raise ValidationError("type at least two characters to search", {"q": "too short"})
