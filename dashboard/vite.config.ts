@@ -21,11 +21,23 @@ export default defineConfig({
     },
   },
   server: {
-    // `npm run dev` talks to a running `commcenter dev` (the API and /config.json). The build ships
-    // no config.json: each environment serves its own (the local gateway, or the deploy's upload).
+    // `npm run dev` talks to the API of a running `commcenter dev` through this server's proxy,
+    // on its own origin (the local stack's dashboard reaches it across origins, as in AWS). The
+    // build ships no config.json: each environment serves its own (the local stack's dashboard
+    // origin, or the deploy's upload).
     proxy: {
       "/api": "http://127.0.0.1:3000",
-      "/config.json": "http://127.0.0.1:3000",
     },
   },
+  plugins: [
+    {
+      name: "dev-runtime-config",
+      configureServer(server) {
+        server.middlewares.use("/config.json", (_request, response) => {
+          response.setHeader("Content-Type", "application/json");
+          response.end(JSON.stringify({ apiBaseUrl: "", auth: { mode: "dev" } }));
+        });
+      },
+    },
+  ],
 });

@@ -1,6 +1,11 @@
 """Browser fixtures: one headless Chromium per session, a fresh context (cookies, storage) per test.
 
-The dashboard is served by the local stack at the same origin as the API (`api_url`).
+The browser opens the dashboard on its own origin (`dashboard_url`, CloudFront's part) and the
+dashboard calls the API on another (`api_url`, execute-api's), as in AWS: every request it makes
+passes the browser's CORS checks and the dashboard's Content-Security-Policy.
+
+A test that routes requests (`page.route`) gives up the real preflights: while any route is set,
+Playwright answers every preflight itself, allowing everything.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from e2e_support import REP_EMAIL, REP_NUMBER, Api, CallFrom
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from commcenter_local.simulate import CallOutcome, simulate_call
+from commcenter_local.stack import LocalStack
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,9 +46,14 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def dashboard_url(local_stack: LocalStack) -> str:
+    return local_stack.dashboard_url
+
+
 @pytest.fixture
-def context(browser: Browser, api_url: str) -> Iterator[BrowserContext]:
-    context = browser.new_context(base_url=api_url, viewport={"width": 1440, "height": 900}, locale="en-US")
+def context(browser: Browser, dashboard_url: str) -> Iterator[BrowserContext]:
+    context = browser.new_context(base_url=dashboard_url, viewport={"width": 1440, "height": 900}, locale="en-US")
     context.set_default_timeout(10_000)
     # The same patience for assertions: the first requests of a fresh stack import its handlers.
     expect.set_options(timeout=10_000)

@@ -107,7 +107,7 @@ def test_requests_become_api_gateway_proxy_events(tmp_path: Path) -> None:
     assert routes[0].route.path == "/echo/fixed"  # literal paths win over parameters, as in API Gateway
     from commcenter_local.gateway import LocalGateway
 
-    gateway = LocalGateway(0, loaded.routes, {"Echo": LoadedFunction(function, Path("/"))}, "s", tmp_path)
+    gateway = LocalGateway(0, loaded.routes, {"Echo": LoadedFunction(function, Path("/"))}, "s")
     import threading
 
     threading.Thread(target=gateway.serve_forever, daemon=True).start()
@@ -152,13 +152,6 @@ def test_connections_are_kept_alive(local_stack: LocalStack) -> None:
         response = connection.getresponse()
         assert response.status == 200 and json.loads(response.read())["status"] == "ok"
     connection.close()
-
-
-def test_the_dashboard_is_served_on_the_same_origin(local_stack: LocalStack) -> None:
-    config = requests.get(local_stack.base_url + "/config.json", timeout=10).json()
-    assert config == {"apiBaseUrl": "", "auth": {"mode": "dev"}}
-    deep_link = requests.get(local_stack.base_url + "/records/anything", timeout=10)
-    assert deep_link.status_code == 200 and "text/html" in deep_link.headers["Content-Type"]
 
 
 def test_tables_are_created_as_the_template_declares(local_stack: LocalStack) -> None:
@@ -240,8 +233,14 @@ def test_dynamodb_local_stops_without_leaving_a_process() -> None:
 
 
 def test_commcenter_dev_starts_seeds_and_stops_on_sigint(tmp_path: Path) -> None:
-    port = free_port()
-    env = {**os.environ, "PORT": str(port), "COMMCENTER_DATA_DIR": str(tmp_path), "DEV_TOKEN_SECRET": "dev-secret"}
+    port, dashboard_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "DASHBOARD_PORT": str(dashboard_port),
+        "COMMCENTER_DATA_DIR": str(tmp_path),
+        "DEV_TOKEN_SECRET": "dev-secret",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "commcenter_local.cli", "dev"],
         cwd=ROOT,
@@ -261,8 +260,11 @@ def test_commcenter_dev_starts_seeds_and_stops_on_sigint(tmp_path: Path) -> None
             if "Ctrl-C stops everything" in line or process.poll() is not None:
                 break
         output = "".join(lines)
-        assert f"commcenter is running on http://127.0.0.1:{port}" in output, output
+        assert (
+            f"commcenter is running: the dashboard on http://127.0.0.1:{dashboard_port}, its API on http://127.0.0.1:{port}"
+        ) in output, output
         link = next(part for part in output.split() if "#token=" in part)
+        assert link.startswith(f"http://127.0.0.1:{dashboard_port}/#token=")
         token = link.split("#token=", 1)[1]
         me = requests.get(f"http://127.0.0.1:{port}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
         assert me.json()["email"] == "alice@northwind.example"

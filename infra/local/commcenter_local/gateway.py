@@ -2,27 +2,29 @@
 
 Each HTTP request becomes the proxy event API Gateway would send; routes under the Cognito
 authorizer get the claims of a verified development token, or a 401 as API Gateway answers.
-Every other path serves the built dashboard, on the same origin, with `/config.json` made here.
+It serves the API alone, on an origin of its own, as execute-api does (the dashboard has another:
+`dashboard_site`): a CORS preflight is answered as the template's `Cors:` setting makes API
+Gateway answer it, and the gateway's own answers (401, 403, 413, 502) carry the headers the
+template's `GatewayResponses` give them. Any path without a route: 403 "Missing Authentication
+Token", as API Gateway answers.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import mimetypes
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from commcenter_local.dev_auth import authorizer_claims, verify_token
 from commcenter_local.functions import LoadedFunction
-from commcenter_local.template import ApiRoute
+from commcenter_local.template import ApiCors, ApiRoute, header_literal, resolve_local_string
 
 MISSING_TOKEN = {"message": "Missing Authentication Token"}
 UNAUTHORIZED = {"message": "Unauthorized"}
@@ -34,6 +36,71 @@ TEXT_TYPES = (
     "application/javascript",
 )
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+# The type of API Gateway's own answer for each status the local gateway gives itself; a type the
+# template does not name takes DEFAULT_4XX's or DEFAULT_5XX's headers, as in API Gateway.
+GATEWAY_RESPONSE_TYPES = {
+    401: "UNAUTHORIZED",
+    403: "MISSING_AUTHENTICATION_TOKEN",
+    413: "REQUEST_TOO_LARGE",
+    502: "INTEGRATION_FAILURE",
+}
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """How the API answers a CORS preflight: the template's `Cors:` setting, resolved locally.
+
+    API Gateway answers every path's OPTIONS with these headers, whatever the request's origin,
+    method or headers: the browser compares them with what it asked and refuses what is missing.
+    """
+
+    headers: dict[str, str]
+    # AddDefaultAuthorizerToCorsPreflight: the preflight must pass the authorizer (it never
+    # carries a token, so a browser's preflight gets the authorizer's 401).
+    authorized: bool = False
+
+    @classmethod
+    def from_template(cls, cors: ApiCors | None, local_values: dict[str, str]) -> Preflight | None:
+        if cors is None:
+            return None
+        if cors.allow_methods is None:
+            # SAM then lists each path's own methods: not modelled here, so not guessed.
+            raise ValueError("Cors: the local gateway needs AllowMethods")
+        headers = {}
+        for name, value in (
+            ("Access-Control-Allow-Origin", cors.allow_origin),
+            ("Access-Control-Allow-Headers", cors.allow_headers),
+            ("Access-Control-Allow-Methods", cors.allow_methods),
+            ("Access-Control-Max-Age", cors.max_age),
+        ):
+            if value is not None:
+                headers[name] = header_literal(resolve_local_string(value, local_values))
+        if cors.allow_credentials:
+            headers["Access-Control-Allow-Credentials"] = "true"
+        return cls(headers, authorized=cors.preflight_authorized)
+
+
+@dataclass(frozen=True)
+class GatewayResponses:
+    """The headers of API Gateway's own answers, by response type (the template's GatewayResponses)."""
+
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_template(cls, responses: dict[str, dict[str, Any]], local_values: dict[str, str]) -> GatewayResponses:
+        return cls(
+            {
+                kind: {
+                    name: header_literal(resolve_local_string(value, local_values)) for name, value in headers.items()
+                }
+                for kind, headers in responses.items()
+            }
+        )
+
+    def for_status(self, status: int) -> dict[str, str]:
+        kind = GATEWAY_RESPONSE_TYPES.get(status, "")
+        default = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"
+        return self.headers.get(kind, self.headers.get(default, {}))
 
 
 @dataclass(frozen=True)
@@ -71,18 +138,17 @@ class LocalGateway(ThreadingHTTPServer):
         routes: list[ApiRoute],
         functions: dict[str, LoadedFunction],
         token_secret: str,
-        dashboard_dir: Path,
         stage: str = "local",
+        preflight: Preflight | None = None,
+        gateway_responses: GatewayResponses | None = None,
     ) -> None:
         super().__init__(("127.0.0.1", port), GatewayRequestHandler)
         self.routes = compile_routes(routes)
-        # The API owns every path under the first segment of its routes (/api/, /twilio/); the
-        # dashboard gets the rest.
-        self.api_prefixes = tuple(sorted({"/" + route.path.strip("/").split("/")[0] + "/" for route in routes}))
         self.functions = functions
         self.token_secret = token_secret
-        self.dashboard_dir = dashboard_dir
         self.stage = stage
+        self.preflight = preflight
+        self.gateway_responses = gateway_responses or GatewayResponses()
 
     @property
     def port(self) -> int:
@@ -137,19 +203,19 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             return
-        if not path.startswith(self.server.api_prefixes):
-            self._serve_dashboard(path)
-            return
         matched = self.server.match(self.command, path)
+        if matched is False and self.command == "OPTIONS" and self.server.preflight is not None:
+            self._answer_preflight(self.server.preflight)
+            return
         if not isinstance(matched, tuple):
-            self._send_json(403, MISSING_TOKEN)
+            self._send_gateway_error(403, MISSING_TOKEN)
             return
         route, path_parameters = matched
         claims = None
         if route.authorized:
             claims = self._claims()
             if claims is None:
-                self._send_json(401, UNAUTHORIZED)
+                self._send_gateway_error(401, UNAUTHORIZED)
                 return
         event = self._proxy_event(route, path, url.query, path_parameters, body, claims)
         started = time.perf_counter()
@@ -157,14 +223,22 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
             result = self.server.functions[route.function].invoke(event)
         except Exception as error:  # a crashed Lambda: API Gateway answers 502
             self.log_error("%s crashed: %r", route.function, error)
-            self._send_json(502, {"message": "Internal server error"})
+            self._send_gateway_error(502, {"message": "Internal server error"})
             return
         self._send_proxy_result(result, time.perf_counter() - started)
+
+    def _answer_preflight(self, preflight: Preflight) -> None:
+        """SAM's OPTIONS method of a path: a mock integration answering the CORS headers."""
+        if preflight.authorized and self._claims() is None:
+            self._send_gateway_error(401, UNAUTHORIZED)
+            return
+        headers = {name: [value] for name, value in preflight.headers.items()}
+        self._send(200, b"", {"Content-Type": ["application/json"], **headers})
 
     def _read_body(self) -> bytes | None:
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
-            self._send_json(413, {"message": "Request Too Long"})
+            self._send_gateway_error(413, {"message": "Request Too Long"})
             return None
         return self.rfile.read(length) if length else b""
 
@@ -233,7 +307,7 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
 
     def _send_proxy_result(self, result: Any, seconds: float) -> None:
         if not isinstance(result, dict) or "statusCode" not in result:
-            self._send_json(502, {"message": "Internal server error"})
+            self._send_gateway_error(502, {"message": "Internal server error"})
             return
         raw = result.get("body") or ""
         payload = base64.b64decode(raw) if result.get("isBase64Encoded") else str(raw).encode("utf-8")
@@ -246,31 +320,11 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         headers["X-Local-Integration-Latency"] = [f"{seconds * 1000:.1f}"]
         self._send(int(result["statusCode"]), payload, headers)
 
-    def _serve_dashboard(self, path: str) -> None:
-        if path == "/config.json":
-            self._send_json(200, {"apiBaseUrl": "", "auth": {"mode": "dev"}}, cache="no-store")
-            return
-        root = self.server.dashboard_dir
-        index = root / "index.html"
-        if not index.exists():
-            message = (
-                b"<!doctype html><title>commcenter</title>"
-                b"<p>The dashboard is not built: run <code>make dashboard</code>.</p>"
-            )
-            self._send(200, message, {"Content-Type": ["text/html; charset=utf-8"]})
-            return
-        target = (root / unquote(path).lstrip("/")).resolve()
-        if not target.is_file() or root.resolve() not in target.parents:
-            target = index  # a route of the single-page app
-        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if content_type.startswith("text/") or content_type == "application/javascript":
-            content_type += "; charset=utf-8"
-        cache = "no-cache" if target == index else "public, max-age=31536000, immutable"
-        self._send(200, target.read_bytes(), {"Content-Type": [content_type], "Cache-Control": [cache]})
-
-    def _send_json(self, status: int, payload: Any, cache: str = "no-store") -> None:
+    def _send_gateway_error(self, status: int, payload: Any) -> None:
+        """One of API Gateway's own answers, with the headers the template gives its type."""
+        headers = {name: [value] for name, value in self.server.gateway_responses.for_status(status).items()}
         body = json.dumps(payload).encode()
-        self._send(status, body, {"Content-Type": ["application/json"], "Cache-Control": [cache]})
+        self._send(status, body, {"Content-Type": ["application/json"], "Cache-Control": ["no-store"], **headers})
 
     def _send(self, status: int, body: bytes, headers: dict[str, list[str]]) -> None:
         self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else None)

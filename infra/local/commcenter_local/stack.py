@@ -1,5 +1,8 @@
 """The whole product on this machine: DynamoDB Local, the template's functions behind a local API
-Gateway, the scheduled functions on their schedules and the dashboard, on one origin.
+Gateway, the scheduled functions on their schedules and the dashboard.
+
+The API and the dashboard are two origins, as execute-api and CloudFront are in AWS: the browser
+applies CORS and the dashboard's Content-Security-Policy here exactly as it will there.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from commcenter_local.dashboard_site import LocalDashboard
 from commcenter_local.dev_auth import TWILIO_TOKEN_FILE, local_secret, token_secret
 from commcenter_local.dynamodb_local import DynamoDBLocal, create_tables, free_port
 from commcenter_local.functions import LoadedFunction, load_functions
-from commcenter_local.gateway import LocalGateway
+from commcenter_local.gateway import GatewayResponses, LocalGateway, Preflight
 from commcenter_local.object_storage import LocalS3, local_bucket_name
 from commcenter_local.scheduler import Scheduler
-from commcenter_local.template import Template, load_template, resolve_environment
+from commcenter_local.template import Template, load_template, resolve_environment, resolve_local_string
 
 ROOT = Path(__file__).resolve().parents[3]
 STATE_FILE = "stack.json"
@@ -27,7 +31,8 @@ STATE_FILE = "stack.json"
 
 @dataclass
 class StackOptions:
-    port: int = 3000
+    port: int = 3000  # the API's (0: a free port)
+    dashboard_port: int = 0  # the dashboard's origin (0: a free port)
     data_dir: Path = field(default_factory=lambda: ROOT / ".local")
     in_memory: bool = False
     schedules: bool = True
@@ -47,8 +52,10 @@ class StackOptions:
         """The options `commcenter dev` takes from the environment (and an ignored `.env`)."""
         env = {**read_dotenv(ROOT / ".env"), **os.environ}
         data_dir = Path(env.get("COMMCENTER_DATA_DIR", ".local"))
+        port = int(env.get("PORT", "3000"))
         return cls(
-            port=int(env.get("PORT", "3000")),
+            port=port,
+            dashboard_port=int(env.get("DASHBOARD_PORT") or (port + 1 if port else 0)),
             data_dir=data_dir if data_dir.is_absolute() else ROOT / data_dir,
             public_base_url=env.get("PUBLIC_BASE_URL") or None,
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
@@ -83,13 +90,32 @@ class LocalStack:
         self.s3 = LocalS3()
         self.functions: dict[str, LoadedFunction] = {}
         self.gateway: LocalGateway | None = None
+        self.dashboard: LocalDashboard | None = None
         self.scheduler: Scheduler | None = None
         self._serving: threading.Thread | None = None
         self.port = self.options.port or free_port()
+        self.dashboard_port = self.options.dashboard_port or free_port()
 
     @property
     def base_url(self) -> str:
+        """The API's origin (execute-api's part): webhooks, tokens and the dashboard's requests."""
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def dashboard_url(self) -> str:
+        """The dashboard's origin (CloudFront's part)."""
+        return f"http://127.0.0.1:{self.dashboard_port}"
+
+    def local_values(self) -> dict[str, str]:
+        """What the names of the template's `!Sub` strings the stack reads (the API's CORS
+        setting and gateway responses, the dashboard's response headers) stand for here."""
+        return {
+            "DashboardDistribution.DomainName": self.dashboard_url,  # https://${...}: the whole origin
+            # The Content-Security-Policy's variables: the origins the dashboard reaches.
+            "ApiOrigin": self.base_url,
+            "RecordingsOrigin": self.s3.endpoint,
+            "CognitoOrigin": "",  # development tokens: no hosted sign-in to reach
+        }
 
     @property
     def dynamodb_endpoint(self) -> str:
@@ -109,7 +135,7 @@ class LocalStack:
             "STAGE": "local",
             "PUBLIC_BASE_URL": options.public_base_url or self.base_url,
             "TWILIO_AUTH_TOKEN_PARAMETER": None,  # the name of an SSM parameter: AWS only
-            "DASHBOARD_ORIGIN": None,  # the gateway serves the dashboard on the API's own origin
+            "DASHBOARD_ORIGIN": self.dashboard_url,
             "TWILIO_API_KEY_SECRET_PARAMETER": None,  # an SSM parameter name: AWS only
         }
         if options.phone_default_region:
@@ -156,16 +182,29 @@ class LocalStack:
             create_tables(self.dynamodb.client(), self.template.tables, self.table_names())
             self.s3.create_buckets(list(self.bucket_names().values()), os.environ["AWS_REGION"])
             self.functions = load_functions(self.template.functions, ROOT)
+            local_values = self.local_values()
             self.gateway = LocalGateway(
                 self.port,
                 self.template.routes,
                 self.functions,
                 token_secret(self.data_dir),
-                ROOT / "dashboard" / "dist",
+                preflight=Preflight.from_template(self.template.api_cors, local_values),
+                gateway_responses=GatewayResponses.from_template(self.template.gateway_responses, local_values),
             )
             self.port = self.gateway.port
             self._serving = threading.Thread(target=self.gateway.serve_forever, name="gateway", daemon=True)
             self._serving.start()
+            self.dashboard = LocalDashboard(
+                self.dashboard_port,
+                ROOT / "dashboard" / "dist",
+                # The runtime configuration the deploy uploads: the API is another origin.
+                {"apiBaseUrl": self.base_url, "auth": {"mode": "dev"}},
+                {
+                    name: resolve_local_string(value, local_values)
+                    for name, value in self.template.dashboard_headers.items()
+                },
+            )
+            threading.Thread(target=self.dashboard.serve_forever, name="dashboard", daemon=True).start()
             if self.options.schedules:
                 self.scheduler = Scheduler(self.template.schedules, self.functions)
                 self.scheduler.start()
@@ -183,6 +222,10 @@ class LocalStack:
             self.gateway.shutdown()
             self.gateway.server_close()
             self.gateway = None
+        if self.dashboard is not None:
+            self.dashboard.shutdown()
+            self.dashboard.server_close()
+            self.dashboard = None
         self.dynamodb.stop()
         self.s3.stop()
         (self.data_dir / STATE_FILE).unlink(missing_ok=True)

@@ -34,9 +34,9 @@ def run(args: argparse.Namespace) -> int:
 
         summary = seed_demo_data()
         admin = DEMO_REPS[0].email
-        link = f"{stack.base_url}/#token={issue_token(admin, stack.data_dir)}"
+        link = f"{stack.dashboard_url}/#token={issue_token(admin, stack.data_dir)}"
         print(
-            f"\ncommcenter is running on {stack.base_url}\n"
+            f"\ncommcenter is running: the dashboard on {stack.dashboard_url}, its API on {stack.base_url}\n"
             f"  demo data: {len(summary.reps)} reps, {len(summary.records)} records\n"
             f"  sign in as {admin}: {link}\n"
             f"  another rep: .venv/bin/commcenter token EMAIL (then paste it on the sign-in page)\n"
