@@ -2,9 +2,9 @@
 
 import { createContext, type ComponentChildren } from "preact";
 import { useContext } from "preact/hooks";
-import type { Rep } from "./api/types";
+import type { Rep, TeamRep } from "./api/types";
 
-export type Team = { me: Rep; reps: Map<string, Rep> };
+export type Team = { me: Rep; reps: Map<string, TeamRep> };
 
 const TeamContext = createContext<Team | null>(null);
 const ignoreMe = (_me: Rep) => undefined;

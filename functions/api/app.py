@@ -17,7 +17,7 @@ from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
 from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummaryInput, Presence, PresenceInput
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput, UnmatchedHistory
 from commcenter.domain.records import Record, RecordFields, RecordInput
-from commcenter.domain.reps import Rep
+from commcenter.domain.reps import Rep, TeamRep
 from commcenter.domain.sms import PreviewInput, SendSmsInput, SmsConversation, SmsSegments, count_segments
 from commcenter.errors import ValidationError
 from commcenter.http import requests as req
@@ -59,7 +59,7 @@ class ActivityPage(msgspec.Struct):
 
 
 class RepList(msgspec.Struct):
-    items: list[Rep]
+    items: list[TeamRep]
 
 
 class SearchResults(msgspec.Struct):
@@ -141,10 +141,13 @@ def put_call_settings() -> Response:
 
 
 @app.route("/api/reps", methods=["GET"])
-@documented("The reps of the signed-in rep's team", response=RepList)
+@documented(
+    "The reps of the signed-in rep's team; their forwarding numbers only to admins (and each rep's own)",
+    response=RepList,
+)
 def list_reps() -> Response:
-    req.current_rep(req.current(app))
-    return json_response(RepList(items=reps.team_reps()))
+    rep = req.current_rep(req.current(app))
+    return json_response(RepList(items=reps.team_shown_to(rep)))
 
 
 @app.route("/api/records", methods=["GET"])

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import requests
+from api_support import Api
 
 from commcenter.data import reps as reps_data
 from commcenter.domain.reps import Rep, Role
@@ -105,3 +106,17 @@ def test_the_user_pool_keeps_one_user_per_address_and_the_email_out_of_the_users
     assert {"email", "email_verified"} <= set(client["ReadAttributes"])
     # An empty list would let the client write every attribute, as leaving it out does.
     assert client["WriteAttributes"] and "email" not in client["WriteAttributes"]
+
+
+def test_the_team_list_shows_forwarding_numbers_to_admins_and_to_each_rep_alone(alice: Api, bruno: Api) -> None:
+    """A forwarding number is a rep's personal phone: admins (who set up calls) see it, and the
+    rep themself; any other rep's list leaves it out."""
+    admin, rep = alice.ok("GET", "/api/me"), bruno.ok("GET", "/api/me")
+    assert admin["forwarding_number"]  # the demo admin forwards to her mobile
+    as_rep = {r["id"]: r for r in bruno.ok("GET", "/api/reps")["items"]}
+    assert "forwarding_number" not in as_rep[admin["id"]]
+    assert as_rep[rep["id"]]["forwarding_number"] == rep["forwarding_number"]
+    assert as_rep[admin["id"]]["twilio_number"] == admin["twilio_number"]  # the rest stays shown
+    as_admin = {r["id"]: r for r in alice.ok("GET", "/api/reps")["items"]}
+    assert as_admin[admin["id"]]["forwarding_number"] == admin["forwarding_number"]
+    assert as_admin[rep["id"]]["forwarding_number"] == rep["forwarding_number"]

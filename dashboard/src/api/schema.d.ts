@@ -287,7 +287,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The reps of the signed-in rep's team */
+        /** The reps of the signed-in rep's team; their forwarding numbers only to admins (and each rep's own) */
         get: operations["list_reps"];
         put?: never;
         post?: never;
@@ -1036,7 +1036,7 @@ export interface components {
         };
         /** RepList */
         RepList: {
-            items: components["schemas"]["Rep"][];
+            items: components["schemas"]["TeamRep"][];
         };
         /** SearchHit */
         SearchHit: {
@@ -1129,6 +1129,37 @@ export interface components {
             done: boolean;
             /** @default null */
             call_sid: string | null;
+        };
+        /**
+         * TeamRep
+         * @description A rep as the team's list shows them: the rep's forwarding number (a personal phone) only
+         *         to admins and to the rep themself; absent for everyone else.
+         */
+        TeamRep: {
+            id: string;
+            name: string;
+            email: string;
+            /**
+             * @default rep
+             * @enum {unknown}
+             */
+            role: "admin" | "rep";
+            /** @default default */
+            team: string;
+            /** @default null */
+            twilio_number: string | null;
+            /**
+             * @default voice+sms
+             * @enum {unknown}
+             */
+            capabilities: "voice" | "voice+sms";
+            /** @default null */
+            client_identity: string | null;
+            /** @default UTC */
+            time_zone: string;
+            /** @default {} */
+            settings: Record<string, unknown>;
+            forwarding_number?: string | null;
         };
         /**
          * UnmatchedHistory

@@ -10,6 +10,8 @@ import type { components } from "./schema";
 type Schemas = components["schemas"];
 
 export type Rep = Schemas["Rep"];
+/** A teammate in the team's list: the forwarding number only for admins (and the rep themself). */
+export type TeamRep = Schemas["TeamRep"];
 export type RepList = Schemas["RepList"];
 
 /** A rep's own call settings (C9), as sent to PUT /api/me/call-settings: all four, each time. */

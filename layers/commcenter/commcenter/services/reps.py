@@ -9,7 +9,7 @@ import msgspec
 from commcenter.data import reps as reps_data
 from commcenter.domain.calls import MAX_GREETING, CallSettingsInput
 from commcenter.domain.handles import normalize_email, normalize_phone
-from commcenter.domain.reps import Rep
+from commcenter.domain.reps import Rep, TeamRep, as_shown_to
 from commcenter.errors import ForbiddenError, NotFoundError, UnauthorizedError, ValidationError
 from commcenter.settings import get_settings
 from commcenter.warm_cache import WarmCache
@@ -118,6 +118,11 @@ def _remember(rep: Rep) -> None:
 def team_reps() -> list[Rep]:
     """Every rep of the team (records are visible to the whole team, so are its reps)."""
     return reps_data.list_all()
+
+
+def team_shown_to(viewer: Rep) -> list[TeamRep]:
+    """The team's reps as `viewer` may see them (the dashboard's list of reps)."""
+    return [as_shown_to(rep, viewer) for rep in reps_data.list_all()]
 
 
 def rep_by_number(number: str) -> Rep | None:
