@@ -9,16 +9,19 @@ functions themselves.
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import botocore.client
 import pytest
+from iam_policy import Grant, denied, grants_needed
 from stack_environment import environment
 from twilio_stand_in import TwilioStandIn
 
 from commcenter_local.dev_auth import issue_token
+from commcenter_local.functions import LoadedFunction
 from commcenter_local.stack import LocalStack, StackOptions
 
 TWILIO_AUTH_TOKEN = "test-twilio-auth-token"
@@ -30,12 +33,33 @@ _operations: list[str] = []
 _original_make_api_call = getattr(botocore.client.BaseClient, "_make_api_call")  # noqa: B009 (private)
 
 
+# Every AWS call a function of the template made while it ran, as the grants IAM would check
+# (`iam_policy`): each test fails on a call its function's policies do not allow.
+_function_calls: list[tuple[str, list[Grant]]] = []
+_running = threading.local()  # the function the current thread runs (the gateway runs one per request)
+_original_invoke = LoadedFunction.invoke
+
+
 def _recording_make_api_call(self: Any, operation_name: str, api_params: Any) -> Any:
     _operations.append(operation_name)
+    function = getattr(_running, "function", None)
+    if function is not None:
+        grants = grants_needed(self.meta.service_model.service_name, operation_name, api_params)
+        _function_calls.append((function, grants))
     return _original_make_api_call(self, operation_name, api_params)
 
 
+def _invoke_as_function(self: LoadedFunction, event: dict[str, Any]) -> Any:
+    previous = getattr(_running, "function", None)
+    _running.function = self.definition.logical_id
+    try:
+        return _original_invoke(self, event)
+    finally:
+        _running.function = previous
+
+
 setattr(botocore.client.BaseClient, "_make_api_call", _recording_make_api_call)  # noqa: B010
+setattr(LoadedFunction, "invoke", _invoke_as_function)  # noqa: B010
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +69,21 @@ def no_scan() -> Iterator[list[str]]:
     yield _operations
     scans = [op for op in _operations[start:] if op == "Scan"]
     assert not scans, "a request path issued a DynamoDB Scan; lists must be Queries on a key or an index"
+
+
+@pytest.fixture(autouse=True)
+def iam_allows_every_call() -> Iterator[None]:
+    """Fails the test if a function it ran made an AWS call its policies in template.yaml do not allow."""
+    start = len(_function_calls)
+    yield
+    missing = sorted(
+        {
+            f"{function}: {grant.action} on {grant.resource}"
+            for function, grants in _function_calls[start:]
+            for grant in denied(function, grants)
+        }
+    )
+    assert not missing, "template.yaml does not grant what the functions called:\n" + "\n".join(missing)
 
 
 @pytest.fixture(scope="session")

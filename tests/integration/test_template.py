@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from iam_policy import Grant, denied, function_statements
 
 from commcenter_local.stack import ROOT
 from commcenter_local.template import read_yaml
@@ -156,9 +157,12 @@ def test_tables_are_on_demand_recoverable_encrypted_and_retained() -> None:
 
 def test_policies_are_least_privilege() -> None:
     for name, function in of_type("AWS::Serverless::Function").items():
-        policies = function["Properties"]["Policies"]
+        policies = function["Properties"].get("Policies", [])
         text = json.dumps(policies)
         assert '"Action": "*"' not in text and '"dynamodb:*"' not in text, name
+        # Every grant spelled out, table by table and index by index: none of SAM's DynamoDB
+        # templates (each grants every item action, Scan included, on the table and its indexes).
+        assert "DynamoDB" not in text, name
         for policy in policies:
             if isinstance(policy, dict) and "Statement" in policy:
                 for statement in policy["Statement"]:
@@ -168,6 +172,47 @@ def test_policies_are_least_privilege() -> None:
     }
     # The webhooks check signatures with the auth token; the API sends SMS with it.
     assert granted_ssm == {"ApiFunction", "SmsFunction", "VoiceFunction"}
+
+
+TABLES = sorted(name for name, r in RESOURCES.items() if r["Type"] == "AWS::DynamoDB::Table")
+WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem")
+
+
+def test_the_webhooks_never_write_a_rep_or_a_record() -> None:
+    """The SMS and voice webhooks read the rep of a number and write messages and calls; a rep,
+    a record or its search terms they may not change (tests/iam_policy.py checks every call the
+    tests make against these grants)."""
+    for function in ("SmsFunction", "VoiceFunction"):
+        for table in ("RepsTable", "RecordsTable", "SearchTermsTable"):
+            for action in WRITES:
+                assert denied(function, [Grant(f"dynamodb:{action}", table)]), (function, action, table)
+    assert not denied(
+        "SmsFunction", [Grant("dynamodb:PutItem", "ActivitiesTable"), Grant("dynamodb:GetItem", "RepsTable")]
+    )
+
+
+def test_no_function_may_scan_or_describe_a_table() -> None:
+    for function in function_statements():
+        for table in TABLES:
+            for action in ("Scan", "DescribeTable"):
+                assert denied(function, [Grant(f"dynamodb:{action}", table)]), (function, action, table)
+
+
+def test_every_function_logs_to_a_group_that_expires() -> None:
+    groups = of_type("AWS::Logs::LogGroup")
+    for group in groups.values():
+        assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    for name, function in of_type("AWS::Serverless::Function").items():
+        target = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        assert target in groups, name
+        assert groups[target]["Properties"]["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{AWS::StackName}}/{name}"}
+    # The API's access logs too.
+    destination = RESOURCES["Api"]["Properties"]["AccessLogSetting"]["DestinationArn"]
+    assert destination == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
+    assert (
+        DOCUMENT["Parameters"]["LogRetentionDays"]["Default"]
+        in DOCUMENT["Parameters"]["LogRetentionDays"]["AllowedValues"]
+    )
 
 
 def test_no_secret_lives_in_the_template() -> None:
@@ -232,6 +277,14 @@ def test_recordings_are_private_encrypted_and_expire() -> None:
     assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
     (rule,) = props["LifecycleConfiguration"]["Rules"]
     assert rule["ExpirationInDays"] == {"Ref": "RecordingRetentionDays"} and rule["Status"] == "Enabled"
+    # Refused over plain HTTP, to anyone: the bucket and every object in it.
+    (policy,) = [
+        r for r in of_type("AWS::S3::BucketPolicy").values() if r["Properties"]["Bucket"] == {"Ref": "RecordingsBucket"}
+    ]
+    (tls,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert (tls["Effect"], tls["Principal"], tls["Action"]) == ("Deny", "*", "s3:*")
+    assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert tls["Resource"] == [{"Fn::GetAtt": ["RecordingsBucket", "Arn"]}, {"Fn::Sub": "${RecordingsBucket.Arn}/*"}]
     # The webhooks may only write recordings; the API may only play and delete them.
     voice = json.dumps(RESOURCES["VoiceFunction"]["Properties"]["Policies"])
     api = json.dumps(RESOURCES["ApiFunction"]["Properties"]["Policies"])
