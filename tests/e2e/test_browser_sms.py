@@ -353,7 +353,8 @@ def test_unmatched_sms_added_to_the_crm_moves_to_matched(signed_in: Page, api: A
     dialog = page.get_by_role("dialog", name="Add to CRM")
     expect(dialog.get_by_label("Mobile phone")).to_have_value(number)
     # Before anything moves, the rep reads what the whole team will see.
-    expect(dialog.get_by_role("note")).to_have_text("The whole team will see this number's 1 SMS with you on the record.")
+    shown = "The whole team will see this number's 1 SMS with you on the record."
+    expect(dialog.get_by_role("note")).to_have_text(shown)
     dialog.get_by_label("Add as").select_option("contact")
     dialog.get_by_role("button", name="Add contact").click()
     # The API's validation shows under the field it concerns; nothing is created.
