@@ -158,6 +158,7 @@ def test_answers_name_the_dashboard_origin_and_another_origin_is_refused(
     headers = {**auth_headers("alice@northwind.example"), "Origin": origin}
     me = requests.get(local_stack.base_url + "/api/me", headers=headers, timeout=10)
     assert me.status_code == 200 and me.headers["Access-Control-Allow-Origin"] == origin
+    assert me.headers["X-Content-Type-Options"] == "nosniff"
     other = send_preflight(local_stack.base_url, "https://evil.example", "PUT", "/api/me/call-settings", [])
     assert preflight_refusal(other, "https://evil.example", "PUT", []) is not None
     # API Gateway's own answers carry the origin too (GatewayResponses): the dashboard can tell an
@@ -166,6 +167,7 @@ def test_answers_name_the_dashboard_origin_and_another_origin_is_refused(
         answer = requests.get(local_stack.base_url + path, headers={"Origin": origin}, timeout=10)
         assert answer.status_code == status, path
         assert answer.headers["Access-Control-Allow-Origin"] == origin, path
+        assert answer.headers["X-Content-Type-Options"] == "nosniff", path
     unknown = send_preflight(local_stack.base_url, origin, "GET", "/api/nothing", [])
     assert unknown.status_code == 403 and unknown.headers["Access-Control-Allow-Origin"] == origin
 

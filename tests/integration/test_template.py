@@ -270,6 +270,63 @@ def test_dashboard_bucket_is_private_behind_cloudfront() -> None:
     assert {r["ErrorCode"] for r in distribution["CustomErrorResponses"]} == {403, 404}
 
 
+def content_security_policy() -> dict[str, list[str]]:
+    """The dashboard's policy as CloudFront sends it: directive -> sources, the !Sub's own
+    variables shown by name (`${ApiOrigin}`)."""
+    policy = RESOURCES["DashboardResponseHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    text, _ = policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    directives = [part.split() for part in text.split(";") if part.strip()]
+    return {directive[0]: directive[1:] for directive in directives}
+
+
+def test_the_dashboard_answers_with_a_strict_policy_of_the_stacks_own() -> None:
+    behavior = RESOURCES["DashboardDistribution"]["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": "DashboardResponseHeaders"}  # not a managed one
+    config = RESOURCES["DashboardResponseHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert all(part["Override"] for part in config.values())
+    assert config["FrameOptions"]["FrameOption"] == "DENY"
+    assert config["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
+    assert config["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    csp = content_security_policy()
+    assert csp["default-src"] == csp["script-src"] == csp["style-src"] == ["'self'"]
+    assert csp["object-src"] == csp["base-uri"] == csp["frame-ancestors"] == ["'none'"]
+    assert not [source for sources in csp.values() for source in sources if "unsafe" in source or source == "*"]
+    # The Voice SDK's needs (its README), the API, the hosted sign-in; the recordings' bucket.
+    voice = ["https://eventgw.twilio.com", "wss://voice-js.roaming.twilio.com", "https://media.twiliocdn.com"]
+    assert set(csp["connect-src"]) == {"'self'", "${ApiOrigin}", "${CognitoOrigin}", *voice, "https://sdk.twilio.com"}
+    assert set(csp["media-src"]) == {
+        "'self'",
+        "${RecordingsOrigin}",
+        "mediastream:",
+        "https://media.twiliocdn.com",
+        "https://sdk.twilio.com",
+    }
+
+
+def test_the_policy_names_the_hosts_the_dashboard_really_reaches() -> None:
+    policy = RESOURCES["DashboardResponseHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    _, variables = policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    # Recording links are signed for the bucket's regional virtual host (data/recordings.py).
+    assert variables["RecordingsOrigin"] == {
+        "Fn::Sub": "https://${RecordingsBucket}.s3.${AWS::Region}.${AWS::URLSuffix}"
+    }
+    # The Cognito domain the dashboard's config.json names (the CognitoDomain output).
+    assert (
+        DOCUMENT["Outputs"]["CognitoDomain"]["Value"]["Fn::Sub"]
+        == "${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"
+    )
+    assert variables["CognitoOrigin"] == {"Fn::Sub": "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"}
+    # The API's own id cannot be named (the API's CORS setting depends on the distribution):
+    # the execute-api hosts of the stack's region, over https only.
+    assert variables["ApiOrigin"] == {"Fn::Sub": "https://*.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
+
+
+def test_api_gateways_own_answers_are_never_sniffed() -> None:
+    api = of_type("AWS::Serverless::Api")["Api"]["Properties"]
+    for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
+        assert api["GatewayResponses"][kind]["ResponseParameters"]["Headers"]["X-Content-Type-Options"] == "'nosniff'"
+
+
 def test_recordings_are_private_encrypted_and_expire() -> None:
     bucket = RESOURCES["RecordingsBucket"]
     props = bucket["Properties"]

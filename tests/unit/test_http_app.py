@@ -62,3 +62,32 @@ def test_answers_name_the_dashboard_origin_only_when_it_is_another_origin(
             assert headers["access-control-allow-origin"] == origin
         else:
             assert "access-control-allow-origin" not in headers
+
+
+def test_every_answer_tells_browsers_not_to_sniff_its_type() -> None:
+    """JSON (and TwiML) must never be read as HTML or script: every answer says nosniff, the
+    refusals and Chalice's own answers (an unsupported content type, a crash) included."""
+    app = build_app()
+
+    @app.route("/form", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+    def form() -> dict[str, str]:
+        return {}
+
+    @app.route("/crash")
+    def crash() -> None:
+        raise RuntimeError("boom")
+
+    post = proxy_event("/form")
+    wrong_type = {
+        **post,
+        "httpMethod": "POST",
+        "requestContext": {**post["requestContext"], "httpMethod": "POST"},
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "body": "{}",
+    }
+    answers = [app(proxy_event(path), None) for path in ("/found", "/missing", "/crash")] + [app(wrong_type, None)]
+    assert [answer["statusCode"] for answer in answers] == [200, 404, 500, 415]
+    for answer in answers:
+        headers = {k.lower(): v for k, v in answer.get("headers", {}).items()}
+        assert headers["x-content-type-options"] == "nosniff", answer

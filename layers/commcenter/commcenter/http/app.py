@@ -2,7 +2,7 @@
 
 Every view may raise the domain's typed errors: `ServiceApp` maps them to HTTP status codes,
 the only place where that mapping exists. One middleware gives every request its correlation
-id and one metric.
+id and one metric, and every answer its CORS and nosniff headers.
 """
 
 from __future__ import annotations
@@ -112,6 +112,8 @@ def create_app(name: str) -> ServiceApp:
         if origin := get_settings().dashboard_origin:
             # Every answer, errors included, so the dashboard on its own origin can read them.
             response.headers["Access-Control-Allow-Origin"] = origin
+        # An answer (JSON, TwiML) is never read as another type: not as HTML, not as a script.
+        response.headers["X-Content-Type-Options"] = "nosniff"
         metrics.add_metric(name=f"Http{response.status_code // 100}xx", unit=MetricUnit.Count, value=1)
         metrics.flush_metrics()
         return response
