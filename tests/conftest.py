@@ -1,9 +1,9 @@
 """Fixtures shared by every test: one local stack per session, tokens, and the no-Scan guard.
 
 The stack is the product itself (`commcenter_local.LocalStack`): DynamoDB Local in memory on a
-free port, the template's tables, every function of the template behind the local gateway,
-and the built dashboard on the same origin. Schedules are off; tests invoke scheduled
-functions themselves.
+free port, the template's tables, every function of the template behind the local gateway
+(`api_url`), and the built dashboard on an origin of its own, as in AWS. Schedules are off;
+tests invoke scheduled functions themselves.
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def test_answers_name_the_dashboard_origin_only_when_it_is_another_origin(
 def test_every_answer_tells_browsers_not_to_sniff_its_type() -> None:
     """JSON (and TwiML) must never be read as HTML or script: every answer says nosniff, the
     refusals and Chalice's own answers (an unsupported content type, a crash) included."""
-    app = build_app()
+    app: http_app.ServiceApp = build_app()
 
     @app.route("/form", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
     def form() -> dict[str, str]:
