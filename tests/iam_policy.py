@@ -30,6 +30,8 @@ _TRANSACT_ACTIONS = {
     "Delete": "DeleteItem",
     "ConditionCheck": "ConditionCheckItem",
 }
+# S3 operations IAM authorises under another action's name.
+_S3_ACTIONS = {"ListObjectsV2": "ListBucket"}
 _REFERENCE = re.compile(r"^\$\{(\w+)\.Arn\}(.*)$")
 
 
@@ -47,7 +49,8 @@ def grants_needed(service: str, operation: str, params: dict[str, Any]) -> list[
         return _dynamodb_grants(operation, params)
     if service == "s3":
         bucket = _bucket(str(params.get("Bucket", "")))
-        return [Grant(f"s3:{operation}", f"{bucket}/{params['Key']}" if "Key" in params else bucket)]
+        action = _S3_ACTIONS.get(operation, operation)
+        return [Grant(f"s3:{action}", f"{bucket}/{params['Key']}" if "Key" in params else bucket)]
     return [Grant(f"{service}:{operation}", "*")]
 
 

@@ -31,6 +31,7 @@ from commcenter.services import (
     call_summary,
     calls_tab,
     inbound_calls,
+    person_data,
     recordings,
     records,
     reps,
@@ -244,6 +245,32 @@ def add_note(record_id: str) -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(activities.add_note(record_id, req.json_body(request, NoteInput), rep), 201)
+
+
+@app.route("/api/records/{record_id}/export", methods=["POST"])
+@documented(
+    "Export a person's data (admins): the record, every activity and recording, as one zip archive "
+    "behind a link valid a few minutes",
+    response=person_data.PersonExport,
+    status=201,
+)
+def export_person(record_id: str) -> Response:
+    rep = req.current_rep(req.current(app))
+    return json_response(person_data.export_person(record_id, rep), 201)
+
+
+@app.route("/api/records/{record_id}/erase", methods=["POST"])
+@documented(
+    "Erase a person everywhere, for good (admins; the person's name typed again): the record, its "
+    "activities, conversations, numbers, search terms, counts and recordings; an opt-out stays as "
+    "a suppression entry keyed by the number's hash",
+    request=person_data.EraseInput,
+    response=person_data.PersonErasure,
+)
+def erase_person(record_id: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(person_data.erase_person(record_id, req.json_body(request, person_data.EraseInput), rep))
 
 
 @app.route("/api/search", methods=["GET"])

@@ -240,7 +240,7 @@ def test_webhooks_are_open_and_the_api_is_behind_cognito() -> None:
                 assert authorizer == "NONE", path
             else:
                 assert authorizer is None, path  # the default: Cognito
-    assert seen == 42
+    assert seen == 44
 
 
 def test_the_dashboard_origin_may_read_every_api_answer() -> None:
@@ -332,7 +332,7 @@ def test_recordings_are_private_encrypted_and_expire() -> None:
     props = bucket["Properties"]
     assert bucket["DeletionPolicy"] == "Retain" and all(props["PublicAccessBlockConfiguration"].values())
     assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
-    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    rule, exports = props["LifecycleConfiguration"]["Rules"]
     assert rule["ExpirationInDays"] == {"Ref": "RecordingRetentionDays"} and rule["Status"] == "Enabled"
     # Refused over plain HTTP, to anyone: the bucket and every object in it.
     (policy,) = [
@@ -342,11 +342,19 @@ def test_recordings_are_private_encrypted_and_expire() -> None:
     assert (tls["Effect"], tls["Principal"], tls["Action"]) == ("Deny", "*", "s3:*")
     assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert tls["Resource"] == [{"Fn::GetAtt": ["RecordingsBucket", "Arn"]}, {"Fn::Sub": "${RecordingsBucket.Arn}/*"}]
-    # The webhooks may only write recordings; the API may only play and delete them.
+    # A person's export holds all of their data: gone after a day.
+    assert (exports["Prefix"], exports["ExpirationInDays"], exports["Status"]) == ("exports/", 1, "Enabled")
+    # The webhooks may only write recordings; the API may play and delete them, and write and
+    # list only a person's exports.
     voice = json.dumps(RESOURCES["VoiceFunction"]["Properties"]["Policies"])
     api = json.dumps(RESOURCES["ApiFunction"]["Properties"]["Policies"])
     assert '"s3:PutObject"' in voice and "s3:GetObject" not in voice
-    assert "s3:GetObject" in api and "s3:DeleteObject" in api and "s3:PutObject" not in api
+    assert "s3:GetObject" in api and "s3:DeleteObject" in api
+    api_statements = RESOURCES["ApiFunction"]["Properties"]["Policies"][-1]["Statement"]
+    puts = [s for s in api_statements if "s3:PutObject" in json.dumps(s["Action"])]
+    assert [s["Resource"] for s in puts] == [{"Fn::Sub": "${RecordingsBucket.Arn}/exports/*"}]
+    (listing,) = [s for s in api_statements if "s3:ListBucket" in json.dumps(s["Action"])]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": "exports/*"}}
 
 
 def test_outputs_give_the_urls_to_paste_into_twilio() -> None:

@@ -246,6 +246,40 @@ export interface paths {
         patch: operations["update_activity"];
         trace?: never;
     };
+    "/api/records/{record_id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a person everywhere, for good (admins; the person's name typed again): the record, its activities, conversations, numbers, search terms, counts and recordings; an opt-out stays as a suppression entry keyed by the number's hash */
+        post: operations["erase_person"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/records/{record_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export a person's data (admins): the record, every activity and recording, as one zip archive behind a link valid a few minutes */
+        post: operations["export_person"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/records/{record_id}/handles": {
         parameters: {
             query?: never;
@@ -758,6 +792,13 @@ export interface components {
             /** @default false */
             ignored?: boolean;
         };
+        /**
+         * EraseInput
+         * @description The person's name, typed again: an erasure cannot be undone.
+         */
+        EraseInput: {
+            confirm_name: string;
+        };
         /** Error */
         Error: {
             error: components["schemas"]["ErrorBody"];
@@ -819,6 +860,43 @@ export interface components {
         /** NoteInput */
         NoteInput: {
             body: string;
+        };
+        /**
+         * PersonErasure
+         * @description What an erasure deleted (a second run of a finished one counts zeros).
+         */
+        PersonErasure: {
+            /** @default 0 */
+            record: number;
+            /** @default 0 */
+            search_terms: number;
+            /** @default 0 */
+            handles: number;
+            /** @default 0 */
+            activities: number;
+            /** @default 0 */
+            conversations: number;
+            /** @default 0 */
+            deal_copies: number;
+            /** @default 0 */
+            recordings: number;
+            /** @default 0 */
+            exports: number;
+            /** @default 0 */
+            message_refs: number;
+            /** @default 0 */
+            opt_outs_suppressed: number;
+        };
+        /**
+         * PersonExport
+         * @description A person's archive in the bucket, and a short-lived link that downloads it.
+         */
+        PersonExport: {
+            url: string;
+            expires_in: number;
+            filename: string;
+            activities: number;
+            recordings: number;
         };
         /** Phone */
         "Phone-Input": {
@@ -1883,6 +1961,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Activity"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    erase_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EraseInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonErasure"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    export_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonExport"];
                 };
             };
             /** @description invalid input */

@@ -314,6 +314,28 @@ def delete_owner(owner: str) -> int:
     return count
 
 
+def history(owner: str) -> Iterator[Activity]:
+    """Every activity stored under `owner`, oldest first, whole (a person's export and erasure)."""
+    for item in ActivityItem.query(owner, consistent_read=True):
+        yield from_item(item)
+
+
+def conversation_history(conversation_id: str) -> Iterator[Activity]:
+    """Every message of a conversation, wherever it is stored, oldest first."""
+    for item in ActivityItem.by_conversation.query(conversation_id):
+        yield from_item(item)
+
+
+def erase(activity: Activity, counter: tuple[str, str] | None) -> bool:
+    """Delete an activity for good (erasing its person), and take it off the rep's `counter`
+    (scope, name) in the same transaction; False when it was already gone (a second run)."""
+    owner, sk = stored_key(activity)
+    writes: list[Write] = [lambda tx: tx.delete(ActivityItem(owner, sk), condition=ActivityItem.owner.exists())]
+    if counter is not None:
+        writes.append(lambda tx: counters.add_add(tx, counter[0], counter[1], -1))
+    return not transact(*writes)
+
+
 def get(owner: str, sk: str) -> Activity | None:
     try:
         return from_item(ActivityItem.get(owner, sk, consistent_read=True))

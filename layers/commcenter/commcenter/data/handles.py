@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.exceptions import DeleteError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from commcenter.data.base import Entry, ItemRead, raw_item, retried_while_held, table_meta
+from commcenter.data.base import Entry, ItemRead, is_conditional_failure, raw_item, retried_while_held, table_meta
 from commcenter.domain.clock import now_iso
 from commcenter.domain.handles import Handle, HandleState
 
@@ -105,6 +106,20 @@ def state_check_entry(handle: Handle, state: HandleState | None, rep_id: str | N
 def add_release(tx: TransactWrite, handle: Handle, record_id: str) -> None:
     """Forget that `handle` belongs to `record_id` (the record dropped the number or was deleted)."""
     tx.delete(HandleItem(handle.key), condition=HandleItem.record_id == record_id)
+
+
+def forget(handle: Handle, record_id: str) -> bool:
+    """Erasing a person: the item keyed by their number or address goes, whether it still
+    belongs to their record or to none (unmatched, ignored); one that another record holds
+    is that record's and stays. True if it went."""
+    condition = HandleItem.record_id.does_not_exist() | (HandleItem.record_id == record_id)
+    try:
+        HandleItem(handle.key).delete(condition=condition & HandleItem.handle.exists())
+    except DeleteError as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True
 
 
 def set_ignored(handle: Handle, ignored: bool) -> None:

@@ -109,6 +109,22 @@ def record_early_status(ref: str, status: str, rank: int, error_code: int | None
     return True
 
 
+def forget_activity(ref: str) -> bool:
+    """Erasing a person: a ref no longer says where its activity was (its owner key can be the
+    number itself, `h#{number}`); the claim stays, so a late retry of the webhook is still
+    refused as a duplicate instead of writing the message again. True if it pointed somewhere."""
+    try:
+        MessageRefItem(ref).update(
+            actions=[MessageRefItem.owner.remove(), MessageRefItem.sk.remove()],
+            condition=MessageRefItem.ref.exists() & MessageRefItem.owner.exists(),
+        )
+    except UpdateError as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True
+
+
 def _from_item(item: MessageRefItem) -> MessageRef:
     return MessageRef(
         owner=item.owner,

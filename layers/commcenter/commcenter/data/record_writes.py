@@ -68,3 +68,12 @@ def _releases(released: Set[Handle], record_id: str) -> list[Write]:
 def _write(*writes: Write) -> None:
     if transact(*writes):
         raise WriteRefused("the record's write was refused")
+
+
+def erase(record_id: str, terms: Set[str]) -> None:
+    """The last step of a person's erasure: the record and its search terms, together (deleting
+    what is already gone is no error, so a second run finishes a first that stopped)."""
+    _write(
+        lambda tx: records.add_erase(tx, record_id),
+        lambda tx: search_terms.remove_terms(tx, set(terms), record_id),
+    )

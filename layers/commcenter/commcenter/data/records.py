@@ -124,3 +124,16 @@ def add_replace(tx: TransactWrite, record: Record, name_key: str, expected_versi
 
 def add_delete(tx: TransactWrite, record_id: str, expected_version: int) -> None:
     tx.delete(RecordItem(record_id), condition=RecordItem.version == expected_version)
+
+
+def get_stored(record_id: str) -> Record | None:
+    """A record as stored, whatever lists it is in: what a person's export and erasure read."""
+    try:
+        return from_item(RecordItem.get(record_id, consistent_read=True))
+    except RecordItem.DoesNotExist:
+        return None
+
+
+def add_erase(tx: TransactWrite, record_id: str) -> None:
+    """Delete a record's item for good, whatever its version (an erasure: nothing of it stays)."""
+    tx.delete(RecordItem(record_id))

@@ -251,6 +251,17 @@ def opt_out_of(body: str, number: str, team_number: str, at: str) -> OptOut | No
     return OptOut(number=number, opted_out=keyword[1] == "opt_out", keyword=keyword[0], team_number=team_number, at=at)
 
 
+SUPPRESSION_PREFIX = "sha256:"
+
+
+def suppression_key(number: str) -> str:
+    """The key an opt-out keeps once its person was erased: the SHA-256 of the number (E.164, or
+    an alphanumeric sender as it came), so the table no longer lists whom it names while a send
+    to that number is still refused. A hash of a phone number is not anonymous: whoever holds a
+    number can test it, and every number of a country can be tried."""
+    return SUPPRESSION_PREFIX + hashlib.sha256(number.encode()).hexdigest()
+
+
 def opted_out_refusal(opt_out: OptOut) -> str:
     """Why a text to an opted-out person is refused, before anything is sent."""
     return (

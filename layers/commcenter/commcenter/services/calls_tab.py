@@ -43,6 +43,18 @@ def move_missed_count(call: Activity, from_section: str, to_section: str) -> Non
             counters_data.add(scope, missed_counter(section), delta)
 
 
+def unseen_missed_counter(call: Activity) -> tuple[str, str] | None:
+    """The rep's counter (scope, name) a call counts in: a missed call the rep has not seen yet,
+    listed matched or unmatched (ignored calls are not counted); None otherwise."""
+    section = center_section(call)
+    if not isinstance(call.data, CallFacts) or not call.data.missed or not call.rep_id or section == "ignored":
+        return None
+    scope = counters_data.rep_scope(call.rep_id)
+    if parse_iso(call.occurred_at).timestamp() * 1000 <= counters_data.read_all(scope).get(SEEN_AT, 0):
+        return None
+    return scope, missed_counter(section)
+
+
 def list_calls(
     rep: Rep, section: str, missed_only: bool, status: str | None, limit: int, cursor: str | None
 ) -> tuple[list[CallRow], str | None]:

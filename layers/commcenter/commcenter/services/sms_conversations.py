@@ -105,6 +105,14 @@ def mark_read(rep: Rep, conversation_id: str) -> SmsConversation:
 def delete_conversation(rep: Rep, conversation_id: str) -> int:
     """Delete a conversation and every message of it, for good; returns how many messages went."""
     _own(rep, conversation_id)
+    deleted = remove_conversation(conversation_id)
+    logger.info("SMS conversation deleted", extra={"conversation_id": conversation_id, "messages": deleted})
+    return deleted
+
+
+def remove_conversation(conversation_id: str) -> int:
+    """The conversation and its messages go, and the rep's unread counters by what it held;
+    returns how many messages went (whoever asks: its rep, or an erasure of its person)."""
     deleted = activities_data.delete_conversation_messages(conversation_id)
     for _ in range(MAX_ATTEMPTS):
         state = conversations_data.get(conversation_id)
@@ -119,7 +127,6 @@ def delete_conversation(rep: Rep, conversation_id: str) -> int:
         # A message that arrived while deleting is deleted too: the conversation is gone for good.
         deleted += activities_data.delete_conversation_messages(conversation_id)
         break
-    logger.info("SMS conversation deleted", extra={"conversation_id": conversation_id, "messages": deleted})
     return deleted
 
 

@@ -1,0 +1,192 @@
+"""A person's data, on request: everything the team holds on a lead or contact, exported as one
+archive, or erased everywhere.
+
+Both are an admin's acts on a lead or contact (a deal is not a person), in the trash or not.
+What a person's data is: the record; every activity under the record and, still unmatched,
+under its numbers and addresses; every rep's SMS conversations with its numbers and their
+messages, wherever stored; the recordings and voicemails of its calls in the bucket.
+
+The erasure goes step by step, each step re-querying what is left and deleting what it finds,
+the record last (it is what names the numbers and addresses the other steps look under): a run
+that stopped halfway is finished by the next one. What must survive survives as the least it
+can: an opt-out stays as a suppression entry keyed by the number's hash, and the claims of
+Twilio's message and call ids stay (without where their activity was), so a late retry of a
+webhook is still refused instead of writing the message again.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+
+import msgspec
+
+from commcenter.data import activities as activities_data
+from commcenter.data import conversations as conversations_data
+from commcenter.data import handles as handles_data
+from commcenter.data import message_refs, record_writes
+from commcenter.data import opt_outs as opt_outs_data
+from commcenter.data import recordings as recordings_data
+from commcenter.data import records as records_data
+from commcenter.domain.activities import Activity
+from commcenter.domain.clock import utc_now
+from commcenter.domain.facts import CallFacts
+from commcenter.domain.records import Record, record_handles, search_terms
+from commcenter.domain.reps import Rep
+from commcenter.errors import ForbiddenError, NotFoundError, ValidationError
+from commcenter.observability import logger
+from commcenter.services.call_summary import deal_copy_key, summary_deal_id
+from commcenter.services.calls_tab import unseen_missed_counter
+from commcenter.services.sms_conversations import remove_conversation
+
+
+class PersonExport(msgspec.Struct, kw_only=True):
+    """A person's archive in the bucket, and a short-lived link that downloads it."""
+
+    url: str
+    expires_in: int
+    filename: str
+    activities: int
+    recordings: int
+
+
+class EraseInput(msgspec.Struct, forbid_unknown_fields=True):
+    """The person's name, typed again: an erasure cannot be undone."""
+
+    confirm_name: str
+
+
+class PersonErasure(msgspec.Struct, kw_only=True):
+    """What an erasure deleted (a second run of a finished one counts zeros)."""
+
+    record: int = 0
+    search_terms: int = 0
+    handles: int = 0
+    activities: int = 0
+    conversations: int = 0
+    deal_copies: int = 0
+    recordings: int = 0
+    exports: int = 0
+    message_refs: int = 0
+    opt_outs_suppressed: int = 0
+
+
+def export_person(record_id: str, actor: Rep) -> PersonExport:
+    """record.json, activities.json and every stored recording as its mp3, zipped into the
+    bucket under `exports/` (an API answer is limited to 6 MB), answered as a download link."""
+    record = _person(record_id, actor, "export a person's data")
+    activities = list(_activities_of(record))
+    archive = io.BytesIO()
+    recordings = 0
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("record.json", _json(record))
+        zipped.writestr("activities.json", _json(activities))
+        for activity in activities:
+            key = _stored_recording(activity)
+            audio = recordings_data.fetch(key) if key else None
+            if audio is not None:
+                zipped.writestr(f"recordings/{activity.id}.mp3", audio)
+                recordings += 1
+    stamp = utc_now().strftime("%Y%m%dT%H%M%S%fZ")
+    key = recordings_data.export_key(record.id, stamp)
+    recordings_data.store_export(key, archive.getvalue())
+    filename = f"person-{record.id}-{stamp}.zip"
+    logger.info("person's data exported", extra={"record_id": record.id, "activities": len(activities)})
+    return PersonExport(
+        url=recordings_data.download_link(key, filename),
+        expires_in=recordings_data.LINK_SECONDS,
+        filename=filename,
+        activities=len(activities),
+        recordings=recordings,
+    )
+
+
+def erase_person(record_id: str, confirmation: EraseInput, actor: Rep) -> PersonErasure:
+    """Erase a person everywhere; refused, changing nothing, unless the name typed is theirs."""
+    record = _person(record_id, actor, "erase a person")
+    if confirmation.confirm_name.strip().casefold() != record.display_name.strip().casefold():
+        raise ValidationError(
+            f"type the person's name, {record.display_name}, to erase them", {"confirm_name": "not the name"}
+        )
+    done = PersonErasure()
+    handles = record_handles(record)
+    for handle in sorted(handles):
+        for conversation_id in conversations_data.ids_with_handle(handle.key):
+            for message in list(activities_data.conversation_history(conversation_id)):
+                _erase_activity(message, done)
+            remove_conversation(conversation_id)
+            done.conversations += 1
+    for activity in list(_activities_of(record)):
+        _erase_activity(activity, done)
+    done.exports += recordings_data.delete_exports(record.id)
+    for handle in sorted(handles):
+        if handle.kind == "phone" and opt_outs_data.suppress(handle.value):
+            done.opt_outs_suppressed += 1
+        done.handles += handles_data.forget(handle, record.id)
+    terms = search_terms(record.kind, record)
+    record_writes.erase(record.id, terms)
+    done.record, done.search_terms = 1, len(terms)
+    logger.info("person erased", extra={"record_id": record.id, **msgspec.structs.asdict(done)})
+    return done
+
+
+def _person(record_id: str, actor: Rep, action: str) -> Record:
+    if actor.role != "admin":
+        raise ForbiddenError(f"only an admin can {action}")
+    record = records_data.get_stored(record_id)
+    if record is None:
+        raise NotFoundError(f"no record with id {record_id}")
+    if record.kind == "deal":
+        raise ValidationError("a deal is not a person: export or erase its leads and contacts", {"kind": "deal"})
+    return record
+
+
+def _activities_of(record: Record) -> Iterator[Activity]:
+    """The record's history, what its numbers and addresses left unmatched, and the messages
+    of its numbers' conversations stored anywhere else; each once, oldest first per place."""
+    seen: set[tuple[str, str]] = set()
+    handles = sorted(record_handles(record))
+    sources = [activities_data.history(activities_data.owner_key(record.id, None))]
+    sources += [activities_data.history(activities_data.owner_key(None, h.key)) for h in handles]
+    sources += [
+        activities_data.conversation_history(conversation_id)
+        for h in handles
+        for conversation_id in conversations_data.ids_with_handle(h.key)
+    ]
+    for source in sources:
+        for activity in source:
+            key = activities_data.stored_key(activity)
+            if key not in seen:
+                seen.add(key)
+                yield activity
+
+
+def _erase_activity(activity: Activity, done: PersonErasure) -> None:
+    """One activity and what hangs on it: its recording, its copy in a deal's feed, where its
+    Twilio id's claim pointed, and its place in the rep's missed-call count."""
+    if isinstance(activity.data, CallFacts):
+        key = _stored_recording(activity)
+        if key is not None:
+            recordings_data.delete(key)
+            done.recordings += 1
+        deal_id = summary_deal_id(activity)
+        if deal_id is not None and activities_data.get(*deal_copy_key(activity, deal_id)) is not None:
+            activities_data.delete(*deal_copy_key(activity, deal_id))
+            done.deal_copies += 1
+    if activity.external_id and activity.type in ("call", "sms"):
+        ref = (message_refs.call_ref if activity.type == "call" else message_refs.sid_ref)(activity.external_id)
+        done.message_refs += message_refs.forget_activity(ref)
+    done.activities += activities_data.erase(activity, unseen_missed_counter(activity))
+
+
+def _stored_recording(activity: Activity) -> str | None:
+    if not isinstance(activity.data, CallFacts):
+        return None
+    recording = activity.data.recording
+    return recording.key if recording is not None and recording.stored and recording.key else None
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(msgspec.to_builtins(value), ensure_ascii=False, indent=2).encode()
