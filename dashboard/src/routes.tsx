@@ -8,6 +8,7 @@ import { EmptyState } from "./components/Feedback";
 import type { Section } from "./components/Nav";
 import { ListPage } from "./records/ListPage";
 import { RecordPage } from "./records/RecordPage";
+import { TrashPage } from "./records/TrashPage";
 import { SettingsPage } from "./settings/SettingsPage";
 import { Link, matchPath, navigate } from "./router";
 
@@ -55,6 +56,7 @@ export function routeFor(pathname: string): Route {
     if (pathname === path) return { section: kind, render: () => <ListPage key={kind} kind={kind} /> };
   }
   if (pathname === "/settings") return { section: "settings", render: () => <SettingsPage /> };
+  if (pathname === "/trash") return { section: "trash", render: () => <TrashPage /> };
   const record = matchPath("/records/:id", pathname);
   if (record) {
     const id = record.id;

@@ -2,7 +2,7 @@
 
 import { createContext, type ComponentChildren } from "preact";
 import { useContext } from "preact/hooks";
-import type { Rep, TeamRep } from "./api/types";
+import type { CrmRecord, Rep, TeamRep } from "./api/types";
 
 export type Team = { me: Rep; reps: Map<string, TeamRep> };
 
@@ -29,6 +29,15 @@ export function useTeam(): Team {
   const team = useContext(TeamContext);
   if (!team) throw new Error("useTeam outside TeamProvider");
   return team;
+}
+
+export function isAdmin(team: Team): boolean {
+  return team.me.role === "admin";
+}
+
+/** Every rep edits the team's records; only the owner or an admin gives one to another rep or deletes it. */
+export function mayReassignOrDelete(team: Team, record: CrmRecord): boolean {
+  return isAdmin(team) || (record.owner_id !== "" && record.owner_id === team.me.id);
 }
 
 export function repName(team: Team, repId: string | null | undefined): string {

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,12 +20,12 @@ import pytest
 import requests
 
 from commcenter.services.reps import team_reps
-from commcenter_local.dynamodb_local import DynamoDBLocal, free_port
+from commcenter_local.dynamodb_local import DynamoDBLocal, add_missing_indexes, create_tables, free_port
 from commcenter_local.functions import LoadedFunction
 from commcenter_local.gateway import compile_routes
-from commcenter_local.scheduler import Cron, Scheduler, rate_seconds
+from commcenter_local.scheduler import Cron, Scheduler, rate_seconds, scheduled_event
 from commcenter_local.stack import ROOT, LocalStack
-from commcenter_local.template import ApiRoute, load_template, read_yaml
+from commcenter_local.template import ApiRoute, Table, load_template, read_yaml
 
 TEMPLATE = ROOT / "template.yaml"
 
@@ -46,7 +47,7 @@ def test_the_gateway_serves_exactly_the_templates_routes(local_stack: LocalStack
     assert local_stack.gateway is not None
     served = {(c.route.method, c.route.path) for c in local_stack.gateway.routes}
     assert served == template_routes()
-    assert len(served) == 44
+    assert len(served) == 47
 
 
 def test_every_route_of_the_template_answers_and_nothing_else_does(local_stack: LocalStack) -> None:
@@ -175,19 +176,46 @@ def test_tables_are_created_as_the_template_declares(local_stack: LocalStack) ->
             assert made == wanted, (name, kind)
 
 
+def test_a_table_kept_from_an_older_template_gains_its_new_indexes(local_stack: LocalStack) -> None:
+    """Local data outlives template changes: a global index added since is added to the table."""
+    client = local_stack.dynamodb.client()
+    records = next(t for t in local_stack.template.tables if t.logical_id == "RecordsTable")
+    indexes = records.definition["GlobalSecondaryIndexes"]
+    used = {"record_id", *(key["AttributeName"] for key in indexes[0]["KeySchema"])}
+    attributes = [a for a in records.definition["AttributeDefinitions"] if a["AttributeName"] in used]
+    older = Table(
+        records.logical_id,
+        {**records.definition, "AttributeDefinitions": attributes, "GlobalSecondaryIndexes": indexes[:1]},
+    )
+    name = f"OlderRecords{uuid.uuid4().hex[:8]}"
+    create_tables(client, [older], {older.logical_id: name})
+    try:
+        assert create_tables(client, [records], {records.logical_id: name}) == []  # kept, not created
+        made = client.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"]
+        assert {i["IndexName"]: i["KeySchema"] for i in made} == {i["IndexName"]: i["KeySchema"] for i in indexes}
+        assert add_missing_indexes(client, records, name) == []
+    finally:
+        client.delete_table(TableName=name)
+
+
 def test_schedules_come_from_the_template_and_run_the_functions(local_stack: LocalStack) -> None:
     schedules = local_stack.template.schedules
     assert {(s.function, s.expression) for s in schedules} == {
         ("MailPollFunction", "rate(1 minute)"),
         ("RemindersFunction", "rate(1 minute)"),
+        ("RemindersFunction", "rate(1 hour)"),  # the expired trash's sweep, named by its Input
     }
     scheduler = Scheduler(schedules, local_stack.functions)
     at = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
     mail = scheduler.run_once(schedules[0] if schedules[0].function == "MailPollFunction" else schedules[1], at)
     # Every rep of the team (the demo's and any a test added), none with a mailbox yet.
     assert mail == {"polled": 0, "skipped": len(team_reps())}
-    reminders = scheduler.run_once(next(s for s in schedules if s.function == "RemindersFunction"), at)
+    reminders = scheduler.run_once(
+        next(s for s in schedules if s.function == "RemindersFunction" and s.input is None), at
+    )
     assert reminders == {"due": 0, "fired": 0}
+    trash = next(s for s in schedules if s.event == "EraseExpiredTrash")
+    assert scheduled_event(trash, at) == {"sweep": "expired-trash"}  # EventBridge hands over the Input alone
 
 
 def test_a_failing_scheduled_run_does_not_stop_the_scheduler(local_stack: LocalStack) -> None:

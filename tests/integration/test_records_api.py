@@ -5,10 +5,20 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import requests
+from api_support import ALICE_NUMBER, receive
+
+from commcenter.data import activities as activities_data
+from commcenter.data.records import RecordItem
+from commcenter.domain.clock import to_iso, utc_now
+from commcenter.domain.sms import conversation_id
+from commcenter.services.record_trash import erase_expired_trash
+from commcenter_local.scheduler import Scheduler
+from commcenter_local.stack import LocalStack
 
 Headers = Callable[[str], dict[str, str]]
 ADMIN = "alice@northwind.example"
@@ -212,3 +222,182 @@ def test_a_signed_in_stranger_is_forbidden(api: Callable[..., requests.Response]
 def test_without_a_token_the_gateway_refuses(api_url: str) -> None:
     assert requests.get(api_url + "/api/me", timeout=10).status_code == 401
     assert requests.get(api_url + "/api/health", timeout=10).json()["status"] == "ok"
+
+
+# ---------------------------------------------------------------- who may reassign or delete (R7)
+
+BRUNO, CHLOE = "bruno@northwind.example", "chloe@northwind.example"
+
+
+def test_only_the_owner_or_an_admin_reassigns_a_record(api: Callable[..., requests.Response]) -> None:
+    lead = new_lead(api)  # Alice's (an admin's)
+    assert lead["owner_id"] == "rep-alice"
+    path = f"/api/records/{lead['id']}"
+
+    taken = api("PATCH", path, {"version": 1, "owner_id": "rep-bruno"}, as_rep=BRUNO)
+    assert taken.status_code == 403, taken.text
+    assert "owner" in taken.json()["error"]["message"]
+    assert api("GET", path).json() == lead  # nothing changed
+
+    # Every rep may still edit the record's other fields, and send back the owner unchanged.
+    edited = api("PATCH", path, {"version": 1, "title": "CTO", "owner_id": "rep-alice"}, as_rep=BRUNO)
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["owner_id"] == "rep-alice" and edited.json()["version"] == 2
+
+    # The owner hands it on; then only the new owner (or an admin) may.
+    given = api("PATCH", path, {"version": 2, "owner_id": "rep-bruno"})
+    assert given.status_code == 200 and given.json()["owner_id"] == "rep-bruno"
+    assert api("PATCH", path, {"version": 3, "owner_id": "rep-chloe"}, as_rep=CHLOE).status_code == 403
+    passed = api("PATCH", path, {"version": 3, "owner_id": "rep-chloe"}, as_rep=BRUNO)
+    assert passed.status_code == 200 and passed.json()["owner_id"] == "rep-chloe"
+    assert api("PATCH", path, {"version": 4, "owner_id": "rep-alice"}, as_rep=BRUNO).status_code == 403
+    # An empty owner is not a way to take a record over: it keeps its owner.
+    kept = api("PATCH", path, {"version": 4, "owner_id": ""}, as_rep=BRUNO)
+    assert kept.status_code == 200 and kept.json()["owner_id"] == "rep-chloe"
+
+
+def test_a_rep_who_neither_owns_nor_administers_a_record_cannot_delete_it(
+    api: Callable[..., requests.Response],
+) -> None:
+    phone = unique_phone()
+    lead = new_lead(api, phones=[{"number": phone}])
+    path = f"/api/records/{lead['id']}"
+    assert api("POST", f"{path}/notes", {"body": "keep me"}).status_code == 201
+
+    refused = api("DELETE", path, as_rep=BRUNO)
+    assert refused.status_code == 403, refused.text
+    assert "owner" in refused.json()["error"]["message"]
+    assert api("GET", path).json() == lead
+    assert [a["body"] for a in api("GET", f"{path}/activities").json()["items"]] == ["keep me"]
+    assert lead["id"] in [h["id"] for h in api("GET", "/api/search", q=phone.removeprefix("+")).json()["items"]]
+
+
+# ---------------------------------------------------------------- the trash (R7)
+
+
+def trash_ids(api: Callable[..., requests.Response]) -> list[str]:
+    response = api("GET", "/api/trash", limit="100")
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["items"]]
+
+
+def test_a_deleted_record_waits_in_the_trash_until_an_admin_restores_it(
+    api: Callable[..., requests.Response], api_url: str, twilio_auth_token: str
+) -> None:
+    phone = unique_phone()
+    created = api(
+        "POST",
+        "/api/records",
+        {"kind": "lead", "last_name": f"Binned {uuid.uuid4().hex[:6]}", "phones": [{"number": phone}]},
+        as_rep=BRUNO,
+    )
+    assert created.status_code == 201, created.text
+    lead = created.json()
+    path = f"/api/records/{lead['id']}"
+    api("POST", f"{path}/notes", {"body": "before the bin"}, as_rep=BRUNO)
+    receive(api_url, twilio_auth_token, phone, ALICE_NUMBER, "Hello before")
+    conversation = f"/api/sms/conversations/{conversation_id(ALICE_NUMBER, phone)}"
+    assert api("GET", conversation).json()["section"] == "matched"
+
+    assert api("DELETE", path, as_rep=BRUNO).status_code == 204  # Bruno owns it
+    assert api("GET", path).status_code == 404
+    assert api("DELETE", path, as_rep=BRUNO).status_code == 404
+    for order in ("newest", "name"):
+        listed = api("GET", "/api/records", kind="lead", order=order, limit="100").json()["items"]
+        assert lead["id"] not in [r["id"] for r in listed]
+    assert api("GET", "/api/search", q=phone.removeprefix("+")).json()["items"] == []
+    # Its number is free: its conversation is unmatched again, and so is what it sends now.
+    assert api("GET", conversation).json()["section"] == "unmatched"
+    receive(api_url, twilio_auth_token, phone, ALICE_NUMBER, "Hello meanwhile")
+    assert [a.body for a in activities_data.iter_owner(f"h#phone:{phone}")] == ["Hello meanwhile"]
+
+    # Only an admin sees the trash: newest deletion first, who deleted it, when it is erased.
+    assert api("GET", "/api/trash", as_rep=BRUNO).status_code == 403
+    first = api("GET", "/api/trash", limit="1").json()["items"][0]
+    assert first["id"] == lead["id"] and first["display_name"] == lead["display_name"]
+    assert first["deleted_by"] == "rep-bruno"
+    deleted_at = datetime.fromisoformat(first["deleted_at"].replace("Z", "+00:00"))
+    assert abs(deleted_at - datetime.now(UTC)) < timedelta(minutes=1)
+    assert first["erase_after"] == to_iso(deleted_at + timedelta(days=30))
+
+    assert api("POST", f"/api/trash/{lead['id']}/restore", as_rep=BRUNO).status_code == 403
+    restored = api("POST", f"/api/trash/{lead['id']}/restore")
+    assert restored.status_code == 200, restored.text
+    # Deleting and restoring are changes: an edit made on the version read before is refused.
+    assert restored.json()["version"] == lead["version"] + 2 and restored.json()["phones"] == lead["phones"]
+    assert api("PATCH", path, {"version": lead["version"], "title": "Stale"}).status_code == 409
+    assert api("GET", path).json() == restored.json()
+    assert lead["id"] not in trash_ids(api)
+    newest = api("GET", "/api/records", kind="lead", order="newest", limit="100").json()["items"]
+    assert lead["id"] in [r["id"] for r in newest]
+    assert [h["id"] for h in api("GET", "/api/search", q=phone.removeprefix("+")).json()["items"]] == [lead["id"]]
+    # Its history stayed with it, and what its number sent meanwhile followed it back.
+    feed = api("GET", f"{path}/activities").json()["items"]
+    assert sorted(a["body"] for a in feed) == ["Hello before", "Hello meanwhile", "before the bin"]
+    assert api("GET", conversation).json()["section"] == "matched"
+    assert api("POST", f"/api/trash/{lead['id']}/restore").status_code == 404  # not in the trash now
+
+
+def test_a_restore_is_refused_while_another_record_holds_its_number(api: Callable[..., requests.Response]) -> None:
+    phone = unique_phone()
+    first = new_lead(api, phones=[{"number": phone}])
+    assert api("DELETE", f"/api/records/{first['id']}").status_code == 204
+    second = new_lead(api, phones=[{"number": phone}])  # the number was free
+
+    refused = api("POST", f"/api/trash/{first['id']}/restore")
+    assert refused.status_code == 409, refused.text
+    message = refused.json()["error"]["message"]
+    assert phone in message and second["display_name"] in message and first["display_name"] in message
+    assert first["id"] in trash_ids(api) and api("GET", f"/api/records/{first['id']}").status_code == 404
+    found = api("GET", "/api/search", q=phone.removeprefix("+")).json()["items"]
+    assert [h["id"] for h in found] == [second["id"]]
+
+    api("PATCH", f"/api/records/{second['id']}", {"version": second["version"], "phones": []})
+    assert api("POST", f"/api/trash/{first['id']}/restore").status_code == 200
+
+
+def test_erasing_a_record_for_good_is_an_admins_act_from_the_trash(api: Callable[..., requests.Response]) -> None:
+    lead = new_lead(api)
+    api("POST", f"/api/records/{lead['id']}/notes", {"body": "gone with it"})
+    assert api("DELETE", f"/api/trash/{lead['id']}").status_code == 404  # not in the trash: nothing happens
+    assert api("GET", f"/api/records/{lead['id']}").status_code == 200
+
+    assert api("DELETE", f"/api/records/{lead['id']}").status_code == 204
+    assert api("DELETE", f"/api/trash/{lead['id']}", as_rep=BRUNO).status_code == 403
+    assert lead["id"] in trash_ids(api)
+    assert api("DELETE", f"/api/trash/{lead['id']}").status_code == 204
+    assert lead["id"] not in trash_ids(api)
+    assert list(activities_data.iter_owner(f"rec#{lead['id']}")) == []
+    assert api("POST", f"/api/trash/{lead['id']}/restore").status_code == 404
+    assert api("GET", f"/api/records/{lead['id']}").status_code == 404
+    assert api("GET", "/api/trash", cursor="garbage!").status_code == 400
+
+
+def backdate_deletion(record_id: str, days: float) -> None:
+    """As if the record had gone to the trash `days` ago."""
+    at = to_iso(utc_now() - timedelta(days=days))
+    RecordItem(record_id).update(actions=[RecordItem.deleted_at.set(at), RecordItem.trash_key.set(f"{at}#{record_id}")])
+
+
+def test_the_hourly_sweep_erases_what_has_been_in_the_trash_for_30_days(
+    api: Callable[..., requests.Response], local_stack: LocalStack
+) -> None:
+    leads = {days: new_lead(api) for days in (40, 31, 29)}
+    for days, lead in leads.items():
+        api("POST", f"/api/records/{lead['id']}/notes", {"body": f"{days} days"})
+        assert api("DELETE", f"/api/records/{lead['id']}").status_code == 204
+        backdate_deletion(lead["id"], days)
+
+    # At most `limit` a run, oldest deletion first; what is left waits for the next run.
+    assert erase_expired_trash(limit=1).erased == 1
+    assert leads[40]["id"] not in trash_ids(api) and leads[31]["id"] in trash_ids(api)
+
+    sweep = next(s for s in local_stack.template.schedules if s.event == "EraseExpiredTrash")
+    assert (sweep.function, sweep.expression) == ("RemindersFunction", "rate(1 hour)")
+    result = Scheduler([sweep], local_stack.functions).run_once(sweep, datetime.now(UTC))
+    assert result == {"erased": 1, "more": False}
+    remaining = trash_ids(api)
+    assert leads[31]["id"] not in remaining and leads[29]["id"] in remaining
+    assert list(activities_data.iter_owner(f"rec#{leads[31]['id']}")) == []
+    assert [a.body for a in activities_data.iter_owner(f"rec#{leads[29]['id']}")] == ["29 days"]
+    assert api("POST", f"/api/trash/{leads[29]['id']}/restore").status_code == 200

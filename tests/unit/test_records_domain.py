@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,13 +13,18 @@ from commcenter.domain.records import (
     Address,
     Email,
     Phone,
+    Record,
     RecordInput,
     display_name,
+    erase_after,
+    may_reassign_or_delete,
     record_handles,
     search_query_terms,
     search_terms,
+    trash_cutoff,
     validate_fields,
 )
+from commcenter.domain.reps import Rep
 from commcenter.domain.text import fold
 from commcenter.errors import ValidationError
 
@@ -135,3 +142,35 @@ def test_search_box_entries_become_folded_terms(typed: str, terms: list[str]) ->
 def test_folding_is_idempotent_and_case_blind(text: str) -> None:
     assert fold(fold(text)) == fold(text)
     assert fold(text.upper()) == fold(text.lower()) or not text.isascii()
+
+
+def stored(owner_id: str) -> Record:
+    return Record(
+        kind="lead",
+        last_name="Durand",
+        owner_id=owner_id,
+        id="r1",
+        display_name="Durand",
+        created_at="2026-11-01T00:00:00.000Z",
+        updated_at="2026-11-01T00:00:00.000Z",
+        version=1,
+    )
+
+
+def test_only_the_owner_or_an_admin_reassigns_or_deletes() -> None:
+    owner, colleague = Rep(id="rep-b", name="B", email="b@x.example"), Rep(id="rep-c", name="C", email="c@x.example")
+    admin = Rep(id="rep-a", name="A", email="a@x.example", role="admin")
+    assert may_reassign_or_delete(owner, stored("rep-b"))
+    assert not may_reassign_or_delete(colleague, stored("rep-b"))
+    assert may_reassign_or_delete(admin, stored("rep-b"))
+    assert not may_reassign_or_delete(colleague, stored(""))  # nobody's: an admin's to give
+    assert may_reassign_or_delete(admin, stored(""))
+
+
+def test_the_trash_keeps_a_record_thirty_days() -> None:
+    assert erase_after("2026-11-25T09:30:00.000Z") == "2026-12-25T09:30:00.000Z"
+    cutoff = trash_cutoff(datetime(2026, 12, 25, 9, 30, tzinfo=UTC))
+    assert cutoff == "2026-11-25T09:30:00.000Z"
+    # Deleted exactly 30 days ago: its sort key `{deleted_at}#{id}` is not below the cutoff yet.
+    just_expired, not_yet = "2026-11-25T09:29:59.999Z#01ABC", "2026-11-25T09:30:00.000Z#01ABC"
+    assert just_expired < cutoff <= not_yet

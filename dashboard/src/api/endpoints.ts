@@ -32,6 +32,7 @@ import type {
   SmsConversation,
   SmsPreview,
   SmsSection,
+  TrashPage,
   UnmatchedHistory,
   VoiceToken,
 } from "./types";
@@ -66,7 +67,19 @@ export const createRecord = (body: RecordInput) => api<CrmRecord>("POST", "/api/
 export const updateRecord = (id: string, patch: RecordPatch) =>
   api<CrmRecord>("PATCH", `/api/records/${encodeURIComponent(id)}`, patch);
 
+/** Deletes a record (its owner or an admin): it goes to the trash, where an admin can restore it for 30 days. */
 export const deleteRecord = (id: string) => api<void>("DELETE", `/api/records/${encodeURIComponent(id)}`);
+
+/** The trash, newest deletion first (admins). */
+export const listTrash = (cursor: string | null, signal?: AbortSignal) =>
+  api<TrashPage>("GET", withQuery("/api/trash", { cursor, limit: 25 }), undefined, signal);
+
+/** Takes a record out of the trash (admins); refused (409) while another record holds one of its numbers. */
+export const restoreRecord = (id: string) =>
+  api<CrmRecord>("POST", `/api/trash/${encodeURIComponent(id)}/restore`);
+
+/** Erases a record of the trash for good, with its whole history (admins). */
+export const eraseRecord = (id: string) => api<void>("DELETE", `/api/trash/${encodeURIComponent(id)}`);
 
 export type FeedFilter = { type: ActivityType | null; starred: boolean; thread: boolean };
 

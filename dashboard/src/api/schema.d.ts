@@ -204,7 +204,7 @@ export interface paths {
         get: operations["get_record"];
         put?: never;
         post?: never;
-        /** Delete a record with its handles and history */
+        /** Delete a record (its owner or an admin): to the trash for 30 days, its numbers and addresses freed */
         delete: operations["delete_record"];
         options?: never;
         head?: never;
@@ -463,6 +463,57 @@ export interface paths {
         put?: never;
         /** How many segments a message is sent as, and in which encoding */
         post: operations["preview_sms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deleted records, newest deletion first (admins) */
+        get: operations["list_trash"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trash/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Erase a deleted record for good, with its whole history (admins) */
+        delete: operations["erase_record"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trash/{record_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a deleted record with its numbers, addresses and history (admins) */
+        post: operations["restore_record"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1238,6 +1289,64 @@ export interface components {
             /** @default {} */
             settings: Record<string, unknown>;
             forwarding_number?: string | null;
+        };
+        /** TrashPage */
+        TrashPage: {
+            items: components["schemas"]["TrashedRecord"][];
+            next_cursor: string | null;
+        };
+        /**
+         * TrashedRecord
+         * @description A record in the trash, as the admins' Trash page lists it: who deleted it, when, and
+         *         when it will be erased for good.
+         */
+        TrashedRecord: {
+            /** @default false */
+            is_company: boolean;
+            /** @default  */
+            first_name: string;
+            /** @default  */
+            last_name: string;
+            /** @default  */
+            company_name: string;
+            /** @default  */
+            title: string;
+            /** @default [] */
+            phones: components["schemas"]["Phone-Output"][];
+            /** @default [] */
+            emails: components["schemas"]["Email-Output"][];
+            address: components["schemas"]["Address-Output"];
+            /** @default  */
+            status: string;
+            /** @default  */
+            owner_id: string;
+            /** @default manual */
+            source: string;
+            /** @default  */
+            name: string;
+            /** @default  */
+            amount: string;
+            /** @default  */
+            currency: string;
+            /**
+             * @default open
+             * @enum {unknown}
+             */
+            stage: "lost" | "open" | "won";
+            /** @default  */
+            expected_close: string;
+            /** @default [] */
+            contact_ids: string[];
+            id: string;
+            /** @enum {unknown} */
+            kind: "contact" | "deal" | "lead";
+            display_name: string;
+            created_at: string;
+            updated_at: string;
+            version: number;
+            deleted_at: string;
+            deleted_by: string;
+            erase_after: string;
         };
         /**
          * UnmatchedHistory
@@ -2560,6 +2669,121 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SmsSegments"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_trash: {
+        parameters: {
+            query?: {
+                /** @description 1-100 */
+                limit?: string;
+                /** @description next page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrashPage"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    erase_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    restore_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record"];
                 };
             };
             /** @description invalid input */

@@ -31,6 +31,9 @@ export function callSettingsOf(rep: Rep): CallSettings {
 export type CrmRecord = Schemas["Record"];
 export type RecordKind = CrmRecord["kind"];
 export type RecordPage = Schemas["RecordPage"];
+/** A deleted record, as the admins' Trash page lists it: who deleted it, when, when it is erased. */
+export type TrashedRecord = Schemas["TrashedRecord"];
+export type TrashPage = Schemas["TrashPage"];
 /** The body of a create: the kind, and any fields (the others take their defaults). */
 export type RecordInput = Schemas["RecordInput"];
 /** The body of a change: any fields, and the `version` the record was read at. */

@@ -3,21 +3,23 @@
 import { Link } from "../router";
 import { Icon, type IconName } from "./Icon";
 
-export type Section = "center" | "lead" | "contact" | "deal" | "settings";
+export type Section = "center" | "lead" | "contact" | "deal" | "trash" | "settings";
 
-const ITEMS: { section: Section; href: string; label: string; icon: IconName }[] = [
+const ITEMS: { section: Section; href: string; label: string; icon: IconName; admins?: true }[] = [
   { section: "center", href: "/center/email", label: "Communication center", icon: "center" },
   { section: "lead", href: "/leads", label: "Leads", icon: "lead" },
   { section: "contact", href: "/contacts", label: "Contacts", icon: "contact" },
   { section: "deal", href: "/deals", label: "Deals", icon: "deal" },
+  { section: "trash", href: "/trash", label: "Trash", icon: "trash", admins: true },
   { section: "settings", href: "/settings", label: "Settings", icon: "settings" },
 ];
 
-export function Nav({ active }: { active: Section | null }) {
+/** `admin`: the signed-in rep is an admin (the Trash is theirs only). */
+export function Nav({ active, admin }: { active: Section | null; admin: boolean }) {
   return (
     <nav class="sidebar" aria-label="Main">
       <ul>
-        {ITEMS.map((item) => (
+        {ITEMS.filter((item) => admin || !item.admins).map((item) => (
           <li key={item.section}>
             <Link
               href={item.href}

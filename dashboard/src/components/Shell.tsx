@@ -78,7 +78,7 @@ export function Shell({ config, active, children }: ShellProps) {
             </button>
           </div>
         </header>
-        <Nav active={active ?? pageSection} />
+        <Nav active={active ?? pageSection} admin={me?.role === "admin"} />
         <main id="main" class="main" tabIndex={-1}>
           {team.error && !team.loading && <ErrorState message={team.error} onRetry={team.reload} />}
           {current && (

@@ -19,7 +19,7 @@ import {
 } from "../api/types";
 import { capitalize } from "../components/Badge";
 import { Icon } from "../components/Icon";
-import { useTeam } from "../team";
+import { mayReassignOrDelete, useTeam } from "../team";
 import { ContactPicker } from "./ContactPicker";
 import { SelectField, TextField, sentence } from "./fields";
 
@@ -172,10 +172,13 @@ export function RecordForm({ kind, record, submitLabel, onSubmit, onCancel }: Pr
 
   const reps = [...team.reps.values()];
   if (!team.reps.has(team.me.id)) reps.unshift(team.me);
-  const ownerOptions = reps.map((rep) => ({
-    value: rep.id,
-    label: rep.id === team.me.id ? `${rep.name} (you)` : rep.name,
-  }));
+  const owner: OwnerChoice = {
+    options: reps.map((rep) => ({
+      value: rep.id,
+      label: rep.id === team.me.id ? `${rep.name} (you)` : rep.name,
+    })),
+    locked: record !== undefined && !mayReassignOrDelete(team, record),
+  };
 
   return (
     <form class="record-form" onSubmit={submit} noValidate>
@@ -230,12 +233,10 @@ export function RecordForm({ kind, record, submitLabel, onSubmit, onCancel }: Pr
               error={errors.expected_close}
               onInput={(v) => set("expected_close", v)}
             />
-            <SelectField
-              id="f-owner_id"
-              label="Owner"
+            <OwnerField
+              owner={owner}
               value={values.owner_id}
               error={errors.owner_id}
-              options={ownerOptions}
               onChange={(v) => set("owner_id", v)}
             />
             <ContactPicker
@@ -245,7 +246,7 @@ export function RecordForm({ kind, record, submitLabel, onSubmit, onCancel }: Pr
             />
           </div>
         ) : (
-          <PersonFields kind={kind} values={values} errors={errors} set={set} ownerOptions={ownerOptions} />
+          <PersonFields kind={kind} values={values} errors={errors} set={set} owner={owner} />
         )}
       </div>
       <footer class="form-actions">
@@ -260,15 +261,35 @@ export function RecordForm({ kind, record, submitLabel, onSubmit, onCancel }: Pr
   );
 }
 
+/** Who may be the owner, and whether the signed-in rep may change it (the owner or an admin only). */
+type OwnerChoice = { options: { value: string; label: string }[]; locked: boolean };
+
+type OwnerFieldProps = { owner: OwnerChoice; value: string; error?: string; onChange: (value: string) => void };
+
+function OwnerField({ owner, value, error, onChange }: OwnerFieldProps) {
+  return (
+    <SelectField
+      id="f-owner_id"
+      label="Owner"
+      value={value}
+      error={error}
+      options={owner.options}
+      disabled={owner.locked}
+      hint={owner.locked ? "Only the owner or an admin can give it to another rep." : undefined}
+      onChange={onChange}
+    />
+  );
+}
+
 type PersonProps = {
   kind: RecordKind;
   values: FormValues;
   errors: Record<string, string>;
   set: <K extends keyof FormValues>(key: K, value: FormValues[K]) => void;
-  ownerOptions: { value: string; label: string }[];
+  owner: OwnerChoice;
 };
 
-function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) {
+function PersonFields({ kind, values, errors, set, owner }: PersonProps) {
   const statuses: readonly string[] = kind === "lead" ? LEAD_STATUSES : CONTACT_STATUSES;
   const setPhone = (index: number, patch: Partial<Phone>) =>
     set(
@@ -333,14 +354,7 @@ function PersonFields({ kind, values, errors, set, ownerOptions }: PersonProps) 
         options={statuses.map((s) => ({ value: s, label: capitalize(s) }))}
         onChange={(v) => set("status", v)}
       />
-      <SelectField
-        id="f-owner_id"
-        label="Owner"
-        value={values.owner_id}
-        error={errors.owner_id}
-        options={ownerOptions}
-        onChange={(v) => set("owner_id", v)}
-      />
+      <OwnerField owner={owner} value={values.owner_id} error={errors.owner_id} onChange={(v) => set("owner_id", v)} />
 
       <fieldset class="field-wide repeat">
         <legend>Phones</legend>

@@ -14,6 +14,7 @@ import { useNavSection } from "../components/Shell";
 import { formatMoney } from "../format";
 import { useAsync, useTitle } from "../hooks";
 import { Link, navigate } from "../router";
+import { mayReassignOrDelete, useTeam } from "../team";
 import { ActivityFeed } from "./ActivityFeed";
 import { DetailsCard } from "./DetailsCard";
 import { KIND_INFO } from "./kinds";
@@ -61,6 +62,7 @@ type ViewProps = { record: CrmRecord; onChange: (record: CrmRecord) => void; onR
 
 function RecordView({ record, onChange, onReload }: ViewProps) {
   const info = KIND_INFO[record.kind];
+  const team = useTeam();
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [conflict, setConflict] = useState(false);
@@ -114,9 +116,11 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
           <button type="button" class="btn btn-secondary" onClick={() => setEditing(true)}>
             <Icon name="edit" size={16} /> Edit
           </button>
-          <button type="button" class="btn btn-danger-ghost" onClick={() => setDeleting(true)}>
-            <Icon name="trash" size={16} /> Delete
-          </button>
+          {mayReassignOrDelete(team, record) && (
+            <button type="button" class="btn btn-danger-ghost" onClick={() => setDeleting(true)}>
+              <Icon name="trash" size={16} /> Delete
+            </button>
+          )}
         </div>
       </header>
 
@@ -182,8 +186,12 @@ function DeleteDialog({ record, open, onClose }: { record: CrmRecord; open: bool
       }}
     >
       <p>
-        <strong>{record.display_name}</strong> and its whole history (calls, SMS, emails, notes) will be deleted
-        for everyone. This cannot be undone.
+        <strong>{record.display_name}</strong> goes to the trash for 30 days: it leaves the lists and the
+        search for everyone, and its numbers and addresses are freed (what they send meanwhile is unmatched).
+      </p>
+      <p>
+        An admin can restore it with its history (calls, SMS, emails, notes) until then; after 30 days it is erased
+        for good.
       </p>
     </ConfirmDialog>
   );

@@ -154,16 +154,18 @@ type SelectFieldProps = Common & {
   value: string;
   onChange: (value: string) => void;
   options: { value: string; label: string }[];
+  disabled?: boolean;
 };
 
 export function SelectField(props: SelectFieldProps) {
-  const { id, value, onChange, options, error, hint } = props;
+  const { id, value, onChange, options, error, hint, disabled } = props;
   return (
     <FieldShell {...props}>
       <select
         id={id}
         class={error ? "input invalid" : "input"}
         value={value}
+        disabled={disabled}
         aria-invalid={error ? "true" : undefined}
         aria-describedby={describedBy(id, error, hint)}
         onChange={(event) => onChange((event.target as HTMLSelectElement).value)}

@@ -107,7 +107,7 @@ def run_import(plan: ImportPlan, actor: Rep, progress: Callable[[int], None] | N
         raise ValidationError("the import has errors; nothing was written")
     written = 0
     for row_id, payload in plan.rows:
-        if records_data.get(row_id) is None:
+        if records_data.get_stored(row_id) is None:  # a row deleted since (in the trash) stays deleted
             create_record(payload, actor, record_id=row_id)
             written += 1
         if progress is not None:

@@ -149,7 +149,8 @@ class DynamoDBLocal:
 
 
 def create_tables(client: Any, tables: list[Table], names: dict[str, str]) -> list[str]:
-    """Create every table of the template that does not exist yet; returns the ones created."""
+    """Create every table of the template that does not exist yet; returns the ones created. A
+    table kept from an older template gains the global indexes added to it since."""
     existing: set[str] = set()
     for page in client.get_paginator("list_tables").paginate():
         existing.update(page["TableNames"])
@@ -157,6 +158,7 @@ def create_tables(client: Any, tables: list[Table], names: dict[str, str]) -> li
     for table in tables:
         name = names[table.logical_id]
         if name in existing:
+            add_missing_indexes(client, table, name)
             continue
         client.create_table(**table.create_table_arguments(name))
         client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 100})
@@ -167,3 +169,28 @@ def create_tables(client: Any, tables: list[Table], names: dict[str, str]) -> li
             )
         created.append(name)
     return created
+
+
+def add_missing_indexes(client: Any, table: Table, name: str) -> list[str]:
+    """Add the global indexes the template declares that the table lacks, one at a time (as
+    DynamoDB, and a CloudFormation update, add them); returns their names."""
+    wanted = table.create_table_arguments(name)
+    described = client.describe_table(TableName=name)["Table"]
+    present = {index["IndexName"] for index in described.get("GlobalSecondaryIndexes", [])}
+    added = []
+    for index in wanted.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in present:
+            continue
+        keys = {key["AttributeName"] for key in index["KeySchema"]}
+        client.update_table(
+            TableName=name,
+            AttributeDefinitions=[a for a in wanted["AttributeDefinitions"] if a["AttributeName"] in keys],
+            GlobalSecondaryIndexUpdates=[{"Create": index}],
+        )
+        for _ in range(200):
+            indexes = client.describe_table(TableName=name)["Table"].get("GlobalSecondaryIndexes", [])
+            if any(i["IndexName"] == index["IndexName"] and i["IndexStatus"] == "ACTIVE" for i in indexes):
+                break
+            time.sleep(0.1)
+        added.append(index["IndexName"])
+    return added

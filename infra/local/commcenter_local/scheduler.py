@@ -1,7 +1,9 @@
-"""Runs the template's Schedule events locally, with EventBridge's "Scheduled Event" payload."""
+"""Runs the template's Schedule events locally, with EventBridge's "Scheduled Event" payload (or the
+event's `Input`)."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import uuid
@@ -94,7 +96,11 @@ class Cron:
         raise ValueError("the cron expression never fires")
 
 
-def scheduled_event(schedule: Schedule, at: datetime) -> dict[str, Any]:
+def scheduled_event(schedule: Schedule, at: datetime) -> Any:
+    """What EventBridge hands the function: the event's `Input` when it has one, else the
+    "Scheduled Event" of the moment."""
+    if schedule.input is not None:
+        return json.loads(schedule.input)
     return {
         "version": "0",
         "id": str(uuid.uuid4()),

@@ -62,6 +62,8 @@ class Schedule:
     event: str
     expression: str
     enabled: bool
+    # The event's `Input`: the JSON EventBridge hands the function instead of the scheduled event.
+    input: str | None = None
 
 
 @dataclass(frozen=True)
@@ -339,6 +341,7 @@ def _function(logical_id: str, props: dict[str, Any], globals_function: dict[str
                     event=event_name,
                     expression=str(event_props["Schedule"]),
                     enabled=bool(event_props.get("Enabled", True)),
+                    input=str(event_props["Input"]) if "Input" in event_props else None,
                 )
             )
     return Function(

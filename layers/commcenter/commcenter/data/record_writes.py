@@ -1,7 +1,7 @@
 """A record's writes: the record, its handle claims and its search terms, in one transaction.
 
-A record and what points to it never disagree: creating, changing or deleting a record writes
-all of it or none of it. A refused write (another record owns a handle, the record changed
+A record and what points to it never disagree: creating, changing, trashing or restoring a
+record writes all of it or none of it. A refused write (another record owns a handle, the record changed
 since it was read) raises `WriteRefused` and changes nothing.
 """
 
@@ -43,11 +43,25 @@ def replace(
     )
 
 
-def delete(record_id: str, expected_version: int, terms: Set[str], released: Set[Handle]) -> None:
+def trash(
+    record_id: str, expected_version: int, terms: Set[str], released: Set[Handle], *, deleted_at: str, deleted_by: str
+) -> None:
+    """Move a record read at `expected_version` to the trash: it leaves the lists and the search,
+    and its numbers and addresses are free (their traffic is unmatched while it is there)."""
     _write(
-        lambda tx: records.add_delete(tx, record_id, expected_version),
+        lambda tx: records.add_trash(tx, record_id, expected_version, deleted_at, deleted_by),
         lambda tx: search_terms.remove_terms(tx, set(terms), record_id),
         *_releases(released, record_id),
+    )
+
+
+def restore(record: Record, name_key: str, expected_version: int, terms: Set[str], claimed: Set[Handle]) -> None:
+    """Take a record read at `expected_version` out of the trash, with its search terms and its
+    numbers and addresses (refused if another record took one meanwhile)."""
+    _write(
+        lambda tx: records.add_restore(tx, record, name_key, expected_version),
+        lambda tx: search_terms.add_terms(tx, set(terms), record.id, record.kind, record.display_name),
+        *_claims(claimed, record.id),
     )
 
 

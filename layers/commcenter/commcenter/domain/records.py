@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 import msgspec
 
+from commcenter.domain.clock import parse_iso, to_iso
 from commcenter.domain.handles import Handle, national_digits, normalize_email, normalize_phone
+from commcenter.domain.reps import Rep
 from commcenter.domain.text import digits, fold, words
 from commcenter.errors import ValidationError
 
@@ -28,6 +30,8 @@ MAX_PHONES = 5
 MAX_EMAILS = 5
 MAX_ADDRESS_TERMS = 8
 MAX_TEXT = 200
+# A deleted record waits this long in the trash, where an admin can restore it, before it is erased.
+TRASH_DAYS = 30
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _MONEY_CENTS = Decimal("0.01")
 
@@ -88,6 +92,31 @@ class Record(RecordFields, kw_only=True):
     created_at: str
     updated_at: str
     version: int
+
+
+class TrashedRecord(Record, kw_only=True):
+    """A record in the trash, as the admins' Trash page lists it: who deleted it, when, and
+    when it will be erased for good."""
+
+    deleted_at: str
+    deleted_by: str
+    erase_after: str
+
+
+def may_reassign_or_delete(rep: Rep, record: Record) -> bool:
+    """Every rep sees and edits the team's records; only the record's owner or an admin hands it
+    to another rep or deletes it (to the trash, from which only an admin restores or erases)."""
+    return rep.role == "admin" or (bool(record.owner_id) and rep.id == record.owner_id)
+
+
+def erase_after(deleted_at: str) -> str:
+    """When a record deleted at `deleted_at` leaves the trash for good."""
+    return to_iso(parse_iso(deleted_at) + timedelta(days=TRASH_DAYS))
+
+
+def trash_cutoff(now: datetime) -> str:
+    """Records deleted before this moment have had their days in the trash: they are erased."""
+    return to_iso(now - timedelta(days=TRASH_DAYS))
 
 
 class RecordSummary(msgspec.Struct):

@@ -1,4 +1,4 @@
-"""Create, read, change, delete and search leads, contacts and deals."""
+"""Create, read, change and search leads, contacts and deals (deleting them: `record_trash`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 import msgspec
 
-from commcenter.data import activities as activities_data
 from commcenter.data import handles as handles_data
 from commcenter.data import record_writes
 from commcenter.data import records as records_data
@@ -25,6 +24,7 @@ from commcenter.domain.records import (
     RecordInput,
     RecordKind,
     display_name,
+    may_reassign_or_delete,
     name_sort_key,
     record_handles,
     search_query_terms,
@@ -32,7 +32,7 @@ from commcenter.domain.records import (
     validate_fields,
 )
 from commcenter.domain.reps import Rep
-from commcenter.errors import ConflictError, NotFoundError, ValidationError
+from commcenter.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from commcenter.services.attach_handle import attach_handle_history, check_may_attach, release_handle_conversations
 from commcenter.settings import get_settings
 
@@ -77,7 +77,7 @@ def create_record(payload: RecordInput, actor: Rep, record_id: str | None = None
     for handle in sorted(handles):
         check_may_attach(handle, actor)
 
-    with _refusal_explained(handles, record.id):
+    with refusal_explained(handles, record.id):
         record_writes.create(record, name_sort_key(record.kind, fields), terms, handles)
     for handle in sorted(handles):
         attach_handle_history(handle, record.id)
@@ -101,7 +101,7 @@ def update_record(record_id: str, patch: dict[str, Any], actor: Rep) -> Record:
     except msgspec.ValidationError as exc:
         raise ValidationError(str(exc)) from exc
     fields = validate_fields(current.kind, fields, get_settings().phone_default_region)
-    fields = _check_references(fields, actor)
+    fields = _check_references(_owner_checked(fields, current, actor), actor)
     record = _build(current.kind, fields, record_id, current.created_at, now_iso(), version + 1)
     old_handles, new_handles = record_handles(current), record_handles(fields)
     old_terms, new_terms = search_terms(current.kind, current), search_terms(record.kind, fields)
@@ -111,7 +111,7 @@ def update_record(record_id: str, patch: dict[str, Any], actor: Rep) -> Record:
     # Every term carries the record's label, so all of them are re-put when the name changes.
     terms_to_put = new_terms if record.display_name != current.display_name else new_terms - old_terms
 
-    with _refusal_explained(added_handles, record_id):
+    with refusal_explained(added_handles, record_id):
         record_writes.replace(
             record,
             name_sort_key(record.kind, fields),
@@ -143,17 +143,6 @@ def add_handle_to_record(record_id: str, handle_key: str, actor: Rep) -> Record:
     else:
         patch = {"emails": [*fields["emails"], {"address": handle.value, "label": "work"}]}
     return update_record(record_id, {**patch, "version": current.version}, actor)
-
-
-def delete_record(record_id: str) -> None:
-    """Delete a record, its handles and search terms together, then its activity history."""
-    current = get_record(record_id)
-
-    with _refusal_explained(set(), record_id):
-        record_writes.delete(record_id, current.version, search_terms(current.kind, current), record_handles(current))
-    for handle in sorted(record_handles(current)):
-        release_handle_conversations(handle)
-    activities_data.delete_owner(activities_data.owner_key(record_id, None))
 
 
 def search_records(query: str, kind: str | None, limit: int = MAX_SEARCH_RESULTS) -> list[SearchHit]:
@@ -205,6 +194,15 @@ def _build(kind: RecordKind, fields: RecordFields, record_id: str, created: str,
     )
 
 
+def _owner_checked(fields: RecordFields, current: Record, actor: Rep) -> RecordFields:
+    """A change keeps the record's owner unless it names another one (an empty owner keeps it):
+    only the owner or an admin hands a record to another rep."""
+    owner_id = fields.owner_id or current.owner_id
+    if owner_id != current.owner_id and not may_reassign_or_delete(actor, current):
+        raise ForbiddenError("only the record's owner or an admin can give it to another rep")
+    return msgspec.structs.replace(fields, owner_id=owner_id)
+
+
 def _check_references(fields: RecordFields, actor: Rep) -> RecordFields:
     owner_id = fields.owner_id or actor.id
     if owner_id != actor.id and reps_data.get(owner_id) is None:
@@ -220,7 +218,7 @@ def _check_references(fields: RecordFields, actor: Rep) -> RecordFields:
 
 
 @contextmanager
-def _refusal_explained(claimed: set[Handle], record_id: str) -> Iterator[None]:
+def refusal_explained(claimed: set[Handle], record_id: str) -> Iterator[None]:
     """A refused record write as a clear conflict: which handle another record owns, or a stale version."""
     try:
         yield
