@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from commcenter.channels.twilio_webhooks import requested_url
 from commcenter.domain.clock import utc_now
 from commcenter_local.simulate import sms_status
 
@@ -123,7 +124,7 @@ class TwilioStandIn:
         with self.lock:
             self.messages.append(resource)
         if behaviour.kind == "callback_first":
-            callback = str(form["StatusCallback"])
+            callback = requested_url(str(form["StatusCallback"]))  # Twilio calls it without its fragment
             sms_status(
                 callback.removesuffix(STATUS_PATH),
                 self.auth_token,

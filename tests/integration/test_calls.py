@@ -15,6 +15,7 @@ from api_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api, call_fact
 from dynamodb_wire import Fault, WireRequest, cancelled, faults_on_the_wire
 from stack_environment import environment
 
+from commcenter.channels.twilio_webhooks import CONNECTION_OVERRIDES
 from commcenter.data import reps as reps_data
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
@@ -72,7 +73,7 @@ def test_an_online_rep_is_rung_in_the_browser(alice: Api, api_url: str, twilio_a
         ("Identity", "alice", None, None),
         ("Parameter", None, "callSid", sid),  # the softphone names the call by the caller's CallSid
     ]
-    assert dial.get("action") == f"{api_url}/twilio/voice/dial-result?stage=browser"
+    assert dial.get("action") == f"{api_url}/twilio/voice/dial-result?stage=browser#{CONNECTION_OVERRIDES}"
     assert dial.get("timeout") == "20" and dial.get("answerOnBridge") == "true"
 
 
@@ -151,15 +152,18 @@ def test_a_rep_on_a_call_gets_voicemail_and_an_offline_one_the_forwarding_number
     # Offline: the forwarding number rings, with the caller's number shown.
     assert verbs(root) == ["Dial"] and [c.tag for c in root[0]] == ["Number"]
     assert root[0][0].text == "+14155550199" and root[0].get("callerId") == remote
-    assert root[0].get("action") == f"{api_url}/twilio/voice/dial-result?stage=forward"
+    assert root[0].get("action") == f"{api_url}/twilio/voice/dial-result?stage=forward#{CONNECTION_OVERRIDES}"
 
 
 def test_offline_without_forwarding_goes_to_voicemail(api_url: str, twilio_auth_token: str) -> None:
     root = incoming(api_url, twilio_auth_token, caller(), BRUNO_NUMBER)
     assert verbs(root) == ["Say", "Record", "Hangup"]
     record = root[1]
-    assert record.get("action") == f"{api_url}/twilio/voice/dial-result?stage=voicemail"
-    assert record.get("recordingStatusCallback") == f"{api_url}/twilio/voice/recording?kind=voicemail"
+    assert record.get("action") == f"{api_url}/twilio/voice/dial-result?stage=voicemail#{CONNECTION_OVERRIDES}"
+    assert (
+        record.get("recordingStatusCallback")
+        == f"{api_url}/twilio/voice/recording?kind=voicemail#{CONNECTION_OVERRIDES}"
+    )
     assert record.get("maxLength") == "120" and record.get("playBeep") == "true"
 
 
@@ -330,7 +334,7 @@ def test_a_browser_call_dials_with_the_reps_number(alice: Api, api_url: str, twi
     assert dial.get("callerId") == ALICE_NUMBER and dial.get("record") is None  # recording is off
     number = dial[0]
     assert number.tag == "Number" and number.text == remote
-    assert number.get("statusCallback") == f"{api_url}/twilio/voice/status"
+    assert number.get("statusCallback") == f"{api_url}/twilio/voice/status#{CONNECTION_OVERRIDES}"
     # The dialled leg reports through its parent call.
     child = [*voice_params(new_sid("CA"), ALICE_NUMBER, remote, "completed"), ("ParentCallSid", sid),
              ("SequenceNumber", "3"), ("CallDuration", "61")]  # fmt: skip

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from commcenter.channels.twilio_form import TwilioForm, parse_form
 from commcenter.channels.twilio_signature import is_signed_by_twilio, public_url, sign
+from commcenter.channels.twilio_webhooks import CONNECTION_OVERRIDES, requested_url, with_retries
 from commcenter.errors import ValidationError
 
 TOKEN = "test-auth-token-0123456789abcdef"
@@ -105,3 +106,20 @@ def test_malformed_bodies_are_a_validation_error(body: str, b64: bool) -> None:
 def test_public_url_is_the_configured_base_plus_the_route() -> None:
     assert public_url("https://x.example/prod/", "/twilio/sms/status") == "https://x.example/prod/twilio/sms/status"
     assert public_url("https://x.example", "/t", "a=1") == "https://x.example/t?a=1"
+
+
+def test_a_url_with_connection_overrides_validates_as_before() -> None:
+    """Twilio is given the URL with its connection overrides; it requests and signs the URL
+    without the fragment, which is the public URL the webhook checks."""
+    given = with_retries(URL)
+    assert given == f"{URL}#{CONNECTION_OVERRIDES}" and with_retries(given) == given
+    form = parse_form(real_sms_body())
+    signature = sign(TOKEN, requested_url(given), form)
+    assert is_signed_by_twilio(
+        TOKEN, public_url("https://hooks.example.com/prod", "/twilio/sms/incoming"), form, signature
+    )
+    # The fragment is not part of what is checked: a signature over it is not Twilio's.
+    assert not is_signed_by_twilio(TOKEN, URL, form, sign(TOKEN, given, form))
+    with_query = with_retries(f"{URL}?kind=voicemail")
+    assert requested_url(with_query) == f"{URL}?kind=voicemail"
+    assert is_signed_by_twilio(TOKEN, f"{URL}?kind=voicemail", form, sign(TOKEN, requested_url(with_query), form))

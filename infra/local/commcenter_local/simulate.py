@@ -16,6 +16,7 @@ import requests
 
 from commcenter.channels.twilio_form import TwilioForm
 from commcenter.channels.twilio_signature import public_url, sign
+from commcenter.channels.twilio_webhooks import requested_url
 
 ACCOUNT_SID = "AC" + "0" * 32
 API_VERSION = "2010-04-01"
@@ -31,7 +32,9 @@ def post_webhook(base_url: str, auth_token: str, path: str, params: list[tuple[s
 
 
 def post_to(url: str, auth_token: str, params: list[tuple[str, str]]) -> requests.Response:
-    """POST `params` to an absolute URL (query string included, as TwiML gives it), signed."""
+    """POST `params` to an absolute URL (query string included, as TwiML gives it), signed. A
+    fragment (Twilio's connection overrides) is neither requested nor signed, as by Twilio."""
+    url = requested_url(url)
     signature = sign(auth_token, url, TwilioForm(params))
     return requests.post(
         url,

@@ -10,6 +10,7 @@ from typing import Any
 
 from commcenter_local.dev_auth import issue_token
 from commcenter_local.stack import LocalStack, StackOptions
+from commcenter_local.twilio_console import console_webhooks
 
 
 def register(subparsers: Any) -> None:
@@ -41,9 +42,19 @@ def run(args: argparse.Namespace) -> int:
             f"  sign in as {admin}: {link}\n"
             f"  another rep: .venv/bin/commcenter token EMAIL (then paste it on the sign-in page)\n"
             f"  DynamoDB Local: {stack.dynamodb_endpoint} (data in {stack.data_dir})\n"
+            f"{twilio_webhooks(stack)}"
             "Ctrl-C stops everything.",
             flush=True,
         )
         stopping.wait()
         print("stopping...", flush=True)
     return 0
+
+
+def twilio_webhooks(stack: LocalStack) -> str:
+    """The URLs to give Twilio for this stack (reachable by Twilio through PUBLIC_BASE_URL only)."""
+    base = stack.options.public_base_url or stack.base_url
+    lines = [f"    {setting}: {url}" for setting, url in console_webhooks(base)]
+    return "  Twilio webhooks (Twilio reaches this machine through PUBLIC_BASE_URL, a tunnel):\n" + "".join(
+        f"{line}\n" for line in lines
+    )

@@ -1,11 +1,13 @@
 """TwiML for each routing decision, and the Voice access tokens of browser calling.
 
 Every URL given to Twilio is absolute (the public base URL plus the route): Twilio resolves a
-relative one against the URL it called, which behind a stage prefix is not ours.
+relative one against the URL it called, which behind a stage prefix is not ours. Each carries
+Twilio's connection overrides (`twilio_webhooks`): a callback that fails is retried.
 """
 
 from __future__ import annotations
 
+from commcenter.channels.twilio_webhooks import with_retries
 from commcenter.domain.calls import RING_SECONDS, UNAVAILABLE_MESSAGE, VOICEMAIL_MAX_SECONDS, Route, VoiceSettings
 
 DIAL_RESULT = "/twilio/voice/dial-result"
@@ -23,7 +25,9 @@ def incoming_twiml(
 
     response = VoiceResponse()
     if route.kind == "ring_browser" and client_identity:
-        dial = Dial(timeout=RING_SECONDS, action=f"{base_url}{DIAL_RESULT}?stage=browser", answer_on_bridge=True)
+        dial = Dial(
+            timeout=RING_SECONDS, action=with_retries(f"{base_url}{DIAL_RESULT}?stage=browser"), answer_on_bridge=True
+        )
         client = dial.client()
         client.identity(client_identity)
         # The browser's leg has a CallSid of its own; the softphone names the call by the
@@ -34,7 +38,7 @@ def incoming_twiml(
         # The caller's number as caller ID, so the rep's phone shows who is calling.
         dial = Dial(
             timeout=RING_SECONDS,
-            action=f"{base_url}{DIAL_RESULT}?stage=forward",
+            action=with_retries(f"{base_url}{DIAL_RESULT}?stage=forward"),
             caller_id=caller if caller.startswith("+") else None,
         )
         dial.number(route.number)
@@ -44,8 +48,8 @@ def incoming_twiml(
         response.record(
             max_length=VOICEMAIL_MAX_SECONDS,
             play_beep=True,
-            action=f"{base_url}{DIAL_RESULT}?stage=voicemail",
-            recording_status_callback=f"{base_url}{RECORDING}?kind=voicemail",
+            action=with_retries(f"{base_url}{DIAL_RESULT}?stage=voicemail"),
+            recording_status_callback=with_retries(f"{base_url}{RECORDING}?kind=voicemail"),
             recording_status_callback_event="completed",
         )
         response.hangup()
@@ -66,12 +70,12 @@ def outgoing_twiml(*, base_url: str, caller_id: str, to_number: str, record: boo
         caller_id=caller_id,
         answer_on_bridge=True,
         record="record-from-answer-dual" if record else None,
-        recording_status_callback=f"{base_url}{RECORDING}?kind=call" if record else None,
+        recording_status_callback=with_retries(f"{base_url}{RECORDING}?kind=call") if record else None,
         recording_status_callback_event="completed" if record else None,
     )
     dial.number(
         to_number,
-        status_callback=f"{base_url}{STATUS}",
+        status_callback=with_retries(f"{base_url}{STATUS}"),
         status_callback_event="initiated ringing answered completed",
     )
     response.append(dial)

@@ -10,6 +10,7 @@ from chalice.app import Request, Response
 from commcenter.channels.twilio_credentials import twilio_auth_token
 from commcenter.channels.twilio_form import TwilioForm, parse_form
 from commcenter.channels.twilio_signature import is_signed_by_twilio, public_url
+from commcenter.channels.twilio_webhooks import with_retries
 from commcenter.errors import ConfigurationError, ForbiddenError
 from commcenter.observability import logger
 from commcenter.settings import get_settings
@@ -43,6 +44,11 @@ def verified_form(request: Request) -> TwilioForm:
 def public_base_url(request: Request) -> str:
     """The base URL Twilio reaches this stack at: configured, else the execute-api URL in use."""
     return get_settings().public_base_url or _execute_api_url(request.context or {})
+
+
+def webhook_url(request: Request, path: str) -> str:
+    """The URL Twilio is given to call this stack's `path`, with Twilio's connection overrides."""
+    return with_retries(public_base_url(request) + path)
 
 
 def twiml_response(twiml: str = EMPTY_TWIML) -> Response:
