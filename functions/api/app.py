@@ -16,7 +16,7 @@ from commcenter.channels.sms_gateway import sms_gateway
 from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
 from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummaryInput, Presence, PresenceInput
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput, UnmatchedHistory
-from commcenter.domain.records import Record, RecordFields, RecordInput
+from commcenter.domain.records import Record, RecordFields, RecordInput, TrashedRecord
 from commcenter.domain.reps import Rep, TeamRep
 from commcenter.domain.sms import PreviewInput, SendSmsInput, SmsConversation, SmsSegments, count_segments
 from commcenter.errors import ValidationError
@@ -31,6 +31,8 @@ from commcenter.services import (
     call_summary,
     calls_tab,
     inbound_calls,
+    person_data,
+    record_trash,
     recordings,
     records,
     reps,
@@ -50,6 +52,11 @@ class Health(msgspec.Struct):
 
 class RecordPage(msgspec.Struct):
     items: list[Record]
+    next_cursor: str | None
+
+
+class TrashPage(msgspec.Struct):
+    items: list[TrashedRecord]
     next_cursor: str | None
 
 
@@ -203,10 +210,41 @@ def update_record(record_id: str) -> Response:
 
 
 @app.route("/api/records/{record_id}", methods=["DELETE"])
-@documented("Delete a record with its handles and history", status=204)
+@documented(
+    "Delete a record (its owner or an admin): to the trash for 30 days, its numbers and addresses freed",
+    status=204,
+)
 def delete_record(record_id: str) -> Response:
-    req.current_rep(req.current(app))
-    records.delete_record(record_id)
+    record_trash.move_to_trash(record_id, req.current_rep(req.current(app)))
+    return Response(body="", status_code=204)
+
+
+@app.route("/api/trash", methods=["GET"])
+@documented(
+    "The deleted records, newest deletion first (admins)",
+    response=TrashPage,
+    query={"limit": "1-100", "cursor": "next page"},
+)
+def list_trash() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    items, cursor = record_trash.trash_page(rep, req.limit(request), req.query(request, "cursor"))
+    return json_response(TrashPage(items=items, next_cursor=cursor))
+
+
+@app.route("/api/trash/{record_id}/restore", methods=["POST"])
+@documented(
+    "Restore a deleted record with its numbers, addresses and history (admins)",
+    response=Record,
+)
+def restore_record(record_id: str) -> Response:
+    return json_response(record_trash.restore_record(record_id, req.current_rep(req.current(app))))
+
+
+@app.route("/api/trash/{record_id}", methods=["DELETE"])
+@documented("Erase a deleted record for good, with its whole history (admins)", status=204)
+def erase_record(record_id: str) -> Response:
+    record_trash.erase_record(record_id, req.current_rep(req.current(app)))
     return Response(body="", status_code=204)
 
 
@@ -244,6 +282,32 @@ def add_note(record_id: str) -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(activities.add_note(record_id, req.json_body(request, NoteInput), rep), 201)
+
+
+@app.route("/api/records/{record_id}/export", methods=["POST"])
+@documented(
+    "Export a person's data (admins): the record, every activity and recording, as one zip archive "
+    "behind a link valid a few minutes",
+    response=person_data.PersonExport,
+    status=201,
+)
+def export_person(record_id: str) -> Response:
+    rep = req.current_rep(req.current(app))
+    return json_response(person_data.export_person(record_id, rep), 201)
+
+
+@app.route("/api/records/{record_id}/erase", methods=["POST"])
+@documented(
+    "Erase a person everywhere, for good (admins; the person's name typed again): the record, its "
+    "activities, conversations, numbers, search terms, counts and recordings; an opt-out stays as "
+    "a suppression entry keyed by the number's hash",
+    request=person_data.EraseInput,
+    response=person_data.PersonErasure,
+)
+def erase_person(record_id: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(person_data.erase_person(record_id, req.json_body(request, person_data.EraseInput), rep))
 
 
 @app.route("/api/search", methods=["GET"])
