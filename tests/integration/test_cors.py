@@ -20,7 +20,7 @@ import requests
 from commcenter_local.functions import LoadedFunction
 from commcenter_local.gateway import GatewayResponses, LocalGateway, Preflight, compile_routes
 from commcenter_local.stack import ROOT, LocalStack
-from commcenter_local.template import load_template
+from commcenter_local.template import header_literal, load_template, resolve_local_string
 
 API_SOURCE = ROOT / "dashboard" / "src" / "api"
 METHODS = "GET|POST|PUT|PATCH|DELETE"
@@ -269,3 +269,16 @@ def test_a_route_of_the_template_without_cors_has_no_preflight(gateway_of: Calla
     url = gateway_of("      StageName: prod\n")
     answer = send_preflight(url, "http://127.0.0.1:1", "PUT", "/api/things/1", [])
     assert answer.status_code == 403 and answer.json() == {"message": "Missing Authentication Token"}
+
+
+def test_a_name_without_a_local_value_is_refused_never_guessed() -> None:
+    values = {"DashboardDistribution.DomainName": "http://127.0.0.1:1", "ApiOrigin": "http://127.0.0.1:2"}
+    assert resolve_local_string({"Fn::Sub": "'https://${DashboardDistribution.DomainName}'"}, values) == (
+        "'http://127.0.0.1:1'"  # the whole local origin, scheme included
+    )
+    folded = {"Fn::Sub": ["connect-src 'self'\n  ${ApiOrigin} ${Absent};", {"ApiOrigin": "x", "Absent": "y"}]}
+    with pytest.raises(ValueError, match="Absent"):
+        resolve_local_string(folded, values)
+    assert resolve_local_string(folded, {**values, "Absent": ""}) == "connect-src 'self' http://127.0.0.1:2 ;"
+    with pytest.raises(ValueError, match="not a quoted header literal"):
+        header_literal("GET,PUT")
