@@ -199,11 +199,12 @@ def test_ignored_callers_leave_unmatched_and_come_back(signed_in: Page, api: Api
     page = signed_in
     panel, unmatched = unmatched_calls(page)
     call_rows(unmatched, format_phone(stranger)).click()
+    # The admin ignores the caller for the whole team (a rep's Ignore is for their own lists).
     unmatched.get_by_role("region", name=f"Call with {format_phone(stranger)}").get_by_role(
-        "button", name="Ignore"
+        "button", name="Ignore for the team"
     ).click()
     expect(call_rows(unmatched, format_phone(stranger))).to_have_count(0)
-    expect(panel.get_by_role("status")).to_contain_text(f"{format_phone(stranger)} is ignored.")
+    expect(panel.get_by_role("status")).to_contain_text(f"{format_phone(stranger)} is ignored for the whole team.")
 
     panel.get_by_label("Show ignored numbers").check()
     ignored = panel.get_by_role("region", name="Ignored numbers")

@@ -408,9 +408,9 @@ def test_ignored_numbers_leave_unmatched_and_come_back(signed_in: Page, api: Api
     page = signed_in
     panel, row, number = unmatched_conversation(page, api, sms_from, f"Cheap watches {marker}")
     conversation = panel.get_by_role("region", name=f"Conversation with {format_phone(number)}")
-    conversation.get_by_role("button", name="Ignore").click()
+    conversation.get_by_role("button", name="Ignore", exact=True).click()
     expect(row).to_be_hidden()
-    expect(panel.get_by_role("status")).to_contain_text(f"{format_phone(number)} is ignored.")
+    expect(panel.get_by_role("status")).to_contain_text(f"{format_phone(number)} is ignored in your lists.")
     expect(panel.get_by_role("status")).to_be_focused()  # the row is gone: focus goes to what happened
 
     show_ignored = panel.get_by_label("Show ignored numbers")

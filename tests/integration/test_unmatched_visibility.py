@@ -62,7 +62,8 @@ def test_only_an_admin_ignores_a_number_for_the_team(
     for rep, number in ((alice, ALICE_NUMBER), (bruno, BRUNO_NUMBER)):
         assert rep.conversation(number, remote).json()["section"] == "ignored"
     # Bruno cannot hear, for himself, what the team ignores.
-    assert ignore(bruno, remote, False) == 204
+    refused = bruno("POST", "/api/unmatched/ignore", {"handle": f"phone:{remote}", "ignored": False})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "ignored_by_team"
     assert bruno.conversation(BRUNO_NUMBER, remote).json()["section"] == "ignored"
     assert ignore(alice, remote, False, for_team=True) == 204
     assert bruno.conversation(BRUNO_NUMBER, remote).json()["section"] == "unmatched"

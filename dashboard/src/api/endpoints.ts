@@ -120,8 +120,9 @@ export const search = (q: string, signal?: AbortSignal, kind?: RecordKind) =>
 export const addHandle = (recordId: string, handle: string) =>
   api<CrmRecord>("POST", `/api/records/${encodeURIComponent(recordId)}/handles`, { handle } satisfies AddHandleInput);
 
-export const ignoreHandle = (handle: string, ignored: boolean) =>
-  api<void>("POST", "/api/unmatched/ignore", { handle, ignored } satisfies IgnoreInput);
+/** Ignores a number in the rep's own lists, or (`forTeam`, admins) in every rep's. */
+export const ignoreHandle = (handle: string, ignored: boolean, forTeam = false) =>
+  api<void>("POST", "/api/unmatched/ignore", { handle, ignored, for_team: forTeam } satisfies IgnoreInput);
 
 export const getUnmatchedHistory = (handle: string, signal?: AbortSignal) =>
   api<UnmatchedHistory>("GET", withQuery("/api/unmatched/history", { handle }), undefined, signal);

@@ -7,7 +7,6 @@
 
 import { useState } from "preact/hooks";
 import { describeError } from "../../api/client";
-import { ignoreHandle } from "../../api/endpoints";
 import type { Activity, CallData, CallRow, CrmRecord } from "../../api/types";
 import { Avatar } from "../../components/Avatar";
 import { Badge } from "../../components/Badge";
@@ -18,6 +17,8 @@ import { CallButton } from "../../phone/PhonePanel";
 import { sentence } from "../../records/fields";
 import { recordPath } from "../../records/kinds";
 import { Link } from "../../router";
+import { useTeam } from "../../team";
+import { type IgnoreScope, IgnoreButtons, changeIgnoring, ignoringNotice } from "../ignoring";
 import type { Outcome } from "../OutcomeNotice";
 import { AddToCrmDialog, AddToExistingDialog } from "../UnmatchedDialogs";
 import { CallRecording, withRecordingOf } from "./CallRecording";
@@ -118,16 +119,17 @@ function CallPanel({ row, onRemoved, onChanged, panelId, name, number }: PanelPr
   const [dialog, setDialog] = useState<"crm" | "existing" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { me } = useTeam();
   const handle = call.handle ?? (number ? `phone:${number}` : null);
   const shown = number ? formatPhone(number) : name;
 
-  const setIgnored = async (ignored: boolean) => {
+  const setIgnored = async (ignored: boolean, scope: IgnoreScope = "own") => {
     if (!handle) return;
     setBusy(true);
     setError(null);
     try {
-      await ignoreHandle(handle, ignored);
-      onRemoved(handle, { text: ignored ? `${shown} is ignored.` : `${shown} is back under Unmatched.` });
+      await changeIgnoring(handle, ignored, scope, me.role === "admin");
+      onRemoved(handle, { text: ignoringNotice(shown, ignored, scope) });
     } catch (exc) {
       setError(sentence(describeError(exc)));
       setBusy(false);
@@ -171,14 +173,7 @@ function CallPanel({ row, onRemoved, onChanged, panelId, name, number }: PanelPr
             <button type="button" class="btn btn-secondary btn-sm" onClick={() => setDialog("existing")}>
               <Icon name="contact" size={14} /> Add to existing
             </button>
-            <button
-              type="button"
-              class="btn btn-ghost btn-sm"
-              disabled={busy}
-              onClick={() => void setIgnored(true)}
-            >
-              <Icon name="block" size={14} /> Ignore
-            </button>
+            <IgnoreButtons busy={busy} onIgnore={(scope) => void setIgnored(true, scope)} />
           </>
         )}
       </div>

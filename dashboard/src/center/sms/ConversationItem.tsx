@@ -6,7 +6,7 @@
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { describeError } from "../../api/client";
-import { deleteSmsConversation, ignoreHandle, markSmsConversationRead } from "../../api/endpoints";
+import { deleteSmsConversation, markSmsConversationRead } from "../../api/endpoints";
 import type { Activity, CrmRecord, SmsConversation } from "../../api/types";
 import { Avatar } from "../../components/Avatar";
 import { Badge } from "../../components/Badge";
@@ -17,6 +17,8 @@ import { formatPhone } from "../../format";
 import { sentence } from "../../records/fields";
 import { recordPath } from "../../records/kinds";
 import { Link } from "../../router";
+import { useTeam } from "../../team";
+import { type IgnoreScope, IgnoreButtons, changeIgnoring, ignoringNotice } from "../ignoring";
 import type { Outcome } from "../OutcomeNotice";
 import { AddToCrmDialog, AddToExistingDialog } from "../UnmatchedDialogs";
 import { SmsComposer } from "./SmsComposer";
@@ -89,6 +91,7 @@ export function ConversationItem(props: Props) {
 }
 
 function ConversationPanel(props: Props & { panelId: string; title: string }) {
+  const { me } = useTeam();
   const { conversation, onChange, onRemoved, onCountsChanged, panelId, title } = props;
   const messages = useSmsMessages(conversation.id, conversation.last_at);
   const [dialog, setDialog] = useState<"delete" | "crm" | "existing" | null>(null);
@@ -126,12 +129,12 @@ function ConversationPanel(props: Props & { panelId: string; title: string }) {
     onCountsChanged();
   };
 
-  const setIgnored = async (ignored: boolean) => {
+  const setIgnored = async (ignored: boolean, scope: IgnoreScope = "own") => {
     setBusy(true);
     setError(null);
     try {
-      await ignoreHandle(conversation.handle, ignored);
-      onRemoved({ text: ignored ? `${number} is ignored.` : `${number} is back under Unmatched.` });
+      await changeIgnoring(conversation.handle, ignored, scope, me.role === "admin");
+      onRemoved({ text: ignoringNotice(number, ignored, scope) });
     } catch (exc) {
       setError(sentence(describeError(exc)));
       setBusy(false);
@@ -167,14 +170,7 @@ function ConversationPanel(props: Props & { panelId: string; title: string }) {
             <button type="button" class="btn btn-secondary btn-sm" onClick={() => setDialog("existing")}>
               <Icon name="contact" size={14} /> Add to existing
             </button>
-            <button
-              type="button"
-              class="btn btn-ghost btn-sm"
-              disabled={busy}
-              onClick={() => void setIgnored(true)}
-            >
-              <Icon name="block" size={14} /> Ignore
-            </button>
+            <IgnoreButtons busy={busy} onIgnore={(scope) => void setIgnored(true, scope)} />
           </>
         )}
         <button

@@ -53,6 +53,11 @@ def set_handle_ignored(handle: Handle, ignored: bool, rep: Rep, *, for_team: boo
     state = handles_data.get(handle)
     if state is not None and state.record_id:
         raise ConflictError("this number belongs to a record: it is not unmatched", code="matched")
+    if not for_team and not ignored and state is not None and state.ignored:
+        raise ConflictError(
+            "the team ignores this number (an admin's decision): only an admin can hear it again",
+            code="ignored_by_team",
+        )
     if for_team:
         handles_data.set_ignored(handle, ignored)
     else:

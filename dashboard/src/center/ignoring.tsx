@@ -1,0 +1,44 @@
+/**
+ * Ignoring an unmatched number (C3, S5): each rep ignores it in their own lists; an admin may
+ * also ignore it for the whole team. An admin's "Stop ignoring" hears it again everywhere; a
+ * rep cannot hear again what the team ignores (the API says so, and the row shows it).
+ */
+
+import { ignoreHandle } from "../api/endpoints";
+import { Icon } from "../components/Icon";
+import { useTeam } from "../team";
+
+export type IgnoreScope = "own" | "team";
+
+/** Ignores `handle` (in `scope`) or, `ignored` false, hears it again. */
+export async function changeIgnoring(handle: string, ignored: boolean, scope: IgnoreScope, admin: boolean) {
+  if (ignored) {
+    await ignoreHandle(handle, true, scope === "team");
+    return;
+  }
+  if (admin) await ignoreHandle(handle, false, true);
+  await ignoreHandle(handle, false);
+}
+
+/** What the rep reads once it is done. */
+export function ignoringNotice(shown: string, ignored: boolean, scope: IgnoreScope): string {
+  if (!ignored) return `${shown} is back under Unmatched.`;
+  return scope === "team" ? `${shown} is ignored for the whole team.` : `${shown} is ignored in your lists.`;
+}
+
+/** The Ignore button, and for admins "Ignore for the team" beside it. */
+export function IgnoreButtons({ busy, onIgnore }: { busy: boolean; onIgnore: (scope: IgnoreScope) => void }) {
+  const { me } = useTeam();
+  return (
+    <>
+      <button type="button" class="btn btn-ghost btn-sm" disabled={busy} onClick={() => onIgnore("own")}>
+        <Icon name="block" size={14} /> Ignore
+      </button>
+      {me.role === "admin" && (
+        <button type="button" class="btn btn-ghost btn-sm" disabled={busy} onClick={() => onIgnore("team")}>
+          <Icon name="block" size={14} /> Ignore for the team
+        </button>
+      )}
+    </>
+  );
+}
