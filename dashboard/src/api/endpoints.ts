@@ -15,8 +15,11 @@ import type {
   CenterCounts,
   ConversationPage,
   CrmRecord,
+  EraseInput,
   IgnoreInput,
   NoteInput,
+  PersonErasure,
+  PersonExport,
   Presence,
   PresenceInput,
   PreviewInput,
@@ -80,6 +83,16 @@ export const restoreRecord = (id: string) =>
 
 /** Erases a record of the trash for good, with its whole history (admins). */
 export const eraseRecord = (id: string) => api<void>("DELETE", `/api/trash/${encodeURIComponent(id)}`);
+
+/** A lead's or contact's data as one zip (admins): the answer links to it for five minutes. */
+export const exportPerson = (id: string) =>
+  api<PersonExport>("POST", `/api/records/${encodeURIComponent(id)}/export`);
+
+/** Erases a lead or contact everywhere (admins), their name typed again; answers what went. */
+export const erasePerson = (id: string, confirmName: string) =>
+  api<PersonErasure>("POST", `/api/records/${encodeURIComponent(id)}/erase`, {
+    confirm_name: confirmName,
+  } satisfies EraseInput);
 
 export type FeedFilter = { type: ActivityType | null; starred: boolean; thread: boolean };
 

@@ -34,6 +34,12 @@ export type RecordPage = Schemas["RecordPage"];
 /** A deleted record, as the admins' Trash page lists it: who deleted it, when, when it is erased. */
 export type TrashedRecord = Schemas["TrashedRecord"];
 export type TrashPage = Schemas["TrashPage"];
+/** A person's data as one archive (admins): a five-minute link that downloads it, and what it holds. */
+export type PersonExport = Schemas["PersonExport"];
+/** The person's name, typed again to confirm their erasure. */
+export type EraseInput = Schemas["EraseInput"];
+/** What erasing a person deleted, counted. */
+export type PersonErasure = Schemas["PersonErasure"];
 /** The body of a create: the kind, and any fields (the others take their defaults). */
 export type RecordInput = Schemas["RecordInput"];
 /** The body of a change: any fields, and the `version` the record was read at. */

@@ -12,6 +12,7 @@ import { CallButton } from "../phone/PhonePanel";
 import { Link } from "../router";
 import { repName, useTeam } from "../team";
 import { recordPath } from "./kinds";
+import { PersonDataActions } from "./PersonData";
 
 function Row({ icon, label, children }: { icon: IconName; label: string; children: ComponentChildren }) {
   return (
@@ -114,6 +115,7 @@ export function DetailsCard({ record }: { record: CrmRecord }) {
           )}
         </Row>
       </dl>
+      <PersonDataActions record={record} />
     </section>
   );
 }

@@ -15,6 +15,7 @@ import { Link, navigate, useLocation } from "../router";
 import { repName, useTeam } from "../team";
 import { SectionSwitch } from "../center/SectionSwitch";
 import { KIND_INFO, recordPath } from "./kinds";
+import { takeErasureNotice } from "./PersonData";
 import { RecordForm } from "./RecordForm";
 
 export function ListPage({ kind }: { kind: RecordKind }) {
@@ -22,6 +23,7 @@ export function ListPage({ kind }: { kind: RecordKind }) {
   const { query } = useLocation();
   const order: RecordOrder = query.get("order") === "name" ? "name" : "newest";
   const [creating, setCreating] = useState(false);
+  const [erased] = useState(takeErasureNotice);
   useTitle(info.plural);
   const list = usePaged((cursor, signal) => listRecords(kind, order, cursor, signal), [kind, order]);
 
@@ -54,6 +56,13 @@ export function ListPage({ kind }: { kind: RecordKind }) {
           </button>
         </div>
       </header>
+
+      {erased && (
+        <div class="notice" role="status">
+          <Icon name="check" size={18} />
+          <span>{erased}</span>
+        </div>
+      )}
 
       <section class="card table-card" aria-label={`${info.plural} list`} aria-busy={list.loading}>
         {list.loading ? (
