@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from e2e_support import REP_NUMBER, Api, create_record, free_phone, screenshot, tag
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from commcenter_local.simulate import incoming_sms
 
@@ -22,7 +22,7 @@ BRUNO_EMAIL = "bruno@northwind.example"  # a rep, not an admin
 
 def person_with_history(api: Api, api_url: str, twilio_auth_token: str, marker: str) -> dict[str, Any]:
     """A lead with a number of its own, one SMS from that number and one note."""
-    lead = create_record(
+    lead: dict[str, Any] = create_record(
         api, first_name="Petra", last_name=f"Person{marker}", phones=[{"number": free_phone(api), "label": "mobile"}]
     )
     texted = incoming_sms(
@@ -38,7 +38,7 @@ def person_with_history(api: Api, api_url: str, twilio_auth_token: str, marker: 
     return lead
 
 
-def details(page: Page) -> Any:
+def details(page: Page) -> Locator:
     return page.get_by_role("region", name="Details")
 
 
