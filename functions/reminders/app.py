@@ -1,5 +1,6 @@
-"""Scheduled sweeps: due reminders (every minute), and the records whose days in the trash are
-over (hourly; that schedule's `Input` names its sweep).
+"""Scheduled sweeps: due reminders (every minute), the records whose days in the trash are over
+(hourly), and the recordings Twilio did not hand over yet (every five minutes); a schedule's
+`Input` names its sweep.
 
 Reminders arrive with the inbox folders; until one exists, each sweep reports nothing due.
 """
@@ -10,9 +11,11 @@ from typing import Any
 
 from commcenter.observability import MetricUnit, logger, metrics
 from commcenter.services.record_trash import erase_expired_trash
+from commcenter.services.recordings import retry_pending_copies
 from commcenter.services.reminders import sweep_due_reminders
 
 EXPIRED_TRASH = "expired-trash"
+RECORDING_COPIES = "recording-copies"
 
 
 @logger.inject_lambda_context(log_event=False)
@@ -22,6 +25,13 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         erased = erase_expired_trash()
         metrics.add_metric(name="RecordsErased", unit=MetricUnit.Count, value=erased.erased)
         return {"erased": erased.erased, "more": erased.more}
+    if event.get("sweep") == RECORDING_COPIES:
+        copies = retry_pending_copies()
+        metrics.add_metric(name="RecordingsCopied", unit=MetricUnit.Count, value=copies.copied)
+        metrics.add_metric(name="RecordingCopiesToRetry", unit=MetricUnit.Count, value=copies.retry)
+        # Alarmed on: a recording given up stays at Twilio, copied by hand if at all.
+        metrics.add_metric(name="RecordingCopiesGivenUp", unit=MetricUnit.Count, value=copies.given_up)
+        return {"copied": copies.copied, "retry": copies.retry, "given_up": copies.given_up}
     result = sweep_due_reminders(scheduled_at=str(event.get("time", "")))
     metrics.add_metric(name="RemindersFired", unit=MetricUnit.Count, value=result.fired)
     return {"due": result.due, "fired": result.fired}

@@ -204,6 +204,7 @@ def test_schedules_come_from_the_template_and_run_the_functions(local_stack: Loc
         ("MailPollFunction", "rate(1 minute)"),
         ("RemindersFunction", "rate(1 minute)"),
         ("RemindersFunction", "rate(1 hour)"),  # the expired trash's sweep, named by its Input
+        ("RemindersFunction", "rate(5 minutes)"),  # the recordings still to be copied, likewise
     }
     scheduler = Scheduler(schedules, local_stack.functions)
     at = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)

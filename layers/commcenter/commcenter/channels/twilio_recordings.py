@@ -15,15 +15,21 @@ RECORDING_SID = re.compile(r"^RE[0-9a-f]{32}$")
 
 
 class RecordingUnavailable(Exception):
-    """Twilio did not hand the recording over (no account configured, not found, an error)."""
+    """Twilio did not hand the recording over (no account configured, not found, an error).
+    `retryable`: whether asking again later may succeed (not for a sid that is not one, nor
+    without an account)."""
+
+    def __init__(self, reason: str, *, retryable: bool = True) -> None:
+        super().__init__(reason)
+        self.retryable = retryable
 
 
 def fetch_recording(recording_sid: str) -> bytes:
     if not RECORDING_SID.match(recording_sid):
-        raise RecordingUnavailable(f"not a recording sid: {recording_sid!r}")
+        raise RecordingUnavailable(f"not a recording sid: {recording_sid!r}", retryable=False)
     client = rest_client()
     if client is None:
-        raise RecordingUnavailable("no Twilio account configured")
+        raise RecordingUnavailable("no Twilio account configured", retryable=False)
     import requests  # twilio's own HTTP client decodes bodies as text: audio needs the bytes
 
     url = f"{client.api.base_url}/2010-04-01/Accounts/{client.account_sid}/Recordings/{recording_sid}.mp3"

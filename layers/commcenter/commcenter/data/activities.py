@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from pynamodb.attributes import BooleanAttribute, MapAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -57,6 +59,18 @@ def _gsi(name: str, attribute: str) -> Any:
     return _index(GlobalSecondaryIndex, name, attribute, "sk")
 
 
+class PendingCopyIndex(GlobalSecondaryIndex[Any]):
+    """Calls whose recording is still to be copied from Twilio, by when to try (sparse: only
+    those calls carry its keys; a few fixed partitions, `pending-copy#{n}`, swept one by one)."""
+
+    class Meta:
+        index_name = "pending_copy"
+        projection = IncludeProjection(["copy_attempts"])
+
+    copy_pk = UnicodeAttribute(hash_key=True)
+    copy_at = UnicodeAttribute(range_key=True)
+
+
 class ActivityItem(Model):
     Meta = table_meta("activities")
 
@@ -69,6 +83,10 @@ class ActivityItem(Model):
     center_pk = UnicodeAttribute(null=True)
     missed_pk = UnicodeAttribute(null=True)
     conversation_id = UnicodeAttribute(null=True)
+    # A call whose recording is still to be copied (outside `data`: bookkeeping, never served).
+    copy_pk = UnicodeAttribute(null=True)
+    copy_at = UnicodeAttribute(null=True)
+    copy_attempts = NumberAttribute(null=True)
 
     activity_id = UnicodeAttribute()
     type = UnicodeAttribute()
@@ -91,6 +109,7 @@ class ActivityItem(Model):
     center = _gsi("center", "center_pk")
     missed = _gsi("missed", "missed_pk")
     by_conversation = _gsi("by_conversation", "conversation_id")
+    pending_copy = PendingCopyIndex()
 
 
 def owner_key(record_id: str | None, handle: str | None) -> str:
@@ -297,10 +316,13 @@ def iter_owner(owner: str) -> Iterator[ActivityItem]:
 
 
 def move(item: ActivityItem, record_id: str) -> None:
-    """Move one activity from its handle onto `record_id`, atomically: it is never in both places or none."""
+    """Move one activity from its handle onto `record_id`, atomically: it is never in both places
+    or none. A recording still to be copied stays to be copied."""
     activity = msgspec.structs.replace(from_item(item), record_id=record_id)
+    moved = to_item(activity)
+    moved.copy_pk, moved.copy_at, moved.copy_attempts = item.copy_pk, item.copy_at, item.copy_attempts
     with TransactWrite(connection=transaction_connection()) as tx:
-        tx.save(to_item(activity), condition=ActivityItem.owner.does_not_exist())
+        tx.save(moved, condition=ActivityItem.owner.does_not_exist())
         tx.delete(ActivityItem(item.owner, item.sk))
 
 
@@ -534,3 +556,72 @@ def _conditional_update(owner: str, sk: str, actions: list[Any], condition: Cond
             return False
         raise
     return True
+
+
+# ---------------------------------------------------------------- recordings still to be copied
+COPY_PARTITIONS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCopy:
+    """A call whose recording is to be copied: where it is stored, how many tries failed."""
+
+    owner: str
+    sk: str
+    attempts: int
+
+
+def _copy_partition(sk: str) -> str:
+    return f"pending-copy#{zlib.crc32(sk.encode()) % COPY_PARTITIONS}"
+
+
+def _recording_not_stored(recording_sid: str) -> Condition:
+    stored = ActivityItem.data["recording"]["stored"]
+    condition: Condition = (
+        ActivityItem.owner.exists()
+        & (ActivityItem.data["recording"]["sid"] == recording_sid)
+        & (stored.does_not_exist() | (stored == False))  # noqa: E712 (a PynamoDB condition)
+    )
+    return condition
+
+
+def mark_copy_pending(owner: str, sk: str, recording_sid: str, attempts: int, retry_at: str) -> bool:
+    """Note that the call's recording `recording_sid` is to be copied at `retry_at`, after
+    `attempts` failed tries; False if the call is gone, stored it or has another recording."""
+    actions = [
+        ActivityItem.copy_pk.set(_copy_partition(sk)),
+        ActivityItem.copy_at.set(retry_at),
+        ActivityItem.copy_attempts.set(attempts),
+    ]
+    return _conditional_update(owner, sk, actions, _recording_not_stored(recording_sid))
+
+
+def _copy_done() -> list[Any]:
+    return [ActivityItem.copy_pk.remove(), ActivityItem.copy_at.remove(), ActivityItem.copy_attempts.remove()]
+
+
+def recording_copied(owner: str, sk: str, values: Mapping[str, object]) -> bool:
+    """Set the stored recording's facts, and the call is no longer to be copied; False if gone."""
+    return _conditional_update(owner, sk, [*_data_actions(values), *_copy_done()], ActivityItem.owner.exists())
+
+
+def copy_given_up(owner: str, sk: str) -> bool:
+    """The call's recording is no longer to be copied (it stays at Twilio); False if gone."""
+    return _conditional_update(owner, sk, _copy_done(), ActivityItem.owner.exists())
+
+
+def pending_copies(now: str, limit: int) -> list[PendingCopy]:
+    """The calls whose recording is due to be copied again at `now`, earliest first within each
+    partition: one Query per partition, at most `limit` each."""
+    found = []
+    for partition in range(COPY_PARTITIONS):
+        page = ActivityItem._get_connection().query(
+            f"pending-copy#{partition}",
+            range_key_condition=ActivityItem.copy_at <= now,
+            index_name=PendingCopyIndex.Meta.index_name,
+            limit=limit,
+        )
+        for raw in page.get("Items", []):
+            values = {name: plain(value) for name, value in raw.items()}
+            found.append(PendingCopy(values["owner"], values["sk"], int(values.get("copy_attempts", 0))))
+    return found
