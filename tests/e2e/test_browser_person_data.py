@@ -120,13 +120,13 @@ def test_an_admin_erases_a_person_after_typing_their_name(
     new_name = renamed.json()["display_name"]
     erase.click()
     expect(dialog.get_by_role("alert")).to_have_text(f"Type the person's name, {new_name}, to erase them")
-    expect(name).to_have_accessible_description(f"Type the person's name, {new_name}, to erase them")
     assert api("GET", f"/api/records/{lead['id']}").status_code == 200
 
     # The dialog now asks for their name as it is; typed and confirmed with the keyboard, the
     # person is gone, and the list says what went.
-    expect(erase).to_be_disabled()
     name = dialog.get_by_label(f"Type {new_name} to confirm")
+    expect(name).to_have_accessible_description(f"Type the person's name, {new_name}, to erase them")
+    expect(erase).to_be_disabled()
     name.fill(new_name)
     name.press("Enter")
     expect(page).to_have_url(re.compile(r"/leads$"))
