@@ -117,6 +117,9 @@ def person(alice: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_toke
     assert len(alice.ok("GET", f"/api/records/{deal['id']}/activities")["items"]) == 1  # the call's copy
     alice.ok("POST", f"/api/records/{record['id']}/notes", {"body": f"tangerine{tag} allergy noted"})
     receive(api_url, twilio_auth_token, second, ALICE_NUMBER, f"lighthouse{tag} weekend plans")
+    # A text sent to the second number while it is unmatched: its send's ref is keyed by the rep
+    # and the request, and points at the number itself (`h#phone:...`).
+    assert alice.send(second, f"harpsichord{tag} see you then").status_code == 201
     alice.ok("POST", f"/api/records/{record['id']}/handles", {"handle": f"phone:{second}"})
     receive(api_url, twilio_auth_token, number, ALICE_NUMBER, "STOP")
     return {
@@ -134,6 +137,7 @@ def person(alice: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_toke
             f"xylophone{tag}",
             f"tangerine{tag}",
             f"lighthouse{tag}",
+            f"harpsichord{tag}",
             first,
             last,
             f"{first}.{last}".lower(),
@@ -165,6 +169,7 @@ def test_an_export_holds_the_record_every_activity_and_the_recordings(alice: Api
             f"periwinkle{tag} contract attached",
             f"gooseberry{tag} photo",
             f"lighthouse{tag} weekend plans",
+            f"harpsichord{tag} see you then",
             "STOP",
         ]
     )
@@ -222,6 +227,8 @@ def test_an_erasure_leaves_nothing_of_the_person_but_a_suppressed_opt_out(
     national = [n.removeprefix("+1") for n in (number, second)]
     for trace in [number, second, *national, *person["words"]]:
         assert trace not in tables, f"{trace!r} is still in a table"
+    # No claim (a webhook's, a call's, a send's) still says where the person's activities were.
+    assert f"rec#{record_id}" not in tables
     assert suppression_key(number) in tables and suppression_key(second) not in tables
     objects = bucket_objects()
     assert person["recording_key"] not in objects

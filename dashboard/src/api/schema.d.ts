@@ -1240,6 +1240,8 @@ export interface components {
             sandbox?: boolean;
             /** @default null */
             keyword?: string | null;
+            /** @default null */
+            client_request_id?: string | null;
         };
         /** SmsSegments */
         SmsSegments: {

@@ -36,6 +36,9 @@ class SmsFacts(Facts, tag="sms"):
     error_message: str | None = None
     sandbox: bool = False
     keyword: str | None = None  # STOP, START, HELP, ... (the whole body, as Twilio reads it)
+    # A message sent from the dashboard: the send's request id, which names the send's claim (so
+    # erasing the person finds it: while the number was unmatched, nothing else leads to it).
+    client_request_id: str | None = None
 
 
 class CallRecording(msgspec.Struct, kw_only=True, omit_defaults=True):

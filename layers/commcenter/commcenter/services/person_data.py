@@ -32,7 +32,7 @@ from commcenter.data import recordings as recordings_data
 from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity
 from commcenter.domain.clock import utc_now
-from commcenter.domain.facts import CallFacts
+from commcenter.domain.facts import CallFacts, SmsFacts
 from commcenter.domain.records import Record, record_handles, search_terms
 from commcenter.domain.reps import Rep
 from commcenter.errors import ForbiddenError, NotFoundError, ValidationError
@@ -165,7 +165,8 @@ def _activities_of(record: Record) -> Iterator[Activity]:
 
 def _erase_activity(activity: Activity, done: PersonErasure) -> None:
     """One activity and what hangs on it: its recording, its copy in a deal's feed, where its
-    Twilio id's claim pointed, and its place in the rep's missed-call count."""
+    claims pointed (its Twilio id's, and a dashboard send's), and its place in the rep's
+    missed-call count."""
     if isinstance(activity.data, CallFacts):
         key = _stored_recording(activity)
         if key is not None:
@@ -175,10 +176,21 @@ def _erase_activity(activity: Activity, done: PersonErasure) -> None:
         if deal_id is not None and activities_data.get(*deal_copy_key(activity, deal_id)) is not None:
             activities_data.delete(*deal_copy_key(activity, deal_id))
             done.deal_copies += 1
-    if activity.external_id and activity.type in ("call", "sms"):
-        ref = (message_refs.call_ref if activity.type == "call" else message_refs.sid_ref)(activity.external_id)
+    for ref in _claims_of(activity):
         done.message_refs += message_refs.forget_activity(ref)
     done.activities += activities_data.erase(activity, unseen_missed_counter(activity))
+
+
+def _claims_of(activity: Activity) -> list[str]:
+    """The MessageRefs that point at an activity: its Twilio id's claim and, for a message sent
+    from the dashboard, its send's (keyed by the rep and the request: only the message, which
+    keeps the request id, leads to it)."""
+    refs: list[str] = []
+    if activity.external_id and activity.type in ("call", "sms"):
+        refs.append((message_refs.call_ref if activity.type == "call" else message_refs.sid_ref)(activity.external_id))
+    if isinstance(activity.data, SmsFacts) and activity.data.client_request_id and activity.rep_id:
+        refs.append(message_refs.send_ref(activity.rep_id, activity.data.client_request_id))
+    return refs
 
 
 def _stored_recording(activity: Activity) -> str | None:

@@ -80,7 +80,7 @@ def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callba
         summary=summarize(body),
         body=body,
         conversation_id=conversation_id(rep_number, to),
-        data=_outbound_data(rep_number, to, body, gateway.sandbox),
+        data=_outbound_data(rep_number, to, body, gateway.sandbox, payload.client_request_id),
     )
     owner, sk = activities_data.stored_key(activity)
     if not message_refs.claim(ref_key, owner, sk, activity.occurred_at):
@@ -118,7 +118,7 @@ def _check_destination(rep: Rep, rep_number: str, to: str, payload: SendSmsInput
     return owner_record
 
 
-def _outbound_data(rep_number: str, to: str, body: str, sandbox: bool) -> SmsFacts:
+def _outbound_data(rep_number: str, to: str, body: str, sandbox: bool, client_request_id: str) -> SmsFacts:
     segments = count_segments(body)
     return SmsFacts(
         status="pending",
@@ -128,6 +128,7 @@ def _outbound_data(rep_number: str, to: str, body: str, sandbox: bool) -> SmsFac
         segments=segments.segments,
         encoding=segments.encoding,
         sandbox=sandbox,
+        client_request_id=client_request_id,
     )
 
 
