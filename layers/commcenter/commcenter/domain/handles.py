@@ -27,6 +27,13 @@ class Handle:
     value: str
 
     @property
+    def resolvable(self) -> bool:
+        """Whether the handle can belong to a record (and so has an item in the Handles table): an
+        E.164 number or an email address, not a withheld caller, a short code or an alphanumeric
+        sender, which are kept as they came and never matched."""
+        return self.kind == "email" or self.value.startswith("+")
+
+    @property
     def key(self) -> str:
         """The form stored in the data model: `phone:+33612345678`, `email:ann@example.com`."""
         return f"{self.kind}:{self.value}"

@@ -39,7 +39,7 @@ class CallPremises:
     def premises(self, rep_id: str) -> tuple[Premise, ...]:
         """What the call's write checks still holds (a condition check each)."""
         premises: list[Premise] = []
-        if _has_handle_item(self.handle):
+        if self.handle.resolvable:
             premises.append(HandleUnchanged(self.handle, self.state, rep_id))
         if self.reach is not None:
             online, on_call = self.reach
@@ -75,12 +75,12 @@ def read(handle: Handle, rep_id: str | None) -> CallPremises:
     """The premises as stored now (one round trip), remembered for the next call."""
     state = None
     reach = None
-    if rep_id is not None and _has_handle_item(handle):
+    if rep_id is not None and handle.resolvable:
         state, presence = read_together(handles_data.read_of(handle), reps_data.presence_read(rep_id))
         reach = reach_of(presence)
     elif rep_id is not None:
         reach = reach_of(reps_data.get_presence(rep_id))
-    elif _has_handle_item(handle):
+    elif handle.resolvable:
         state = handles_data.get(handle)
     premises = CallPremises(handle, state, reach)
     _remember(premises, rep_id)
@@ -91,8 +91,3 @@ def _remember(premises: CallPremises, rep_id: str | None) -> None:
     _states.put(premises.handle.key, premises.state)
     if rep_id is not None and premises.reach is not None:
         _reaches.put(rep_id, premises.reach)
-
-
-def _has_handle_item(handle: Handle) -> bool:
-    """A withheld or client caller (`anonymous`, `client:alice`) has no handle to look up."""
-    return handle.value.startswith("+")

@@ -106,9 +106,9 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
         # handle change them (and its version), so the handle is read only for a new one.
         record_id, section = current.record_id, current.section
     else:
-        state = store.handle(message.sender) if _resolvable(message.sender) else None
+        state = store.handle(message.sender) if message.sender.resolvable else None
         record_id, section = _whose(state, message.rep.id)
-        if _resolvable(message.sender):
+        if message.sender.resolvable:
             premises = (HandleUnchanged(message.sender, state, message.rep.id),)
     activity = Activity(
         id=message.activity_id,
@@ -154,8 +154,3 @@ def _whose(state: HandleState | None, rep_id: str) -> tuple[str | None, Section]
     if record_id:
         return record_id, "matched"
     return None, "ignored" if state is not None and state.ignored_for(rep_id) else "unmatched"
-
-
-def _resolvable(handle: Handle) -> bool:
-    """A short code or an alphanumeric sender has no handle item to look up or check."""
-    return handle.kind == "email" or handle.value.startswith("+")
