@@ -50,9 +50,13 @@ def test_sign_out_forgets_the_token(signed_in: Page) -> None:
 
 def test_a_401_from_the_api_sends_back_to_sign_in_then_to_the_page(signed_in: Page, token: str) -> None:
     page = signed_in
+    deals = page.get_by_role("navigation", name="Main").get_by_role("link", name="Deals")
+    # The dashboard has loaded (its first requests carried the good token) before the session
+    # ends: otherwise those first requests are what the 401 comes from, and no page is open yet.
+    expect(deals).to_be_visible()
     # The session ends (expired or revoked token) while the dashboard is open.
     page.evaluate("sessionStorage.setItem('commcenter.token', 'expired-token')")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Deals").click()
+    deals.click()
 
     expect(page).to_have_url(re.compile(r"/sign-in$"))
     expect(page.get_by_role("status")).to_contain_text("session has ended")
