@@ -12,6 +12,7 @@ import type { Activity, ActivityType, CallData, CrmRecord } from "../api/types";
 import { CallRecording, withRecordingOf } from "../center/calls/CallRecording";
 import { SavedCallSummary } from "../center/calls/SavedCallSummary";
 import { SmsAttachments, SmsDelivery, smsData } from "../center/sms/delivery";
+import { SmsDetails } from "../center/sms/SmsDetails";
 import { RecordSmsComposer } from "../center/sms/RecordSmsComposer";
 import { SectionSwitch } from "../center/SectionSwitch";
 import { EmptyState, ErrorState, SkeletonRows } from "../components/Feedback";
@@ -221,6 +222,7 @@ function ActivityItem({ record, activity, onUpdated }: ItemProps) {
         </p>
         {rest && <p class="activity-body">{rest}</p>}
         {sms && <SmsAttachments media={sms.media} />}
+        {sms && <SmsDetails message={activity} />}
         {call && <CallExtras record={record} call={activity} onUpdated={onUpdated} />}
       </div>
       <ActivityMarks recordId={record.id} activity={activity} noun={info.noun} onUpdated={onUpdated} />

@@ -9,6 +9,7 @@ import type { PagedState } from "../../hooks";
 import { usePaged } from "../../hooks";
 import { repName, useTeam } from "../../team";
 import { SmsAttachments, SmsDelivery, smsData } from "./delivery";
+import { SmsDetails } from "./SmsDetails";
 
 /** The thread's messages; reloaded when the conversation's last activity changes. */
 export function useSmsMessages(conversationId: string, lastAt: string): PagedState<Activity> {
@@ -62,6 +63,7 @@ function SmsBubble({ message }: { message: Activity }) {
         <RelativeTime iso={message.occurred_at} />
         <SmsDelivery activity={message} />
       </div>
+      <SmsDetails message={message} />
     </li>
   );
 }
