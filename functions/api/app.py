@@ -507,6 +507,16 @@ def voice_token() -> Response:
     return json_response(softphone.voice_token(req.current_rep(req.current(app))))
 
 
+@app.route("/api/voice/status", methods=["GET"])
+@documented(
+    "Whether browser calling is set up on this stack, and which settings it still needs",
+    response=softphone.VoiceStatus,
+)
+def voice_status() -> Response:
+    req.current_rep(req.current(app))
+    return json_response(softphone.voice_status())
+
+
 @app.route("/api/calls/{call_sid}/decline", methods=["POST"])
 @documented(
     "The signed-in rep declines a call ringing in the browser: the caller gets voicemail or the "

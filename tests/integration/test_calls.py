@@ -386,6 +386,33 @@ def test_the_voice_token_carries_the_grants(alice: Api, local_stack: Any) -> Non
     assert grants["voice"]["incoming"]["allow"] is True
 
 
+def test_the_voice_status_names_what_browser_calling_still_needs(alice: Api, bruno: Api) -> None:
+    """The softphone learns up front, without a refused token, whether it can work, and what to set."""
+
+    def missing() -> list[str]:
+        status = alice.ok("GET", "/api/voice/status")
+        assert status["configured"] is (status["missing"] == [])
+        return [setting["name"] for setting in status["missing"]]
+
+    needed = ["TWILIO_ACCOUNT_SID", "TWILIO_API_KEY_SID", "TWILIO_API_KEY_SECRET", "TWILIO_TWIML_APP_SID"]
+    assert missing() == needed
+    (account,) = [s for s in alice.ok("GET", "/api/voice/status")["missing"] if s["name"] == "TWILIO_ACCOUNT_SID"]
+    assert account["parameter"] == "TwilioAccountSid" and account["meaning"]  # its name in the template too
+    with environment({"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_API_KEY_SID": "SK" + "2" * 32}):
+        assert missing() == ["TWILIO_API_KEY_SECRET", "TWILIO_TWIML_APP_SID"]
+        assert alice("GET", "/api/voice/token").status_code == 409  # the token says the same
+    # In AWS the secret is the name of its SSM parameter: naming one is configuring it.
+    values = {
+        "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+        "TWILIO_API_KEY_SID": "SK" + "2" * 32,
+        "TWILIO_API_KEY_SECRET_PARAMETER": "/commcenter/twilio/api-key-secret",
+        "TWILIO_TWIML_APP_SID": "AP" + "3" * 32,
+    }
+    with environment(values):
+        assert missing() == []
+        assert bruno.ok("GET", "/api/voice/status") == {"configured": True, "missing": []}
+
+
 def test_a_call_summary_lands_on_the_call_the_deal_and_a_follow_up(
     alice: Api, bruno: Api, api_url: str, twilio_auth_token: str
 ) -> None:

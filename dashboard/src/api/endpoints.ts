@@ -37,6 +37,7 @@ import type {
   SmsSection,
   TrashPage,
   UnmatchedHistory,
+  VoiceStatus,
   VoiceToken,
 } from "./types";
 
@@ -216,6 +217,10 @@ export const saveCallSummary = (callSid: string, summary: CallSummaryInput) =>
   api<Activity>("PUT", `/api/calls/${encodeURIComponent(callSid)}/summary`, summary);
 
 export const getVoiceToken = () => api<VoiceToken>("GET", "/api/voice/token");
+
+/** Whether the stack can sign the softphone's tokens, asked before any try (no refused token). */
+export const getVoiceStatus = (signal?: AbortSignal) =>
+  api<VoiceStatus>("GET", "/api/voice/status", undefined, signal);
 
 /** Whether the softphone can ring: sent on going online/offline, on each call, and every minute. */
 export const setPresence = (online: boolean, onCall: boolean) =>

@@ -571,6 +571,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/voice/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether browser calling is set up on this stack, and which settings it still needs */
+        get: operations["voice_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/voice/token": {
         parameters: {
             query?: never;
@@ -1362,6 +1379,23 @@ export interface components {
             emails: number;
             voicemails: number;
             reps: components["schemas"]["HistoryRep"][];
+        };
+        /**
+         * VoiceSetting
+         * @description A setting browser calling needs: its environment variable, its template parameter (AWS).
+         */
+        VoiceSetting: {
+            name: string;
+            parameter: string;
+            meaning: string;
+        };
+        /**
+         * VoiceStatus
+         * @description Whether this stack can sign softphone tokens, and what it lacks (empty when configured).
+         */
+        VoiceStatus: {
+            configured: boolean;
+            missing: components["schemas"]["VoiceSetting"][];
         };
         /** VoiceToken */
         VoiceToken: {
@@ -2903,6 +2937,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Presence"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    voice_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoiceStatus"];
                 };
             };
             /** @description invalid input */

@@ -135,6 +135,9 @@ export type CallOutcomes = Schemas["CallOutcomes"];
 export type RecordingLink = Schemas["RecordingLink"];
 
 export type VoiceToken = Schemas["VoiceToken"];
+/** Whether browser calling is set up on the stack, and the settings it still needs. */
+export type VoiceStatus = Schemas["VoiceStatus"];
+export type VoiceSetting = Schemas["VoiceSetting"];
 
 export type Presence = Schemas["Presence"];
 export type PresenceInput = Schemas["PresenceInput"];

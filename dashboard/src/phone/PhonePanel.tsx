@@ -125,11 +125,26 @@ function Availability() {
     return (
       <div class="phone-note" role="status">
         <Icon name="alert" size={16} />
-        <span>
-          Browser calling needs Twilio credentials (an API key and a TwiML App) in this stack's settings. Until
-          an admin adds them, the phone stays offline and calls to your number go to your forwarding number
-          or voicemail.
-        </span>
+        <div class="phone-setup">
+          <p>
+            <strong>Browser calling is not set up</strong> on this stack: the phone stays offline, and calls to your
+            number go to your forwarding number or voicemail.
+          </p>
+          {phone.missing.length ? (
+            <>
+              <p>An admin sets (environment variable, or template parameter in AWS):</p>
+              <ul class="phone-setup-list">
+                {phone.missing.map((setting) => (
+                  <li key={setting.name}>
+                    <code>{setting.name}</code> ({setting.parameter}): {setting.meaning}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <p>It needs Twilio credentials (the account, an API key and its secret, a TwiML App) in its settings.</p>
+          )}
+        </div>
       </div>
     );
   }

@@ -4,8 +4,9 @@
  *
  * Online means the Device is registered (incoming calls ring here) and the API is told so every
  * minute (presence lapses after 90 s without news). Outgoing calls need no registration: the
- * Device is created on first use, from a token the API signs. A stack without Twilio credentials
- * answers 409 `voice_not_configured`; the phone then says so and stays offline.
+ * Device is created on first use, from a token the API signs. Whether the stack can sign one is
+ * asked up front (GET /api/voice/status): without Twilio credentials the phone says so, and what
+ * to set, before any try; a token refused anyway (409 `voice_not_configured`) says the same.
  *
  * The API knows a call by the caller's CallSid: an incoming call names it in a custom parameter
  * (the browser's leg has a CallSid of its own); an outgoing call is the browser's leg itself.
@@ -14,8 +15,15 @@
 import { createContext, type ComponentChildren } from "preact";
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, describeError } from "../api/client";
-import { declineCall, getVoiceToken, goOfflineWhileLeaving, search, setPresence } from "../api/endpoints";
-import type { RecordKind } from "../api/types";
+import {
+  declineCall,
+  getVoiceStatus,
+  getVoiceToken,
+  goOfflineWhileLeaving,
+  search,
+  setPresence,
+} from "../api/endpoints";
+import type { RecordKind, VoiceSetting } from "../api/types";
 import { formatPhone } from "../format";
 import { sentence } from "../records/fields";
 import { loadDevice, type Call, type Device } from "./voiceSdk";
@@ -58,6 +66,8 @@ export function partyName(party: Party): string {
 
 export type Phone = {
   availability: Availability;
+  /** While not configured: the settings the stack lacks (empty when only a refused token told). */
+  missing: VoiceSetting[];
   problem: string | null;
   call: LiveCall | null;
   finished: FinishedCall | null;
@@ -118,6 +128,7 @@ async function declineAtTheApi(ringing: Call): Promise<string | null> {
 
 export function PhoneProvider({ children }: { children: ComponentChildren }) {
   const [availability, setAvailability] = useState<Availability>("offline");
+  const [missing, setMissing] = useState<VoiceSetting[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [call, setCallState] = useState<LiveCall | null>(null);
   const [finished, setFinished] = useState<FinishedCall | null>(null);
@@ -266,6 +277,21 @@ export function PhoneProvider({ children }: { children: ComponentChildren }) {
     if (wasOnline) setPresence(false, false).catch(() => undefined); // else it lapses by itself
   }, []);
 
+  // Whether calling is set up at all, before any try. Unknown (the request failed): a try tells.
+  useEffect(() => {
+    const controller = new AbortController();
+    getVoiceStatus(controller.signal).then(
+      (status) => {
+        if (status.configured || controller.signal.aborted) return;
+        online.current = false;
+        setMissing(status.missing);
+        setAvailability("not_configured");
+      },
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, []);
+
   // While online, the API hears from the phone every minute, hidden tab or not.
   useEffect(() => {
     if (availability !== "online") return;
@@ -329,6 +355,7 @@ export function PhoneProvider({ children }: { children: ComponentChildren }) {
   const phone = useMemo<Phone>(
     () => ({
       availability,
+      missing,
       problem,
       call,
       finished,
@@ -367,7 +394,7 @@ export function PhoneProvider({ children }: { children: ComponentChildren }) {
       closeSummary: () => setFinished(null),
       setPanelOpen,
     }),
-    [availability, problem, call, finished, panelOpen, goOnline, goOffline, dial, finish, changeCall],
+    [availability, missing, problem, call, finished, panelOpen, goOnline, goOffline, dial, finish, changeCall],
   );
   return <PhoneContext.Provider value={phone}>{children}</PhoneContext.Provider>;
 }

@@ -50,12 +50,56 @@ class VoiceToken(msgspec.Struct):
     expires_in: int
 
 
+class VoiceSetting(msgspec.Struct, frozen=True):
+    """A setting browser calling needs: its environment variable, its template parameter (AWS)."""
+
+    name: str
+    parameter: str
+    meaning: str
+
+
+class VoiceStatus(msgspec.Struct):
+    """Whether this stack can sign softphone tokens, and what it lacks (empty when configured)."""
+
+    configured: bool
+    missing: list[VoiceSetting]
+
+
+# What browser calling needs, by the names of the README's configuration table, in its order.
+VOICE_SETTINGS = (
+    VoiceSetting("TWILIO_ACCOUNT_SID", "TwilioAccountSid", "the Twilio account"),
+    VoiceSetting("TWILIO_API_KEY_SID", "TwilioApiKeySid", "the API key that signs the softphone's tokens"),
+    VoiceSetting(
+        "TWILIO_API_KEY_SECRET",
+        "TwilioApiKeySecretParameter",
+        "that API key's secret (in AWS, the name of the SSM SecureString that holds it)",
+    ),
+    VoiceSetting(
+        "TWILIO_TWIML_APP_SID",
+        "TwilioTwimlAppSid",
+        "the TwiML App whose voice URL is the stack's /twilio/voice/outgoing",
+    ),
+)
+
+
+def voice_status() -> VoiceStatus:
+    """What the softphone shows before any try: a setting is there or not (the secret's SSM
+    parameter is named, not read: a token request reads it)."""
+    settings = get_settings()
+    present = {
+        "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
+        "TWILIO_API_KEY_SID": settings.twilio_api_key_sid,
+        "TWILIO_API_KEY_SECRET": settings.twilio_api_key_secret or settings.twilio_api_key_secret_parameter,
+        "TWILIO_TWIML_APP_SID": settings.twilio_twiml_app_sid,
+    }
+    missing = [setting for setting in VOICE_SETTINGS if not present[setting.name]]
+    return VoiceStatus(configured=not missing, missing=missing)
+
+
 def voice_token(rep: Rep) -> VoiceToken:
     """The browser softphone's access token: outgoing through the TwiML App, incoming for the rep."""
     settings = get_settings()
-    secret = twilio_api_key_secret()
-    configured = settings.twilio_account_sid and settings.twilio_api_key_sid and settings.twilio_twiml_app_sid
-    if not configured or not secret:
+    if not voice_status().configured or not (secret := twilio_api_key_secret()):
         raise ConflictError(
             "browser calling needs Twilio credentials (account, API key and TwiML App)", code="voice_not_configured"
         )
