@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from commcenter.observability import MetricUnit, logger, metrics
+from commcenter.observability import MetricUnit, log_invocation, metrics
 from commcenter.services.mail_poll import poll_all_mailboxes
 
 
-@logger.inject_lambda_context(log_event=False)
+@log_invocation
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     result = poll_all_mailboxes(scheduled_at=str(event.get("time", "")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commcenter.observability import MetricUnit, logger, metrics
+from commcenter.observability import MetricUnit, log_invocation, metrics
 from commcenter.services.record_trash import erase_expired_trash
 from commcenter.services.recordings import retry_pending_copies
 from commcenter.services.reminders import sweep_due_reminders
@@ -18,7 +18,7 @@ EXPIRED_TRASH = "expired-trash"
 RECORDING_COPIES = "recording-copies"
 
 
-@logger.inject_lambda_context(log_event=False)
+@log_invocation
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if event.get("sweep") == EXPIRED_TRASH:

@@ -24,7 +24,7 @@ from commcenter.errors import (
     ValidationError,
 )
 from commcenter.http.responses import error_response
-from commcenter.observability import MetricUnit, logger, metrics
+from commcenter.observability import MetricUnit, invocation, invocation_keys, logger, metrics
 from commcenter.services.refusals import refusal_of
 from commcenter.settings import get_settings
 
@@ -59,6 +59,11 @@ class ServiceApp(Chalice):
     Chalice turns any exception of a view into a bare 500 before middleware sees it, so the
     mapping wraps every view at registration, once, here.
     """
+
+    def __call__(self, event: Any, context: Any) -> Any:
+        """Lambda's entry point: each invocation logs under its own keys, its function's name first."""
+        with invocation(context):
+            return super().__call__(event, context)
 
     def route(self, path: str, **kwargs: Any) -> Callable[[ViewFunction], ViewFunction]:
         register = super().route(path, **kwargs)
@@ -106,8 +111,9 @@ def create_app(name: str) -> ServiceApp:
     @app.middleware("http")
     def observe(request: Request, get_response: Callable[[Request], Response]) -> Response:
         context: dict[str, Any] = request.context or {}
-        logger.set_correlation_id(context.get("requestId"))
-        logger.append_keys(route=f"{request.method} {context.get('resourcePath', '')}")
+        invocation_keys(
+            correlation_id=context.get("requestId"), route=f"{request.method} {context.get('resourcePath', '')}"
+        )
         response = get_response(request)
         if origin := get_settings().dashboard_origin:
             # Every answer, errors included, so the dashboard on its own origin can read them.
