@@ -6,8 +6,9 @@ seed on every start and a half-finished seed completes on the next one.
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from commcenter.data import activities as activities_data
@@ -20,7 +21,9 @@ from commcenter.domain.ids import stable_id
 from commcenter.domain.records import Email, Phone, RecordInput
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError
+from commcenter.services.inbound import store_inbound
 from commcenter.services.records import create_record
+from commcenter.services.sms_inbound import InboundSms, inbound_message
 
 DEMO_REPS = (
     Rep(
@@ -256,6 +259,19 @@ def _due_dates(data: dict[str, object], now: datetime) -> dict[str, object]:
     return {"due_at": to_iso(now + timedelta(days=days))}
 
 
+def _seed_inbound_sms(index: int, rep_id: str, at: datetime, text: str, data: dict[str, object]) -> None:
+    """An incoming SMS written as the SMS webhook writes one (the inbound pipeline's one write):
+    in the rep's conversation with the number, counted unread, its MessageSid claimed, so that
+    seeding again writes nothing."""
+    rep = next(rep for rep in DEMO_REPS if rep.id == rep_id)
+    to_number = str(data["to"])
+    sid = "SM" + hashlib.sha256(f"demo-{index}".encode()).hexdigest()[:32]
+    message = inbound_message(
+        InboundSms(sid=sid, from_number=str(data["from"]), to_number=to_number, body=text), rep, to_number
+    )
+    store_inbound(replace(message, activity_id=stable_id(at, "demo", str(index)), occurred_at=to_iso(at)))
+
+
 @dataclass
 class SeedSummary:
     reps: list[str] = field(default_factory=list)
@@ -287,6 +303,9 @@ def seed_demo_data() -> SeedSummary:
         if f"demo-{index}" in present[record_id]:
             continue
         at = now - timedelta(minutes=minutes_ago)
+        if kind == "sms":
+            _seed_inbound_sms(index, rep_id, at, text, data)
+            continue
         activities_data.put(
             Activity(
                 id=stable_id(at, "demo", str(index)),
