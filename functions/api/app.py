@@ -256,7 +256,7 @@ def erase_record(record_id: str) -> Response:
         "type": "email, call, sms, chat, note or task",
         "starred": "true for starred items only",
         "thread": "a thread id",
-        "rep": "a rep id",
+        "rep": "a rep of the team (its id): that rep's activities only; absent: the whole team's",
         "limit": "1-100",
         "cursor": "next page",
     },

@@ -95,7 +95,8 @@ export const erasePerson = (id: string, confirmName: string) =>
     confirm_name: confirmName,
   } satisfies EraseInput);
 
-export type FeedFilter = { type: ActivityType | null; starred: boolean; thread: boolean };
+/** `rep`: one rep's activities (a rep id), or null for the whole team's. */
+export type FeedFilter = { type: ActivityType | null; starred: boolean; thread: boolean; rep: string | null };
 
 export const listActivities = (id: string, filter: FeedFilter, cursor: string | null, signal?: AbortSignal) =>
   api<ActivityPage>(
@@ -104,6 +105,7 @@ export const listActivities = (id: string, filter: FeedFilter, cursor: string | 
       type: filter.type,
       starred: filter.starred ? "true" : null,
       thread: filter.thread ? MAIN_THREAD : null,
+      rep: filter.rep,
       cursor,
       limit: 25,
     }),

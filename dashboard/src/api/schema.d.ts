@@ -2041,7 +2041,7 @@ export interface operations {
                 starred?: string;
                 /** @description a thread id */
                 thread?: string;
-                /** @description a rep id */
+                /** @description a rep of the team (its id): that rep's activities only; absent: the whole team's */
                 rep?: string;
                 /** @description 1-100 */
                 limit?: string;

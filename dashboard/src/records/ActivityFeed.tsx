@@ -21,6 +21,7 @@ import { RelativeTime } from "../components/Time";
 import { formatDuration, formatPhone } from "../format";
 import { usePaged } from "../hooks";
 import { repName, useTeam } from "../team";
+import { RepFilter } from "./RepFilter";
 
 const TYPES: { type: ActivityType; chip: string; noun: string; inner: string; icon: IconName }[] = [
   { type: "email", chip: "Email", noun: "Email", inner: "email", icon: "mail" },
@@ -35,13 +36,14 @@ const TYPE_INFO = Object.fromEntries(TYPES.map((item) => [item.type, item])) as 
   (typeof TYPES)[number]
 >;
 
-const NO_FILTER: FeedFilter = { type: null, starred: false, thread: false };
+const NO_FILTER: FeedFilter = { type: null, starred: false, thread: false, rep: null };
 
 function matches(filter: FeedFilter, activity: Activity): boolean {
   return (
     (filter.type === null || filter.type === activity.type) &&
     (!filter.starred || activity.starred) &&
-    (!filter.thread || activity.thread_id === MAIN_THREAD)
+    (!filter.thread || activity.thread_id === MAIN_THREAD) &&
+    (filter.rep === null || filter.rep === activity.rep_id)
   );
 }
 
@@ -53,7 +55,7 @@ export function ActivityFeed({ record }: { record: CrmRecord }) {
   const [composer, setComposer] = useState<Composer>("note");
   const feed = usePaged(
     (cursor, signal) => listActivities(recordId, filter, cursor, signal),
-    [recordId, filter.type, filter.starred, filter.thread],
+    [recordId, filter.type, filter.starred, filter.thread, filter.rep],
   );
 
   // What the rep just wrote shows at once; a filter that would hide it is lifted.
@@ -68,7 +70,7 @@ export function ActivityFeed({ record }: { record: CrmRecord }) {
       ),
     );
 
-  const filtered = filter.type !== null || filter.starred || filter.thread;
+  const filtered = filter.type !== null || filter.starred || filter.thread || filter.rep !== null;
   const people = record.kind !== "deal";
   return (
     <section class="card feed" aria-labelledby="feed-title">
@@ -115,6 +117,7 @@ export function ActivityFeed({ record }: { record: CrmRecord }) {
             </button>
           ))}
         </div>
+        <RepFilter value={filter.rep} onChange={(rep) => setFilter({ ...filter, rep })} />
         <div class="chips" role="group" aria-label="Filter by mark">
           <button
             type="button"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from commcenter.data import activities as activities_data
+from commcenter.data import reps as reps_data
 from commcenter.domain.activities import (
     ACTIVITY_TYPES,
     MAX_NOTE_LENGTH,
@@ -30,11 +31,14 @@ def record_feed(
     limit: int = 50,
     cursor: str | None = None,
 ) -> tuple[list[Activity], str | None]:
-    """A page of a record's activities, newest first: every rep's traffic with that record."""
+    """A page of a record's activities, newest first: every rep's traffic with that record (the
+    team's feed), or one rep's (`rep_id`, a rep of the team)."""
     if activity_type is not None and activity_type not in ACTIVITY_TYPES:
         raise ValidationError(
             f"type must be one of {', '.join(ACTIVITY_TYPES)}", {"type": f"unknown type {activity_type!r}"}
         )
+    if rep_id is not None and reps_data.get(rep_id) is None:
+        raise ValidationError("rep must be the id of a rep of the team", {"rep": f"no rep {rep_id!r}"})
     items, next_cursor = activities_data.feed_page(
         activities_data.owner_key(record_id, None),
         activity_type=activity_type,
