@@ -11,3 +11,5 @@ else
 fi
 stack_name=$(.venv/bin/python -c 'import tomllib; c = tomllib.load(open("samconfig.toml", "rb")); print(c["default"]["deploy"]["parameters"]["stack_name"])')
 .venv/bin/python infra/deploy/publish_dashboard.py --stack-name "$stack_name" --dist dashboard/dist
+# Records stored before the code's search terms changed get the new ones (once; resumable).
+.venv/bin/python infra/deploy/reindex_search.py --stack-name "$stack_name"

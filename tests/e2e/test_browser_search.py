@@ -56,6 +56,27 @@ def test_phone_digits_find_the_record_and_arrows_choose(signed_in: Page, api: Ap
     expect(page).to_have_url(re.compile(f"/records/{second['id']}$"))
 
 
+def test_the_last_four_digits_of_a_number_find_the_person(signed_in: Page, api: Api) -> None:
+    """As in a phone book: "0143" finds Hélène Durand (+1 202 555 0143), and so does the number
+    typed as it is written down; three digits are not enough."""
+    page = signed_in
+    box = page.get_by_role("combobox", name="Search leads, contacts and deals")
+    options = page.get_by_role("listbox", name="Search results").get_by_role("option")
+    helene = options.filter(has_text="Hélène Durand")
+
+    box.fill("0143")
+    expect(helene).to_be_visible()
+    expect(helene).to_contain_text("+1 (202) 555-0143")  # where it matched
+    screenshot(page, "search-by-last-digits")
+    box.fill("555-0143")
+    expect(helene).to_be_visible()
+    box.fill("143")  # the last results stay until the new ones come: then she is gone
+    expect(helene).to_have_count(0)
+    box.fill("0143")
+    helene.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hélène Durand")
+
+
 def test_one_character_does_not_search_and_escape_closes(signed_in: Page) -> None:
     page = signed_in
     box = page.get_by_role("combobox", name="Search leads, contacts and deals")

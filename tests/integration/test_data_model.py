@@ -15,7 +15,7 @@ from commcenter.data.message_refs import MessageRefItem
 from commcenter.data.opt_outs import OptOutItem
 from commcenter.data.records import RecordItem
 from commcenter.data.reps import PresenceItem, RepClaimItem, RepItem
-from commcenter.data.search_terms import SearchTermItem
+from commcenter.data.search_terms import SearchIndexState, SearchTermItem
 from commcenter.settings import _TABLE_VARIABLES
 from commcenter_local.stack import ROOT
 from commcenter_local.template import read_yaml
@@ -23,7 +23,7 @@ from commcenter_local.template import read_yaml
 MODELS: dict[str, list[type[Model]]] = {
     "RepsTable": [RepItem, RepClaimItem, PresenceItem],
     "RecordsTable": [RecordItem],
-    "SearchTermsTable": [SearchTermItem],
+    "SearchTermsTable": [SearchTermItem, SearchIndexState],
     "HandlesTable": [HandleItem],
     "ActivitiesTable": [ActivityItem],
     "ConversationsTable": [ConversationItem],

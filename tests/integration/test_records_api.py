@@ -146,6 +146,71 @@ def test_search_is_prefix_case_and_accent_insensitive(api: Callable[..., request
     assert api("GET", "/api/search", q="e").status_code == 400
 
 
+def test_search_finds_a_number_by_its_last_four_digits_or_more(api: Callable[..., requests.Response]) -> None:
+    tag = uuid.uuid4().hex[:6]
+    phone, other = unique_phone(), unique_phone()  # the second ends otherwise
+    # "Aaron" sorts first among the hits of digits other tests' numbers end with too.
+    lead = new_lead(api, first_name="Aaron", last_name=f"Suffix{tag}", phones=[{"number": phone}])
+    elsewhere = new_lead(api, first_name="Aaron", last_name=f"Suffix{tag}", phones=[{"number": other}])
+
+    def found(query: str) -> list[str]:
+        response = api("GET", "/api/search", q=query)
+        assert response.status_code == 200, response.text
+        return [hit["id"] for hit in response.json()["items"]]
+
+    area, exchange, line = phone[2:5], phone[5:8], phone[8:]
+    for query in (
+        line,
+        f"{exchange}-{line}",
+        f"{exchange}{line}",
+        f"({area}) {exchange}-{line}",
+        f"+1 {area} {exchange} {line}",
+    ):
+        hits = found(query)
+        assert lead["id"] in hits, query
+        assert elsewhere["id"] not in hits, query
+    hit = next(h for h in api("GET", "/api/search", q=line).json()["items"] if h["id"] == lead["id"])
+    assert hit["match"] == phone.removeprefix("+")  # the number, as the dashboard shows where it matched
+    assert lead["id"] not in found(line[1:])  # three digits: not a search by the end of a number
+    assert found(f"suffix{tag} {line}") == [lead["id"]]  # a name and the last digits together
+    assert lead["id"] in found(f"{area}{exchange}{line[:2]}")  # the first digits, as before
+
+
+def test_replacing_every_number_and_address_at_once_is_one_write_or_a_clear_refusal(
+    api: Callable[..., requests.Response],
+) -> None:
+    """A record's numbers (three search terms each), addresses and address words all replaced in
+    one change still fit one DynamoDB transaction; with a name of many words too, the change is
+    refused before anything is written, saying why."""
+    tag = uuid.uuid4().hex[:6]
+
+    def everything(seed: str, first: str, last: str, company: str) -> dict[str, Any]:
+        return {
+            "first_name": first,
+            "last_name": last,
+            "company_name": company,
+            "phones": [{"number": unique_phone()} for _ in range(5)],
+            "emails": [{"address": f"p{i}.{seed}{tag}@example.com"} for i in range(5)],
+            "address": {"line1": " ".join(f"{seed}{tag}w{i}" for i in range(8)), "city": "Lyon"},
+        }
+
+    lead = new_lead(api, **everything("a", "Ana", f"Largest{tag}", "Acme Works"))
+    changed = api(
+        "PATCH", f"/api/records/{lead['id']}", {"version": 1, **everything("b", "Bea", f"Big{tag}", "Beta Co")}
+    )
+    assert changed.status_code == 200, changed.text
+    last_digits = changed.json()["phones"][4]["number"][-6:]
+    assert lead["id"] in [h["id"] for h in api("GET", "/api/search", q=last_digits).json()["items"]]
+
+    many_words = everything(
+        "c", "Maria del Carmen Sofia", f"Garcia Lopez Fernandez{tag}", "Banco Central Hispano Americano"
+    )
+    refused = api("PATCH", f"/api/records/{lead['id']}", {"version": 2, **many_words})
+    assert refused.status_code == 400, refused.text
+    assert "at once" in refused.json()["error"]["message"]
+    assert api("GET", f"/api/records/{lead['id']}").json() == changed.json()
+
+
 def test_search_finds_people_by_address(api: Callable[..., requests.Response]) -> None:
     tag = uuid.uuid4().hex[:6]
     lead = new_lead(api, address={"line1": f"17 Quai Saint{tag}", "city": "Annecy", "postal_code": "74000"})

@@ -17,6 +17,7 @@ from commcenter.domain.records import (
     RecordInput,
     display_name,
     erase_after,
+    finds,
     may_reassign_or_delete,
     record_handles,
     search_query_terms,
@@ -136,6 +137,57 @@ def test_search_terms_cover_the_address_capped() -> None:
 )
 def test_search_box_entries_become_folded_terms(typed: str, terms: list[str]) -> None:
     assert search_query_terms(typed) == terms
+
+
+def helene_terms() -> set[str]:
+    return search_terms("lead", validate_fields("lead", lead(phones=[Phone(number="+12025550143")]), "US"))
+
+
+@pytest.mark.parametrize("typed", ["0143", "555-0143", "5550143", "(202) 555-0143", "+1 202 555 0143", "202555"])
+def test_a_number_is_found_by_its_first_digits_or_its_last_four_or_more(typed: str) -> None:
+    (word,) = search_query_terms(typed)
+    assert finds(word, helene_terms())
+
+
+@pytest.mark.parametrize("typed", ["014", "43", "0144", "5550144", "5550"])
+def test_fewer_than_four_last_digits_or_other_digits_do_not_find_a_number(typed: str) -> None:
+    """Three digits are not a suffix search (too many numbers end with them), and a number
+    ending otherwise, or digits from its middle, are not found."""
+    (word,) = search_query_terms(typed)
+    assert not finds(word, helene_terms())
+
+
+def test_only_phone_numbers_are_found_by_their_last_digits() -> None:
+    """A postal code, an email address or a word is found by its beginning only, whatever it holds."""
+    fields = lead(
+        last_name="Durand3410",
+        emails=[Email(address="3410@acme.example")],
+        address=Address(postal_code=":3410", line1="3410 Main Street"),
+    )
+    terms = search_terms("lead", validate_fields("lead", fields, "US"))
+    assert not finds("0143", terms)
+    assert finds("3410", terms)
+
+
+def test_a_record_with_every_number_and_address_replaced_fits_one_transaction() -> None:
+    """DynamoDB takes at most 100 items in a transaction; replacing a record's every number,
+    address, address word and name at once removes its terms, puts the new ones and moves its
+    claims: the record, both sets of terms and 20 claims must fit."""
+
+    def largest(seed: int) -> set[str]:
+        fields = lead(
+            first_name=f"Firstname{seed}",
+            last_name=f"Lastname{seed}",
+            company_name=f"Company{seed} Holdings{seed}",
+            phones=[Phone(number=f"+1202555{seed}{i:03d}") for i in range(5)],
+            emails=[Email(address=f"person{i}.{seed}@example{seed}.com") for i in range(5)],
+            address=Address(line1=" ".join(f"street{seed}word{i}" for i in range(12)), city=f"City{seed}"),
+        )
+        return search_terms("lead", validate_fields("lead", fields, "US"))
+
+    before, after = largest(1), largest(2)
+    assert not before & after
+    assert 1 + len(before) + len(after) + 2 * (5 + 5) <= 100
 
 
 @given(st.text(max_size=40))

@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         from commcenter_local.demo_data import DEMO_REPS, seed_demo_data
 
         summary = seed_demo_data()
+        reindex_local_search()
         admin = DEMO_REPS[0].email
         link = f"{stack.dashboard_url}/#token={issue_token(admin, stack.data_dir)}"
         print(
@@ -49,6 +50,18 @@ def run(args: argparse.Namespace) -> int:
         stopping.wait()
         print("stopping...", flush=True)
     return 0
+
+
+def reindex_local_search() -> None:
+    """Records kept in the data folder by an older version get the search terms the code
+    derives now (resumed where it stopped if it was interrupted; nothing once done)."""
+    from commcenter.services.search_index import reindex_search_terms, search_index_is_current
+
+    if search_index_is_current():
+        return
+    print("bringing the search terms of stored records up to date...", flush=True)
+    result = reindex_search_terms()
+    print(f"  {result.records} records re-indexed", flush=True)
 
 
 def twilio_webhooks(stack: LocalStack) -> str:

@@ -185,6 +185,13 @@ def add_replace(tx: TransactWrite, record: Record, name_key: str, expected_versi
     tx.save(to_item(record, name_key), condition=RecordItem.version == expected_version)
 
 
+def add_unchanged_check(tx: TransactWrite, record_id: str, version: int) -> None:
+    """The record is still at `version` and not in the trash (a write that derives from it)."""
+    tx.condition_check(
+        RecordItem, record_id, condition=(RecordItem.version == version) & RecordItem.deleted_at.does_not_exist()
+    )
+
+
 def add_trash(tx: TransactWrite, record_id: str, expected_version: int, deleted_at: str, deleted_by: str) -> None:
     """Move a record read at `expected_version` to the trash: out of both lists, into the trash's."""
     tx.update(

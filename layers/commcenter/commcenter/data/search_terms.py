@@ -1,8 +1,11 @@
-"""The SearchTerms table: prefix search over records by name, company, phone, email (pattern R2)."""
+"""The SearchTerms table: prefix search over records by name, company, phone or email (pattern R2),
+and which derivation of the terms it holds (`SearchIndexState`)."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import UnicodeAttribute
+from dataclasses import dataclass
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -41,3 +44,51 @@ def find(prefix: str, limit: int) -> list[tuple[str, str]]:
         return []
     result = SearchTermItem.query(prefix[:BUCKET_LENGTH], SearchTermItem.term_key.startswith(prefix), limit=limit)
     return [(item.term_key.rsplit("#", 1)[0], item.record_id) for item in result]
+
+
+class SearchIndexState(Model):
+    """One item: the version of the terms' derivation the whole table holds, and how far a
+    re-index towards a newer one has gone (the kind of records it is at and the page cursor of
+    that kind's list). Under a bucket no search reaches: a search's bucket is the beginning of
+    a folded word or number, and one with an `@` never matches a key without one."""
+
+    Meta = table_meta("search_terms")
+
+    bucket = UnicodeAttribute(hash_key=True)
+    term_key = UnicodeAttribute(range_key=True)
+    version = NumberAttribute(default=1)
+    building = NumberAttribute(null=True)
+    kind = UnicodeAttribute(null=True)
+    cursor = UnicodeAttribute(null=True)
+
+
+_STATE_KEY = ("#search-index", "state")
+# A table written before the state was kept holds the first derivation.
+FIRST_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class IndexState:
+    version: int  # every record's terms are of this derivation
+    building: int | None  # the derivation a re-index under way writes
+    kind: str | None  # where it is: the kind of records ...
+    cursor: str | None  # ... and the cursor of that kind's list (None: from its first page)
+
+
+def index_state() -> IndexState:
+    try:
+        item = SearchIndexState.get(*_STATE_KEY, consistent_read=True)
+    except SearchIndexState.DoesNotExist:
+        return IndexState(FIRST_VERSION, None, None, None)
+    building = int(item.building) if item.building is not None else None
+    return IndexState(int(item.version), building, item.kind, item.cursor)
+
+
+def save_index_progress(version: int, building: int, kind: str, cursor: str | None) -> None:
+    """Note how far the re-index to `building` has gone, so that the next run resumes there."""
+    SearchIndexState(*_STATE_KEY, version=version, building=building, kind=kind, cursor=cursor).save()
+
+
+def mark_indexed(version: int) -> None:
+    """Every record's terms are now of derivation `version`."""
+    SearchIndexState(*_STATE_KEY, version=version).save()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -30,6 +31,14 @@ MAX_PHONES = 5
 MAX_EMAILS = 5
 MAX_ADDRESS_TERMS = 8
 MAX_TEXT = 200
+# A number is also found by its last digits, as in any phone book: its digits reversed, behind
+# a mark no other term begins with, so that a prefix of the reversed digits is a suffix of the
+# number. Four digits at least: fewer end far too many numbers.
+SUFFIX_MARK = ":"
+MIN_SUFFIX_DIGITS = 4
+# Which derivation of the terms the code writes (2: numbers by their last digits too). A table
+# indexed by an older one is re-indexed (`commcenter.services.search_index`).
+SEARCH_TERMS_VERSION = 2
 # A deleted record waits this long in the trash, where an admin can restore it, before it is erased.
 TRASH_DAYS = 30
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -275,7 +284,19 @@ def search_terms(kind: RecordKind, fields: RecordFields) -> set[str]:
         terms.add(digits(phone.number))
         terms.add(national_digits(phone.number))
     terms.update(address_terms(fields.address))
-    return {term for term in terms if len(term) >= 2}
+    # Only a number's own suffix term starts with the mark (a postal code might, folded).
+    kept = {term for term in terms if len(term) >= 2 and not term.startswith(SUFFIX_MARK)}
+    return kept | {suffix_term(digits(phone.number)) for phone in fields.phones}
+
+
+def suffix_term(number_digits: str) -> str:
+    """The term under which a number is found by its last digits: its digits reversed, marked."""
+    return SUFFIX_MARK + number_digits[::-1]
+
+
+def term_as_typed(term: str) -> str:
+    """A term as the rep reads it: a number's suffix term is the number's digits again."""
+    return term[len(SUFFIX_MARK) :][::-1] if term.startswith(SUFFIX_MARK) else term
 
 
 def address_terms(address: Address) -> list[str]:
@@ -296,3 +317,17 @@ def search_query_terms(query: str) -> list[str]:
     if "@" in folded:
         return [folded.replace(" ", "")]
     return words(query)
+
+
+def lookup_prefixes(word: str) -> list[str]:
+    """The prefixes of terms a word of a search is looked up under: the word itself and, for
+    four digits or more, the suffix term of the numbers ending with them ("0143", "5550143")."""
+    if len(word) >= MIN_SUFFIX_DIGITS and word.isascii() and word.isdigit():
+        return [word, suffix_term(word)]
+    return [word]
+
+
+def finds(word: str, terms: Iterable[str]) -> bool:
+    """Whether a word of a search matches one of a record's terms."""
+    prefixes = lookup_prefixes(word)
+    return any(term.startswith(prefix) for term in terms for prefix in prefixes)

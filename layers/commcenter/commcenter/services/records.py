@@ -24,11 +24,14 @@ from commcenter.domain.records import (
     RecordInput,
     RecordKind,
     display_name,
+    finds,
+    lookup_prefixes,
     may_reassign_or_delete,
     name_sort_key,
     record_handles,
     search_query_terms,
     search_terms,
+    term_as_typed,
     validate_fields,
 )
 from commcenter.domain.reps import Rep
@@ -108,15 +111,14 @@ def update_record(record_id: str, patch: dict[str, Any], actor: Rep) -> Record:
     added_handles = new_handles - old_handles
     for handle in sorted(added_handles):
         check_may_attach(handle, actor)
-    # Every term carries the record's label, so all of them are re-put when the name changes.
-    terms_to_put = new_terms if record.display_name != current.display_name else new_terms - old_terms
-
     with refusal_explained(added_handles, record_id):
         record_writes.replace(
             record,
             name_sort_key(record.kind, fields),
             version,
-            terms_put=terms_to_put,
+            # Every term, not only the new ones: each carries the record's label, and a record
+            # indexed by older code gets the terms the code derives now (numbers' last digits).
+            terms_put=new_terms,
             terms_removed=old_terms - new_terms,
             claimed=added_handles,
             released=old_handles - new_handles,
@@ -146,7 +148,8 @@ def add_handle_to_record(record_id: str, handle_key: str, actor: Rep) -> Record:
 
 
 def search_records(query: str, kind: str | None, limit: int = MAX_SEARCH_RESULTS) -> list[SearchHit]:
-    """Records whose name, company, phone or email starts with every word of `query`."""
+    """Records whose name, company, phone or email starts with every word of `query`, or whose
+    number ends with it (four digits or more)."""
     if len(query) > MAX_SEARCH_CHARS:
         raise ValidationError(f"a search is at most {MAX_SEARCH_CHARS} characters", {"q": "too long"})
     terms = search_query_terms(query)
@@ -154,11 +157,12 @@ def search_records(query: str, kind: str | None, limit: int = MAX_SEARCH_RESULTS
         raise ValidationError("type at least two characters to search", {"q": "too short"})
     if kind is not None and kind not in RECORD_KINDS:
         raise ValidationError("kind must be lead, contact or deal", {"kind": "unknown kind"})
-    # The longest word is the most selective; the other words must match terms of the same record.
+    # The longest word is the most selective; every word must match the record's own terms.
     anchor = max(terms, key=len)
     candidates: dict[str, str] = {}
-    for term, record_id in search_data.find(anchor, limit=200):
-        candidates.setdefault(record_id, term)
+    for prefix in lookup_prefixes(anchor):
+        for term, record_id in search_data.find(prefix, limit=200):
+            candidates.setdefault(record_id, term)
     if not candidates:
         return []
     records = records_data.get_many(list(candidates))
@@ -168,14 +172,14 @@ def search_records(query: str, kind: str | None, limit: int = MAX_SEARCH_RESULTS
         if record is None or (kind and record.kind != kind):
             continue
         own_terms = search_terms(record.kind, record)
-        if all(any(t.startswith(word) for t in own_terms) for word in terms if word != anchor):
+        if all(finds(word, own_terms) for word in terms):
             hits.append(
                 SearchHit(
                     id=record.id,
                     kind=record.kind,
                     display_name=record.display_name,
                     company_name=record.company_name,
-                    match=matched,
+                    match=term_as_typed(matched),
                 )
             )
     hits.sort(key=lambda hit: (hit.display_name.casefold(), hit.id))
