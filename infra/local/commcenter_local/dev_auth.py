@@ -43,10 +43,17 @@ def local_secret(data_dir: Path, name: str) -> str:
 
 
 def issue_token(
-    email: str, data_dir: Path, hours: float = TOKEN_HOURS, *, sub: str | None = None, email_verified: bool = True
+    email: str,
+    data_dir: Path,
+    hours: float = TOKEN_HOURS,
+    *,
+    sub: str | None = None,
+    email_verified: bool = True,
+    secret: str | None = None,
 ) -> str:
     """A token for the user pool's user `sub` (by default one derived from the email, so that a
-    rep keeps one identity across tokens) whose email claim is `email`, verified or not."""
+    rep keeps one identity across tokens) whose email claim is `email`, verified or not; signed
+    with `secret` (a running stack's), else the data folder's (`token_secret`)."""
     now = int(time.time())
     user = sub or str(uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{email.lower()}"))
     claims = {
@@ -59,7 +66,7 @@ def issue_token(
         "iat": now,
         "exp": now + int(hours * 3600),
     }
-    return jwt.encode(claims, token_secret(data_dir), algorithm=ALGORITHM)
+    return jwt.encode(claims, secret or token_secret(data_dir), algorithm=ALGORITHM)
 
 
 def verify_token(token: str, secret: str) -> dict[str, Any] | None:

@@ -22,6 +22,7 @@ from commcenter_local.dynamodb_local import DynamoDBLocal, create_tables, free_p
 from commcenter_local.functions import LoadedFunction, load_functions
 from commcenter_local.gateway import GatewayResponses, LocalGateway, Preflight
 from commcenter_local.object_storage import LocalS3, local_bucket_name
+from commcenter_local.running_stack import RunningStack, alive, find_running_stack, register, unregister
 from commcenter_local.scheduler import Scheduler
 from commcenter_local.template import Template, load_template, resolve_environment, resolve_local_string
 
@@ -93,6 +94,8 @@ class LocalStack:
         self.dashboard: LocalDashboard | None = None
         self.scheduler: Scheduler | None = None
         self._serving: threading.Thread | None = None
+        self._token_secret: str | None = None  # what the gateway checks development tokens with
+        self._registered = False
         self.port = self.options.port or free_port()
         self.dashboard_port = self.options.dashboard_port or free_port()
 
@@ -183,11 +186,12 @@ class LocalStack:
             self.s3.create_buckets(list(self.bucket_names().values()), os.environ["AWS_REGION"])
             self.functions = load_functions(self.template.functions, ROOT)
             local_values = self.local_values()
+            self._token_secret = token_secret(self.data_dir)
             self.gateway = LocalGateway(
                 self.port,
                 self.template.routes,
                 self.functions,
-                token_secret(self.data_dir),
+                self._token_secret,
                 preflight=Preflight.from_template(self.template.api_cors, local_values),
                 gateway_responses=GatewayResponses.from_template(self.template.gateway_responses, local_values),
             )
@@ -209,6 +213,7 @@ class LocalStack:
                 self.scheduler = Scheduler(self.template.schedules, self.functions)
                 self.scheduler.start()
             self._write_state()
+            self._register()
         except BaseException:
             self.stop()
             raise
@@ -228,18 +233,27 @@ class LocalStack:
             self.dashboard = None
         self.dynamodb.stop()
         self.s3.stop()
+        if self._registered:
+            unregister(self.port)
+            self._registered = False
         (self.data_dir / STATE_FILE).unlink(missing_ok=True)
 
     def _write_state(self) -> None:
         """Where the running stack is, for `commcenter seed`, `import` and `token` in another shell.
 
-        It holds the functions' environment, the Twilio auth token included: readable by its
-        owner only (0600, whatever the umask or an older copy's mode), replaced atomically.
+        It holds the functions' environment, the Twilio auth token included, and the secret
+        development tokens are signed with: readable by its owner only (0600, whatever the umask
+        or an older copy's mode), replaced atomically.
         """
         if self.options.in_memory:
             return
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        state = {"base_url": self.base_url, "environment": self.environment()}
+        state = {
+            "base_url": self.base_url,
+            "pid": os.getpid(),
+            "token_secret": self._token_secret,
+            "environment": self.environment(),
+        }
         descriptor, scratch = tempfile.mkstemp(prefix=f".{STATE_FILE}.", dir=self.data_dir)  # 0600
         try:
             with os.fdopen(descriptor, "w") as handle:
@@ -248,6 +262,14 @@ class LocalStack:
         except BaseException:
             Path(scratch).unlink(missing_ok=True)
             raise
+
+    def _register(self) -> None:
+        """Note the stack among the user's running ones, so commands in another shell find it
+        without being told its data folder or port (`running_stack`)."""
+        if self.options.in_memory:
+            return
+        register(RunningStack(root=str(ROOT), pid=os.getpid(), port=self.port, data_dir=str(self.data_dir)))
+        self._registered = True
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -258,12 +280,41 @@ class LocalStack:
         self.stop()
 
 
-def attach_to_running_stack(data_dir: Path) -> dict[str, Any]:
-    """Point this process at the stack `commcenter dev` runs (its environment), or explain how to start one."""
+def running_stack_state() -> dict[str, Any]:
+    """The state of the stack `commcenter dev` runs, wherever it keeps its data (its API's URL, its
+    functions' environment, the secret its tokens are signed with, `data_dir`); or exits saying
+    how to start one, or what to set to reach it.
+
+    `COMMCENTER_DATA_DIR` and `PORT` (environment, then `.env`) are needed only to pick one of
+    several stacks, or one the user's registry does not list (`running_stack`).
+    """
+    env = {**read_dotenv(ROOT / ".env"), **os.environ}
+    named_dir = Path(env["COMMCENTER_DATA_DIR"]) if env.get("COMMCENTER_DATA_DIR") else None
+    data_dir = named_dir if named_dir is None or named_dir.is_absolute() else ROOT / named_dir
+    port = int(env["PORT"]) if env.get("PORT") else None
+    state = _live_state(data_dir) if data_dir is not None else None
+    if state is None:
+        data_dir = find_running_stack(ROOT, data_dir=data_dir, port=port)
+        state = _live_state(data_dir)
+        if state is None:
+            raise SystemExit(f"the local stack keeping its data in {data_dir} has just stopped: start it again")
+    return {**state, "data_dir": str(data_dir)}
+
+
+def _live_state(data_dir: Path) -> dict[str, Any] | None:
+    """The state file of a stack running with this data folder (not one a killed stack left)."""
     path = data_dir / STATE_FILE
-    if not path.exists():
-        raise SystemExit("no local stack is running: start it with `make dev` (or `commcenter dev`)")
-    state: dict[str, Any] = json.loads(path.read_text())
+    try:
+        state: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    pid = state.get("pid")
+    return state if isinstance(pid, int) and alive(pid) else None
+
+
+def attach_to_running_stack() -> dict[str, Any]:
+    """Point this process at the stack `commcenter dev` runs (its environment), or explain how to start one."""
+    state = running_stack_state()
     os.environ.update(state["environment"])
     _forget_cached_settings()
     return state

@@ -9,7 +9,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from commcenter_local.stack import StackOptions, attach_to_running_stack
+from commcenter_local.stack import attach_to_running_stack
 
 
 def register(subparsers: Any) -> None:
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         print(f"cannot read {args.file}: {error}", file=sys.stderr)
         return 2
-    attach_to_running_stack(StackOptions.from_env().data_dir)
+    attach_to_running_stack()
     from commcenter.errors import CommcenterError
     from commcenter.services.reps import rep_by_email
     from commcenter_local.csv_import import plan_import, run_import

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from commcenter_local.stack import StackOptions, attach_to_running_stack
+from commcenter_local.stack import attach_to_running_stack
 
 
 def register(subparsers: Any) -> None:
@@ -14,7 +14,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    attach_to_running_stack(StackOptions.from_env().data_dir)
+    attach_to_running_stack()
     from commcenter_local.demo_data import seed_demo_data
 
     summary = seed_demo_data()

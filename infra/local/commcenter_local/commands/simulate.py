@@ -7,7 +7,7 @@ import os
 from typing import Any
 
 from commcenter_local.simulate import incoming_sms, simulate_call, sms_status
-from commcenter_local.stack import StackOptions, attach_to_running_stack
+from commcenter_local.stack import attach_to_running_stack
 
 
 def register(subparsers: Any) -> None:
@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_sms(args: argparse.Namespace) -> int:
-    state = attach_to_running_stack(StackOptions.from_env().data_dir)
+    state = attach_to_running_stack()
     base_url, token = state["base_url"], os.environ["TWILIO_AUTH_TOKEN"]
     if args.status:
         if not args.sid:
@@ -75,7 +75,7 @@ def run_sms(args: argparse.Namespace) -> int:
 
 
 def run_call(args: argparse.Namespace) -> int:
-    state = attach_to_running_stack(StackOptions.from_env().data_dir)
+    state = attach_to_running_stack()
     call = simulate_call(
         state["base_url"],
         os.environ["TWILIO_AUTH_TOKEN"],

@@ -1,12 +1,14 @@
-"""`commcenter token EMAIL`: a development sign-in token for a rep of the local stack."""
+"""`commcenter token EMAIL`: a development sign-in token for a rep of the running local stack,
+signed with the secret that stack checks (never a secret of its own)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from commcenter_local.dev_auth import issue_token
-from commcenter_local.stack import StackOptions
+from commcenter_local.stack import running_stack_state
 
 
 def register(subparsers: Any) -> None:
@@ -17,5 +19,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    print(issue_token(args.email, StackOptions.from_env().data_dir, hours=args.hours))
+    state = running_stack_state()
+    print(issue_token(args.email, Path(state["data_dir"]), hours=args.hours, secret=state["token_secret"]))
     return 0

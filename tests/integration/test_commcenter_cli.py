@@ -1,0 +1,163 @@
+"""`commcenter token`, `seed` and `simulate` in another shell find the running `commcenter dev`
+however it was started (its own COMMCENTER_DATA_DIR and PORT, unknown to them), or say exactly
+what to set."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from commcenter_local.dynamodb_local import free_port
+from commcenter_local.running_stack import RunningStack, find_running_stack, register, registry_dir
+from commcenter_local.stack import ROOT
+
+# What `commcenter dev` and the commands read from the environment: none of the test session's.
+STACK_VARIABLES = ("COMMCENTER_DATA_DIR", "PORT", "DASHBOARD_PORT", "DEV_TOKEN_SECRET", "PUBLIC_BASE_URL")
+ALICE, ALICE_NUMBER, BRUNO = "alice@northwind.example", "+14155550101", "bruno@northwind.example"
+
+
+def clean_environment(runtime_dir: Path) -> dict[str, str]:
+    """This process's environment without the stack's settings, with a registry of its own."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in STACK_VARIABLES and not name.startswith("TWILIO_")
+    }
+    env["XDG_RUNTIME_DIR"] = str(runtime_dir)
+    return env
+
+
+def cli(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "commcenter_local.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@dataclass
+class RunningDev:
+    base_url: str
+    data_dir: Path
+    env: dict[str, str]  # a shell that knows nothing of the stack but the registry's place
+    cwd: Path
+
+
+@pytest.fixture(scope="module")
+def running_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDev]:
+    """`commcenter dev` with a data folder and ports of its own, as a user starts it in one shell."""
+    base = tmp_path_factory.mktemp("dev")
+    runtime_dir, data_dir, elsewhere = base / "run", base / "elsewhere-data", base / "shell"
+    runtime_dir.mkdir(mode=0o700)
+    elsewhere.mkdir()
+    port = free_port()
+    env = clean_environment(runtime_dir)
+    started_env = {**env, "COMMCENTER_DATA_DIR": str(data_dir), "PORT": str(port), "DASHBOARD_PORT": str(free_port())}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "commcenter_local.cli", "dev"],
+        cwd=ROOT,
+        env=started_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and process.poll() is None:
+            lines.append(process.stdout.readline())
+            if "Ctrl-C stops everything" in lines[-1]:
+                break
+        assert "Ctrl-C stops everything" in "".join(lines), "".join(lines)
+        # Its log is read on, so that it never blocks on a full pipe.
+        drain = threading.Thread(target=lines.extend, args=(process.stdout,), daemon=True)
+        drain.start()
+        yield RunningDev(f"http://127.0.0.1:{port}", data_dir, env, elsewhere)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+        drain.join(timeout=10)
+        assert list((runtime_dir / "commcenter").iterdir()) == []  # unregistered on the way out
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def me(dev: RunningDev, token: str) -> requests.Response:
+    return requests.get(f"{dev.base_url}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+def test_a_token_from_another_shell_is_one_the_running_stack_accepts(running_dev: RunningDev) -> None:
+    repo_secret = ROOT / ".local" / "dev-token-secret"
+    had_repo_secret = repo_secret.exists()
+    issued = cli(running_dev.env, running_dev.cwd, "token", BRUNO)
+    assert issued.returncode == 0, issued.stderr
+    answer = me(running_dev, issued.stdout.strip())
+    assert answer.status_code == 200 and answer.json()["name"] == "Bruno Costa"
+    assert repo_secret.exists() == had_repo_secret  # no other secret made on the way
+
+
+def test_simulate_and_seed_from_another_shell_reach_the_running_stack(running_dev: RunningDev) -> None:
+    sent = cli(running_dev.env, running_dev.cwd, "simulate", "sms", "--from", "+12085550123", "--to", ALICE_NUMBER)
+    assert sent.returncode == 0 and sent.stdout.startswith("200"), sent.stdout + sent.stderr
+    seeded = cli(running_dev.env, running_dev.cwd, "seed")
+    assert seeded.returncode == 0 and "3 reps, 10 records" in seeded.stdout, seeded.stderr
+
+
+def test_without_a_running_stack_each_command_says_what_to_set(tmp_path: Path) -> None:
+    runtime_dir = tmp_path / "run"
+    runtime_dir.mkdir(mode=0o700)
+    env = clean_environment(runtime_dir)
+    for args in (("token", BRUNO), ("simulate", "sms", "--from", "+12085550123", "--to", ALICE_NUMBER), ("seed",)):
+        refused = cli(env, tmp_path, *args)
+        assert refused.returncode != 0, args
+        assert "no local stack of this checkout is running" in refused.stderr, refused.stderr
+        assert "COMMCENTER_DATA_DIR" in refused.stderr and "PORT" in refused.stderr, refused.stderr
+    assert not (tmp_path / ".local").exists()
+
+
+def test_several_stacks_are_told_apart_and_a_stopped_one_is_forgotten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    here, running = str(ROOT), os.getpid()
+    register(RunningStack(here, running, 4001, "/data/a"))
+    register(RunningStack(here, running, 4002, "/data/b"))
+    register(RunningStack(here, finished.pid, 4003, "/data/c"))  # killed: its entry stayed
+    register(RunningStack("/another/checkout", running, 4004, "/data/d"))
+    with pytest.raises(SystemExit, match=r"several .* port 4001 \(data in /data/a\), port 4002 .*set PORT"):
+        find_running_stack(ROOT, data_dir=None, port=None)
+    assert find_running_stack(ROOT, data_dir=None, port=4002) == Path("/data/b")
+    assert find_running_stack(ROOT, data_dir=Path("/data/a"), port=None) == Path("/data/a")
+    with pytest.raises(SystemExit, match="no local stack is running with PORT=4003; running: port 4001"):
+        find_running_stack(ROOT, data_dir=None, port=4003)
+    assert sorted(path.name for path in (tmp_path / "commcenter").iterdir()) == [
+        "stack-4001.json",
+        "stack-4002.json",
+        "stack-4004.json",
+    ]
+
+
+def test_a_registry_others_could_write_to_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    (tmp_path / "commcenter").mkdir(mode=0o700)
+    (tmp_path / "commcenter").chmod(0o777)
+    with pytest.raises(SystemExit, match="not a folder private to you"):
+        registry_dir()
