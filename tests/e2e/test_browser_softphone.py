@@ -569,7 +569,8 @@ def test_a_call_summary_files_the_call_under_a_deal_found_by_its_name_with_a_sub
     # The deal's feed shows the call with its summary; so does the contact's, naming the deal.
     (filed,) = activities_of(api, deal["id"], "call")
     assert filed["data"]["call_sid"] == call.sid
-    assert filed["summary"].startswith("Fleet size — Call — Connected")
+    # Titled by whom the call was with: the notes are in its summary only, shown once.
+    assert (filed["summary"], filed["body"]) == (f"Call from {contact['display_name']}", "")
     assert {key: filed["data"]["summary"][key] for key in ("outcome", "notes", "subject", "deal_id")} == {
         "outcome": "Connected",
         "notes": "Wants twelve vans, not ten",

@@ -405,7 +405,8 @@ def test_a_stop_to_any_team_number_stops_every_rep_until_a_start_to_any(
         refused = rep.send(remote, "One more thing")
         assert refused.status_code == 409 and refused.json()["error"]["code"] == "opted_out"
         message = refused.json()["error"]["message"]
-        assert "STOP" in message and ALICE_NUMBER in message and "any team number" in message
+        # The team number as people write it (the team's country: national format).
+        assert "STOP" in message and "(415) 555-0101" in message and "any team number" in message
     assert bruno.conversation(BRUNO_NUMBER, remote).json()["opted_out"] is True
 
     receive(api_url, twilio_auth_token, remote, BRUNO_NUMBER, "start")

@@ -141,5 +141,8 @@ def test_opt_out_keywords_become_the_team_opt_out_and_help_changes_nothing() -> 
     )
     assert opt_out_of("HELP", "+13125550123", "+14155550101", at) is None
     assert opt_out_of("stop please", "+13125550123", "+14155550101", at) is None
-    refusal = opted_out_refusal(stop)
-    assert "+13125550123" in refusal and "STOP" in refusal and "+14155550101" in refusal and "START" in refusal
+    refusal = opted_out_refusal(stop, "US")
+    assert refusal.startswith("(312) 555-0123 opted out of the team's texts (replied STOP to (415) 555-0101 on ")
+    assert "START" in refusal
+    abroad = opted_out_refusal(msgspec.structs.replace(stop, number="+33612345678"), "US")
+    assert abroad.startswith("+33 6 12 34 56 78 opted out")

@@ -1,16 +1,20 @@
 /**
- * The call summary (C8), asked for after every call the rep took or placed: an outcome from the
- * team's list, the deal the call was about (found by searching deals, then a subject is
- * required), notes (what was typed during the call) and, when the caller is a lead or contact,
+ * The call summary (C8): an outcome from the team's list, the deal the call was about (found by
+ * searching deals, then a subject is required), notes and, when the caller is a lead or contact,
  * a follow-up task. It is saved on the call itself (PUT /api/calls/{sid}/summary), so a caller
  * not in the CRM gets one too; a call filed under a deal shows in the deal's feed as well.
  * Saving again replaces it.
+ *
+ * One form, wherever a call is summarised: the softphone asks for it after every call the rep
+ * took or placed (`CallSummary`, starting from the notes typed during the call); a Calls-tab row
+ * and a feed entry open it in a dialog for any call of the rep's, answered in the browser, on
+ * the forwarding number or missed, and to edit a saved summary (`SummaryForm`, starting from it).
  */
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, describeError } from "../api/client";
-import { getCallOutcomes, saveCallSummary } from "../api/endpoints";
-import type { CallSummaryInput, SearchHit } from "../api/types";
+import { getCallOutcomes, getRecord, saveCallSummary } from "../api/endpoints";
+import type { Activity, CallSummary as SavedCallSummary, CallSummaryInput, SearchHit } from "../api/types";
 import { Icon } from "../components/Icon";
 import { formatDateTime } from "../components/Time";
 import { formatDuration, localDateTimeIso } from "../format";
@@ -19,9 +23,33 @@ import { SelectField, TextField, sentence } from "../records/fields";
 import { recordPath } from "../records/kinds";
 import { RecordPicker } from "../records/RecordPicker";
 import { Link } from "../router";
-import { partyName, type FinishedCall } from "./PhoneProvider";
+import { partyName, type FinishedCall, type PartyRecord } from "./PhoneProvider";
 
-type Props = { call: FinishedCall; onClose: () => void };
+/** A call to summarise, as the place it is summarised from knows it. */
+export type SummaryTarget = {
+  /** The CallSid the API keeps the call under; null if Twilio never named it. */
+  callSid: string | null;
+  /** The call as that place names it: "Call from Ada Lovelace". */
+  title: string;
+  /** How it went: "Lasted 0:42", "Missed". */
+  facts: string;
+  /**
+   * The lead or contact the call is on; null when its number is not in the CRM (no follow-up
+   * task then); undefined when not known where the form is opened (a deal's feed): the API says.
+   */
+  record: PartyRecord | null | undefined;
+  /** The notes the form starts from. */
+  notes: string;
+  /** The summary saved before: the form starts from it, and saving replaces it. */
+  saved?: SavedCallSummary | null;
+};
+
+type FormProps = {
+  target: SummaryTarget;
+  onClose: () => void;
+  /** Saved: the call as the API now keeps it. Without it, the form says what was saved. */
+  onSaved?: (call: Activity) => void;
+};
 
 /** What the rep types for a follow-up task; the date and time are the browser's own. */
 type FollowUpDraft = { wanted: boolean; title: string; date: string; time: string };
@@ -53,20 +81,71 @@ function problemsOf(exc: unknown): Problems {
   return { form: sentence(describeError(exc)) };
 }
 
-export function CallSummary({ call, onClose }: Props) {
+/** The softphone's summary of the call that just ended, from the notes typed during it. */
+export function CallSummary({ call, onClose }: { call: FinishedCall; onClose: () => void }) {
+  const target: SummaryTarget = {
+    callSid: call.callSid,
+    title: `${call.direction === "inbound" ? "Call from" : "Call to"} ${partyName(call.party)}`,
+    facts: call.answered ? `Lasted ${formatDuration(call.seconds)}` : "Not answered",
+    record: call.party.record,
+    notes: call.notes,
+  };
+  return <SummaryForm target={target} onClose={onClose} />;
+}
+
+/** A saved follow-up's moment as the browser's own date and time, as the rep typed it. */
+function followUpDraft(saved: SavedCallSummary | null | undefined): FollowUpDraft {
+  const follow = saved?.follow_up;
+  const due = follow ? new Date(follow.due_at) : null;
+  if (!follow || !due || Number.isNaN(due.getTime())) return NO_FOLLOW_UP;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return {
+    wanted: true,
+    title: follow.title,
+    date: `${due.getFullYear()}-${pad(due.getMonth() + 1)}-${pad(due.getDate())}`,
+    time: `${pad(due.getHours())}:${pad(due.getMinutes())}`,
+  };
+}
+
+/** The deal a saved summary names, until its name is read (the summary keeps only its id). */
+function savedDeal(saved: SavedCallSummary | null | undefined): SearchHit | null {
+  if (!saved?.deal_id) return null;
+  return { id: saved.deal_id, kind: "deal", display_name: "The deal", company_name: "", match: "" };
+}
+
+export function SummaryForm({ target: call, onClose, onSaved }: FormProps) {
   const outcomes = useAsync((signal) => getCallOutcomes(signal), []);
-  const [outcome, setOutcome] = useState("");
-  const [notes, setNotes] = useState(call.notes);
-  const [deal, setDeal] = useState<SearchHit | null>(null);
-  const [subject, setSubject] = useState("");
-  const [followUp, setFollowUp] = useState<FollowUpDraft>(NO_FOLLOW_UP);
+  const [outcome, setOutcome] = useState(call.saved?.outcome ?? "");
+  const [notes, setNotes] = useState(call.saved ? call.saved.notes : call.notes);
+  const [deal, setDeal] = useState<SearchHit | null>(() => savedDeal(call.saved));
+  const [subject, setSubject] = useState(call.saved?.subject ?? "");
+  const [followUp, setFollowUp] = useState<FollowUpDraft>(() => followUpDraft(call.saved));
   const [problems, setProblems] = useState<Problems>({});
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<{ summary: CallSummaryInput; deal: SearchHit | null } | null>(null);
   const dealChanged = useRef(false);
-  const record = call.party.record;
+  const record = call.record;
   const choices = outcomes.data?.items ?? [];
   const chosen = outcome || choices[0] || "";
+  // An outcome taken off the team's list since stays shown: the API then says it is not in it.
+  const options = chosen && !choices.includes(chosen) ? [...choices, chosen] : choices;
+
+  // A saved summary's deal is shown by its name, read once.
+  const savedDealId = call.saved?.deal_id;
+  useEffect(() => {
+    if (!savedDealId) return;
+    const controller = new AbortController();
+    getRecord(savedDealId, controller.signal).then(
+      (found) =>
+        setDeal((current) =>
+          current?.id === found.id
+            ? { ...current, display_name: found.display_name, company_name: found.company_name ?? "" }
+            : current,
+        ),
+      () => undefined, // a deal deleted since: the API says so at the deal when the rep saves
+    );
+    return () => controller.abort();
+  }, [savedDealId]);
 
   // A refused save takes the rep to the field the API named.
   useEffect(() => {
@@ -100,15 +179,16 @@ export function CallSummary({ call, onClose }: Props) {
       subject,
       // The API checks the title and the date: what the rep typed goes as typed.
       follow_up:
-        record && followUp.wanted
+        record !== null && followUp.wanted
           ? { title: followUp.title, due_at: localDateTimeIso(followUp.date, followUp.time) }
           : null,
     };
     setBusy(true);
     setProblems({});
     try {
-      await saveCallSummary(call.callSid, summary);
-      setSaved({ summary, deal });
+      const answer = await saveCallSummary(call.callSid, summary);
+      if (onSaved) onSaved(answer);
+      else setSaved({ summary, deal });
     } catch (exc) {
       setProblems(problemsOf(exc));
     } finally {
@@ -116,13 +196,12 @@ export function CallSummary({ call, onClose }: Props) {
     }
   };
 
-  if (saved) return <SavedSummary call={call} summary={saved.summary} deal={saved.deal} onClose={onClose} />;
-  const heading = `${call.direction === "inbound" ? "Call from" : "Call to"} ${partyName(call.party)}`;
+  if (saved) return <SavedSummary record={record} summary={saved.summary} deal={saved.deal} onClose={onClose} />;
   const usable = Boolean(call.callSid);
   return (
     <form class="phone-summary" aria-label="Call summary" onSubmit={save} noValidate>
-      <h3>{heading}</h3>
-      <p class="muted">{call.answered ? `Lasted ${formatDuration(call.seconds)}` : "Not answered"}</p>
+      <h3>{call.title}</h3>
+      <p class="muted">{call.facts}</p>
       {!usable ? (
         <p class="phone-note">Twilio did not name this call to the browser, so there is no call to keep a summary on.</p>
       ) : (
@@ -138,7 +217,7 @@ export function CallSummary({ call, onClose }: Props) {
               value={chosen}
               onChange={setOutcome}
               error={problems.outcome}
-              options={choices.map((item) => ({ value: item, label: item }))}
+              options={options.map((item) => ({ value: item, label: item }))}
             />
           )}
           <DealFields
@@ -150,7 +229,7 @@ export function CallSummary({ call, onClose }: Props) {
             subjectError={problems.subject}
           />
           <NotesField value={notes} onInput={setNotes} error={problems.notes} />
-          {record ? (
+          {record !== null ? (
             <FollowUpFields draft={followUp} onChange={setFollowUp} error={problems.follow_up} />
           ) : (
             <p class="hint">
@@ -167,7 +246,7 @@ export function CallSummary({ call, onClose }: Props) {
       )}
       <footer class="form-actions">
         <button type="button" class="btn btn-ghost" onClick={onClose}>
-          {usable ? "Skip" : "Close"}
+          {!usable ? "Close" : onSaved ? "Cancel" : "Skip"}
         </button>
         {usable && (
           <button type="submit" class="btn btn-primary" disabled={busy || !chosen}>
@@ -319,10 +398,14 @@ function FollowUpFields({ draft, onChange, error }: FollowUpProps) {
   );
 }
 
-type SavedProps = { call: FinishedCall; summary: CallSummaryInput; deal: SearchHit | null; onClose: () => void };
+type SavedProps = {
+  record: PartyRecord | null | undefined;
+  summary: CallSummaryInput;
+  deal: SearchHit | null;
+  onClose: () => void;
+};
 
-function SavedSummary({ call, summary, deal, onClose }: SavedProps) {
-  const record = call.party.record;
+function SavedSummary({ record, summary, deal, onClose }: SavedProps) {
   return (
     <div class="phone-summary" role="status">
       <p>
@@ -330,8 +413,10 @@ function SavedSummary({ call, summary, deal, onClose }: SavedProps) {
           <>
             The summary is saved on the call with <Link href={recordPath(record.id)}>{record.display_name}</Link>.
           </>
-        ) : (
+        ) : record === null ? (
           <>The summary is saved on the call, under Calls › Unmatched.</>
+        ) : (
+          <>The summary is saved on the call.</>
         )}
       </p>
       {deal && (

@@ -11,6 +11,7 @@ import { describeError } from "../api/client";
 import type { Activity, ActivityType, CallData, CrmRecord } from "../api/types";
 import { CallRecording, withRecordingOf } from "../center/calls/CallRecording";
 import { SavedCallSummary } from "../center/calls/SavedCallSummary";
+import { SummariseCall, feedCallTitle, summaryChangedFeed, withSummaryOf } from "../center/calls/SummariseCall";
 import { SmsAttachments, SmsDelivery, smsData } from "../center/sms/delivery";
 import { SmsDetails } from "../center/sms/SmsDetails";
 import { RecordSmsComposer } from "../center/sms/RecordSmsComposer";
@@ -154,7 +155,13 @@ export function ActivityFeed({ record }: { record: CrmRecord }) {
         ) : (
           <ol class="timeline" aria-label="Activities">
             {feed.items.map((activity) => (
-              <ActivityItem key={activity.id} record={record} activity={activity} onUpdated={onUpdated} />
+              <ActivityItem
+                key={activity.id}
+                record={record}
+                activity={activity}
+                onUpdated={onUpdated}
+                onReload={feed.reload}
+              />
             ))}
           </ol>
         )}
@@ -176,15 +183,25 @@ export function ActivityFeed({ record }: { record: CrmRecord }) {
   );
 }
 
-type ItemProps = { record: CrmRecord; activity: Activity; onUpdated: (activity: Activity) => void };
+type ItemProps = {
+  record: CrmRecord;
+  activity: Activity;
+  onUpdated: (activity: Activity) => void;
+  /** What the item changed reaches other items (a call's follow-up task): the feed is read again. */
+  onReload: () => void;
+};
 
-function ActivityItem({ record, activity, onUpdated }: ItemProps) {
+function ActivityItem({ record, activity, onUpdated, onReload }: ItemProps) {
   const team = useTeam();
   const info = TYPE_INFO[activity.type] ?? TYPE_INFO.note;
   // A note's summary is its first line: show the whole text once. Other types: the summary (an
   // email's subject, a call's outcome), then the rest of the body without repeating it.
   const isNote = activity.type === "note";
-  const main = isNote ? activity.body.trim() || activity.summary : activity.summary;
+  const main = isNote
+    ? activity.body.trim() || activity.summary
+    : activity.type === "call"
+      ? feedCallTitle(activity, record)
+      : activity.summary;
   const rest = isNote ? "" : bodyAfterSummary(activity.body, activity.summary);
   const call = activity.type === "call" ? callFacts(activity.data) : null;
   const sms = activity.type === "sms" ? smsData(activity) : null;
@@ -226,20 +243,31 @@ function ActivityItem({ record, activity, onUpdated }: ItemProps) {
         {rest && <p class="activity-body">{rest}</p>}
         {sms && <SmsAttachments media={sms.media} />}
         {sms && <SmsDetails message={activity} />}
-        {call && <CallExtras record={record} call={activity} onUpdated={onUpdated} />}
+        {call && <CallExtras record={record} call={activity} onUpdated={onUpdated} onReload={onReload} />}
       </div>
       <ActivityMarks recordId={record.id} activity={activity} noun={info.noun} onUpdated={onUpdated} />
     </li>
   );
 }
 
-/** A call's summary and recording; a deal's feed names the call by the number it was with. */
-function CallExtras({ record, call, onUpdated }: { record: CrmRecord; call: Activity; onUpdated: ItemProps["onUpdated"] }) {
+type CallExtrasProps = Pick<ItemProps, "record" | "onUpdated" | "onReload"> & { call: Activity };
+
+/**
+ * A call's summary, "Summarise call" or "Edit summary" for its rep, and its recording; a deal's
+ * feed names the call by the number it was with.
+ */
+function CallExtras({ record, call, onUpdated, onReload }: CallExtrasProps) {
   const data = call.data as CallData;
   const who = record.kind === "deal" ? formatPhone(data.remote) || "this number" : record.display_name;
+  // A deal's feed holds a copy of the call: whose record the call is on, the API knows.
+  const person =
+    record.kind === "deal" ? undefined : { id: record.id, kind: record.kind, display_name: record.display_name };
+  const saved = (answer: Activity) =>
+    summaryChangedFeed(call, answer, record) ? onReload() : onUpdated(withSummaryOf(call, answer));
   return (
     <>
       <SavedCallSummary summary={data.summary ?? undefined} shownOn={record.id} />
+      <SummariseCall call={call} title={feedCallTitle(call, record)} record={person} onSaved={saved} />
       <CallRecording call={call} who={who} onDeleted={(answer) => onUpdated(withRecordingOf(call, answer))} />
     </>
   );

@@ -23,6 +23,7 @@ import type { Outcome } from "../OutcomeNotice";
 import { AddToCrmDialog, AddToExistingDialog } from "../UnmatchedDialogs";
 import { CallRecording, withRecordingOf } from "./CallRecording";
 import { SavedCallSummary } from "./SavedCallSummary";
+import { SummariseCall } from "./SummariseCall";
 
 type Props = {
   row: CallRow;
@@ -184,6 +185,12 @@ function CallPanel({ row, onRemoved, onChanged, panelId, name, number }: PanelPr
       )}
       <CallFacts data={data} />
       <SavedCallSummary summary={data.summary ?? undefined} />
+      <SummariseCall
+        call={call}
+        title={`${call.direction === "inbound" ? "Call from" : "Call to"} ${name}`}
+        record={record ? { id: record.id, kind: record.kind, display_name: record.display_name } : null}
+        onSaved={onChanged}
+      />
       <CallRecording call={call} who={name} onDeleted={(answer) => onChanged(withRecordingOf(call, answer))} />
       {number && handle && !record && (
         <>

@@ -28,7 +28,7 @@ from commcenter.data.base import (
     transact,
     transaction_connection,
 )
-from commcenter.domain.activities import Activity, center_section, listed_as_missed
+from commcenter.domain.activities import Activity, center_section, is_deal_copy, listed_as_missed
 from commcenter.domain.facts import CallFacts, EmailFacts, expect, facts_of, stored_values
 from commcenter.errors import NotFoundError
 
@@ -157,7 +157,7 @@ def stored_item(activity: Activity) -> dict[str, dict[str, Any]]:
     activity item (`ActivityItem` reads it; the hot write sends it as it is)."""
     stamp = sort_key(activity)
     section = center_section(activity)
-    center = activity.type in CENTER_CHANNELS and activity.rep_id
+    center = activity.type in CENTER_CHANNELS and activity.rep_id and not is_deal_copy(activity)
     return raw_item(
         {
             "owner": owner_key(activity.record_id, activity.handle),

@@ -67,9 +67,20 @@ def center_section(activity: Activity) -> str:
 
 
 def listed_as_missed(activity: Activity) -> bool:
-    """The rep's missed-calls list (across matched and unmatched) holds missed calls only, and
-    none from an ignored number."""
-    return isinstance(activity.data, CallFacts) and activity.data.missed and center_section(activity) != "ignored"
+    """The rep's missed-calls list (across matched and unmatched) holds missed calls only, none
+    from an ignored number, and each call once (not its copy in a deal's feed)."""
+    return (
+        isinstance(activity.data, CallFacts)
+        and activity.data.missed
+        and center_section(activity) != "ignored"
+        and not is_deal_copy(activity)
+    )
+
+
+def is_deal_copy(activity: Activity) -> bool:
+    """A call's copy in the feed of the deal its summary names (C8): the same call, which a rep's
+    lists show once, as the call itself."""
+    return isinstance(activity.data, CallFacts) and activity.data.copy_of is not None
 
 
 _TYPES: dict[type, ActivityType] = {

@@ -10,6 +10,8 @@ from typing import Literal
 
 import msgspec
 
+from commcenter.domain.handles import phone_for_people
+
 RouteKind = Literal["ring_browser", "forward", "voicemail", "unavailable", "done"]
 DialStage = Literal["browser", "forward"]
 
@@ -109,6 +111,17 @@ AnsweredBy = Literal["browser", "forward"]
 def is_missed(direction: str, answered_by: str | None) -> bool:
     """An inbound call neither the rep nor the forwarding number answered (voicemail included)."""
     return direction == "inbound" and answered_by is None
+
+
+def call_title(direction: str | None, who: str) -> str:
+    """A call as a feed titles it: "Call from Ada Lovelace", "Call to (415) 555-0101"."""
+    return f"Call {'from' if direction == 'inbound' else 'to'} {who}"
+
+
+def number_for_people(number: str, home_region: str) -> str:
+    """The other party of a call as people read it: their number in the format of its country
+    (national in the team's own), or "a withheld number" when the caller hid it."""
+    return phone_for_people(number, home_region) if number.startswith("+") else "a withheld number"
 
 
 class PresenceInput(msgspec.Struct, forbid_unknown_fields=True):

@@ -90,6 +90,23 @@ def national_digits(e164: str) -> str:
     return str(phonenumbers.parse(e164, None).national_number)
 
 
+def phone_for_people(number: str, home_region: str) -> str:
+    """A number as people write it: the national format for a number of the team's own country
+    (`home_region`, "(415) 555-0101" in the US), the international one otherwise ("+33 6 12 34 56
+    78"); what is not a valid number (a withheld caller, an alphanumeric sender) as it came."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_valid_number(parsed):
+        return number
+    home = phonenumbers.region_code_for_number(parsed) == home_region.upper()
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return str(phonenumbers.format_number(parsed, style))
+
+
 def normalize_email(raw: str) -> str:
     """Lower-cased, trimmed address with an IDNA (ASCII) domain; rejects what is not an address."""
     text = raw.strip()

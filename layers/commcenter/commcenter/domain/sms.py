@@ -11,6 +11,7 @@ from typing import Literal
 
 import msgspec
 
+from commcenter.domain.handles import phone_for_people
 from commcenter.domain.records import RecordSummary
 
 MAX_SMS_BODY = 1600  # Twilio's limit for one message body (it splits it into segments)
@@ -262,9 +263,11 @@ def suppression_key(number: str) -> str:
     return SUPPRESSION_PREFIX + hashlib.sha256(number.encode()).hexdigest()
 
 
-def opted_out_refusal(opt_out: OptOut) -> str:
-    """Why a text to an opted-out person is refused, before anything is sent."""
+def opted_out_refusal(opt_out: OptOut, home_region: str) -> str:
+    """Why a text to an opted-out person is refused, before anything is sent; the numbers as people
+    write them (`home_region`: the team's country)."""
+    number, team_number = (phone_for_people(n, home_region) for n in (opt_out.number, opt_out.team_number))
     return (
-        f"{opt_out.number} opted out of the team's texts (replied {opt_out.keyword} to {opt_out.team_number} "
+        f"{number} opted out of the team's texts (replied {opt_out.keyword} to {team_number} "
         f"on {opt_out.at[:10]}): nobody on the team can text them until they text START to any team number"
     )

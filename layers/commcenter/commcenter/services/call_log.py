@@ -15,6 +15,8 @@ from commcenter.domain.activities import Activity
 from commcenter.domain.calls import (
     VoiceSettings,
     call_status_rank,
+    call_title,
+    number_for_people,
 )
 from commcenter.domain.clock import now_iso
 from commcenter.domain.facts import CallFacts
@@ -111,4 +113,6 @@ def find_call(call_sid: str) -> Activity | None:
 
 
 def _summary(direction: str, handle: Handle) -> str:
-    return f"{'Incoming' if direction == 'inbound' else 'Outgoing'} call with {handle.value}"
+    """The call's title: whom it was with, their number as people write it (the dashboard names
+    the person instead once the number is on their record)."""
+    return call_title(direction, number_for_people(handle.value, get_settings().phone_default_region))

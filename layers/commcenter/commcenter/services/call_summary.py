@@ -16,14 +16,16 @@ import msgspec
 from commcenter.data import activities as activities_data
 from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
-from commcenter.domain.activities import Activity, summarize
+from commcenter.domain.activities import Activity
 from commcenter.domain.calls import (
     DEFAULT_CALL_OUTCOMES,
     MAX_SUMMARY_NOTES,
     CallOutcomes,
     CallSummaryInput,
     FollowUp,
+    call_title,
     clean_outcomes,
+    number_for_people,
 )
 from commcenter.domain.clock import now_iso, parse_iso
 from commcenter.domain.facts import CallFacts, CallSummaryFacts, FollowUpFacts, TaskFacts, expect
@@ -32,6 +34,7 @@ from commcenter.domain.records import Record
 from commcenter.domain.reps import Rep
 from commcenter.errors import ForbiddenError, NotFoundError, ValidationError
 from commcenter.services.call_log import find_call
+from commcenter.settings import get_settings
 
 
 def team_call_outcomes() -> CallOutcomes:
@@ -148,9 +151,8 @@ def _file_under_deal(
 
 
 def _copy_to_deal(call: Activity, deal_id: str, written: CallSummaryFacts, rep: Rep) -> None:
-    """The deal's feed shows the call too, with its summary (A3)."""
-    notes = written.notes
-    text = f"Call — {written.outcome}" + (f": {summarize(notes)}" if notes else "")
+    """The deal's feed shows the call too, with its summary (A3): titled by whom it was with, as
+    the deal's feed cannot tell; the outcome, subject and notes are the summary's, shown once."""
     activities_data.save(
         Activity(
             id=_deal_copy_id(call, deal_id),
@@ -160,14 +162,21 @@ def _copy_to_deal(call: Activity, deal_id: str, written: CallSummaryFacts, rep: 
             occurred_at=call.occurred_at,
             rep_id=rep.id,
             direction=call.direction,
-            summary=f"{written.subject} — {text}",
-            body=notes,
+            summary=call_title(call.direction, _party_name(call)),
             external_id=call.external_id,
             data=msgspec.structs.replace(
                 expect(call.data, CallFacts), summary=written, copy_of=activities_data.stored_key(call)[1]
             ),
         )
     )
+
+
+def _party_name(call: Activity) -> str:
+    """Whom the call was with: the lead's or contact's name, else their number as people write it."""
+    record = records_data.get(call.record_id) if call.record_id else None
+    if record is not None:
+        return record.display_name
+    return number_for_people(expect(call.data, CallFacts).remote, get_settings().phone_default_region)
 
 
 def _had_follow_up(call: Activity) -> bool:

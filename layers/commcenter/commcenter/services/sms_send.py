@@ -66,7 +66,7 @@ def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callba
     record_id = _check_destination(rep, rep_number, to, payload)
     opt_out = opt_outs_data.get(to)
     if opt_out is not None and opt_out.opted_out:
-        raise ConflictError(opted_out_refusal(opt_out), code="opted_out")
+        raise ConflictError(opted_out_refusal(opt_out, get_settings().phone_default_region), code="opted_out")
 
     ref_key = message_refs.send_ref(rep.id, payload.client_request_id)
     activity = Activity(
