@@ -14,6 +14,7 @@ from chalice.app import Response
 from commcenter import __version__
 from commcenter.channels.sms_gateway import sms_gateway
 from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
+from commcenter.domain.call_scripts import CallScripts
 from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummaryInput, Presence, PresenceInput
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput, UnmatchedHistory
 from commcenter.domain.records import Record, RecordFields, RecordInput, TrashedRecord
@@ -28,6 +29,7 @@ from commcenter.http.twilio import webhook_url
 from commcenter.services import (
     activities,
     attach_handle,
+    call_scripts,
     call_summary,
     calls_tab,
     inbound_calls,
@@ -552,6 +554,21 @@ def put_call_outcomes() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(call_summary.set_team_call_outcomes(rep, req.json_body(request, CallOutcomes)))
+
+
+@app.route("/api/settings/call-scripts", methods=["GET"])
+@documented("The team's call scripts, which a rep picks from during a call", response=CallScripts)
+def get_call_scripts() -> Response:
+    req.current_rep(req.current(app))
+    return json_response(call_scripts.team_call_scripts())
+
+
+@app.route("/api/settings/call-scripts", methods=["PUT"])
+@documented("Replace the team's call scripts (admins)", request=CallScripts, response=CallScripts)
+def put_call_scripts() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(call_scripts.set_team_call_scripts(rep, req.json_body(request, CallScripts)))
 
 
 @app.route("/api/calls/{call_sid}/recording", methods=["GET"])

@@ -111,3 +111,16 @@ def call_from(api_url: str, twilio_auth_token: str) -> CallFrom:
         ).call_sid
 
     return call
+
+
+@pytest.fixture
+def team_scripts(api: Api) -> Iterator[None]:
+    """The team starts the test with no call scripts, and gets its own back after it."""
+    before = api("GET", "/api/settings/call-scripts")
+    assert before.status_code == 200, before.text
+    assert api("PUT", "/api/settings/call-scripts", {"items": []}).status_code == 200
+    try:
+        yield
+    finally:
+        restored = api("PUT", "/api/settings/call-scripts", {"items": before.json()["items"]})
+        assert restored.status_code == 200, restored.text

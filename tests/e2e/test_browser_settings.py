@@ -330,3 +330,58 @@ def test_outcomes_are_cleaned_by_the_api_and_an_empty_list_is_refused_at_the_lis
     expect_values(rows, team_outcomes)
     expect(first).not_to_have_attribute("aria-invalid", "true")
     assert outcomes(api) == team_outcomes
+
+
+# ---------------------------------------------------------------- the team's call scripts
+
+
+def scripts_section(page: Page) -> Locator:
+    section = page.get_by_role("region", name="Call scripts")
+    expect(section.get_by_role("button", name="Add script").or_(section.get_by_role("list")).first).to_be_visible()
+    return section
+
+
+def test_a_repeated_script_title_is_refused_at_its_field_and_changes_nothing(
+    signed_in: Page, api: Api, team_scripts: None
+) -> None:
+    page = signed_in
+    page.goto("/settings")
+    section = scripts_section(page)
+    for n, (title, text) in enumerate([("Renewal", "Thank them for the year."), (" renewal ", "Ask for more.")], 1):
+        section.get_by_role("button", name="Add script").click()
+        section.get_by_label(f"Title of script {n}").fill(title)
+        section.get_by_label(f"Text of script {n}").fill(text)
+    with page.expect_response(lambda response: response.request.method == "PUT") as refused:
+        section.get_by_role("button", name="Save scripts").click()
+    assert refused.value.status == 400
+    second = section.get_by_label("Title of script 2")
+    expect(second).to_have_attribute("aria-invalid", "true")
+    expect(second).to_have_accessible_description("Another script has this title")
+    expect(second).to_be_focused()
+    expect(section.get_by_label("Title of script 1")).not_to_have_attribute("aria-invalid", "true")
+    assert api("GET", "/api/settings/call-scripts").json()["items"] == []  # nothing changed
+
+    # Renamed, both are saved, in order.
+    second.fill("Upsell")
+    section.get_by_role("button", name="Save scripts").click()
+    expect(section.get_by_role("status")).to_have_text("Saved. The phone offers 2 scripts during calls.")
+    expect(second).not_to_have_attribute("aria-invalid", "true")
+    assert [item["title"] for item in api("GET", "/api/settings/call-scripts").json()["items"]] == ["Renewal", "Upsell"]
+    screenshot(page, "settings-scripts-saved")
+
+
+def test_a_rep_reads_the_team_s_call_scripts_but_cannot_change_them(
+    page: Page, auth_headers: Callable[[str], dict[str, str]], api: Api, team_scripts: None
+) -> None:
+    script = {"title": f"Cold call {tag()}", "text": "Hello, this is Bruno from Northwind.\nDo you have a minute?"}
+    assert api("PUT", "/api/settings/call-scripts", {"items": [script]}).status_code == 200
+    sign_in_as(page, auth_headers(BRUNO_EMAIL)["Authorization"].removeprefix("Bearer "), "Bruno")
+    page.goto("/settings")
+    section = scripts_section(page)
+    expect(section.get_by_role("listitem")).to_have_count(1)
+    expect(section.get_by_role("listitem")).to_contain_text(script["title"])
+    section.get_by_text(script["title"]).click()  # unfolds its text
+    expect(section.get_by_text("Do you have a minute?")).to_be_visible()
+    expect(section.get_by_role("textbox")).to_have_count(0)
+    expect(section.get_by_role("button", name="Add script")).to_have_count(0)
+    expect(section).to_contain_text("Only an admin can change the team's scripts.")

@@ -815,3 +815,79 @@ def test_the_dialer_finds_a_person_by_address_and_the_call_s_summary_is_saved_un
     (stored,) = activities_of(api, lead["id"], "call")
     assert stored["direction"] == "outbound" and stored["data"]["call_sid"] == sid
     assert stored["data"]["summary"]["notes"] == "Parcel 12 is for sale"
+
+
+# ---------------------------------------------------------------- call scripts (C9)
+
+TOPICS = ["team size", "current phone system", "CRM", "budget", "timeline", "decision makers", "pilot", "next step"]
+
+
+def is_scripts(request: Request) -> bool:
+    return request.method == "PUT" and request.url.endswith("/api/settings/call-scripts")
+
+
+def test_a_call_script_written_in_settings_is_picked_during_a_call_and_read_beside_the_controls(
+    signed_in: Page, api: Api, voice: VoiceDouble, ring: Ring, team_scripts: None
+) -> None:
+    marker = tag()
+    title = f"Discovery {marker}"
+    lines = [f"{n}. Ask about their {topic}, and listen." for n, topic in enumerate(TOPICS * 3, 1)]
+    text = "\n".join(lines)
+    page = signed_in
+
+    # The admin writes it in Settings.
+    page.goto("/settings")
+    scripts = page.get_by_role("region", name="Call scripts")
+    expect(scripts).to_contain_text("No call scripts yet")
+    scripts.get_by_role("button", name="Add script").click()
+    expect(scripts.get_by_label("Title of script 1")).to_be_focused()
+    scripts.get_by_label("Title of script 1").fill(title)
+    scripts.get_by_label("Text of script 1").fill(text)
+    with page.expect_response(lambda response: is_scripts(response.request)) as saved:
+        scripts.get_by_role("button", name="Save scripts").click()
+    assert saved.value.status == 200
+    expect(scripts.get_by_role("status")).to_have_text("Saved. The phone offers 1 script during calls.")
+    assert api("GET", "/api/settings/call-scripts").json()["items"] == [{"title": title, "text": text}]
+
+    # On a call, the rep picks it: its text shows beside the keypad and the notes, scrollable.
+    number = fictional_caller(api)
+    calling_lead(api, f"Scripted{marker}", number)
+    _, panel = go_online(page)
+    ring(number)
+    panel.get_by_role("alert", name="Incoming call").get_by_role("button", name="Accept").click()
+    picker = panel.get_by_label("Script", exact=True)
+    expect(picker).to_have_value("")  # none until the rep picks one
+    picker.select_option(title)
+    script = page.get_by_role("region", name=f"Script: {title}")
+    expect(script).to_contain_text(lines[0])
+    expect(script).to_contain_text(lines[-1])
+    panel.get_by_role("button", name="Keypad").click()
+    keypad, notes = panel.get_by_role("group", name="Keypad"), panel.get_by_label("Notes")
+    expect(keypad).to_be_visible()
+    expect(notes).to_be_visible()
+    shown, beside = box(script), box(panel)
+    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= beside["x"] + 1, (shown, beside)  # left of the panel
+    assert shown["width"] >= 300  # a column wide enough to read
+    assert script.evaluate("el => el.scrollHeight > el.clientHeight")  # longer than its box: it scrolls
+    expect(script).to_have_attribute("tabindex", "0")  # and scrolls from the keyboard too
+    screenshot(page, "phone-script", full_page=False)
+
+    # On a phone, it fits the screen, in the panel below the controls.
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(script).to_be_visible()
+    narrow = box(script)
+    assert narrow["x"] >= 0 and narrow["x"] + narrow["width"] <= 390, narrow
+    assert narrow["height"] <= 844 / 2, narrow  # the controls stay within reach
+    assert narrow["y"] > box(panel.get_by_role("button", name="Hang up"))["y"]
+    screenshot(page, "phone-script-narrow", full_page=False)
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+    panel.get_by_role("button", name="Hang up").click()
+    expect(panel.get_by_role("form", name="Call summary")).to_be_visible()
+    expect(script).to_have_count(0)  # the script goes with the call
+
+
+def box(locator: Locator) -> dict[str, float]:
+    found = locator.bounding_box()
+    assert found is not None, locator
+    return {"x": found["x"], "y": found["y"], "width": found["width"], "height": found["height"]}

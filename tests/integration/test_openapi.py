@@ -76,6 +76,7 @@ def test_the_answers_are_what_the_document_says(alice: Api, api_url: str, twilio
         "/api/sms/conversations/{conversation_id}/messages": f"/api/sms/conversations/{conversation}/messages",
         "/api/calls": "/api/calls",
         "/api/settings/call-outcomes": "/api/settings/call-outcomes",
+        "/api/settings/call-scripts": "/api/settings/call-scripts",
         "/api/voice/status": "/api/voice/status",
     }
     for route, url in answers.items():

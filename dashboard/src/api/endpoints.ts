@@ -8,6 +8,8 @@ import type {
   ActivityType,
   AddHandleInput,
   CallOutcomes,
+  CallScript,
+  CallScripts,
   CallPage,
   CallSection,
   CallSettings,
@@ -238,3 +240,10 @@ export const getCallOutcomes = (signal?: AbortSignal) =>
 /** The team's outcomes, replaced (admins): the API trims them, drops blanks and repeats, keeps the order. */
 export const saveCallOutcomes = (items: string[]) =>
   api<CallOutcomes>("PUT", "/api/settings/call-outcomes", { items } satisfies CallOutcomes);
+
+export const getCallScripts = (signal?: AbortSignal) =>
+  api<CallScripts>("GET", "/api/settings/call-scripts", undefined, signal);
+
+/** The team's scripts, replaced whole (admins): the API trims them and refuses repeated titles, naming each field. */
+export const saveCallScripts = (items: CallScript[]) =>
+  api<CallScripts>("PUT", "/api/settings/call-scripts", { items } satisfies CallScripts);

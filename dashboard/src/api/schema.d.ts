@@ -366,6 +366,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/settings/call-scripts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The team's call scripts, which a rep picks from during a call */
+        get: operations["get_call_scripts"];
+        /** Replace the team's call scripts (admins) */
+        put: operations["put_call_scripts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sms/conversations": {
         parameters: {
             query?: never;
@@ -775,6 +793,21 @@ export interface components {
             call: components["schemas"]["Activity"];
             record: components["schemas"]["RecordSummary"] | null;
             section: string;
+        };
+        /**
+         * CallScript
+         * @description A script: the title the softphone offers it by, the text the rep reads.
+         */
+        CallScript: {
+            title: string;
+            text: string;
+        };
+        /**
+         * CallScripts
+         * @description The team's call scripts, in the order the softphone offers them (admins replace the list).
+         */
+        CallScripts: {
+            items: components["schemas"]["CallScript"][];
         };
         /**
          * CallSettingsInput
@@ -2425,6 +2458,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CallOutcomes"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_call_scripts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScripts"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    put_call_scripts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallScripts"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallScripts"];
                 };
             };
             /** @description invalid input */

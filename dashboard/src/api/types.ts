@@ -131,6 +131,9 @@ export type RecordRef = Schemas["RecordSummary"];
 export type CallRow = Schemas["CallRow"];
 export type CallPage = Schemas["CallPage"];
 export type CallOutcomes = Schemas["CallOutcomes"];
+/** The team's call scripts (admins write them), offered by the softphone during a call. */
+export type CallScripts = Schemas["CallScripts"];
+export type CallScript = Schemas["CallScript"];
 
 export type RecordingLink = Schemas["RecordingLink"];
 

@@ -15,6 +15,7 @@ import { useAsync } from "../hooks";
 import { oneLineAddress } from "../records/HitDetail";
 import { RecordPicker } from "../records/RecordPicker";
 import { useTeam } from "../team";
+import { CallScriptReader } from "./CallScriptReader";
 import { CallSummary } from "./CallSummary";
 import { partyName, usePhone, type LiveCall } from "./PhoneProvider";
 
@@ -273,6 +274,7 @@ function InCall({ call }: { call: LiveCall }) {
           )}
         </div>
       )}
+      <CallScriptReader />
       <div class="field">
         <label for="phone-notes">Notes</label>
         <textarea

@@ -1,4 +1,4 @@
-/** Settings: the signed-in rep's own call settings, and the team's call outcomes (admins change them). */
+/** Settings: the signed-in rep's own call settings, and the team's call outcomes and scripts (admins change them). */
 
 import { useEffect } from "preact/hooks";
 import { getMe } from "../api/endpoints";
@@ -7,6 +7,7 @@ import { formatPhone } from "../format";
 import { useAsync, useTitle } from "../hooks";
 import { useMeChange, useTeam } from "../team";
 import { CallOutcomesSettings } from "./CallOutcomesSettings";
+import { CallScriptsSettings } from "./CallScriptsSettings";
 import { CallSettingsForm } from "./CallSettingsForm";
 
 export function SettingsPage() {
@@ -25,7 +26,9 @@ export function SettingsPage() {
       <header class="page-header">
         <div>
           <h1>Settings</h1>
-          <p class="muted">How your calls are handled, and the outcomes your team files calls under.</p>
+          <p class="muted">
+            How your calls are handled, the outcomes your team files calls under, and the scripts it reads from.
+          </p>
         </div>
       </header>
 
@@ -56,6 +59,16 @@ export function SettingsPage() {
         </header>
         <div class="settings-card-body">
           <CallOutcomesSettings editable={team.me.role === "admin"} />
+        </div>
+      </section>
+
+      <section class="card settings-card" aria-labelledby="settings-scripts-title">
+        <header class="settings-card-header">
+          <h2 id="settings-scripts-title">Call scripts</h2>
+          <p class="muted">The team's scripts, which a rep picks in the phone during a call.</p>
+        </header>
+        <div class="settings-card-body">
+          <CallScriptsSettings editable={team.me.role === "admin"} />
         </div>
       </section>
     </div>

@@ -20,6 +20,7 @@ from commcenter.data.base import (
     transaction_connection,
     write_together,
 )
+from commcenter.domain.call_scripts import CallScript
 from commcenter.domain.calls import Presence
 from commcenter.domain.reps import Rep
 from commcenter.domain.text import fold
@@ -223,3 +224,35 @@ def call_outcomes() -> list[str] | None:
 
 def save_call_outcomes(outcomes: list[str]) -> None:
     TeamSettingsItem(TEAM_SETTINGS).update(actions=[TeamSettingsItem.call_outcomes.set(outcomes)])
+
+
+class ScriptAttribute(MapAttribute[str, str]):
+    title = UnicodeAttribute()
+    text = UnicodeAttribute()
+
+
+class CallScriptsItem(Model):
+    """The team's call scripts (`pk` is `settings#call-scripts`), apart from the other team
+    settings: the list alone may take most of an item's 400 KB (see domain/call_scripts.py)."""
+
+    Meta = table_meta("reps")
+
+    pk = UnicodeAttribute(hash_key=True)
+    scripts = ListAttribute[ScriptAttribute](of=ScriptAttribute)
+
+
+CALL_SCRIPTS = "settings#call-scripts"
+
+
+def call_scripts() -> list[CallScript]:
+    try:
+        item = CallScriptsItem.get(CALL_SCRIPTS, consistent_read=True)
+    except CallScriptsItem.DoesNotExist:
+        return []
+    return [CallScript(title=script.title, text=script.text) for script in item.scripts]
+
+
+def save_call_scripts(scripts: list[CallScript]) -> None:
+    """The list replaces the one before, whole (one PutItem)."""
+    stored = [ScriptAttribute(title=script.title, text=script.text) for script in scripts]
+    CallScriptsItem(CALL_SCRIPTS, scripts=stored).save()
