@@ -9,12 +9,17 @@ export function currentPath(): string {
   return window.location.pathname + window.location.search;
 }
 
-export function navigate(path: string, options: { replace?: boolean } = {}): void {
+/**
+ * Go to `path`: a new history entry, or in place of the current one (`replace`). A new page
+ * starts at the top; a change of view inside the page (`keepScroll`: a section, an open
+ * conversation) stays where the rep is.
+ */
+export function navigate(path: string, options: { replace?: boolean; keepScroll?: boolean } = {}): void {
   if (path === currentPath()) return;
   if (options.replace) window.history.replaceState(null, "", path);
   else window.history.pushState(null, "", path);
   window.dispatchEvent(new Event(NAVIGATE_EVENT));
-  if (!options.replace) window.scrollTo(0, 0);
+  if (!options.replace && !options.keepScroll) window.scrollTo(0, 0);
 }
 
 export function useLocation(): { path: string; pathname: string; query: URLSearchParams } {

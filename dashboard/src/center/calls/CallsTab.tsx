@@ -20,6 +20,7 @@ import { mergeFirstPage } from "../firstPage";
 import { OutcomeNotice, type Outcome } from "../OutcomeNotice";
 import { SectionSwitch } from "../SectionSwitch";
 import { StatusFilter } from "../StatusFilter";
+import { useCenterView } from "../view";
 import { CallItem, callData } from "./CallItem";
 
 const REFRESH_MS = 15_000;
@@ -45,12 +46,13 @@ function listLabel(filter: CallFilter): string {
   return { matched: "Matched calls", unmatched: "Unmatched calls", ignored: "Ignored numbers" }[filter.section];
 }
 
+const SECTIONS: readonly CallSection[] = ["matched", "unmatched", "ignored"];
+
 function CallCenter({ number }: { number: string }) {
   const phone = usePhone();
-  const [section, setSection] = useState<CallSection>("matched");
-  const [missedOnly, setMissedOnly] = useState(false);
-  const [status, setStatus] = useState("");
-  const [expanded, setExpanded] = useState<string | null>(null);
+  // The section, the filters and the open call are in the address (reload, Back, links).
+  const view = useCenterView(SECTIONS);
+  const { section, missed: missedOnly, status, open: expanded } = view;
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const { counts, refresh: refreshCounts } = useCenterCounts();
 
@@ -101,14 +103,11 @@ function CallCenter({ number }: { number: string }) {
     if (!list.loading) refreshList();
   }, REFRESH_MS);
 
-  const showSection = (next: CallSection) => {
-    setSection(next);
-    setMissedOnly(false);
-    setExpanded(null);
-  };
+  const showSection = (next: CallSection) => view.show({ section: next, missed: false, status: "", open: null });
+  const setExpanded = (id: string | null) => view.show({ open: id });
   const onRemoved = (handle: string, result: Outcome) => {
     list.update((rows) => rows.filter((row) => (row.call.handle ?? `phone:${callData(row).remote}`) !== handle));
-    setExpanded(null);
+    view.show({ open: null }, { replace: true });
     setOutcome(result);
     refreshCounts();
   };
@@ -142,16 +141,13 @@ function CallCenter({ number }: { number: string }) {
             <input
               type="checkbox"
               checked={missedOnly}
-              onChange={(event) => {
-                setMissedOnly((event.target as HTMLInputElement).checked);
-                setExpanded(null);
-              }}
+              onChange={(event) => view.show({ missed: (event.target as HTMLInputElement).checked, open: null })}
             />
             <span class="switch-track" aria-hidden="true" />
             Show only missed calls
           </label>
           {missedOnly ? null : section === "matched" ? (
-            <StatusFilter value={status} onChange={setStatus} />
+            <StatusFilter value={status} onChange={(next) => view.show({ status: next, open: null })} />
           ) : (
             <label class="switch">
               <input

@@ -3,11 +3,11 @@
  * each section explains what will appear in it.
  */
 
-import { useState } from "preact/hooks";
 import { EmptyState } from "../../components/Feedback";
 import type { IconName } from "../../components/Icon";
 import { useTeam } from "../../team";
 import { SectionSwitch } from "../SectionSwitch";
+import { useCenterView } from "../view";
 
 type EmailSection = "inbox" | "suggested" | "sent" | "archived";
 
@@ -53,16 +53,16 @@ const SECTIONS: {
 
 export function EmailTab() {
   const { me } = useTeam();
-  const [section, setSection] = useState<EmailSection>("inbox");
-  const current = SECTIONS.find((item) => item.id === section) ?? SECTIONS[0];
+  const view = useCenterView(SECTIONS.map((item) => item.id)); // the section is in the address
+  const current = SECTIONS.find((item) => item.id === view.section) ?? SECTIONS[0];
   return (
     <div class="channel">
       <div class="channel-toolbar">
         <SectionSwitch
           label="Email sections"
           options={SECTIONS.map(({ id, label }) => ({ id, label }))}
-          value={section}
-          onChange={setSection}
+          value={view.section}
+          onChange={(section) => view.show({ section })}
         />
       </div>
       <section class="card channel-list" aria-label={current.label}>

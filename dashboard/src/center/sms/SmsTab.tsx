@@ -17,6 +17,7 @@ import { mergeFirstPage } from "../firstPage";
 import { OutcomeNotice, type Outcome } from "../OutcomeNotice";
 import { SectionSwitch } from "../SectionSwitch";
 import { StatusFilter } from "../StatusFilter";
+import { useCenterView } from "../view";
 import { ConversationItem } from "./ConversationItem";
 import { NewSmsDialog } from "./NewSmsDialog";
 
@@ -50,10 +51,12 @@ function newestFirst(items: SmsConversation[]): SmsConversation[] {
   return [...items].sort((a, b) => (a.last_at < b.last_at ? 1 : a.last_at > b.last_at ? -1 : 0));
 }
 
+const SECTIONS: readonly SmsSection[] = ["matched", "unmatched", "ignored"];
+
 function SmsCenter({ number }: { number: string }) {
-  const [section, setSection] = useState<SmsSection>("matched");
-  const [status, setStatus] = useState("");
-  const [expanded, setExpanded] = useState<string | null>(null);
+  // The section, its filter and the open conversation are in the address (reload, Back, links).
+  const view = useCenterView(SECTIONS);
+  const { section, status, open: expanded } = view;
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [composing, setComposing] = useState(false);
   const { counts, refresh: refreshCounts } = useCenterCounts();
@@ -82,26 +85,22 @@ function SmsCenter({ number }: { number: string }) {
   }, REFRESH_MS);
 
   // What just happened (added to the CRM, say) stays told while the rep goes to look at it.
-  const showSection = (next: SmsSection) => {
-    setSection(next);
-    setExpanded(null);
-  };
+  const showSection = (next: SmsSection) => view.show({ section: next, status: "", open: null });
+  const setExpanded = (id: string | null) => view.show({ open: id });
   const onChange = (conversation: SmsConversation) =>
     list.update((items) =>
       newestFirst(items.map((item) => (item.id === conversation.id ? conversation : item))),
     );
   const onRemoved = (id: string, result: Outcome) => {
     list.update((items) => items.filter((item) => item.id !== id));
-    setExpanded(null);
+    view.show({ open: null }, { replace: true }); // it is gone: nothing to go back to
     setOutcome(result);
     refreshCounts();
   };
   const onNewSms = (message: Activity) => {
     setComposing(false);
     setOutcome(null);
-    showSection("matched");
-    setStatus("");
-    setExpanded(message.conversation_id ?? null);
+    view.show({ section: "matched", status: "", open: message.conversation_id ?? null });
     list.reload();
     refreshCounts();
   };
@@ -132,7 +131,7 @@ function SmsCenter({ number }: { number: string }) {
             onChange={showSection}
           />
           {section === "matched" ? (
-            <StatusFilter value={status} onChange={setStatus} />
+            <StatusFilter value={status} onChange={(next) => view.show({ status: next, open: null })} />
           ) : (
             <label class="switch">
               <input
