@@ -326,12 +326,17 @@ def search() -> Response:
 
 
 @app.route("/api/records/{record_id}/activities/{activity_id}", methods=["PATCH"])
-@documented("Star or thread an activity of a record's feed", request=ActivityFlags, response=Activity)
+@documented(
+    "Star or thread an activity of a record's feed, or complete or reopen a task (one already so is "
+    "answered as it is: a teammate's completion is never written over)",
+    request=ActivityFlags,
+    response=Activity,
+)
 def update_activity(record_id: str, activity_id: str) -> Response:
     request = req.current(app)
-    req.current_rep(request)
+    rep = req.current_rep(request)
     flags = req.json_body(request, ActivityFlags)
-    return json_response(activities.set_activity_flags(record_id, activity_id, flags))
+    return json_response(activities.set_activity_flags(record_id, activity_id, flags, rep))
 
 
 @app.route("/api/records/{record_id}/handles", methods=["POST"])

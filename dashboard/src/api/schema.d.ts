@@ -242,7 +242,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Star or thread an activity of a record's feed */
+        /** Star or thread an activity of a record's feed, or complete or reopen a task (one already so is answered as it is: a teammate's completion is never written over) */
         patch: operations["update_activity"];
         trace?: never;
     };
@@ -654,7 +654,8 @@ export interface components {
         };
         /**
          * ActivityFlags
-         * @description Star (A1) or thread (A2) an activity of a record's feed; `occurred_at` locates it.
+         * @description Star (A1) or thread (A2) an activity of a record's feed, or complete or reopen a task
+         *         (`done`); `occurred_at` locates it.
          */
         ActivityFlags: {
             occurred_at: string;
@@ -662,6 +663,8 @@ export interface components {
             starred?: boolean | null;
             /** @default null */
             in_thread?: boolean | null;
+            /** @default null */
+            done?: boolean | null;
         };
         /** ActivityPage */
         ActivityPage: {
@@ -1310,6 +1313,10 @@ export interface components {
             done: boolean;
             /** @default null */
             call_sid: string | null;
+            /** @default null */
+            done_at: string | null;
+            /** @default null */
+            done_by: string | null;
         };
         /**
          * TeamRep

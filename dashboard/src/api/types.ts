@@ -114,6 +114,9 @@ export type CallRecording = Schemas["CallRecording"];
 /** The `data` of a call activity. */
 export type CallData = Schemas["CallFacts"];
 
+/** The `data` of a task: due date, and whether, when and by whom it was completed. */
+export type TaskData = Schemas["TaskFacts"];
+
 /** A follow-up task of a call summary: `due_at` is ISO-8601 with a zone. */
 export type FollowUp = Schemas["FollowUp"];
 

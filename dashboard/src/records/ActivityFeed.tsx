@@ -23,6 +23,7 @@ import { formatDuration, formatPhone } from "../format";
 import { usePaged } from "../hooks";
 import { repName, useTeam } from "../team";
 import { RepFilter } from "./RepFilter";
+import { TaskExtras, taskData } from "./TaskExtras";
 
 const TYPES: { type: ActivityType; chip: string; noun: string; inner: string; icon: IconName }[] = [
   { type: "email", chip: "Email", noun: "Email", inner: "email", icon: "mail" },
@@ -205,10 +206,11 @@ function ActivityItem({ record, activity, onUpdated, onReload }: ItemProps) {
   const rest = isNote ? "" : bodyAfterSummary(activity.body, activity.summary);
   const call = activity.type === "call" ? callFacts(activity.data) : null;
   const sms = activity.type === "sms" ? smsData(activity) : null;
+  const task = activity.type === "task" ? taskData(activity) : null;
   const directionLabel =
     activity.direction === "inbound" ? "Incoming" : activity.direction === "outbound" ? "Outgoing" : "";
   return (
-    <li class={`activity activity-${activity.type}`} data-type={activity.type}>
+    <li class={`activity activity-${activity.type}`} data-type={activity.type} data-done={task?.done || undefined}>
       <span class={`activity-icon type-${activity.type}`} aria-hidden="true">
         <Icon name={info.icon} size={16} />
       </span>
@@ -243,6 +245,7 @@ function ActivityItem({ record, activity, onUpdated, onReload }: ItemProps) {
         {rest && <p class="activity-body">{rest}</p>}
         {sms && <SmsAttachments media={sms.media} />}
         {sms && <SmsDetails message={activity} />}
+        {task && <TaskExtras recordId={record.id} task={activity} onUpdated={onUpdated} />}
         {call && <CallExtras record={record} call={activity} onUpdated={onUpdated} onReload={onReload} />}
       </div>
       <ActivityMarks recordId={record.id} activity={activity} noun={info.noun} onUpdated={onUpdated} />

@@ -9,7 +9,7 @@ from typing import Any
 
 import msgspec
 from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, LocalSecondaryIndex
 from pynamodb.models import Model
@@ -29,7 +29,7 @@ from commcenter.data.base import (
     transaction_connection,
 )
 from commcenter.domain.activities import Activity, center_section, is_deal_copy, listed_as_missed
-from commcenter.domain.facts import CallFacts, EmailFacts, expect, facts_of, stored_values
+from commcenter.domain.facts import CallFacts, EmailFacts, TaskFacts, expect, facts_of, stored_values
 from commcenter.errors import NotFoundError
 
 # Channels whose single activities are listed in a rep's communication center (SMS are listed by
@@ -414,6 +414,51 @@ def set_flags(owner: str, sk: str, *, starred: bool | None, thread_id: str | boo
             raise NotFoundError("no such activity on this record") from None
         raise
     return from_item(item)
+
+
+def set_task_done(owner: str, sk: str, *, done: bool, by: str, at: str) -> Activity | None:
+    """Complete (`by`, `at`) or reopen a task, conditional on it being a task in the other state,
+    so that a completion is never written over (who completed it and when stay). The activity as
+    it is now, changed or not (whatever it is); None if there is none."""
+    is_done = ActivityItem.data["done"] == True  # noqa: E712 (a PynamoDB condition, not a bool)
+    was_open = ActivityItem.data["done"].does_not_exist() | (ActivityItem.data["done"] == False)  # noqa: E712
+    condition = ActivityItem.owner.exists() & (ActivityItem.type == "task") & (was_open if done else is_done)
+    actions: list[Any] = [ActivityItem.data["done"].set(done)]
+    if done:
+        actions += [ActivityItem.data["done_at"].set(at), ActivityItem.data["done_by"].set(by)]
+    else:
+        actions += [ActivityItem.data["done_at"].remove(), ActivityItem.data["done_by"].remove()]
+    item = ActivityItem(owner, sk)
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if is_conditional_failure(error):
+            return get(owner, sk)
+        raise
+    return from_item(item)
+
+
+def save_task(task: Activity) -> None:
+    """Write a task whose id derives from what asked for it (a call's follow-up): created if
+    absent, else its title, notes and due date changed, and nothing else: its completion, star
+    and thread, which teammates set, stay. Each write is one item's, so none is lost between them."""
+    facts = expect(task.data, TaskFacts)
+    owner, sk = stored_key(task)
+    while True:
+        try:
+            to_item(task).save(condition=ActivityItem.owner.does_not_exist())
+            return
+        except PutError as error:
+            if not is_conditional_failure(error):
+                raise
+        actions: list[Any] = [
+            ActivityItem.summary.set(task.summary),
+            ActivityItem.body.set(task.body),
+            ActivityItem.data["due_at"].set(facts.due_at),
+        ]
+        if _conditional_update(owner, sk, actions, ActivityItem.owner.exists()):
+            return
+        # Deleted between the two writes (its follow-up taken out meanwhile): created again.
 
 
 def conversation_page(conversation_id: str, limit: int, cursor: str | None) -> tuple[list[Activity], str | None]:

@@ -42,11 +42,13 @@ RECORD_THREAD = "main"
 
 
 class ActivityFlags(msgspec.Struct, forbid_unknown_fields=True):
-    """Star (A1) or thread (A2) an activity of a record's feed; `occurred_at` locates it."""
+    """Star (A1) or thread (A2) an activity of a record's feed, or complete or reopen a task
+    (`done`); `occurred_at` locates it."""
 
     occurred_at: str
     starred: bool | None = None
     in_thread: bool | None = None
+    done: bool | None = None
 
 
 def summarize(text: str) -> str:

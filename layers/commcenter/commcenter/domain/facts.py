@@ -112,6 +112,8 @@ class TaskFacts(Facts, tag="task", omit_defaults=False):
     due_at: str | None = None
     done: bool = False
     call_sid: str | None = None  # the call whose summary asked for it
+    done_at: str | None = None  # when it was completed, and by which rep (absent while open)
+    done_by: str | None = None
 
 
 ChannelFacts = SmsFacts | CallFacts | EmailFacts | ChatFacts | NoteFacts | TaskFacts

@@ -17,7 +17,7 @@ from commcenter.domain.clock import now_iso, parse_iso
 from commcenter.domain.facts import NoteFacts
 from commcenter.domain.ids import new_id
 from commcenter.domain.reps import Rep
-from commcenter.errors import ValidationError
+from commcenter.errors import NotFoundError, ValidationError
 from commcenter.services.records import get_record
 
 
@@ -75,19 +75,32 @@ def add_note(record_id: str, note: NoteInput, author: Rep) -> Activity:
     return activity
 
 
-def set_activity_flags(record_id: str, activity_id: str, flags: ActivityFlags) -> Activity:
-    """Star/unstar (A1) or put in/take out of the record's thread (A2); nothing else changes."""
-    if flags.starred is None and flags.in_thread is None:
-        raise ValidationError("nothing to change: give starred or in_thread", {"starred": "required"})
+def set_activity_flags(record_id: str, activity_id: str, flags: ActivityFlags, rep: Rep) -> Activity:
+    """Star/unstar (A1), put in/take out of the record's thread (A2), complete or reopen a task
+    (`rep` completes it); nothing else changes."""
+    if flags.starred is None and flags.in_thread is None and flags.done is None:
+        raise ValidationError("nothing to change: give starred, in_thread or done", {"starred": "required"})
     try:
         parse_iso(flags.occurred_at)
     except ValueError:
         raise ValidationError("occurred_at is not a timestamp", {"occurred_at": "malformed"}) from None
+    key = activities_data.record_key(record_id, flags.occurred_at, activity_id)
+    if flags.done is not None:
+        task = _set_task_done(key, flags.done, rep)
+        if flags.starred is None and flags.in_thread is None:
+            return task
     thread: str | bool | None = False  # False: leave the thread as it is
     if flags.in_thread is not None:
         thread = RECORD_THREAD if flags.in_thread else None
-    return activities_data.set_flags(
-        *activities_data.record_key(record_id, flags.occurred_at, activity_id),
-        starred=flags.starred,
-        thread_id=thread,
-    )
+    return activities_data.set_flags(*key, starred=flags.starred, thread_id=thread)
+
+
+def _set_task_done(key: tuple[str, str], done: bool, rep: Rep) -> Activity:
+    """Complete (by `rep`, now) or reopen a task. One that already is stays as it is: a teammate's
+    completion is never written over, and the task is answered as it is now."""
+    task = activities_data.set_task_done(*key, done=done, by=rep.id, at=now_iso())
+    if task is None:
+        raise NotFoundError("no such activity on this record")
+    if task.type != "task":
+        raise ValidationError(f"only a task can be completed, not a {task.type}", {"done": "not a task"})
+    return task

@@ -193,7 +193,8 @@ def _follow_up_sk(call: Activity) -> str:
 
 
 def _follow_up_task(call: Activity, follow_up: FollowUp, notes: str, rep: Rep) -> None:
-    activities_data.save(
+    """The summary's follow-up as a task on the record; written again, it keeps its completion."""
+    activities_data.save_task(
         Activity(
             id=_follow_up_id(call),
             record_id=call.record_id,
