@@ -18,11 +18,11 @@ import botocore.client
 import pytest
 from iam_policy import Grant, denied, grants_needed
 from stack_environment import environment
-from twilio_stand_in import TwilioStandIn
 
 from commcenter_local.dev_auth import issue_token
 from commcenter_local.functions import LoadedFunction
 from commcenter_local.stack import LocalStack, StackOptions
+from commcenter_local.twilio_stand_in import TwilioStandIn
 
 TWILIO_AUTH_TOKEN = "test-twilio-auth-token"
 TWILIO_ACCOUNT_SID = "AC" + "1" * 32  # of the stand-in of Twilio's API

@@ -25,7 +25,8 @@ from e2e_support import (
     tag,
 )
 from playwright.sync_api import Locator, Page, Request, expect
-from twilio_stand_in import TwilioStandIn
+
+from commcenter_local.twilio_stand_in import TwilioStandIn
 
 pytestmark = pytest.mark.browser
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 import pytest
 from e2e_support import Api, CallFrom, call_rows, calling_lead, calls_center, create_record, fictional_caller, tag
 from playwright.sync_api import ConsoleMessage, Locator, Page, Request, expect
-from twilio_stand_in import TwilioStandIn
 
 from commcenter_local.stack import ROOT, LocalStack
 from commcenter_local.template import resolve_local_string
+from commcenter_local.twilio_stand_in import TwilioStandIn
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """`commcenter token`, `seed` and `simulate` in another shell find the running `commcenter dev`
 however it was started (its own COMMCENTER_DATA_DIR and PORT, unknown to them), or say exactly
-what to set."""
+what to set; and its Twilio, played locally, keeps the voicemails the simulator leaves."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import requests
 from commcenter_local.dynamodb_local import free_port
 from commcenter_local.running_stack import RunningStack, find_running_stack, register, registry_dir
 from commcenter_local.stack import ROOT
+from commcenter_local.twilio_stand_in import VOICEMAIL_MP3
 
 # What `commcenter dev` and the commands read from the environment: none of the test session's.
 STACK_VARIABLES = ("COMMCENTER_DATA_DIR", "PORT", "DASHBOARD_PORT", "DEV_TOKEN_SECRET", "PUBLIC_BASE_URL")
@@ -161,3 +162,34 @@ def test_a_registry_others_could_write_to_is_refused(tmp_path: Path, monkeypatch
     (tmp_path / "commcenter").chmod(0o777)
     with pytest.raises(SystemExit, match="not a folder private to you"):
         registry_dir()
+
+
+@pytest.mark.parametrize("outcome", ["no-answer", "busy", "voicemail"])
+def test_each_unanswered_outcome_leaves_a_voicemail_that_plays_from_the_local_bucket(
+    running_dev: RunningDev, outcome: str
+) -> None:
+    caller = {"no-answer": "+12085550131", "busy": "+12085550132", "voicemail": "+12085550133"}[outcome]
+    simulated = cli(
+        running_dev.env,
+        running_dev.cwd,
+        "simulate",
+        "call",
+        "--from",
+        caller,
+        "--to",
+        ALICE_NUMBER,
+        "--outcome",
+        outcome,
+    )
+    assert simulated.returncode == 0, simulated.stdout + simulated.stderr
+    call_sid = simulated.stdout.split()[1]
+    assert "/twilio/voice/recording?kind=voicemail" in simulated.stdout
+    token = cli(running_dev.env, running_dev.cwd, "token", ALICE).stdout.strip()
+    link = requests.get(
+        f"{running_dev.base_url}/api/calls/{call_sid}/recording",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    assert link.status_code == 200, link.text  # copied into the bucket, not left "at Twilio"
+    audio = requests.get(link.json()["url"], timeout=30)
+    assert audio.status_code == 200 and audio.content.startswith(VOICEMAIL_MP3.read_bytes())

@@ -16,7 +16,6 @@ import boto3
 import pytest
 import requests
 from api_support import ALICE_NUMBER, Api, fresh_remote, receive, recording_of
-from twilio_stand_in import TwilioStandIn, recording_audio
 
 from commcenter.data import recordings as recordings_data
 from commcenter.domain.sms import suppression_key
@@ -24,6 +23,7 @@ from commcenter.services.call_log import find_call
 from commcenter.settings import get_settings
 from commcenter_local.dynamodb_local import LOCAL_CREDENTIALS
 from commcenter_local.simulate import simulate_call
+from commcenter_local.twilio_stand_in import TwilioStandIn, recording_audio
 
 KEY_ID, SECRET = LOCAL_CREDENTIALS["aws_access_key_id"], LOCAL_CREDENTIALS["aws_secret_access_key"]
 MEDIA_URL = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Messages/MM1/Media/ME1"

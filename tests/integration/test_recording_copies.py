@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from api_support import ALICE_NUMBER, Api, recording_of
-from twilio_stand_in import TwilioStandIn
 
 from commcenter.data import activities as activities_data
 from commcenter.domain.clock import to_iso, utc_now
@@ -17,6 +16,7 @@ from commcenter.services.recordings import retry_pending_copies
 from commcenter_local.scheduler import Scheduler
 from commcenter_local.simulate import ACCOUNT_SID, new_sid, post_to, simulate_call
 from commcenter_local.stack import LocalStack
+from commcenter_local.twilio_stand_in import TwilioStandIn
 
 _numbers = iter(range(300, 400))
 EVERYTHING = 1000  # a sweep's limit large enough for whatever other tests left pending

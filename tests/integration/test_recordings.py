@@ -10,12 +10,12 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from api_support import ALICE_NUMBER, Api, call_facts, recording_of
 from stack_environment import environment
-from twilio_stand_in import TwilioStandIn, recording_audio
 
 from commcenter.data import recordings
 from commcenter.domain.facts import CallRecording
 from commcenter.services.call_log import find_call
 from commcenter_local.simulate import ACCOUNT_SID, new_sid, post_to, simulate_call
+from commcenter_local.twilio_stand_in import TwilioStandIn, recording_audio
 
 _numbers = iter(range(100, 200))
 

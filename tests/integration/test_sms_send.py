@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 from api_support import ALICE_NUMBER, CHLOE, Api, fresh_remote, request_id
-from twilio_stand_in import Behaviour, TwilioStandIn
 
 from commcenter.channels.twilio_webhooks import CONNECTION_OVERRIDES
 from commcenter.domain.sms import explain_twilio_error
 from commcenter.services import sms_send
 from commcenter_local.simulate import sms_status
+from commcenter_local.twilio_stand_in import Behaviour, TwilioStandIn
 
 Headers = Callable[[str], dict[str, str]]
 

@@ -12,18 +12,24 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from commcenter.data import activities as activities_data
+from commcenter.data import recordings as recordings_data
 from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.clock import to_iso, utc_now
-from commcenter.domain.facts import facts_of
+from commcenter.domain.facts import CallFacts, CallRecording, expect, facts_of
 from commcenter.domain.ids import stable_id
 from commcenter.domain.records import Email, Phone, RecordInput
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError
+from commcenter.services import inbound_calls
+from commcenter.services.call_log import CallEvent, find_call
+from commcenter.services.call_status import call_status
 from commcenter.services.inbound import store_inbound
+from commcenter.services.recordings import CONTENT_TYPE
 from commcenter.services.records import create_record
 from commcenter.services.sms_inbound import InboundSms, inbound_message
+from commcenter_local.twilio_stand_in import recording_audio
 
 DEMO_REPS = (
     Rep(
@@ -272,6 +278,41 @@ def _seed_inbound_sms(index: int, rep_id: str, at: datetime, text: str, data: di
     store_inbound(replace(message, activity_id=stable_id(at, "demo", str(index)), occurred_at=to_iso(at)))
 
 
+# Marcus Reed's voicemail to Alice, its recording already copied into the bucket: one to play.
+DEMO_VOICEMAIL_CALL_SID = "CA" + hashlib.sha256(b"demo-voicemail").hexdigest()[:32]
+DEMO_VOICEMAIL_RECORDING_SID = "RE" + hashlib.sha256(b"demo-voicemail-recording").hexdigest()[:32]
+DEMO_VOICEMAIL_FROM = "+12025550144"  # Marcus Reed's number
+
+
+def _seed_voicemail() -> None:
+    """Marcus's voicemail to Alice, written as the voice webhooks write a call nobody answered
+    (incoming, the forwarding number's dial not answered, the voicemail left, completed: a missed
+    call), its recording stored in the bucket as the copy from Twilio stores one. The local bucket
+    keeps nothing across restarts: the audio is put back on every seed (unless a rep deleted it)."""
+    alice = DEMO_REPS[0]
+    sid = DEMO_VOICEMAIL_CALL_SID
+    call = find_call(sid)
+    if call is None:
+        inbound_calls.incoming_call(CallEvent(sid, DEMO_VOICEMAIL_FROM, alice.twilio_number or ""), alice)
+        inbound_calls.dial_ended(sid, "forward", "no-answer", alice)
+        inbound_calls.dial_ended(sid, "voicemail", "", alice)
+        call_status(sid, None, "completed", 2, 38)
+        call = find_call(sid)
+        if call is None:
+            return
+    recording = expect(call.data, CallFacts).recording
+    if recording is not None and recording.deleted_at:
+        return
+    audio = recording_audio(DEMO_VOICEMAIL_RECORDING_SID)
+    key = recordings_data.recording_key(alice.id, sid, DEMO_VOICEMAIL_RECORDING_SID)
+    recordings_data.store(key, audio, CONTENT_TYPE)
+    if recording is None or not recording.stored:
+        stored = CallRecording(
+            sid=DEMO_VOICEMAIL_RECORDING_SID, duration=5, kind="voicemail", stored=True, key=key, bytes=len(audio)
+        )
+        activities_data.recording_copied(*activities_data.stored_key(call), {"recording": stored, "voicemail": True})
+
+
 @dataclass
 class SeedSummary:
     reps: list[str] = field(default_factory=list)
@@ -321,4 +362,6 @@ def seed_demo_data() -> SeedSummary:
                 data=facts_of(kind, _due_dates(data, now)),
             )
         )
+    _seed_voicemail()
+    summary.activities += 1
     return summary

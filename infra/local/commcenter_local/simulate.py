@@ -15,10 +15,11 @@ from xml.etree import ElementTree
 import requests
 
 from commcenter.channels.twilio_form import TwilioForm
+from commcenter.channels.twilio_rest import SANDBOX_ACCOUNT_SID
 from commcenter.channels.twilio_signature import public_url, sign
 from commcenter.channels.twilio_webhooks import requested_url
 
-ACCOUNT_SID = "AC" + "0" * 32
+ACCOUNT_SID = SANDBOX_ACCOUNT_SID  # in sandbox mode, the stack fetches recordings of this account locally
 API_VERSION = "2010-04-01"
 
 
@@ -208,36 +209,43 @@ def simulate_call(
             ]
             twiml = call.record(dial.get("action", ""), post_to(dial.get("action", ""), auth_token, fields))
         elif record is not None and record.get("action"):
-            recording_sid = new_sid("RE")
-            recording = [
-                ("AccountSid", ACCOUNT_SID),
-                ("CallSid", call.call_sid),
-                ("RecordingSid", recording_sid),
-                (
-                    "RecordingUrl",
-                    f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{recording_sid}",
-                ),
-                ("RecordingStatus", "completed"),
-                ("RecordingDuration", "7"),
-                ("RecordingChannels", "1"),
-                ("RecordingSource", "RecordVerb"),
-                ("RecordingStartTime", ""),
-            ]
-            callback = record.get("recordingStatusCallback", "")
-            call.record(callback, post_to(callback, auth_token, recording))
-            fields = [
-                *voice_params(call.call_sid, from_number, to_number, "in-progress"),
-                ("RecordingSid", recording_sid),
-                (
-                    "RecordingUrl",
-                    f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{recording_sid}",
-                ),
-                ("RecordingDuration", "7"),
-                ("Digits", "hangup"),
-            ]
-            twiml = call.record(record.get("action", ""), post_to(record.get("action", ""), auth_token, fields))
+            twiml = leave_voicemail(call, auth_token, record, from_number, to_number)
         else:
             break
     post_status("in-progress", 1)
     post_status("completed", 2, [("CallDuration", str(talked + 5)), ("Duration", "1")])
     return call
+
+
+def leave_voicemail(
+    call: SimulatedCall, auth_token: str, record: ElementTree.Element, from_number: str, to_number: str
+) -> ElementTree.Element | None:
+    """The caller speaks after the beep, then hangs up: Twilio requests the `<Record>`'s action
+    with the recording, then, once the audio is ready, its recording status callback (the
+    recording is at Twilio: in sandbox mode, the local stack's stand-in serves it). The next
+    TwiML is the action's answer."""
+    recording_sid = new_sid("RE")
+    recording_url = f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{recording_sid}"
+    fields = [
+        *voice_params(call.call_sid, from_number, to_number, "in-progress"),
+        ("RecordingSid", recording_sid),
+        ("RecordingUrl", recording_url),
+        ("RecordingDuration", "7"),
+        ("Digits", "hangup"),
+    ]
+    twiml = call.record(record.get("action", ""), post_to(record.get("action", ""), auth_token, fields))
+    callback = record.get("recordingStatusCallback")
+    if callback:
+        recording = [
+            ("AccountSid", ACCOUNT_SID),
+            ("CallSid", call.call_sid),
+            ("RecordingSid", recording_sid),
+            ("RecordingUrl", recording_url),
+            ("RecordingStatus", "completed"),
+            ("RecordingDuration", "7"),
+            ("RecordingChannels", "1"),
+            ("RecordingSource", "RecordVerb"),
+            ("RecordingStartTime", ""),
+        ]
+        call.record(callback, post_to(callback, auth_token, recording))
+    return twiml

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from commcenter.channels.twilio_rest import SANDBOX_ACCOUNT_SID
 from commcenter_local.dashboard_site import LocalDashboard
 from commcenter_local.dev_auth import TWILIO_TOKEN_FILE, local_secret, token_secret
 from commcenter_local.dynamodb_local import DynamoDBLocal, create_tables, free_port
@@ -25,6 +26,7 @@ from commcenter_local.object_storage import LocalS3, local_bucket_name
 from commcenter_local.running_stack import RunningStack, alive, find_running_stack, register, unregister
 from commcenter_local.scheduler import Scheduler
 from commcenter_local.template import Template, load_template, resolve_environment, resolve_local_string
+from commcenter_local.twilio_stand_in import TwilioStandIn
 
 ROOT = Path(__file__).resolve().parents[3]
 STATE_FILE = "stack.json"
@@ -43,6 +45,9 @@ class StackOptions:
     # Both set: outbound SMS really go through Twilio; else the stack keeps them in a sandbox outbox.
     twilio_account_sid: str | None = None
     twilio_api_base_url: str | None = None
+    # Without an account: a local stand-in of Twilio's REST API holds the recordings of the calls
+    # `commcenter simulate` makes, and the functions copy them from it as from Twilio.
+    local_twilio: bool = False
     # All three set: browser calling (Voice access tokens) works against real Twilio.
     twilio_api_key_sid: str | None = None
     twilio_api_key_secret: str | None = None
@@ -62,6 +67,7 @@ class StackOptions:
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
             phone_default_region=env.get("PHONE_DEFAULT_REGION") or None,
             twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
+            local_twilio=not env.get("TWILIO_ACCOUNT_SID"),
             twilio_api_key_sid=env.get("TWILIO_API_KEY_SID") or None,
             twilio_api_key_secret=env.get("TWILIO_API_KEY_SECRET") or None,
             twilio_twiml_app_sid=env.get("TWILIO_TWIML_APP_SID") or None,
@@ -89,6 +95,7 @@ class LocalStack:
         self.data_dir = self.options.data_dir
         self.dynamodb = DynamoDBLocal(data_dir=None if self.options.in_memory else self.data_dir / "dynamodb")
         self.s3 = LocalS3()
+        self.twilio: TwilioStandIn | None = None  # Twilio's REST API, played locally (`local_twilio`)
         self.functions: dict[str, LoadedFunction] = {}
         self.gateway: LocalGateway | None = None
         self.dashboard: LocalDashboard | None = None
@@ -169,17 +176,25 @@ class LocalStack:
         )
         if options.twilio_api_base_url:
             merged["TWILIO_API_BASE_URL"] = options.twilio_api_base_url
+        elif self.twilio is not None:
+            merged["TWILIO_API_BASE_URL"] = self.twilio.base_url
         if options.twilio_api_key_secret:
             merged["TWILIO_API_KEY_SECRET"] = options.twilio_api_key_secret
         # Without a real token the webhooks still verify signatures: against a token of this
         # machine's stack, which `commcenter simulate` signs with.
-        merged["TWILIO_AUTH_TOKEN"] = options.twilio_auth_token or local_secret(self.data_dir, TWILIO_TOKEN_FILE)
+        merged["TWILIO_AUTH_TOKEN"] = self.twilio_auth_token()
         return merged
+
+    def twilio_auth_token(self) -> str:
+        return self.options.twilio_auth_token or local_secret(self.data_dir, TWILIO_TOKEN_FILE)
 
     def start(self) -> LocalStack:
         self.dynamodb.start()
         try:
             self.s3.start()
+            if self.options.local_twilio and not self.options.twilio_account_sid:
+                # Sandbox mode stays (texts are kept, never sent): the stand-in only serves recordings.
+                self.twilio = TwilioStandIn(SANDBOX_ACCOUNT_SID, self.twilio_auth_token()).start()
             os.environ.update(self.environment())
             _forget_cached_settings()
             create_tables(self.dynamodb.client(), self.template.tables, self.table_names())
@@ -233,6 +248,9 @@ class LocalStack:
             self.dashboard = None
         self.dynamodb.stop()
         self.s3.stop()
+        if self.twilio is not None:
+            self.twilio.stop()
+            self.twilio = None
         if self._registered:
             unregister(self.port)
             self._registered = False

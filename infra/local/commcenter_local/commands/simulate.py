@@ -40,7 +40,9 @@ def register(subparsers: Any) -> None:
         "--outcome",
         choices=["answered", "no-answer", "busy", "voicemail"],
         default="no-answer",
-        help="what happens to each dial (voicemail: nobody answers and the caller leaves a message)",
+        help="what becomes of each dial the stack's TwiML makes: answered (the first one is), no-answer (none "
+        "is) or busy (each is busy); unanswered, the caller then reaches voicemail where the rep has it on, "
+        "and leaves a message that the stack copies from Twilio (voicemail: the same as no-answer)",
     )
     call.set_defaults(run=run_call)
 

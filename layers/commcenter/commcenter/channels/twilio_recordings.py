@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from commcenter.channels.twilio_rest import TWILIO_TIMEOUT_SECONDS, rest_client
+from commcenter.channels.twilio_rest import TWILIO_TIMEOUT_SECONDS, recordings_client
 
 RECORDING_SID = re.compile(r"^RE[0-9a-f]{32}$")
 
@@ -27,7 +27,7 @@ class RecordingUnavailable(Exception):
 def fetch_recording(recording_sid: str) -> bytes:
     if not RECORDING_SID.match(recording_sid):
         raise RecordingUnavailable(f"not a recording sid: {recording_sid!r}", retryable=False)
-    client = rest_client()
+    client = recordings_client()
     if client is None:
         raise RecordingUnavailable("no Twilio account configured", retryable=False)
     import requests  # twilio's own HTTP client decodes bodies as text: audio needs the bytes
@@ -43,7 +43,7 @@ def fetch_recording(recording_sid: str) -> bytes:
 
 
 def delete_recording(recording_sid: str) -> None:
-    client = rest_client()
+    client = recordings_client()
     if client is None or not RECORDING_SID.match(recording_sid):
         return
     client.recordings(recording_sid).delete()

@@ -12,12 +12,29 @@ from commcenter.settings import get_settings
 TWILIO_TIMEOUT_SECONDS = 8
 
 
+# The account of the local stack's Twilio in sandbox mode: the one its simulator plays.
+SANDBOX_ACCOUNT_SID = "AC" + "0" * 32
+
+
 def rest_client() -> Any | None:
     """The client, or None without a Twilio account (sandbox mode)."""
     settings = get_settings()
     if not settings.twilio_account_sid:
         return None
     return _client(settings.twilio_account_sid, twilio_auth_token(), settings.twilio_api_base_url)
+
+
+def recordings_client() -> Any | None:
+    """The client recordings are fetched and deleted with: the account's; in sandbox mode, the
+    local stack's stand-in of Twilio when it runs one (its simulated calls' recordings are there,
+    and nothing leaves the machine); else None."""
+    client = rest_client()
+    if client is not None:
+        return client
+    settings = get_settings()
+    if not settings.twilio_api_base_url:
+        return None
+    return _client(SANDBOX_ACCOUNT_SID, twilio_auth_token(), settings.twilio_api_base_url)
 
 
 @cache

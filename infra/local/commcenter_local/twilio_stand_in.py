@@ -3,6 +3,14 @@
 It answers what Twilio answers (the message resource, Twilio's error body with its code), keeps
 every message it accepted, and can be told how to answer the next creates: an error, or a
 dropped connection after taking the message (the outcome a sender never learns).
+
+The local stack runs one in sandbox mode (no Twilio account), so that the recordings and
+voicemails `commcenter simulate` leaves are copied into the local bucket as Twilio's would be;
+the tests run their own, told how to answer. Every recording is a real MP3 (`voicemail.mp3`,
+five seconds of speech a browser plays), tagged with its sid so that no two are the same bytes.
+`voicemail.mp3` was made once with Debian's espeak-ng and lame:
+`espeak-ng -v en-us -s 155 -w voicemail.wav "Hi, this is a voicemail left on the local stack.
+Please call me back."` then `lame -m m -b 16 --resample 16 voicemail.wav voicemail.mp3`.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -219,6 +228,16 @@ def _json(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) ->
     request.wfile.write(data)
 
 
+VOICEMAIL_MP3 = Path(__file__).with_name("voicemail.mp3")
+
+
 def recording_audio(sid: str) -> bytes:
-    """The bytes the stand-in serves for a recording: binary, not text, and different per sid."""
-    return b"ID3\x04\x00\x00\xff\xfb" + bytes(range(256)) + sid.encode() * 40
+    """The bytes the stand-in serves for a recording: a playable MP3 whose ID3v1 tag (the
+    trailing 128 bytes players read for a title) names the sid, so each recording differs."""
+    title, artist = sid[:30], sid[30:60]
+    tag = b"TAG" + _tag_field(title) + _tag_field(artist) + _tag_field("commcenter") + b"2026" + _tag_field("")
+    return VOICEMAIL_MP3.read_bytes() + tag + b"\xff"  # genre: none
+
+
+def _tag_field(text: str) -> bytes:
+    return text.encode("latin-1")[:30].ljust(30, b"\x00")
