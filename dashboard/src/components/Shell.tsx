@@ -14,7 +14,7 @@ import { TeamProvider, type Team } from "../team";
 import { Avatar } from "./Avatar";
 import { ErrorState } from "./Feedback";
 import { Icon } from "./Icon";
-import { Nav, type Section } from "./Nav";
+import { MenuButton, Nav, type Section } from "./Nav";
 import { SearchBox } from "./SearchBox";
 
 const SectionContext = createContext<(section: Section | null) => void>(() => undefined);
@@ -46,6 +46,8 @@ export function Shell({ config, active, children }: ShellProps) {
     return { me: changedMe, reps: new Map(loaded.reps).set(changedMe.id, changedMe) };
   }, [loaded, changedMe]);
   const changeMe = useCallback((rep: Rep) => setChangedMe(rep), []);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const closeMenu = useCallback(() => setMenuOpen(false), []);
   const me = current?.me;
   return (
     <PhoneProvider>
@@ -54,6 +56,7 @@ export function Shell({ config, active, children }: ShellProps) {
           Skip to content
         </a>
         <header class="topbar">
+          <MenuButton open={menuOpen} onToggle={() => setMenuOpen(!menuOpen)} />
           <Link href="/center/email" class="brand" aria-label="Commcenter home">
             <span class="brand-mark" aria-hidden="true">
               <Icon name="center" size={18} />
@@ -72,13 +75,27 @@ export function Shell({ config, active, children }: ShellProps) {
                 </div>
               </div>
             )}
-            <button type="button" class="btn btn-ghost btn-sm" onClick={() => signOut(config)}>
+            <button type="button" class="btn btn-ghost btn-sm topbar-sign-out" onClick={() => signOut(config)}>
               <Icon name="signOut" size={16} />
               <span>Sign out</span>
             </button>
           </div>
         </header>
-        <Nav active={active ?? pageSection} admin={me?.role === "admin"} />
+        <Nav active={active ?? pageSection} admin={me?.role === "admin"} open={menuOpen} onClose={closeMenu}>
+          {me && (
+            <div class="nav-me">
+              <Avatar name={me.name} size="sm" />
+              <div class="me-text">
+                <span class="me-name">{me.name}</span>
+                <span class="me-email">{me.email}</span>
+              </div>
+            </div>
+          )}
+          <button type="button" class="btn btn-ghost" onClick={() => signOut(config)}>
+            <Icon name="signOut" size={16} />
+            <span>Sign out</span>
+          </button>
+        </Nav>
         <main id="main" class="main" tabIndex={-1}>
           {team.error && !team.loading && <ErrorState message={team.error} onRetry={team.reload} />}
           {current && (

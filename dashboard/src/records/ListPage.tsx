@@ -167,7 +167,7 @@ function PeopleTable({ items }: { items: CrmRecord[] }) {
               <Badge value={record.status} />
             </td>
             <td class="col-owner">{repName(team, record.owner_id)}</td>
-            <td class="col-date nowrap">
+            <td class="col-date nowrap" data-label="Created">
               <RelativeTime iso={record.created_at} />
             </td>
           </tr>
@@ -214,11 +214,11 @@ function DealTable({ items }: { items: CrmRecord[] }) {
             <td>
               <Badge value={record.stage} />
             </td>
-            <td class="nowrap">
+            <td class="nowrap" data-label="Closes">
               {record.expected_close ? formatDate(record.expected_close) : <span class="muted">—</span>}
             </td>
             <td class="col-owner">{repName(team, record.owner_id)}</td>
-            <td class="col-date nowrap">
+            <td class="col-date nowrap" data-label="Created">
               <RelativeTime iso={record.created_at} />
             </td>
           </tr>

@@ -188,10 +188,12 @@ function TrashRow({ record, error, onRestore, onErase }: RowProps) {
         <Badge value={record.kind} />
       </td>
       <td class="col-owner">{repName(team, record.deleted_by)}</td>
-      <td class="col-date nowrap">
+      <td class="col-date nowrap" data-label="Deleted">
         <RelativeTime iso={record.deleted_at} />
       </td>
-      <td class="col-date nowrap">{formatDate(record.erase_after)}</td>
+      <td class="col-date nowrap" data-label="Erased on">
+        {formatDate(record.erase_after)}
+      </td>
       <td class="row-actions nowrap">
         <button
           type="button"
