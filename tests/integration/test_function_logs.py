@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
+from xml.etree import ElementTree
 
 from commcenter.observability import logger
 from commcenter_local.scheduler import scheduled_event
 from commcenter_local.simulate import new_sid, post_webhook, voice_params
 from commcenter_local.stack import LocalStack
 
+ALICE_NUMBER = "+14155550101"  # the demo's Alice, who has a forwarding number
 NOBODYS_NUMBER = "+14155550998"  # no rep owns it: the voice function says so in a warning
 
 
@@ -60,6 +62,22 @@ def test_a_voice_webhook_logged_after_the_mail_poll_is_the_voice_function_s(
     for poll in polls:
         assert poll["function_name"] == "MailPollFunction"
         assert "route" not in poll and poll.get("correlation_id") != voice["correlation_id"]
+
+
+def test_an_incoming_call_s_log_line_keeps_the_request_s_route(local_stack: LocalStack, twilio_auth_token: str) -> None:
+    """Where the call goes is logged under a key of its own, not over the request's route."""
+    sid = new_sid("CA")
+    params = voice_params(sid, "+12085550143", ALICE_NUMBER, "ringing")
+    with log_lines() as lines:
+        answer = post_webhook(local_stack.base_url, twilio_auth_token, "/twilio/voice/incoming", params)
+        answer.raise_for_status()
+    (line,) = [line for line in lines if line["message"] == "incoming call" and line.get("call_sid") == sid]
+    assert line["function_name"] == "VoiceFunction"
+    assert line["route"] == "POST /twilio/voice/incoming"
+    # The browser rings if another test left Alice online, else her forwarding number.
+    dialled = ElementTree.fromstring(answer.text).find("Dial/*")
+    assert dialled is not None
+    assert line["routed_to"] == {"Client": "ring_browser", "Number": "forward"}[dialled.tag]
 
 
 def test_functions_running_at_once_keep_their_own_names(local_stack: LocalStack, twilio_auth_token: str) -> None:

@@ -28,7 +28,7 @@ def incoming_call(event: CallEvent, rep: Rep) -> Route:
     call, premises = record_call(event, rep, "inbound", call_premises.premises_of(handle, rep.id))
     online, on_call = premises.reach or (False, False)
     route = route_incoming(online=online and bool(rep.client_identity), on_call=on_call, settings=voice_settings(rep))
-    logger.info("incoming call", extra={"call_sid": event.call_sid, "route": route.kind, "rep_id": rep.id})
+    logger.info("incoming call", extra={"call_sid": event.call_sid, "routed_to": route.kind, "rep_id": rep.id})
     if route.kind in ("voicemail", "unavailable"):
         activities_data.set_data(*activities_data.stored_key(call), {"routed_to": route.kind})
     return route
