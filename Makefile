@@ -11,7 +11,7 @@ DASH     := dashboard/dist/index.html
 NODE_MODULES := dashboard/node_modules/.package-lock.json
 PYSRC    := layers/commcenter/commcenter infra/local/commcenter_local infra/deploy functions bench tests
 
-.PHONY: help dev test test-fast lint format complex bench build deploy seed clean system-deps venv dynamodb-local dashboard openapi
+.PHONY: help dev test test-fast lint format complex bench screenshots build deploy seed clean system-deps venv dynamodb-local dashboard openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ test: venv system-deps dynamodb-local dashboard lint ## lint, then every test (D
 
 test-fast: venv dynamodb-local ## the tests without the browser and the template build
 	$(BIN)/pytest -p no:cacheprovider -m "not browser and not slow"
+
+screenshots: venv dynamodb-local dashboard system-deps ## take the README's screenshots (desktop and phone) into docs/screenshots
+	$(BIN)/commcenter screenshots
 
 bench: venv dynamodb-local ## measure, write bench/results.json and bench/RESULTS.md
 	$(PY) -m bench.run

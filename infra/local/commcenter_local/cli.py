@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from commcenter_local.commands import dev, import_csv, openapi, seed, simulate, token
+from commcenter_local.commands import dev, import_csv, openapi, screenshots, seed, simulate, token
 
-COMMANDS = (dev, token, seed, import_csv, simulate, openapi)
+COMMANDS = (dev, token, seed, import_csv, simulate, openapi, screenshots)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import mimetypes
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from commcenter_local.http_server import LocalHTTPServer
 
 NO_CACHE = "no-cache"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -23,19 +25,12 @@ NOT_BUILT = (
 )
 
 
-class LocalDashboard(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class LocalDashboard(LocalHTTPServer):
     def __init__(self, port: int, root: Path, config: dict[str, Any], headers: dict[str, str]) -> None:
         super().__init__(("127.0.0.1", port), DashboardRequestHandler)
         self.root = root
         self.config = json.dumps(config).encode()
         self.response_headers = headers
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
 
 
 class DashboardRequestHandler(BaseHTTPRequestHandler):

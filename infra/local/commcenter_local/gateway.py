@@ -18,12 +18,13 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from commcenter_local.dev_auth import authorizer_claims, verify_token
 from commcenter_local.functions import LoadedFunction
+from commcenter_local.http_server import LocalHTTPServer
 from commcenter_local.template import ApiCors, ApiRoute, header_literal, resolve_local_string
 
 MISSING_TOKEN = {"message": "Missing Authentication Token"}
@@ -128,10 +129,7 @@ def compile_routes(routes: list[ApiRoute]) -> list[CompiledRoute]:
     return compiled
 
 
-class LocalGateway(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class LocalGateway(LocalHTTPServer):
     def __init__(
         self,
         port: int,
@@ -149,10 +147,6 @@ class LocalGateway(ThreadingHTTPServer):
         self.stage = stage
         self.preflight = preflight
         self.gateway_responses = gateway_responses or GatewayResponses()
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
 
     def match(self, method: str, path: str) -> tuple[ApiRoute, dict[str, str]] | bool | None:
         """The route and path parameters; False when the path exists for another method; None when unknown."""
