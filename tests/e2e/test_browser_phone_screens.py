@@ -247,6 +247,7 @@ def test_the_menu_reaches_every_section_the_phone_and_sign_out(signed_in: Page) 
     page.touchscreen.tap(PHONE["width"] - 10, PHONE["height"] // 2)
     expect(nav).to_be_hidden()
     menu.tap()
+    expect(nav.get_by_role("link", name="Communication center")).to_be_focused()  # before it moves on
     sign_out.focus()
     page.keyboard.press("Tab")
     expect(nav).to_be_hidden()
