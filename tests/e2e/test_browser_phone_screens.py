@@ -4,13 +4,16 @@ Reps read and answer SMS and missed calls from their phones. Here the browser is
 (390 x 844 CSS pixels, touch, the mobile viewport rules): no page scrolls sideways or cuts a list at
 the screen's edge, the sidebar is a menu that reaches every section, Phone and Sign out, and what
 a rep taps in the main flows (read and reply to an SMS, triage an unmatched number, open a record,
-fill a call summary) is at least 44 px high and wide, the size of a fingertip.
+fill a call summary) is at least 44 px high and wide, the size of a fingertip. So is every control
+beside them, checked at 390 and 360 px: a message's details, a task's Complete and Reopen, a summary
+from a feed, the feed's rep filter, the call scripts (Settings, during a call), the phone not set
+up, and the center's view opened from its address.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +34,13 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, V
 from test_browser_sms import InboundSms, conversation_row, messages, sms_from, texting_lead  # noqa: F401 (a fixture)
 from test_browser_softphone import Ring, VoiceDouble, go_online, ring, voice  # noqa: F401 (fixtures)
 
+from commcenter_local.demo_data import DEMO_VOICEMAIL_CALL_SID
+
 pytestmark = pytest.mark.browser
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 FINGER = 44  # px: the smallest target a fingertip hits reliably
+NARROWEST = 360  # px: the narrowest phone the dashboard is made for
 ROUTES_SOURCE = Path(__file__).resolve().parents[2] / "dashboard" / "src" / "routes.tsx"
 
 
@@ -117,6 +123,16 @@ def assert_fits(page: Page, where: str) -> None:
 def assert_fingertip_targets(page: Page, where: str) -> None:
     small: list[str] = page.evaluate(_TARGETS, FINGER)
     assert small == [], f"{where}: smaller than {FINGER} px: {small}"
+
+
+def assert_fits_phones(page: Page, where: str) -> None:
+    """What is on screen fits and is fingertip-sized at 390 and at 360 px, the narrowest phone;
+    the page is left at 390 x 844."""
+    for width in (PHONE["width"], NARROWEST):
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        assert_fits(page, f"{where} at {width} px")
+        assert_fingertip_targets(page, f"{where} at {width} px")
+    page.set_viewport_size(PHONE)
 
 
 def box(locator: Locator) -> dict[str, float]:
@@ -557,3 +573,239 @@ def test_summarising_a_missed_call_from_the_calls_tab_on_a_phone(
     expect(summary).to_contain_text(f"Left a message about the plan {marker}")
     assert_fits(page, "a summarised call")
     assert_fingertip_targets(page, "a summarised call")
+
+
+# ---------------------------------------------------------------- what else a rep taps on a phone
+
+
+def test_a_message_s_details_and_its_copy_button_on_a_phone(
+    signed_in: Page,
+    api: Api,
+    sms_from: InboundSms,  # noqa: F811
+    dashboard_url: str,
+) -> None:
+    marker = tag()
+    lead, number = texting_lead(api, "Dina", f"Pocket{marker}")
+    sms_from(number, f"Which message is this? {marker}")
+    page = signed_in
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=dashboard_url)
+    page.goto("/center/sms")
+    panel = page.get_by_role("tabpanel")
+    conversation_row(panel.get_by_role("region", name="Matched conversations"), lead["display_name"]).tap()
+    conversation = panel.get_by_role("region", name=f"Conversation with {lead['display_name']}")
+    message = messages(conversation).first
+    message.get_by_text("Details", exact=True).tap()
+    copy = message.get_by_role("button", name="Copy message ID")
+    copy.scroll_into_view_if_needed()
+    assert_on_screen(copy)
+    assert_on_screen(message.get_by_text("Message ID", exact=True))
+    assert_fits_phones(page, "a message's details")
+    copy.tap()
+    expect(message.get_by_role("status")).to_have_text("Copied")
+    assert page.evaluate("() => navigator.clipboard.readText()").startswith("SM")
+    screenshot(page, "phone-message-details", full_page=False)
+
+    # The same details on the record's feed.
+    page.goto(f"/records/{lead['id']}")
+    item = page.get_by_role("region", name="Activity").get_by_role("list", name="Activities").locator("[data-type=sms]")
+    item.get_by_text("Details", exact=True).tap()
+    copy = item.get_by_role("button", name="Copy message ID")
+    copy.scroll_into_view_if_needed()
+    assert_on_screen(copy)
+    assert_fits_phones(page, "a message's details on a record's feed")
+
+
+def test_a_call_summarised_from_a_record_s_feed_its_task_completed_and_the_rep_filter_on_a_phone(
+    signed_in: Page, api: Api, call_from: CallFrom
+) -> None:
+    marker = tag()
+    number = fictional_caller(api)
+    lead = calling_lead(api, f"Pocket{marker}", number)
+    call_from(number, "answered")  # on the forwarding number
+    page = signed_in
+    page.goto(f"/records/{lead['id']}")
+    feed = page.get_by_role("region", name="Activity")
+    items = feed.get_by_role("list", name="Activities")
+    call = items.locator("[data-type=call]")
+    call.get_by_role("button", name="Summarise call").tap()
+    dialog = page.get_by_role("dialog", name="Summarise call")
+    form = dialog.get_by_role("form", name="Call summary")
+    form.get_by_label("Notes").fill(f"Wants a quote {marker}")
+    form.get_by_label("Add a follow-up task").check()
+    form.get_by_label("Task", exact=True).fill(f"Send the quote {marker}")
+    form.get_by_label("Due date").fill("2026-12-03")
+    assert_on_screen(dialog)
+    assert_fits_phones(page, "the call summary dialog from a feed")
+    form.get_by_role("button", name="Save summary").tap()
+    expect(dialog).to_be_hidden()
+    expect(call.get_by_role("button", name="Edit summary")).to_be_visible()
+
+    # The follow-up task: its due date, Complete, then Reopen.
+    task = items.locator("[data-type=task]")
+    expect(task).to_contain_text(f"Send the quote {marker}")
+    expect(task).to_contain_text("Due ")
+    complete = task.get_by_role("button", name=f"Complete task: Send the quote {marker}")
+    complete.scroll_into_view_if_needed()
+    assert_on_screen(complete)
+    assert_fits_phones(page, "a feed with a call summary and a task")
+    complete.tap()
+    reopen = task.get_by_role("button", name=f"Reopen task: Send the quote {marker}")
+    expect(reopen).to_be_visible()
+    expect(task).to_contain_text("Completed by Alice Martin")
+    assert_on_screen(reopen)
+    assert_fits_phones(page, "a completed task")
+    screenshot(page, "phone-task", full_page=False)
+    reopen.tap()
+    expect(complete).to_be_visible()
+
+    # Whose activities: the rep filter beside the type filter.
+    rep = feed.get_by_label("Filter by rep")
+    rep.scroll_into_view_if_needed()
+    assert_on_screen(rep)
+    rep.select_option(label="Me (Alice Martin)")
+    expect(call).to_be_visible()
+    assert_fits_phones(page, "a feed filtered by rep")
+
+
+def assert_shows_whole(page: Page, field: Locator, where: str) -> None:
+    """The text field shows all of its value, at 390 and at 360 px: none of it is cut off."""
+    for width in (PHONE["width"], NARROWEST):
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        cut = field.evaluate("el => el.scrollWidth > el.clientWidth")
+        assert not cut, f"{where} at {width} px: {field.input_value()!r} is cut off in {box(field)['width']:.0f} px"
+    page.set_viewport_size(PHONE)
+
+
+def test_the_call_scripts_editor_and_reader_on_a_phone(
+    signed_in: Page, auth_headers: Callable[[str], dict[str, str]], api: Api, team_scripts: None
+) -> None:
+    marker = tag()
+    first = {"title": f"Discovery {marker}", "text": "1. Ask about their team size.\n2. Ask about their CRM."}
+    assert api("PUT", "/api/settings/call-scripts", {"items": [first]}).status_code == 200
+    page = signed_in
+    page.goto("/settings")
+    scripts = page.get_by_role("region", name="Call scripts")
+    expect(scripts.get_by_label("Title of script 1")).to_have_value(first["title"])
+    assert_fits_phones(page, "the call scripts editor")
+    scripts.get_by_role("button", name="Add script").tap()
+    expect(scripts.get_by_label("Title of script 2")).to_be_focused()
+    scripts.get_by_label("Title of script 2").fill(f"Renewal {marker}")
+    scripts.get_by_label("Text of script 2").fill("Thank them for the year; ask what to change.")
+    scripts.get_by_role("button", name=f"Move “Renewal {marker}” up").tap()
+    expect(scripts.get_by_label("Title of script 1")).to_have_value(f"Renewal {marker}")
+    assert_fits_phones(page, "the call scripts editor with a script added")
+    scripts.get_by_role("button", name="Save scripts").tap()
+    expect(scripts.get_by_role("status")).to_have_text("Saved. The phone offers 2 scripts during calls.")
+    scripts.get_by_label("Title of script 1").scroll_into_view_if_needed()
+    assert_fits_phones(page, "the call scripts saved")
+    for index in (1, 2):  # a title as long as these is read whole, beside the buttons that move it
+        assert_shows_whole(page, scripts.get_by_label(f"Title of script {index}"), f"the title of script {index}")
+    screenshot(page, "phone-settings-scripts", full_page=False)
+
+    # A rep reads them there.
+    bruno = auth_headers("bruno@northwind.example")["Authorization"].removeprefix("Bearer ")
+    page.goto(f"/#token={bruno}")
+    expect(page.get_by_test_id("signed-in-rep")).to_contain_text("Bruno")
+    page.goto("/settings")
+    scripts.get_by_text(first["title"], exact=True).tap()
+    expect(scripts).to_contain_text("Ask about their CRM.")
+    assert_fits_phones(page, "the call scripts to read")
+
+
+def test_a_call_script_picked_during_a_call_on_a_phone(
+    signed_in: Page,
+    api: Api,
+    voice: VoiceDouble,  # noqa: F811
+    ring: Ring,  # noqa: F811
+    team_scripts: None,
+) -> None:
+    marker = tag()
+    title = f"Discovery {marker}"
+    text = "\n".join(f"{n}. Ask about their {topic}." for n, topic in enumerate(["team", "CRM", "budget"] * 4, 1))
+    assert api("PUT", "/api/settings/call-scripts", {"items": [{"title": title, "text": text}]}).status_code == 200
+    number = fictional_caller(api)
+    lead = calling_lead(api, f"Pocket{marker}", number)
+    page = signed_in
+    _, panel = go_online(page)
+    ring(number)
+    incoming = panel.get_by_role("alert", name="Incoming call")
+    expect(incoming).to_contain_text(lead["display_name"])
+    incoming.get_by_role("button", name="Accept").tap()
+    expect(panel.get_by_role("timer", name="Call duration")).to_be_visible()
+    picker = panel.get_by_label("Script", exact=True)
+    assert_on_screen(picker)
+    picker.select_option(title)
+    script = page.get_by_role("region", name=f"Script: {title}")
+    expect(script).to_contain_text("1. Ask about their team.")
+    panel.get_by_role("button", name="Keypad").tap()
+    assert_on_screen(panel)
+    assert_on_screen(panel.get_by_role("button", name="Hang up"))
+    assert_fits_phones(page, "a call with a script")
+    screenshot(page, "phone-call-script", full_page=False)
+    notes = panel.get_by_label("Notes")  # under the script, within reach
+    notes.fill(f"Asked about the team {marker}")
+    assert_on_screen(notes)
+    panel.get_by_role("button", name="Hang up").tap()
+    expect(panel.get_by_role("form", name="Call summary")).to_be_visible()
+
+
+def test_the_phone_not_set_up_on_a_phone(signed_in: Page) -> None:
+    """Without Twilio credentials (the test stack has none) the phone says so and what to set."""
+    page = signed_in
+    phone = page.get_by_role("button", name=re.compile(r"^Phone"))
+    expect(phone).to_contain_text("Not set up")
+    phone.tap()
+    panel = page.get_by_role("region", name="Phone")
+    expect(panel.get_by_role("status")).to_contain_text("Browser calling is not set up")
+    expect(panel.get_by_role("status").get_by_role("listitem")).to_have_count(4)
+    assert_on_screen(panel)
+    assert_fits_phones(page, "the phone, not set up")
+    screenshot(page, "phone-not-set-up", full_page=False)
+
+    # On a phone the top bar shows the Phone button's status as a mark, its words being for
+    # screen readers: "not set up" is told apart from "offline" at a glance, before a tap.
+    not_set_up = phone_mark(phone)
+    page.route("**/api/voice/status", lambda route: route.fulfill(json={"configured": True, "missing": []}))
+    page.reload()
+    expect(phone).to_contain_text("Offline")
+    assert phone_mark(phone) != not_set_up
+
+
+def phone_mark(phone: Locator) -> list[str]:
+    """How the Phone button's status mark looks: its fill and its outline."""
+    script = "el => { const s = getComputedStyle(el); return [s.backgroundColor, s.borderTopStyle, s.borderTopColor] }"
+    return list(phone.locator(".phone-dot").evaluate(script))
+
+
+def listed(api: Api, path: str, wanted: Callable[[dict[str, Any]], bool], **params: str) -> dict[str, Any]:
+    """The first item of the paged list at `path` that is `wanted`."""
+    cursor: dict[str, str] = {}
+    while True:
+        found = api("GET", path, **params, **cursor).json()
+        for item in found["items"]:
+            if wanted(item):
+                return dict(item)
+        assert found["next_cursor"], f"not listed by {path}"
+        cursor = {"cursor": found["next_cursor"]}
+
+
+def test_the_center_s_view_from_its_address_on_a_phone(signed_in: Page, api: Api) -> None:
+    """A link to a section, the missed calls, or an open conversation or call fits a phone."""
+    helene = listed(api, "/api/sms/conversations", lambda item: item["remote_number"] == "+12025550143")
+    marcus = listed(
+        api, "/api/calls", lambda item: item["call"]["data"]["call_sid"] == DEMO_VOICEMAIL_CALL_SID, missed="true"
+    )
+    page = signed_in
+    for path, shown in [
+        ("/center/sms?section=unmatched", page.get_by_role("region", name="Unmatched conversations")),
+        ("/center/calls?missed=1", page.get_by_role("region", name="Missed calls")),
+        (f"/center/sms?open={helene['id']}", page.get_by_role("region", name="Conversation with Hélène Durand")),
+        (
+            f"/center/calls?missed=1&open={marcus['call']['id']}",
+            page.get_by_role("region", name="Call with Marcus Reed"),
+        ),
+    ]:
+        page.goto(path)
+        expect(shown).to_be_visible()
+        expect(page.locator("[aria-busy=true]")).to_have_count(0)
+        assert_fits_phones(page, path)
