@@ -1,10 +1,19 @@
-"""The demo data as the product itself would have written it: the seeded SMS is a conversation."""
+"""The demo data as the product itself would have written it: the seeded SMS is a conversation,
+the seeded calls are calls (a CallSid, a number, statuses, a summary) as the voice webhooks write them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from api_support import ALICE_NUMBER, Api
 
-from commcenter_local.demo_data import seed_demo_data
+from commcenter.data import activities as activities_data
+from commcenter.domain.activities import Activity
+from commcenter.domain.clock import parse_iso, to_iso, utc_now
+from commcenter.domain.facts import CallFacts
+from commcenter.domain.ids import stable_id
+from commcenter_local.demo_data import DEMO_DISCOVERY_CALL_SID, DEMO_MISSED_CALL_SID, seed_demo_data
 
 HELENE, HELENE_NUMBER = "lead-helene", "+12025550143"
 SEEDED_TEXT = "Thanks Alice! Can we move the demo to Thursday? 🙏"
@@ -38,3 +47,105 @@ def test_the_seeded_sms_is_in_the_reps_conversation_and_on_the_record(alice: Api
     assert len(seeded_on_record(alice)) == 1
     assert len(alice.messages(ALICE_NUMBER, HELENE_NUMBER)) == len(messages)
     assert alice.counts() == unread
+
+
+# ---------------------------------------------------------------- the seeded calls
+
+SAM, SAM_NUMBER = "contact-sam", "+16175550100"
+DEAL = "deal-acme"
+
+
+def calls_on(alice: Api, record_id: str) -> list[dict[str, Any]]:
+    return list(alice.ok("GET", f"/api/records/{record_id}/activities", type="call", limit=100)["items"])
+
+
+def the_call(alice: Api, record_id: str, call_sid: str) -> dict[str, Any]:
+    """The one call with this CallSid on the record's feed (other tests call these numbers too)."""
+    (call,) = [c for c in calls_on(alice, record_id) if c["external_id"] == call_sid]
+    return call
+
+
+def listed(alice: Api, **params: Any) -> list[str]:
+    """The CallSids of every row of the rep's Calls tab (`section`, or `missed`), every page."""
+    sids: list[str] = []
+    cursor = None
+    while True:
+        page = alice.ok("GET", "/api/calls", limit=100, **params, **({"cursor": cursor} if cursor else {}))
+        sids += [row["call"]["data"].get("call_sid") for row in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            return sids
+
+
+def hours_ago(moment: str) -> float:
+    return (utc_now() - parse_iso(moment)).total_seconds() / 3600
+
+
+def test_the_seeded_calls_are_calls_as_the_voice_webhooks_write_them(alice: Api) -> None:
+    discovery = the_call(alice, HELENE, DEMO_DISCOVERY_CALL_SID)
+    facts = discovery["data"]
+    assert discovery["direction"] == "outbound" and discovery["rep_id"] == "rep-alice"
+    assert facts["call_sid"] == DEMO_DISCOVERY_CALL_SID
+    assert (facts["from"], facts["to"], facts["remote"]) == (ALICE_NUMBER, HELENE_NUMBER, HELENE_NUMBER)
+    assert facts["status"] == "completed" and facts["duration"] == 754
+    assert 23 < hours_ago(discovery["occurred_at"]) < 25  # a day ago, as the demo's history says
+    assert facts["started_at"] == discovery["occurred_at"] and facts["answered_at"]
+    assert (parse_iso(facts["ended_at"]) - parse_iso(facts["started_at"])).total_seconds() == 754
+    assert not facts.get("missed")
+    # Summarised by Alice and filed under the deal it was about (the notes are hers to edit).
+    summary = facts["summary"]
+    assert (summary["outcome"], summary["subject"], summary["deal_id"]) == ("Connected", "Discovery call", DEAL)
+    assert summary["by"] == "rep-alice"
+    on_deal = [c for c in calls_on(alice, DEAL) if c["data"].get("call_sid") == DEMO_DISCOVERY_CALL_SID]
+    assert len(on_deal) == 1
+
+    missed = the_call(alice, SAM, DEMO_MISSED_CALL_SID)
+    facts = missed["data"]
+    assert missed["direction"] == "inbound" and missed["rep_id"] == "rep-alice"
+    assert (facts["from"], facts["to"], facts["remote"]) == (SAM_NUMBER, ALICE_NUMBER, SAM_NUMBER)
+    assert facts["status"] == "no-answer" and facts["duration"] == 0
+    assert facts["missed"] is True and not facts.get("voicemail") and not facts.get("answered_by")
+    assert 49 < hours_ago(missed["occurred_at"]) < 51
+
+    # Every call of the demo is one with a CallSid: none is a bare activity beside it.
+    for record_id in (HELENE, SAM):
+        assert all(c["data"].get("call_sid") for c in calls_on(alice, record_id))
+    # Alice's Calls tab lists each once, and the missed calls Sam's only.
+    matched = listed(alice, section="matched")
+    assert matched.count(DEMO_DISCOVERY_CALL_SID) == 1 and matched.count(DEMO_MISSED_CALL_SID) == 1
+    missed_only = listed(alice, missed="true")
+    assert missed_only.count(DEMO_MISSED_CALL_SID) == 1 and DEMO_DISCOVERY_CALL_SID not in missed_only
+
+
+def test_seeding_again_writes_and_counts_no_call_twice(alice: Api) -> None:
+    before = {record_id: calls_on(alice, record_id) for record_id in (HELENE, SAM, DEAL)}
+    counts = alice.ok("GET", "/api/center/counts")["calls"]
+    seed_demo_data()
+    assert {record_id: calls_on(alice, record_id) for record_id in before} == before
+    assert alice.ok("GET", "/api/center/counts")["calls"] == counts
+    assert listed(alice, missed="true").count(DEMO_MISSED_CALL_SID) == 1
+
+
+def test_a_call_seeded_bare_by_an_earlier_version_gives_way_to_the_call(alice: Api) -> None:
+    """A data folder seeded before the demo's calls were calls holds them as bare activities
+    (`demo-{index}`, no CallSid): seeding again leaves the call, not both."""
+    at = utc_now() - timedelta(hours=50)
+    bare = Activity(
+        id=stable_id(at, "demo", "4"),
+        record_id=SAM,
+        handle=None,
+        type="call",
+        occurred_at=to_iso(at),
+        rep_id="rep-alice",
+        direction="inbound",
+        summary="Missed call from Sam Porter",
+        body="Missed call from Sam Porter",
+        external_id="demo-4",
+        data=CallFacts(status="no-answer", duration=0, missed=True),
+    )
+    activities_data.put(bare)
+    assert any(c["external_id"] == "demo-4" for c in calls_on(alice, SAM))
+    counts = alice.ok("GET", "/api/center/counts")["calls"]
+    seed_demo_data()
+    assert [c["external_id"] for c in calls_on(alice, SAM) if c["rep_id"] == "rep-alice"] == [DEMO_MISSED_CALL_SID]
+    assert listed(alice, missed="true").count(DEMO_MISSED_CALL_SID) == 1
+    assert alice.ok("GET", "/api/center/counts")["calls"] == counts

@@ -11,12 +11,15 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+import msgspec
+
 from commcenter.data import activities as activities_data
 from commcenter.data import recordings as recordings_data
 from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.activities import Activity, summarize
-from commcenter.domain.clock import to_iso, utc_now
+from commcenter.domain.calls import FINAL_CALL_STATUSES, CallSummaryInput
+from commcenter.domain.clock import clock_at, parse_iso, to_iso, utc_now
 from commcenter.domain.facts import CallFacts, CallRecording, expect, facts_of
 from commcenter.domain.ids import stable_id
 from commcenter.domain.records import Email, Phone, RecordInput
@@ -25,7 +28,9 @@ from commcenter.errors import ConflictError
 from commcenter.services import inbound_calls
 from commcenter.services.call_log import CallEvent, find_call
 from commcenter.services.call_status import call_status
+from commcenter.services.call_summary import save_summary
 from commcenter.services.inbound import store_inbound
+from commcenter.services.outbound_calls import outgoing_call
 from commcenter.services.recordings import CONTENT_TYPE
 from commcenter.services.records import create_record
 from commcenter.services.sms_inbound import InboundSms, inbound_message
@@ -197,7 +202,11 @@ DEMO_RECORDS: tuple[tuple[str, RecordInput], ...] = (
     ),
 )
 
-# (record, type, direction, rep, minutes ago, text, extra data)
+# The demo's calls, each with a CallSid of its own (seeding again finds the call by it).
+DEMO_DISCOVERY_CALL_SID = "CA" + hashlib.sha256(b"demo-discovery-call").hexdigest()[:32]  # Alice to Hélène
+DEMO_MISSED_CALL_SID = "CA" + hashlib.sha256(b"demo-missed-call").hexdigest()[:32]  # Sam to Alice
+
+# (record, type, direction, rep, minutes ago, text, extra data); a call's text is its summary's notes
 DEMO_HISTORY: tuple[tuple[str, str, str | None, str, int, str, dict[str, object]], ...] = (
     (
         "lead-helene",
@@ -214,8 +223,13 @@ DEMO_HISTORY: tuple[tuple[str, str, str | None, str, int, str, dict[str, object]
         "outbound",
         "rep-alice",
         60 * 24,
-        "Discovery call: budget approved for Q1",
-        {"status": "completed", "duration": 754},
+        "Budget approved for Q1.",
+        {
+            "call_sid": DEMO_DISCOVERY_CALL_SID,
+            "status": "completed",
+            "duration": 754,
+            "summary": {"outcome": "Connected", "subject": "Discovery call", "deal_id": "deal-acme"},
+        },
     ),
     (
         "lead-helene",
@@ -241,8 +255,8 @@ DEMO_HISTORY: tuple[tuple[str, str, str | None, str, int, str, dict[str, object]
         "inbound",
         "rep-alice",
         60 * 50,
-        "Missed call from Sam Porter",
-        {"status": "no-answer", "duration": 0, "missed": True},
+        "",
+        {"call_sid": DEMO_MISSED_CALL_SID, "status": "no-answer", "duration": 0},
     ),
     ("contact-sam", "note", None, "rep-bruno", 60 * 30, "Renewal signed for two more years.", {}),
     (
@@ -276,6 +290,61 @@ def _seed_inbound_sms(index: int, rep_id: str, at: datetime, text: str, data: di
         InboundSms(sid=sid, from_number=str(data["from"]), to_number=to_number, body=text), rep, to_number
     )
     store_inbound(replace(message, activity_id=stable_id(at, "demo", str(index)), occurred_at=to_iso(at)))
+
+
+def _seed_call(record_id: str, direction: str | None, rep_id: str, at: datetime, data: dict[str, object]) -> None:
+    """A call written as the voice webhooks write one, at its time in the history: placed from the
+    rep's browser (the dialled leg answered, then completed), or an incoming call nobody answered
+    (the browser or the forwarding number rang, the caller hung up at the voicemail's greeting: a
+    missed call, counted once). Each step is the product's own and finds the call again by its
+    CallSid, so seeding again writes nothing twice and a seed that stopped halfway is finished."""
+    rep = next(rep for rep in DEMO_REPS if rep.id == rep_id)
+    sid, duration = str(data["call_sid"]), int(str(data["duration"]))
+    call = find_call(sid)
+    if call is not None:
+        at = parse_iso(call.occurred_at)  # a seed that stopped halfway: the call keeps its time
+        if expect(call.data, CallFacts).status in FINAL_CALL_STATUSES:
+            return
+    remote = next(payload for key, payload in DEMO_RECORDS if key == record_id).phones[0].number
+    with clock_at(at):
+        reporting = _place_call(sid, rep, remote) if direction == "outbound" else _miss_call(sid, rep, remote)
+    with clock_at(at + timedelta(seconds=duration)):
+        call_status(reporting, sid, str(data["status"]), 2, duration)
+
+
+def _place_call(sid: str, rep: Rep, remote: str) -> str:
+    """A call from the rep's browser to `remote`, answered; the CallSid of its dialled leg, which
+    reports its statuses through the call (as Twilio's `<Dial><Number>` does)."""
+    placed = outgoing_call(CallEvent(sid, f"client:{rep.client_identity}", remote))
+    if isinstance(placed, str):
+        raise RuntimeError(f"the demo's call to {remote} was refused: {placed}")
+    leg = "CA" + hashlib.sha256(f"{sid}-dialled".encode()).hexdigest()[:32]
+    call_status(leg, sid, "in-progress", 1, None)
+    return leg
+
+
+def _miss_call(sid: str, rep: Rep, remote: str) -> str:
+    """A call from `remote` to the rep that no dial answers; the caller hangs up before the tone."""
+    route = inbound_calls.incoming_call(CallEvent(sid, remote, rep.twilio_number or ""), rep)
+    while route.kind in ("ring_browser", "forward"):
+        stage = "browser" if route.kind == "ring_browser" else "forward"
+        route = inbound_calls.dial_ended(sid, stage, "no-answer", rep)
+    return sid
+
+
+def _seed_call_summary(rep_id: str, notes: str, data: dict[str, object]) -> None:
+    """The summary the history gives a call, saved as its rep saves one once the call ended;
+    never over a summary the call has (the rep may have edited it since)."""
+    wanted = data.get("summary")
+    call = find_call(str(data["call_sid"]))
+    if not isinstance(wanted, dict) or call is None:
+        return
+    facts = expect(call.data, CallFacts)
+    if facts.summary is not None or not facts.ended_at:
+        return
+    rep = next(rep for rep in DEMO_REPS if rep.id == rep_id)
+    with clock_at(parse_iso(facts.ended_at) + timedelta(minutes=2)):
+        save_summary(rep, facts.call_sid or "", msgspec.convert({**wanted, "notes": notes}, CallSummaryInput))
 
 
 # Marcus Reed's voicemail to Alice, its recording already copied into the bucket: one to play.
@@ -334,16 +403,30 @@ def seed_demo_data() -> SeedSummary:
             with suppress(ConflictError):
                 create_record(payload, admin, record_id=record_id)
         summary.records.append(record_id)
-    now = utc_now()
-    present: dict[str, set[str]] = {}
+    summary.activities += _seed_history(utc_now())
+    _seed_voicemail()
+    summary.activities += 1
+    return summary
+
+
+def _seed_history(now: datetime) -> int:
+    """What is missing of the history, each item once; returns how many items it holds."""
+    present: dict[str, dict[str, tuple[str, str]]] = {}
     for index, (record_id, kind, direction, rep_id, minutes_ago, text, data) in enumerate(DEMO_HISTORY):
         if record_id not in present:
             owner = activities_data.owner_key(record_id, None)
-            present[record_id] = {item.external_id or "" for item in activities_data.iter_owner(owner)}
-        summary.activities += 1
-        if f"demo-{index}" in present[record_id]:
-            continue
+            items = activities_data.iter_owner(owner)
+            present[record_id] = {item.external_id or "": (item.owner, item.sk) for item in items}
+        written = present[record_id].get(f"demo-{index}")
         at = now - timedelta(minutes=minutes_ago)
+        if kind == "call":
+            if written is not None:  # an earlier version's bare activity: the call takes its place
+                activities_data.delete(*written)
+            _seed_call(record_id, direction, rep_id, at, data)
+            _seed_call_summary(rep_id, text, data)
+            continue
+        if written is not None:
+            continue
         if kind == "sms":
             _seed_inbound_sms(index, rep_id, at, text, data)
             continue
@@ -362,6 +445,4 @@ def seed_demo_data() -> SeedSummary:
                 data=facts_of(kind, _due_dates(data, now)),
             )
         )
-    _seed_voicemail()
-    summary.activities += 1
-    return summary
+    return len(DEMO_HISTORY)
