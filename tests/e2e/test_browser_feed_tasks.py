@@ -29,7 +29,8 @@ def follow_up(api: Api, call_sid: str, title: str, due: datetime) -> None:
 
 def task_item(page: Page, title: str) -> Locator:
     feed = page.get_by_role("region", name="Activity").get_by_role("list", name="Activities")
-    return feed.locator(":scope > li").filter(has_text=title)
+    # The task itself: the call whose summary made it names its follow-up too.
+    return feed.locator(':scope > li[data-type="task"]').filter(has_text=title)
 
 
 def test_tasks_show_when_they_are_due_and_are_completed_and_reopened(
