@@ -33,6 +33,28 @@ async function loadTeam(): Promise<Team> {
   return { me, reps: new Map(reps.items.map((rep) => [rep.id, rep])) };
 }
 
+/** Who is signed in: shown in the top bar on a desktop, at the menu's foot on a phone. */
+function SignedInRep({ rep, class: className, testId }: { rep: Rep; class: string; testId?: string }) {
+  return (
+    <div class={className} data-testid={testId}>
+      <Avatar name={rep.name} size="sm" />
+      <div class="me-text">
+        <span class="me-name">{rep.name}</span>
+        <span class="me-email">{rep.email}</span>
+      </div>
+    </div>
+  );
+}
+
+function SignOutButton({ config, class: className }: { config: AppConfig; class: string }) {
+  return (
+    <button type="button" class={className} onClick={() => signOut(config)}>
+      <Icon name="signOut" size={16} />
+      <span>Sign out</span>
+    </button>
+  );
+}
+
 type ShellProps = { config: AppConfig; active: Section | null; children: ComponentChildren };
 
 export function Shell({ config, active, children }: ShellProps) {
@@ -66,35 +88,13 @@ export function Shell({ config, active, children }: ShellProps) {
           <SearchBox />
           <div class="topbar-user">
             {me && <PhoneButton />}
-            {me && (
-              <div class="me" data-testid="signed-in-rep">
-                <Avatar name={me.name} size="sm" />
-                <div class="me-text">
-                  <span class="me-name">{me.name}</span>
-                  <span class="me-email">{me.email}</span>
-                </div>
-              </div>
-            )}
-            <button type="button" class="btn btn-ghost btn-sm topbar-sign-out" onClick={() => signOut(config)}>
-              <Icon name="signOut" size={16} />
-              <span>Sign out</span>
-            </button>
+            {me && <SignedInRep rep={me} class="me" testId="signed-in-rep" />}
+            <SignOutButton config={config} class="btn btn-ghost btn-sm topbar-sign-out" />
           </div>
         </header>
         <Nav active={active ?? pageSection} admin={me?.role === "admin"} open={menuOpen} onClose={closeMenu}>
-          {me && (
-            <div class="nav-me">
-              <Avatar name={me.name} size="sm" />
-              <div class="me-text">
-                <span class="me-name">{me.name}</span>
-                <span class="me-email">{me.email}</span>
-              </div>
-            </div>
-          )}
-          <button type="button" class="btn btn-ghost" onClick={() => signOut(config)}>
-            <Icon name="signOut" size={16} />
-            <span>Sign out</span>
-          </button>
+          {me && <SignedInRep rep={me} class="nav-me" />}
+          <SignOutButton config={config} class="btn btn-ghost" />
         </Nav>
         <main id="main" class="main" tabIndex={-1}>
           {team.error && !team.loading && <ErrorState message={team.error} onRetry={team.reload} />}

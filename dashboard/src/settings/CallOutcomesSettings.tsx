@@ -12,6 +12,7 @@ import { ErrorState, Spinner } from "../components/Feedback";
 import { Icon } from "../components/Icon";
 import { useAsync } from "../hooks";
 import { sentence } from "../records/fields";
+import { SettingsActions } from "./SettingsActions";
 
 /** The API keeps at most this many outcomes, each of at most this many characters. */
 const MAX_OUTCOMES = 30;
@@ -235,24 +236,13 @@ function OutcomesEditor({ initial }: { initial: string[] }) {
       <p class="sr-only" aria-live="polite">
         {notice}
       </p>
-      <footer class="settings-actions">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? "Saving…" : "Save outcomes"}
-        </button>
-        {dirty && (
-          <button type="button" class="btn btn-ghost" onClick={undo}>
-            Undo changes
-          </button>
-        )}
-        <p class="settings-saved" role="status">
-          {confirmed && (
-            <>
-              <Icon name="check" size={16} />
-              <span>Saved. Call summaries now offer these {saved.length} outcomes.</span>
-            </>
-          )}
-        </p>
-      </footer>
+      <SettingsActions
+        saveLabel="Save outcomes"
+        busy={busy}
+        dirty={dirty}
+        onUndo={undo}
+        saved={confirmed ? `Saved. Call summaries now offer these ${saved.length} outcomes.` : null}
+      />
     </form>
   );
 }

@@ -13,6 +13,7 @@ import { ErrorState, Spinner } from "../components/Feedback";
 import { Icon } from "../components/Icon";
 import { useAsync } from "../hooks";
 import { sentence } from "../records/fields";
+import { SettingsActions } from "./SettingsActions";
 
 /** What the API keeps: at most this many scripts, titles and texts of at most this many characters. */
 const MAX_SCRIPTS = 20;
@@ -193,24 +194,13 @@ function ScriptsEditor({ initial }: { initial: CallScript[] }) {
       <p class="sr-only" aria-live="polite">
         {notice}
       </p>
-      <footer class="settings-actions">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? "Saving…" : "Save scripts"}
-        </button>
-        {dirty && (
-          <button type="button" class="btn btn-ghost" onClick={undo}>
-            Undo changes
-          </button>
-        )}
-        <p class="settings-saved" role="status">
-          {confirmed && (
-            <>
-              <Icon name="check" size={16} />
-              <span>{savedText(saved.length)}</span>
-            </>
-          )}
-        </p>
-      </footer>
+      <SettingsActions
+        saveLabel="Save scripts"
+        busy={busy}
+        dirty={dirty}
+        onUndo={undo}
+        saved={confirmed ? savedText(saved.length) : null}
+      />
     </form>
   );
 }

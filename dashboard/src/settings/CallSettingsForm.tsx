@@ -11,6 +11,7 @@ import { callSettingsOf, type CallSettings, type Rep } from "../api/types";
 import { Icon } from "../components/Icon";
 import { formatPhone } from "../format";
 import { SwitchField, TextAreaField, TextField, sentence } from "../records/fields";
+import { SettingsActions } from "./SettingsActions";
 
 /** The API keeps greetings of at most this many characters (after folding the spaces). */
 export const MAX_GREETING = 500;
@@ -146,19 +147,7 @@ export function CallSettingsForm({ rep, onSaved }: Props) {
         hint="Rings when you are offline, don't answer, or send a call on. Leave it empty for none."
         onInput={(forwarding_number) => change({ forwarding_number })}
       />
-      <footer class="settings-actions">
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? "Saving…" : "Save call settings"}
-        </button>
-        <p class="settings-saved" role="status">
-          {saved && (
-            <>
-              <Icon name="check" size={16} />
-              <span>{savedSentence(saved)}</span>
-            </>
-          )}
-        </p>
-      </footer>
+      <SettingsActions saveLabel="Save call settings" busy={busy} saved={saved ? savedSentence(saved) : null} />
     </form>
   );
 }
