@@ -11,6 +11,7 @@ from commcenter.data.activities import ActivityItem
 from commcenter.data.conversations import ConversationItem
 from commcenter.data.counters import CounterItem
 from commcenter.data.handles import HandleItem
+from commcenter.data.mailboxes import MailboxItem
 from commcenter.data.message_refs import MessageRefItem
 from commcenter.data.opt_outs import OptOutItem
 from commcenter.data.records import RecordItem
@@ -30,6 +31,7 @@ MODELS: dict[str, list[type[Model]]] = {
     "CountersTable": [CounterItem],
     "MessageRefsTable": [MessageRefItem],
     "OptOutsTable": [OptOutItem],
+    "MailboxesTable": [MailboxItem],
 }
 
 

@@ -147,6 +147,7 @@ class LocalStack:
             "TWILIO_AUTH_TOKEN_PARAMETER": None,  # the name of an SSM parameter: AWS only
             "DASHBOARD_ORIGIN": self.dashboard_url,
             "TWILIO_API_KEY_SECRET_PARAMETER": None,  # an SSM parameter name: AWS only
+            "MAILBOX_SECRETS_PREFIX": "commcenter-local/mailboxes/",
         }
         if options.phone_default_region:
             overrides["PHONE_DEFAULT_REGION"] = options.phone_default_region
@@ -172,6 +173,8 @@ class LocalStack:
                 "AWS_SECRET_ACCESS_KEY": "local",
                 "DYNAMODB_ENDPOINT": self.dynamodb.endpoint,
                 "S3_ENDPOINT": self.s3.endpoint,
+                # moto's server answers Secrets Manager on the same port as S3.
+                "SECRETS_ENDPOINT": self.s3.endpoint,
             }
         )
         if options.twilio_api_base_url:

@@ -22,6 +22,7 @@ _TABLE_VARIABLES = {
     "counters": "COUNTERS_TABLE",
     "message_refs": "MESSAGE_REFS_TABLE",
     "opt_outs": "OPT_OUTS_TABLE",
+    "mailboxes": "MAILBOXES_TABLE",
 }
 
 
@@ -53,6 +54,14 @@ class Settings:
     recordings_bucket: str | None = None
     delete_recordings_from_twilio: bool = True
     s3_endpoint: str | None = None  # local only (the local stack's S3)
+    # Email: the bucket of raw messages and attachments, and the Secrets Manager names of the
+    # mailboxes' secrets (this prefix + the rep's id).
+    mail_bucket: str | None = None
+    mailbox_secrets_prefix: str = "commcenter/mailboxes/"
+    secrets_endpoint: str | None = None  # local only (the local stack's Secrets Manager)
+    # Local only: the CA that signs the local mail server's certificate, trusted besides the
+    # system's (certificates are always verified; in AWS only the system's CAs are trusted).
+    mail_ca_file: str | None = None
 
     def table(self, name: str) -> str:
         """The physical name of a table, by its short name (`records`, `activities`, ...)."""
@@ -87,6 +96,10 @@ class Settings:
             recordings_bucket=source.get("RECORDINGS_BUCKET") or None,
             delete_recordings_from_twilio=source.get("DELETE_RECORDINGS_FROM_TWILIO", "true").lower() == "true",
             s3_endpoint=source.get("S3_ENDPOINT") or None,
+            mail_bucket=source.get("MAIL_BUCKET") or None,
+            mailbox_secrets_prefix=source.get("MAILBOX_SECRETS_PREFIX") or "commcenter/mailboxes/",
+            secrets_endpoint=source.get("SECRETS_ENDPOINT") or None,
+            mail_ca_file=source.get("MAIL_CA_FILE") or None,
         )
 
 
