@@ -885,6 +885,29 @@ export interface components {
             /** @default work */
             label: string;
         };
+        /**
+         * EmailAddress
+         * @description A mailbox as a header names it: the address (lower-cased, IDNA domain) and a display name.
+         */
+        EmailAddress: {
+            address: string;
+            /** @default  */
+            name?: string;
+        };
+        /**
+         * EmailAttachment
+         * @description An attachment of a synced email, stored in the mail bucket under `key`.
+         */
+        EmailAttachment: {
+            filename: string;
+            content_type: string;
+            size: number;
+            key: string;
+            /** @default null */
+            content_id?: string | null;
+            /** @default false */
+            inline?: boolean;
+        };
         /** EmailFacts */
         EmailFacts: {
             /** @enum {unknown} */
@@ -895,6 +918,44 @@ export interface components {
             opens?: number;
             /** @default false */
             ignored?: boolean;
+            /** @default  */
+            message_id?: string;
+            /** @default null */
+            from?: components["schemas"]["EmailAddress"] | null;
+            /** @default [] */
+            to?: components["schemas"]["EmailAddress"][];
+            /** @default [] */
+            cc?: components["schemas"]["EmailAddress"][];
+            /** @default null */
+            in_reply_to?: string | null;
+            /** @default [] */
+            references?: string[];
+            /** @default  */
+            thread?: string;
+            /** @default  */
+            folder?: string;
+            /** @default null */
+            uid?: number | null;
+            /** @default null */
+            uidvalidity?: number | null;
+            /** @default false */
+            seen?: boolean;
+            /** @default false */
+            archived?: boolean;
+            /** @default false */
+            colleague?: boolean;
+            /** @default null */
+            html?: string | null;
+            /** @default null */
+            html_key?: string | null;
+            /** @default null */
+            raw_key?: string | null;
+            /** @default 0 */
+            size?: number;
+            /** @default [] */
+            attachments?: components["schemas"]["EmailAttachment"][];
+            /** @default [] */
+            warnings?: string[];
         };
         /**
          * EraseInput

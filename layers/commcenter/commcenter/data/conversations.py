@@ -173,9 +173,9 @@ def stored_item(state: ConversationState) -> dict[str, dict[str, Any]]:
     return raw_item(
         {
             "conversation_id": state.id,
-            "center_pk": center_pk(state.rep_id, "sms", state.section),
+            "center_pk": center_pk(state.rep_id, state.channel, state.section),
             "center_key": f"{state.last_at}#{state.id}",
-            "channel": "sms",
+            "channel": state.channel,
             "rep_id": state.rep_id,
             "rep_number": state.rep_number,
             "handle": state.handle,
@@ -216,10 +216,10 @@ def ids_with_handle(handle_key: str) -> list[str]:
 
 
 def center_page(
-    rep_id: str, section: str, limit: int, cursor: str | None
+    rep_id: str, section: str, limit: int, cursor: str | None, *, channel: str = "sms"
 ) -> tuple[list[ConversationState], str | None]:
-    """A rep's conversations of one section, newest activity first."""
-    key = center_pk(rep_id, "sms", section)
+    """A rep's conversations of one channel and section, newest activity first."""
+    key = center_pk(rep_id, channel, section)
     page = ConversationItem._get_connection().query(
         key,
         index_name="center",
@@ -248,4 +248,5 @@ def _from_values(values: dict[str, Any]) -> ConversationState:
         last_direction=values.get("last_direction", "inbound"),
         unread=int(values.get("unread", 0)),
         version=int(values.get("version", 0)),
+        channel=values.get("channel", "sms"),
     )

@@ -49,6 +49,12 @@ def call_ref(call_sid: str) -> str:
     return f"call#{call_sid}"
 
 
+def email_ref(dedupe_key: str) -> str:
+    """The claim of an email, by its Message-ID's digest (or its content's, without one): the
+    team's one copy, whichever mailbox, folder or poll fetched it (W4)."""
+    return f"email#{dedupe_key}"
+
+
 def send_ref(rep_id: str, client_request_id: str) -> str:
     return f"send#{rep_id}#{client_request_id}"
 

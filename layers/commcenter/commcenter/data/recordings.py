@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
+from commcenter.data.buckets import s3_client
 from commcenter.errors import ConfigurationError
 from commcenter.settings import get_settings
 
 LINK_SECONDS = 300
 
 
-@cache
-def _client(endpoint: str | None, region: str) -> Any:
-    import boto3  # on first use: the voice webhooks' cold start does not pay for it
-    from botocore.config import Config
-
-    # Links signed with SigV4: buckets created since 2020 refuse the legacy scheme
-    # (AWSAccessKeyId=...&Signature=...). In AWS they name the bucket's regional host
-    # ({bucket}.s3.{region}.amazonaws.com, us-east-1 included), the one the dashboard's
-    # Content-Security-Policy lets it play media from; the local S3 is addressed by path.
-    config = Config(
-        signature_version="s3v4",
-        s3={"addressing_style": "path" if endpoint else "virtual", "us_east_1_regional_endpoint": "regional"},
-    )
-    return boto3.client("s3", endpoint_url=endpoint, region_name=region, config=config)
-
-
 def _bucket() -> tuple[Any, str]:
     settings = get_settings()
     if not settings.recordings_bucket:
         raise ConfigurationError("no recordings bucket: set RECORDINGS_BUCKET")
-    return _client(settings.s3_endpoint, settings.region), settings.recordings_bucket
+    return s3_client(settings.s3_endpoint, settings.region), settings.recordings_bucket
 
 
 def recording_key(rep_id: str, call_sid: str, recording_sid: str) -> str:

@@ -6,6 +6,7 @@ from typing import Literal
 
 import msgspec
 
+from commcenter.domain.emails import email_tab
 from commcenter.domain.facts import CallFacts, ChannelFacts, ChatFacts, EmailFacts, NoteFacts, SmsFacts, TaskFacts
 
 ActivityType = Literal["email", "call", "sms", "chat", "note", "task"]
@@ -61,7 +62,10 @@ def summarize(text: str) -> str:
 
 
 def center_section(activity: Activity) -> str:
-    """Where a rep's communication center lists an activity: matched, unmatched or ignored."""
+    """Where a rep's communication center lists an activity: a call as matched, unmatched or
+    ignored; an email in its tab (`commcenter.domain.emails.email_tab`)."""
+    if isinstance(activity.data, EmailFacts):
+        return email_tab(activity.data, direction=activity.direction, record_id=activity.record_id)
     if activity.record_id:
         return "matched"
     ignored = isinstance(activity.data, CallFacts | EmailFacts) and activity.data.ignored

@@ -94,10 +94,47 @@ class CallFacts(Facts, tag="call"):
     copy_of: str | None = None  # on a deal's copy of a call: the call's sort key
 
 
+class EmailAddress(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A mailbox as a header names it: the address (lower-cased, IDNA domain) and a display name."""
+
+    address: str
+    name: str = ""
+
+
+class EmailAttachment(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """An attachment of a synced email, stored in the mail bucket under `key`."""
+
+    filename: str
+    content_type: str
+    size: int
+    key: str
+    content_id: str | None = None
+    inline: bool = False
+
+
 class EmailFacts(Facts, tag="email"):
     subject: str = ""
     opens: int = 0
     ignored: bool = False
+    message_id: str = ""  # as sent, without <>; "" when the message had none
+    from_: EmailAddress | None = msgspec.field(default=None, name="from")
+    to: list[EmailAddress] = []
+    cc: list[EmailAddress] = []
+    in_reply_to: str | None = None
+    references: list[str] = []
+    thread: str = ""  # the thread it belongs to (In-Reply-To / References), for the thread's view
+    folder: str = ""  # "inbox" or "sent": where the rep's mailbox holds it
+    uid: int | None = None  # its IMAP UID there, under `uidvalidity` (read state goes back by it)
+    uidvalidity: int | None = None
+    seen: bool = False
+    archived: bool = False
+    colleague: bool = False  # exchanged with the rep's own domain (E7): kept apart from customers
+    html: str | None = None  # sanitised (nh3), when small enough to keep in the item
+    html_key: str | None = None  # the sanitised HTML in the mail bucket, when larger
+    raw_key: str | None = None  # the message as fetched, in the mail bucket
+    size: int = 0
+    attachments: list[EmailAttachment] = []
+    warnings: list[str] = []  # what could not be parsed fully
 
 
 class ChatFacts(Facts, tag="chat"):

@@ -185,8 +185,14 @@ class PreviewInput(msgspec.Struct, forbid_unknown_fields=True):
     body: str
 
 
+# The channels whose messages are kept in conversations (one per rep and remote handle).
+ConversationChannel = Literal["sms", "email"]
+
+
 class ConversationState(msgspec.Struct, kw_only=True):
-    """A conversation as stored: who, where it is listed, its last message, what was counted."""
+    """A conversation as stored: who, where it is listed, its last message, what was counted.
+
+    `rep_number`: the rep's own address on the channel (a Twilio number, a mailbox address)."""
 
     id: str
     rep_id: str
@@ -200,13 +206,20 @@ class ConversationState(msgspec.Struct, kw_only=True):
     last_direction: str
     unread: int
     version: int = 0
+    channel: ConversationChannel = "sms"
 
 
-def with_message(state: ConversationState, *, at: str, preview: str, direction: str) -> ConversationState:
+def with_message(
+    state: ConversationState, *, at: str, preview: str, direction: str, read: bool = False
+) -> ConversationState:
     """The conversation once a message is added: last message (never moved back in time by a
-    late arrival), unread count (an inbound adds one; a reply means the rep has read it)."""
+    late arrival), unread count (an inbound adds one, unless it arrives already `read`, as an
+    email read in the rep's own client does; the rep's reply means the rep has read it)."""
     newest = at >= state.last_at
-    unread = state.unread + 1 if direction == "inbound" else 0
+    # A reply read the conversation up to it; an older one fetched late (a mailbox's first sync
+    # takes its folders one after the other) leaves what came after it unread.
+    replied = 0 if newest else state.unread
+    unread = state.unread + (0 if read else 1) if direction == "inbound" else replied
     return msgspec.structs.replace(
         state,
         last_at=at if newest else state.last_at,
@@ -217,9 +230,10 @@ def with_message(state: ConversationState, *, at: str, preview: str, direction: 
     )
 
 
-def unread_counter(section: str) -> str:
-    """The name of a rep's counter of unread SMS in a section (ignored traffic is not counted)."""
-    return f"sms#{section}#unread"
+def unread_counter(section: str, channel: str = "sms") -> str:
+    """The name of a rep's counter of unread messages of a channel in a section (ignored traffic
+    is not counted)."""
+    return f"{channel}#{section}#unread"
 
 
 def unread_deltas(before: ConversationState | None, after: ConversationState | None) -> dict[str, int]:
@@ -228,7 +242,7 @@ def unread_deltas(before: ConversationState | None, after: ConversationState | N
     deltas: dict[str, int] = {}
     for state, sign in ((before, -1), (after, 1)):
         if state is not None and state.section != "ignored" and state.unread:
-            name = unread_counter(state.section)
+            name = unread_counter(state.section, state.channel)
             deltas[name] = deltas.get(name, 0) + sign * state.unread
     return {name: delta for name, delta in deltas.items() if delta}
 

@@ -21,7 +21,7 @@ from typing import Literal, Protocol
 from commcenter.data import conversations as conversations_data
 from commcenter.data import handles as handles_data
 from commcenter.data.inbound import InboundWrite, write_inbound
-from commcenter.domain.activities import Activity, type_of
+from commcenter.domain.activities import Activity, Direction, type_of
 from commcenter.domain.facts import ChannelFacts
 from commcenter.domain.handles import Handle, HandleState
 from commcenter.domain.inbound import HandleUnchanged, InboundOutcome, Premise
@@ -38,7 +38,8 @@ class InboundMessage:
     """What a channel's driver hands to the pipeline.
 
     `ref`: the claim of the message's external id (`message_refs.sid_ref`, ...); `rep_address`:
-    the rep's number or mailbox it came to; `activity_id`, `occurred_at`: chosen by the driver,
+    the rep's number or mailbox it came to; `sender`: the other party (who sent it, or, for a
+    message the rep sent, whom it was sent to); `activity_id`, `occurred_at`: chosen by the driver,
     so that a message keeps them through the pipeline's attempts."""
 
     ref: str
@@ -53,6 +54,10 @@ class InboundMessage:
     summary: str
     facts: ChannelFacts
     opt_out: OptOut | None = None
+    # An email the rep sent from their own client is stored like one received: `sender` is then
+    # the person it was sent to. `read`: already read where it came from (the rep's mail client).
+    direction: Direction = "inbound"
+    read: bool = False
 
 
 class InboundStore(Protocol):
@@ -117,7 +122,7 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
         type=type_of(message.facts),
         occurred_at=message.occurred_at,
         rep_id=message.rep.id,
-        direction="inbound",
+        direction=message.direction,
         summary=message.summary,
         body=message.body,
         conversation_id=message.conversation_id,
@@ -134,10 +139,13 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
         section=section,
         last_at=message.occurred_at,
         last_preview="",
-        last_direction="inbound",
+        last_direction=message.direction,
         unread=0,
+        channel="email" if activity.type == "email" else "sms",
     )
-    after = with_message(base, at=message.occurred_at, preview=message.summary, direction="inbound")
+    after = with_message(
+        base, at=message.occurred_at, preview=message.summary, direction=message.direction, read=message.read
+    )
     return InboundWrite(
         ref=message.ref,
         activity=activity,
