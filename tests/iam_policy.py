@@ -51,7 +51,21 @@ def grants_needed(service: str, operation: str, params: dict[str, Any]) -> list[
         bucket = _bucket(str(params.get("Bucket", "")))
         action = _S3_ACTIONS.get(operation, operation)
         return [Grant(f"s3:{action}", f"{bucket}/{params['Key']}" if "Key" in params else bucket)]
+    if service == "secretsmanager":
+        return [Grant(f"secretsmanager:{operation}", _secret_arn(str(params.get("SecretId") or params.get("Name"))))]
     return [Grant(f"{service}:{operation}", "*")]
+
+
+# The local stack names secrets as the template does, its stack name being this one.
+LOCAL_STACK_NAME = "commcenter-local"
+
+
+def _secret_arn(name: str) -> str:
+    """A secret's ARN as the template writes it (`${AWS::StackName}/mailboxes/...`)."""
+    stack_prefix = f"{LOCAL_STACK_NAME}/"
+    if name.startswith(stack_prefix):
+        name = "${AWS::StackName}/" + name.removeprefix(stack_prefix)
+    return "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:" + name
 
 
 def _dynamodb_grants(operation: str, params: dict[str, Any]) -> list[Grant]:

@@ -17,6 +17,7 @@ from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
 from commcenter.domain.call_scripts import CallScripts
 from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummaryInput, Presence, PresenceInput
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput, UnmatchedHistory
+from commcenter.domain.mailbox_views import MailboxInput, MailboxView
 from commcenter.domain.records import Record, RecordFields, RecordInput, TrashedRecord
 from commcenter.domain.reps import Rep, TeamRep
 from commcenter.domain.sms import PreviewInput, SendSmsInput, SmsConversation, SmsSegments, count_segments
@@ -33,6 +34,7 @@ from commcenter.services import (
     call_summary,
     calls_tab,
     inbound_calls,
+    mailbox_settings,
     person_data,
     record_trash,
     recordings,
@@ -587,3 +589,42 @@ def call_recording(call_sid: str) -> Response:
 @documented("Delete a call's recording for good (the rep of the call, or an admin)", response=Activity)
 def delete_call_recording(call_sid: str) -> Response:
     return json_response(recordings.delete(req.current_rep(req.current(app)), call_sid))
+
+
+@app.route("/api/me/mailbox", methods=["GET"])
+@documented(
+    "The signed-in rep's mailbox: how it is reached (never its secret: only whether one is stored) "
+    "and how its sync goes",
+    response=MailboxView,
+)
+def get_mailbox() -> Response:
+    return json_response(mailbox_settings.mailbox_of(req.current_rep(req.current(app))))
+
+
+@app.route("/api/me/mailbox", methods=["PUT"])
+@documented(
+    "Connect the signed-in rep's mailbox or change it (optimistic: send the version you read); the "
+    "password is kept when left out, except for a new server",
+    request=MailboxInput,
+    response=MailboxView,
+)
+def put_mailbox() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(mailbox_settings.save_mailbox(rep, req.json_body(request, MailboxInput)))
+
+
+@app.route("/api/me/mailbox", methods=["DELETE"])
+@documented("Disconnect the signed-in rep's mailbox: its settings and secret go, the mail synced stays", status=204)
+def delete_mailbox() -> Response:
+    mailbox_settings.disconnect(req.current_rep(req.current(app)))
+    return Response(body="", status_code=204)
+
+
+@app.route("/api/me/mailbox/retry", methods=["POST"])
+@documented(
+    "Retry now: the next scheduled poll, within a minute, tries the mailbox whatever its backoff",
+    response=MailboxView,
+)
+def retry_mailbox() -> Response:
+    return json_response(mailbox_settings.retry_now(req.current_rep(req.current(app))))

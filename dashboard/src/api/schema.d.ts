@@ -158,6 +158,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in rep's mailbox: how it is reached (never its secret: only whether one is stored) and how its sync goes */
+        get: operations["get_mailbox"];
+        /** Connect the signed-in rep's mailbox or change it (optimistic: send the version you read); the password is kept when left out, except for a new server */
+        put: operations["put_mailbox"];
+        post?: never;
+        /** Disconnect the signed-in rep's mailbox: its settings and secret go, the mail synced stays */
+        delete: operations["delete_mailbox"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/mailbox/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry now: the next scheduled poll, within a minute, tries the mailbox whatever its backoff */
+        post: operations["retry_mailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -976,6 +1012,14 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** FirstSyncProgress */
+        FirstSyncProgress: {
+            total: number;
+            done: number;
+            started_at: string;
+            /** @default null */
+            finished_at: string | null;
+        };
         /** FollowUp */
         FollowUp: {
             title: string;
@@ -1006,6 +1050,47 @@ export interface components {
             ignored: boolean;
             /** @default false */
             for_team?: boolean;
+        };
+        /**
+         * MailboxDetails
+         * @description A connected mailbox as the rep sees it: how it is reached, never its secret.
+         */
+        MailboxDetails: {
+            address: string;
+            username: string;
+            /** @enum {unknown} */
+            auth: "google" | "microsoft" | "password";
+            imap: components["schemas"]["ServerEndpoint-Output"];
+            smtp: components["schemas"]["ServerEndpoint-Output"];
+            first_sync_days: number;
+            version: number;
+        };
+        /**
+         * MailboxInput
+         * @description The mailbox settings form: everything each time, the password only when it changes
+         *         (absent: the stored one is kept), and the `version` the settings were read at (0: none yet).
+         */
+        MailboxInput: {
+            address: string;
+            username: string;
+            imap: components["schemas"]["ServerEndpoint-Input"];
+            smtp: components["schemas"]["ServerEndpoint-Input"];
+            /** @default null */
+            password?: string | null;
+            /** @default null */
+            first_sync_days?: number | null;
+            /** @default 0 */
+            version?: number;
+        };
+        /**
+         * MailboxView
+         * @description The signed-in rep's mailbox: connected or not, how, whether a secret is stored, its sync.
+         */
+        MailboxView: {
+            connected: boolean;
+            mailbox: components["schemas"]["MailboxDetails"] | null;
+            secret_stored: boolean;
+            health: components["schemas"]["SyncHealthView"];
         };
         /** Media */
         Media: {
@@ -1308,6 +1393,26 @@ export interface components {
             /** @default null */
             conversation_id?: string | null;
         };
+        /** ServerEndpoint */
+        "ServerEndpoint-Input": {
+            host: string;
+            port: number;
+            /**
+             * @default tls
+             * @enum {unknown}
+             */
+            tls?: "starttls" | "tls";
+        };
+        /** ServerEndpoint */
+        "ServerEndpoint-Output": {
+            host: string;
+            port: number;
+            /**
+             * @default tls
+             * @enum {unknown}
+             */
+            tls: "starttls" | "tls";
+        };
         /**
          * SmsConversation
          * @description A conversation as the SMS tab lists it.
@@ -1363,6 +1468,32 @@ export interface components {
             segments: number;
             /** @enum {unknown} */
             encoding: "GSM-7" | "UCS-2";
+        };
+        /**
+         * SyncHealthView
+         * @description Where the mailbox's sync stands: the last success, what was synced, the current error in
+         *         plain words (`error_kind` "reconnect": the OAuth account must be connected again), when the
+         *         poll tries again (`retry_at`, null: at its next run, within a minute), a first sync's progress.
+         */
+        SyncHealthView: {
+            /** @default null */
+            last_success_at: string | null;
+            /** @default null */
+            last_attempt_at: string | null;
+            /** @default 0 */
+            messages_synced: number;
+            /** @default null */
+            error_kind: ("connect" | "dns" | "login" | "no_sent_folder" | "protocol" | "reconnect" | "timeout" | "tls") | null;
+            /** @default null */
+            error: string | null;
+            /** @default null */
+            error_since: string | null;
+            /** @default false */
+            user_must_act: boolean;
+            /** @default null */
+            retry_at: string | null;
+            /** @default null */
+            first_sync: components["schemas"]["FirstSyncProgress"] | null;
         };
         /** TaskFacts */
         TaskFacts: {
@@ -1878,6 +2009,152 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Rep"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxView"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    put_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailboxInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxView"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    retry_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxView"];
                 };
             };
             /** @description invalid input */
