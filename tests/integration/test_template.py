@@ -171,8 +171,9 @@ def test_policies_are_least_privilege() -> None:
         name for name, f in of_type("AWS::Serverless::Function").items() if "ssm:GetParameter" in json.dumps(f)
     }
     # The webhooks check signatures with the auth token; the API sends SMS with it; the
-    # reminders function fetches the recordings Twilio did not hand over yet with it.
-    assert granted_ssm == {"ApiFunction", "SmsFunction", "VoiceFunction", "RemindersFunction"}
+    # reminders function fetches the recordings Twilio did not hand over yet with it; the API
+    # and the mail poll read the OAuth clients' secrets (connecting, refreshing a mailbox's grant).
+    assert granted_ssm == {"ApiFunction", "SmsFunction", "VoiceFunction", "RemindersFunction", "MailPollFunction"}
 
 
 TABLES = sorted(name for name, r in RESOURCES.items() if r["Type"] == "AWS::DynamoDB::Table")
@@ -219,6 +220,8 @@ def test_every_function_logs_to_a_group_that_expires() -> None:
 def test_no_secret_lives_in_the_template() -> None:
     parameters = DOCUMENT["Parameters"]
     assert parameters["TwilioAuthTokenParameter"]["Default"].startswith("/")  # a name, not a value
+    assert parameters["GoogleOAuthClientSecretParameter"]["Default"].startswith("/")
+    assert parameters["MicrosoftOAuthClientSecretParameter"]["Default"].startswith("/")
     variables = DOCUMENT["Globals"]["Function"]["Environment"]["Variables"]
     assert "TWILIO_AUTH_TOKEN" not in variables
     for name, spec in parameters.items():

@@ -147,6 +147,8 @@ class LocalStack:
             "TWILIO_AUTH_TOKEN_PARAMETER": None,  # the name of an SSM parameter: AWS only
             "DASHBOARD_ORIGIN": self.dashboard_url,
             "TWILIO_API_KEY_SECRET_PARAMETER": None,  # an SSM parameter name: AWS only
+            "GOOGLE_OAUTH_CLIENT_SECRET_PARAMETER": None,  # SSM parameter names: AWS only
+            "MICROSOFT_OAUTH_CLIENT_SECRET_PARAMETER": None,
             "MAILBOX_SECRETS_PREFIX": "commcenter-local/mailboxes/",
         }
         if options.phone_default_region:

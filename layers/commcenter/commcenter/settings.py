@@ -62,6 +62,18 @@ class Settings:
     # Local only: the CA that signs the local mail server's certificate, trusted besides the
     # system's (certificates are always verified; in AWS only the system's CAs are trusted).
     mail_ca_file: str | None = None
+    # "Connect Google" / "Connect Microsoft" (OAuth 2.0): each provider's client id (an
+    # identifier) and its secret, from the environment locally, else from its SSM SecureString;
+    # Microsoft's tenant (`common`: any work, school or personal account).
+    google_oauth_client_id: str | None = None
+    google_oauth_client_secret: str | None = None
+    google_oauth_client_secret_parameter: str | None = None
+    microsoft_oauth_client_id: str | None = None
+    microsoft_oauth_client_secret: str | None = None
+    microsoft_oauth_client_secret_parameter: str | None = None
+    microsoft_oauth_tenant: str = "common"
+    # Local only: where both providers' sign-in is served instead (the local OAuth stand-in).
+    mail_oauth_base_url: str | None = None
 
     def table(self, name: str) -> str:
         """The physical name of a table, by its short name (`records`, `activities`, ...)."""
@@ -100,6 +112,14 @@ class Settings:
             mailbox_secrets_prefix=source.get("MAILBOX_SECRETS_PREFIX") or "commcenter/mailboxes/",
             secrets_endpoint=source.get("SECRETS_ENDPOINT") or None,
             mail_ca_file=source.get("MAIL_CA_FILE") or None,
+            google_oauth_client_id=source.get("GOOGLE_OAUTH_CLIENT_ID") or None,
+            google_oauth_client_secret=source.get("GOOGLE_OAUTH_CLIENT_SECRET") or None,
+            google_oauth_client_secret_parameter=source.get("GOOGLE_OAUTH_CLIENT_SECRET_PARAMETER") or None,
+            microsoft_oauth_client_id=source.get("MICROSOFT_OAUTH_CLIENT_ID") or None,
+            microsoft_oauth_client_secret=source.get("MICROSOFT_OAUTH_CLIENT_SECRET") or None,
+            microsoft_oauth_client_secret_parameter=source.get("MICROSOFT_OAUTH_CLIENT_SECRET_PARAMETER") or None,
+            microsoft_oauth_tenant=source.get("MICROSOFT_OAUTH_TENANT") or "common",
+            mail_oauth_base_url=(source.get("MAIL_OAUTH_BASE_URL") or "").rstrip("/") or None,
         )
 
 
