@@ -19,6 +19,8 @@ import type {
   CrmRecord,
   EraseInput,
   IgnoreInput,
+  MailboxInput,
+  MailboxView,
   NoteInput,
   PersonErasure,
   PersonExport,
@@ -49,6 +51,18 @@ export const getMe = (signal?: AbortSignal) => api<Rep>("GET", "/api/me", undefi
 
 /** The signed-in rep's call settings (C9); the API answers with the rep, its number normalised. */
 export const saveCallSettings = (settings: CallSettings) => api<Rep>("PUT", "/api/me/call-settings", settings);
+
+/** The signed-in rep's mailbox and its sync health. */
+export const getMailbox = (signal?: AbortSignal) => api<MailboxView>("GET", "/api/me/mailbox", undefined, signal);
+
+/** Connects or changes the mailbox (send the version read); the password only when it changes. */
+export const saveMailbox = (body: MailboxInput) => api<MailboxView>("PUT", "/api/me/mailbox", body);
+
+/** Forgets the mailbox: its settings and password (the mail synced stays). */
+export const disconnectMailbox = () => api<void>("DELETE", "/api/me/mailbox");
+
+/** "Retry now": the next scheduled poll, within a minute, tries the mailbox. */
+export const retryMailbox = () => api<MailboxView>("POST", "/api/me/mailbox/retry");
 
 export const listReps = () => api<RepList>("GET", "/api/reps");
 

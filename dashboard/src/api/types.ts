@@ -148,6 +148,15 @@ export type VoiceSetting = Schemas["VoiceSetting"];
 export type Presence = Schemas["Presence"];
 export type PresenceInput = Schemas["PresenceInput"];
 
+/** The signed-in rep's mailbox: how it is reached (never its secret), its sync health. */
+export type MailboxView = Schemas["MailboxView"];
+export type MailboxDetails = Schemas["MailboxDetails"];
+export type SyncHealth = Schemas["SyncHealthView"];
+/** The mailbox form as PUT /api/me/mailbox takes it: the password only when it changes. */
+export type MailboxInput = Schemas["MailboxInput"];
+export type ServerEndpoint = Schemas["ServerEndpoint-Input"];
+export type TlsMode = NonNullable<ServerEndpoint["tls"]>;
+
 export type SearchHit = Schemas["SearchHit"];
 export type SearchResults = Schemas["SearchResults"];
 

@@ -1,4 +1,4 @@
-/** Settings: the signed-in rep's own call settings, and the team's call outcomes and scripts (admins change them). */
+/** Settings: the signed-in rep's own call settings and mailbox, and the team's call outcomes and scripts (admins change them). */
 
 import { useEffect } from "preact/hooks";
 import { getMe } from "../api/endpoints";
@@ -9,6 +9,7 @@ import { useMeChange, useTeam } from "../team";
 import { CallOutcomesSettings } from "./CallOutcomesSettings";
 import { CallScriptsSettings } from "./CallScriptsSettings";
 import { CallSettingsForm } from "./CallSettingsForm";
+import { MailboxSettings } from "./MailboxSettings";
 
 export function SettingsPage() {
   useTitle("Settings");
@@ -27,7 +28,8 @@ export function SettingsPage() {
         <div>
           <h1>Settings</h1>
           <p class="muted">
-            How your calls are handled, the outcomes your team files calls under, and the scripts it reads from.
+            How your calls are handled, the mailbox your email is synced from, the outcomes your team files calls
+            under, and the scripts it reads from.
           </p>
         </div>
       </header>
@@ -49,6 +51,18 @@ export function SettingsPage() {
           ) : (
             <CallSettingsForm key={rep.id} rep={rep} onSaved={changeMe} />
           )}
+        </div>
+      </section>
+
+      <section class="card settings-card" aria-labelledby="settings-mailbox-title">
+        <header class="settings-card-header">
+          <h2 id="settings-mailbox-title">Mailbox</h2>
+          <p class="muted">
+            The mailbox your email is synced from (its inbox and sent mail) and sent through. Only you see these settings.
+          </p>
+        </header>
+        <div class="settings-card-body">
+          <MailboxSettings />
         </div>
       </section>
 
