@@ -5,9 +5,11 @@ and every way a connection is refused without changing what is stored."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import msgspec
@@ -15,6 +17,7 @@ import pytest
 from stack_environment import environment
 
 from commcenter.channels import oauth_client
+from commcenter.channels.mail_transport import OAuthLogin, PasswordLogin
 from commcenter.channels.oauth_client import OAuthRefused
 from commcenter.data import mailbox_secrets, mailboxes
 from commcenter.domain.clock import clock_at, utc_now
@@ -287,3 +290,150 @@ def test_settings_struct_round_trips(oauth: OAuthStandIn, rep: Rep, back: str) -
     settings = mailbox_oauth.finish(rep, answer["state"], answer["code"])
     shown = msgspec.to_builtins(settings)
     assert "token" not in str(shown)
+
+
+# ---------------------------------------------------------------- logging in: login_for
+
+
+def _connected(oauth: OAuthStandIn, rep: Rep, back: str, provider: str, email: str) -> MailboxSettings:
+    started = mailbox_oauth.start(rep, provider, back)
+    answer = _returned(oauth.sign_in(started.authorize_url, email))
+    return mailbox_oauth.finish(rep, answer["state"], answer["code"])
+
+
+def _stored(rep: Rep) -> dict[str, Any]:
+    secret = mailbox_secrets.get(rep.id, fresh=True)
+    assert secret is not None
+    return secret
+
+
+def test_a_password_mailbox_logs_in_with_its_password(local_stack: LocalStack, rep: Rep) -> None:
+    settings = MailboxSettings(
+        rep_id=rep.id,
+        address="olive@example.org",
+        username="olive",
+        imap=ServerEndpoint("imap.example.org", 993),
+        smtp=ServerEndpoint("smtp.example.org", 465),
+    )
+    with pytest.raises(MailError) as missing:
+        mailbox_oauth.login_for(settings)
+    assert missing.value.kind == "login"
+    mailbox_secrets.put(rep.id, {"password": "app password"})
+    assert mailbox_oauth.login_for(settings) == PasswordLogin(username="olive", password="app password")
+
+
+def test_the_access_token_is_used_until_a_minute_before_it_expires(oauth: OAuthStandIn, rep: Rep, back: str) -> None:
+    settings = _connected(oauth, rep, back, "google", "olive@gmail.example")
+    first = _stored(rep)
+
+    assert mailbox_oauth.login_for(settings) == OAuthLogin("olive@gmail.example", first["access_token"])
+    with clock_at(utc_now() + timedelta(minutes=58)):
+        assert mailbox_oauth.login_for(settings) == OAuthLogin("olive@gmail.example", first["access_token"])
+    assert oauth.token_requests == ["authorization_code"]  # no refresh yet
+
+    with clock_at(utc_now() + timedelta(minutes=59, seconds=30)):
+        login = mailbox_oauth.login_for(settings)
+        again = mailbox_oauth.login_for(settings)  # the refreshed token is stored: no second refresh
+
+    assert isinstance(login, OAuthLogin)
+    assert login.access_token != first["access_token"]
+    assert again == login
+    assert oauth.token_requests == ["authorization_code", "refresh_token"]
+    stored = _stored(rep)
+    assert stored["access_token"] == login.access_token
+    assert stored["refresh_token"] == first["refresh_token"]  # Google keeps it
+    assert stored["expires_at"] > first["expires_at"]
+
+
+def test_microsofts_new_refresh_token_is_kept(oauth: OAuthStandIn, rep: Rep, back: str) -> None:
+    settings = _connected(oauth, rep, back, "microsoft", "olive@contoso.example")
+    first = _stored(rep)
+    oauth.expire_access_tokens()
+    with clock_at(utc_now() + timedelta(hours=1)):
+        login = mailbox_oauth.login_for(settings)
+    stored = _stored(rep)
+    assert login == OAuthLogin("olive@contoso.example", stored["access_token"])
+    assert stored["refresh_token"] != first["refresh_token"]
+    assert oauth.refresh_tokens[stored["refresh_token"]].email == "olive@contoso.example"
+
+
+def test_a_revoked_grant_asks_the_rep_to_reconnect(oauth: OAuthStandIn, rep: Rep, back: str) -> None:
+    settings = _connected(oauth, rep, back, "google", "olive@gmail.example")
+    before = _stored(rep)
+    oauth.revoke_account("olive@gmail.example")
+
+    with clock_at(utc_now() + timedelta(hours=1)), pytest.raises(MailError) as error:
+        mailbox_oauth.login_for(settings)
+
+    assert error.value.kind == "reconnect"
+    assert error.value.user_must_act
+    assert error.value.message == "The Google account's access was revoked or expired: connect it again"
+    assert _stored(rep) == before  # nothing written over
+
+
+def test_a_grant_replaced_by_another_process_is_read_again(oauth: OAuthStandIn, rep: Rep, back: str) -> None:
+    """A warm poll holds a copy of the secret for minutes; the rep reconnected meanwhile through
+    the API (another process), and the old grant is revoked: the poll reads the secret again
+    instead of asking the rep to reconnect once more."""
+    _connected(oauth, rep, back, "google", "olive@gmail.example")
+    old = _stored(rep)
+    oauth.revoke_account("olive@gmail.example")
+    # The other process's reconnection, written straight to Secrets Manager: this process's
+    # cached copy still holds the revoked grant.
+    verifier = "w" * 50
+    url = oauth_client.authorize_url(
+        "google",
+        state="t" * 43,
+        code_challenge=mailbox_oauth.code_challenge(verifier),
+        redirect_uri=back,
+        login_hint="",
+    )
+    code = _returned(oauth.sign_in(url, "olive@gmail.example"))["code"]
+    grant = oauth_client.exchange_code("google", code=code, code_verifier=verifier, redirect_uri=back)
+    mailbox_secrets._client().put_secret_value(
+        SecretId=mailbox_secrets.secret_name(rep.id),
+        SecretString=json.dumps({**old, "refresh_token": grant.refresh_token, "expires_at": 0}),
+    )
+    assert mailbox_secrets.get(rep.id) == old  # the stale copy this process holds
+
+    with clock_at(utc_now() + timedelta(hours=1)):  # the copy's access token has expired
+        login = mailbox_oauth.login_for(mailboxes.get_settings(rep.id))  # type: ignore[arg-type]
+
+    assert isinstance(login, OAuthLogin)
+    assert oauth._active(login.access_token) is not None
+    assert _stored(rep)["refresh_token"] == grant.refresh_token
+
+
+def test_an_oauth_mailbox_without_its_grant_asks_to_reconnect(oauth: OAuthStandIn, rep: Rep, back: str) -> None:
+    settings = _connected(oauth, rep, back, "microsoft", "olive@contoso.example")
+    mailbox_secrets.put(rep.id, {"password": "not a grant"})
+    with pytest.raises(MailError) as error:
+        mailbox_oauth.login_for(settings)
+    assert error.value.kind == "reconnect"
+    assert error.value.message == "The Microsoft account is not connected: connect it again"
+
+
+def test_a_sign_in_service_out_of_reach_is_tried_again_later(oauth: OAuthStandIn, rep: Rep, back: str) -> None:
+    settings = _connected(oauth, rep, back, "google", "olive@gmail.example")
+    before = _stored(rep)
+    oauth.stop()
+    with clock_at(utc_now() + timedelta(hours=1)), pytest.raises(MailError) as error:
+        mailbox_oauth.login_for(settings)
+    assert error.value.kind == "connect"
+    assert not error.value.user_must_act
+    assert _stored(rep) == before
+
+
+def test_a_login_the_server_refused_renews_the_token(oauth: OAuthStandIn, rep: Rep, back: str) -> None:
+    """The rep revoked the access: the stored token, not yet expired, is refused by the mail
+    server; asked to renew it, the refresh finds the grant revoked and asks the rep to reconnect."""
+    settings = _connected(oauth, rep, back, "google", "olive@gmail.example")
+    stored = _stored(rep)
+    renewed = mailbox_oauth.login_for(settings, renew=True)
+    assert renewed != OAuthLogin("olive@gmail.example", stored["access_token"])
+    assert oauth.token_requests == ["authorization_code", "refresh_token"]
+
+    oauth.revoke_account("olive@gmail.example")
+    with pytest.raises(MailError) as error:
+        mailbox_oauth.login_for(settings, renew=True)
+    assert error.value.kind == "reconnect"

@@ -41,12 +41,15 @@ def _provider() -> Any:
     return SecretsProvider(boto3_client=_client())
 
 
-def get(rep_id: str) -> dict[str, Any] | None:
-    """The rep's mailbox secret, or None when none is stored."""
+def get(rep_id: str, *, fresh: bool = False) -> dict[str, Any] | None:
+    """The rep's mailbox secret, or None when none is stored. `fresh`: read from Secrets Manager
+    even if this process holds a copy (another process may have changed it since)."""
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
     try:
-        value = _provider().get(secret_name(rep_id), transform="json", max_age=SECRET_MAX_AGE_SECONDS)
+        value = _provider().get(
+            secret_name(rep_id), transform="json", max_age=SECRET_MAX_AGE_SECONDS, force_fetch=fresh
+        )
     except GetParameterError as error:
         if "ResourceNotFoundException" in str(error):
             return None

@@ -26,6 +26,7 @@ from urllib.parse import urlparse
 import msgspec
 
 from commcenter.channels import oauth_client
+from commcenter.channels.mail_transport import MailLogin, OAuthLogin, PasswordLogin
 from commcenter.channels.oauth_client import PROVIDER_NAMES, OAuthProvider, OAuthRefused
 from commcenter.data import mailbox_secrets, mailboxes
 from commcenter.domain.clock import now_iso, utc_now
@@ -35,6 +36,9 @@ from commcenter.errors import BusyError, ConfigurationError, ConflictError, Vali
 from commcenter.settings import get_settings
 
 STATE_SECONDS = 600  # a connection must be finished within ten minutes of its start
+# An access token that expires within this many seconds is refreshed before a login: an IMAP
+# session opened with it must not outlive it in the middle of a poll.
+REFRESH_MARGIN_SECONDS = 60
 MAX_REDIRECT_URI_CHARS = 2000
 MAX_CODE_CHARS = 4096
 STATE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
@@ -142,6 +146,77 @@ def finish(rep: Rep, state: str, code: str) -> MailboxSettings:
     saved = _save_provider_settings(rep.id, provider, address)
     _forget_reconnect(rep.id)
     return saved
+
+
+def login_for(settings: MailboxSettings, *, renew: bool = False) -> MailLogin:
+    """How to log in to `settings`' mailbox, whatever its kind: the poll and the connection test
+    call this one function. A password mailbox: its stored password. A Google or Microsoft one:
+    an access token for XOAUTH2, refreshed when it expires within a minute (and stored back).
+
+    A `MailError` when it cannot: `login` (no password stored), `reconnect` (no grant, or the
+    provider says it was revoked or expired: only the rep can connect again), or a provider out
+    of reach (`connect`, `timeout`, `dns`, `tls`) or refusing this stack's client (`protocol`),
+    which the poll tries again later.
+
+    `renew`: refresh the access token even if the stored one has not expired, for a caller whose
+    login with it the mail server refused (a grant revoked since: the refresh then says so)."""
+    secret = mailbox_secrets.get(settings.rep_id)
+    if settings.auth == "password":
+        password = (secret or {}).get("password")
+        if not isinstance(password, str) or not password:
+            raise MailError("login", "No password is stored for this mailbox: enter it in Settings, Mailbox")
+        return PasswordLogin(username=settings.username, password=password)
+    provider = _provider(settings.auth)
+    return OAuthLogin(
+        username=settings.username, access_token=_access_token(settings.rep_id, provider, secret, renew=renew)
+    )
+
+
+def _access_token(
+    rep_id: str, provider: OAuthProvider, secret: dict[str, Any] | None, *, renew: bool = False, again: bool = True
+) -> str:
+    name = PROVIDER_NAMES[provider]
+    refresh_token = (secret or {}).get("refresh_token")
+    if secret is None or secret.get("provider") != provider or not isinstance(refresh_token, str) or not refresh_token:
+        raise MailError("reconnect", f"The {name} account is not connected: connect it again")
+    valid = None if renew else _valid_access_token(secret)
+    if valid is not None:
+        return valid
+    try:
+        grant = oauth_client.refresh(provider, refresh_token)
+    except OAuthRefused as refused:
+        if refused.error != "invalid_grant":
+            raise MailError(
+                "protocol",
+                f"{name} refused this installation's OAuth client ({refused.error}): an administrator must check it",
+            ) from None
+        # The rep may have connected again from another process: this one's copy of the secret
+        # would be older than the grant that replaced it.
+        newer = mailbox_secrets.get(rep_id, fresh=True) if again else None
+        if newer is not None and newer.get("refresh_token") != refresh_token:
+            return _access_token(rep_id, provider, newer, again=False)
+        raise MailError("reconnect", f"The {name} account's access was revoked or expired: connect it again") from None
+    except ConfigurationError as error:
+        raise MailError("protocol", error.message) from None
+    mailbox_secrets.put(
+        rep_id,
+        {
+            **secret,
+            "access_token": grant.access_token,
+            "expires_at": grant.expires_at,
+            # Microsoft hands a new refresh token on each refresh; Google keeps the first.
+            "refresh_token": grant.refresh_token or refresh_token,
+        },
+    )
+    return grant.access_token
+
+
+def _valid_access_token(secret: dict[str, Any]) -> str | None:
+    """The stored access token, unless it expires within the margin."""
+    access_token, expires_at = secret.get("access_token"), secret.get("expires_at")
+    if not isinstance(access_token, str) or not access_token or not isinstance(expires_at, int | float):
+        return None
+    return access_token if expires_at > utc_now().timestamp() + REFRESH_MARGIN_SECONDS else None
 
 
 def _exchanged(provider: OAuthProvider, code: str, pending: dict[str, Any]) -> oauth_client.TokenGrant:
