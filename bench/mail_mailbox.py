@@ -12,6 +12,7 @@ transfer encoding is exactly the one chosen, as mail clients really send them.
 `write_maildir()` puts messages into a Maildir folder directly, named so that Dovecot assigns
 UIDs in date order and with the date as file time (Dovecot's INTERNALDATE for Maildir): far
 faster than 5,000 IMAP APPENDs, and the server reads them as it reads delivered mail.
+`fill_mailbox()` does so for a user of the local Dovecot (`commcenter_local.mail_server`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
 MB = 1_000_000
@@ -470,9 +471,8 @@ def plan(count: int, seed: int, anchor: datetime, span_days: int) -> list[Messag
         subject = rng.choice(language.subjects).format(n=rng.randint(2, 500), y=anchor.year)
         if thread:
             subject = thread.subject if thread.subject.startswith("Re: ") else f"Re: {thread.subject}"
-        date = (start + step * index + timedelta(seconds=rng.uniform(0, step.total_seconds() * 0.9))).astimezone(
-            rng.choice(ZONES)
-        )
+        offset = timedelta(seconds=int(rng.uniform(0, step.total_seconds() * 0.9)))  # whole seconds, as in Date:
+        date = (start + step * index + offset).replace(microsecond=0).astimezone(rng.choice(ZONES))
         message_id = "" if index in without_id else _message_id(rng, sender.address.split("@")[1])
         cc = rng.choice(people) if rng.random() < 0.15 else None
         text = _text(rng, language, recipient.name, thread.last_text if thread else "")
@@ -617,4 +617,20 @@ def write_maildir(
         if owner:
             os.chown(path, *owner)
         written += 1
+    return written
+
+
+def fill_mailbox(dovecot: Any, user: str, folders: dict[str, Iterable[GeneratedMessage]]) -> dict[str, int]:
+    """Put messages into the folders of `user` of a running `LocalDovecot` (INBOX, or a folder
+    made when the user was), straight into its Maildir, then have Dovecot index them now
+    (`doveadm force-resync`). Returns how many each folder got."""
+    home = Path(dovecot.mail_dir) / user.lower() / "Maildir"
+    owner = (home.stat().st_uid, home.stat().st_gid)
+    written = {}
+    for folder, messages in folders.items():
+        path = home if folder.upper() == "INBOX" else home / f".{folder}"
+        if not path.is_dir():
+            raise FileNotFoundError(f"{user} has no folder {folder} (Maildir {path})")
+        written[folder] = write_maildir(path, messages, owner=owner)
+    dovecot.doveadm("force-resync", "-u", user.lower(), "*")
     return written
