@@ -44,6 +44,7 @@ from commcenter.services import (
     sms_send,
     softphone,
 )
+from commcenter.services.mailbox_oauth import OAuthFinishInput, OAuthStartInput, OAuthStartView
 from commcenter.services.records import SearchHit
 
 app = create_app("commcenter-api")
@@ -628,3 +629,29 @@ def delete_mailbox() -> Response:
 )
 def retry_mailbox() -> Response:
     return json_response(mailbox_settings.retry_now(req.current_rep(req.current(app))))
+
+
+@app.route("/api/me/mailbox/oauth/start", methods=["POST"])
+@documented(
+    "Connect Google / Connect Microsoft: the provider's sign-in page, which sends the rep back to "
+    "redirect_uri (a page of the dashboard) with a code and the state",
+    request=OAuthStartInput,
+    response=OAuthStartView,
+)
+def start_mailbox_oauth() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(mailbox_settings.start_connecting(rep, req.json_body(request, OAuthStartInput)))
+
+
+@app.route("/api/me/mailbox/oauth/finish", methods=["POST"])
+@documented(
+    "The rep is back from the provider's sign-in: the account connected as the rep's mailbox "
+    "(the state once, within ten minutes of its start)",
+    request=OAuthFinishInput,
+    response=MailboxView,
+)
+def finish_mailbox_oauth() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(mailbox_settings.finish_connecting(rep, req.json_body(request, OAuthFinishInput)))

@@ -12,16 +12,20 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from api_support import Api
 from iam_policy import denied, grants_needed
+from stack_environment import environment
 
 from commcenter.data import mailbox_secrets, mailboxes
 from commcenter.data import reps as reps_data
 from commcenter.domain.mailboxes import FirstSyncProgress, FolderCursor, MailError, SyncHealth, after_failure
 from commcenter.domain.reps import Rep
 from commcenter.observability import logger
+from commcenter_local.oauth_stand_in import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, OAuthStandIn
+from commcenter_local.stack import LocalStack
 
 MAILBOX = "/api/me/mailbox"
 PASSWORD = "correct horse battery staple"
@@ -83,6 +87,7 @@ def test_a_rep_without_a_mailbox_is_told_so(dana: Api) -> None:
             "retry_at": None,
             "first_sync": None,
         },
+        "connect_with": [],  # no OAuth client is set up on this stack
     }
 
 
@@ -371,3 +376,77 @@ def test_the_api_reaches_the_mailboxes_secrets_and_no_other() -> None:
     assert not denied("ApiFunction", mailbox)
     other = grants_needed("secretsmanager", "GetSecretValue", {"SecretId": "commcenter-local/twilio-auth-token"})
     assert denied("ApiFunction", other)
+
+
+# ---------------------------------------------------------------- Connect Google / Microsoft
+
+
+@pytest.fixture
+def oauth(local_stack: LocalStack) -> Iterator[OAuthStandIn]:
+    """The stack connects mailboxes through the local stand-in of Google's and Microsoft's sign-in."""
+    with OAuthStandIn() as stand_in:
+        settings = {
+            "GOOGLE_OAUTH_CLIENT_ID": LOCAL_CLIENT_ID,
+            "GOOGLE_OAUTH_CLIENT_SECRET": LOCAL_CLIENT_SECRET,
+            "MICROSOFT_OAUTH_CLIENT_ID": LOCAL_CLIENT_ID,
+            "MICROSOFT_OAUTH_CLIENT_SECRET": LOCAL_CLIENT_SECRET,
+            "MAIL_OAUTH_BASE_URL": stand_in.base_url,
+        }
+        with environment(settings):
+            yield stand_in
+
+
+def connect_account(api: Api, oauth: OAuthStandIn, back: str, provider: str, email: str) -> dict[str, Any]:
+    """The rep presses Connect, signs in at the provider and comes back: the mailbox as shown."""
+    started = api.ok("POST", f"{MAILBOX}/oauth/start", {"provider": provider, "redirect_uri": back})
+    location = oauth.sign_in(started["authorize_url"], email)
+    assert location.startswith(back + "?")
+    answer = {key: values[0] for key, values in parse_qs(urlparse(location).query).items()}
+    return dict(api.ok("POST", f"{MAILBOX}/oauth/finish", {"state": answer["state"], "code": answer["code"]}))
+
+
+def test_a_rep_connects_a_google_account(dana: Api, rep: Rep, oauth: OAuthStandIn, local_stack: LocalStack) -> None:
+    assert dana.ok("GET", MAILBOX)["connect_with"] == ["google", "microsoft"]
+    back = f"{local_stack.dashboard_url}/settings/mailbox/connected"
+    shown = connect_account(dana, oauth, back, "google", "Dana.Rep@Gmail.example")
+    assert shown["connected"] is True and shown["secret_stored"] is True
+    assert shown["mailbox"]["auth"] == "google"
+    assert shown["mailbox"]["address"] == shown["mailbox"]["username"] == "dana.rep@gmail.example"
+    assert shown["mailbox"]["imap"] == {"host": "imap.gmail.com", "port": 993, "tls": "tls"}
+    secret = mailbox_secrets.get(rep.id)
+    assert secret is not None and secret["provider"] == "google"
+    # Nothing of the grant reaches the browser.
+    read = dana("GET", MAILBOX)
+    assert read.json() == shown
+    for token in (secret["refresh_token"], secret["access_token"]):
+        assert token not in read.text
+
+    # A change of the first sync's window keeps the account; another user name needs a password.
+    version = shown["mailbox"]["version"]
+    body = {key: shown["mailbox"][key] for key in ("address", "username", "imap", "smtp")}
+    kept = dana.ok("PUT", MAILBOX, {**body, "first_sync_days": 14, "version": version})
+    assert kept["mailbox"]["auth"] == "google" and kept["mailbox"]["first_sync_days"] == 14
+    assert mailbox_secrets.get(rep.id) == secret
+    refused = dana("PUT", MAILBOX, {**body, "username": "someone.else@gmail.example", "version": version + 1})
+    assert refused.status_code == 400 and set(refused.json()["error"]["fields"]) == {"password"}
+    # With a password typed, the mailbox logs in with it instead.
+    password = dana.ok("PUT", MAILBOX, {**body, "password": PASSWORD, "version": version + 1})
+    assert password["mailbox"]["auth"] == "password"
+    assert mailbox_secrets.get(rep.id) == {"password": PASSWORD}
+
+
+def test_a_connection_the_provider_did_not_send_back_changes_nothing(
+    dana: Api, rep: Rep, oauth: OAuthStandIn, local_stack: LocalStack
+) -> None:
+    connect(dana)
+    back = f"{local_stack.dashboard_url}/settings/mailbox/connected"
+    started = dana.ok("POST", f"{MAILBOX}/oauth/start", {"provider": "microsoft", "redirect_uri": back})
+    state = parse_qs(urlparse(started["authorize_url"]).query)["state"][0]
+    refused = dana("POST", f"{MAILBOX}/oauth/finish", {"state": state, "code": "not-the-providers"})
+    assert refused.status_code == 400, refused.text
+    assert dana.ok("GET", MAILBOX)["mailbox"]["auth"] == "password"
+    assert mailbox_secrets.get(rep.id) == {"password": PASSWORD}
+    elsewhere = dana("POST", f"{MAILBOX}/oauth/start", {"provider": "google", "redirect_uri": "https://evil.example/"})
+    assert elsewhere.status_code == 400 and "redirect_uri" in elsewhere.json()["error"]["fields"]
+    unknown = dana("POST", f"{MAILBOX}/oauth/start", {"provider": "yahoo", "redirect_uri": back})
+    assert unknown.status_code == 400 and "provider" in unknown.json()["error"]["fields"]

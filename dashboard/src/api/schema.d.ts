@@ -177,6 +177,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/mailbox/oauth/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The rep is back from the provider's sign-in: the account connected as the rep's mailbox (the state once, within ten minutes of its start) */
+        post: operations["finish_mailbox_oauth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/mailbox/oauth/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect Google / Connect Microsoft: the provider's sign-in page, which sends the rep back to redirect_uri (a page of the dashboard) with a code and the state */
+        post: operations["start_mailbox_oauth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/mailbox/retry": {
         parameters: {
             query?: never;
@@ -1084,13 +1118,16 @@ export interface components {
         };
         /**
          * MailboxView
-         * @description The signed-in rep's mailbox: connected or not, how, whether a secret is stored, its sync.
+         * @description The signed-in rep's mailbox: connected or not, how, whether a secret is stored, its sync,
+         *         and the accounts this installation can connect it with (`connect_with`: "Connect Google").
          */
         MailboxView: {
             connected: boolean;
             mailbox: components["schemas"]["MailboxDetails"] | null;
             secret_stored: boolean;
             health: components["schemas"]["SyncHealthView"];
+            /** @default [] */
+            connect_with: ("google" | "microsoft")[];
         };
         /** Media */
         Media: {
@@ -1110,6 +1147,21 @@ export interface components {
         /** NoteInput */
         NoteInput: {
             body: string;
+        };
+        /** OAuthFinishInput */
+        OAuthFinishInput: {
+            state: string;
+            code: string;
+        };
+        /** OAuthStartInput */
+        OAuthStartInput: {
+            /** @enum {unknown} */
+            provider: "google" | "microsoft";
+            redirect_uri: string;
+        };
+        /** OAuthStartView */
+        OAuthStartView: {
+            authorize_url: string;
         };
         /**
          * PersonErasure
@@ -2120,6 +2172,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    finish_mailbox_oauth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthFinishInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxView"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    start_mailbox_oauth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthStartInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthStartView"];
+                };
             };
             /** @description invalid input */
             400: {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 import msgspec
 
@@ -26,6 +27,9 @@ from commcenter.domain.mailboxes import (
     SyncHealth,
 )
 from commcenter.errors import ValidationError
+
+# The accounts a mailbox may be connected with instead of a password (OAuth 2.0).
+OAuthProviderName = Literal["google", "microsoft"]
 
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 MAX_HOST = 253
@@ -78,12 +82,14 @@ class SyncHealthView(msgspec.Struct, kw_only=True):
 
 
 class MailboxView(msgspec.Struct, kw_only=True):
-    """The signed-in rep's mailbox: connected or not, how, whether a secret is stored, its sync."""
+    """The signed-in rep's mailbox: connected or not, how, whether a secret is stored, its sync,
+    and the accounts this installation can connect it with (`connect_with`: "Connect Google")."""
 
     connected: bool
     mailbox: MailboxDetails | None
     secret_stored: bool
     health: SyncHealthView
+    connect_with: list[OAuthProviderName] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +173,10 @@ def clean_mailbox_input(form: MailboxInput) -> CleanMailbox:
 
 
 def hands_secret_elsewhere(stored: MailboxSettings, wanted: CleanMailbox) -> bool:
-    """Whether `wanted` would send the stored secret to a server it was not given for."""
-    return stored.imap.host != wanted.imap.host or stored.smtp.host != wanted.smtp.host
+    """Whether `wanted` would send the stored secret to a server it was not given for, or an
+    account's grant (Google, Microsoft) to log in as another user."""
+    moved = stored.imap.host != wanted.imap.host or stored.smtp.host != wanted.smtp.host
+    return moved or (stored.auth != "password" and stored.username != wanted.username)
 
 
 def is_another_mailbox(stored: MailboxSettings, wanted: CleanMailbox) -> bool:
@@ -197,9 +205,18 @@ def health_view(health: SyncHealth) -> SyncHealthView:
     )
 
 
-def mailbox_view(settings: MailboxSettings | None, health: SyncHealth, *, secret_stored: bool) -> MailboxView:
+def mailbox_view(
+    settings: MailboxSettings | None,
+    health: SyncHealth,
+    *,
+    secret_stored: bool,
+    connect_with: list[OAuthProviderName] | None = None,
+) -> MailboxView:
+    offered = list(connect_with or [])
     if settings is None:
-        return MailboxView(connected=False, mailbox=None, secret_stored=False, health=SyncHealthView())
+        return MailboxView(
+            connected=False, mailbox=None, secret_stored=False, health=SyncHealthView(), connect_with=offered
+        )
     details = MailboxDetails(
         address=settings.address,
         username=settings.username,
@@ -209,4 +226,10 @@ def mailbox_view(settings: MailboxSettings | None, health: SyncHealth, *, secret
         first_sync_days=settings.first_sync_days,
         version=settings.version,
     )
-    return MailboxView(connected=True, mailbox=details, secret_stored=secret_stored, health=health_view(health))
+    return MailboxView(
+        connected=True,
+        mailbox=details,
+        secret_stored=secret_stored,
+        health=health_view(health),
+        connect_with=offered,
+    )

@@ -1,5 +1,5 @@
-"""The signed-in rep's own mailbox: connect it (settings + secret), read how its sync goes,
-retry now, disconnect it.
+"""The signed-in rep's own mailbox: connect it (settings + password, or a Google or Microsoft
+account through `mailbox_oauth`), read how its sync goes, retry now, disconnect it.
 
 The secret goes one way: into Secrets Manager when the rep types it, never back out (the view
 says only whether one is stored). Every check runs before anything is written, so a refused
@@ -25,6 +25,8 @@ from commcenter.domain.mailbox_views import (
 from commcenter.domain.mailboxes import AuthKind, MailboxSettings, SyncHealth
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, NotFoundError, ValidationError
+from commcenter.services import mailbox_oauth
+from commcenter.services.mailbox_oauth import OAuthFinishInput, OAuthStartInput, OAuthStartView
 
 STALE = "the mailbox settings were changed meanwhile: reload them"
 
@@ -33,7 +35,12 @@ def mailbox_of(rep: Rep) -> MailboxView:
     """The rep's mailbox and its sync health (one Query), and whether its secret is stored."""
     state = mailboxes.load(rep.id)
     stored = state.settings is not None and mailbox_secrets.get(rep.id) is not None
-    return mailbox_view(state.settings, state.health, secret_stored=stored)
+    return _view(state.settings, state.health, secret_stored=stored)
+
+
+def _view(settings: MailboxSettings | None, health: SyncHealth, *, secret_stored: bool) -> MailboxView:
+    offered = mailbox_oauth.available_providers()
+    return mailbox_view(settings, health, secret_stored=secret_stored, connect_with=offered)
 
 
 def save_mailbox(rep: Rep, form: MailboxInput) -> MailboxView:
@@ -73,7 +80,7 @@ def save_mailbox(rep: Rep, form: MailboxInput) -> MailboxView:
     if health.retry_at is not None:
         mailboxes.clear_backoff(rep.id)
         health = msgspec.structs.replace(health, retry_at=None)
-    return mailbox_view(saved, health, secret_stored=True)
+    return _view(saved, health, secret_stored=True)
 
 
 def _auth_after(rep: Rep, stored: MailboxSettings | None, wanted: CleanMailbox) -> AuthKind:
@@ -83,10 +90,16 @@ def _auth_after(rep: Rep, stored: MailboxSettings | None, wanted: CleanMailbox) 
         return "password"
     if stored is None:
         raise ValidationError("a password is needed to connect the mailbox", {"password": "required"})
-    if hands_secret_elsewhere(stored, wanted):
+    if hands_secret_elsewhere(stored, wanted) and stored.auth == "password":
         raise ValidationError(
             "the stored password is only sent to the server it was typed for: type it for the new server",
             {"password": "required for a new server"},
+        )
+    if hands_secret_elsewhere(stored, wanted):
+        raise ValidationError(
+            "the connected account's access serves only its own mailbox: type a password for this one, "
+            "or connect the account again",
+            {"password": "required for another mailbox"},
         )
     if mailbox_secrets.get(rep.id) is None:
         raise ValidationError("no password is stored for this mailbox: type it", {"password": "required"})
@@ -108,4 +121,16 @@ def retry_now(rep: Rep) -> MailboxView:
         raise NotFoundError("no mailbox is connected")
     mailboxes.clear_backoff(rep.id)
     health = msgspec.structs.replace(state.health, retry_at=None)
-    return mailbox_view(state.settings, health, secret_stored=mailbox_secrets.get(rep.id) is not None)
+    return _view(state.settings, health, secret_stored=mailbox_secrets.get(rep.id) is not None)
+
+
+def start_connecting(rep: Rep, form: OAuthStartInput) -> OAuthStartView:
+    """ "Connect Google" / "Connect Microsoft": the provider's sign-in page to send the rep to."""
+    return mailbox_oauth.start(rep, form.provider, form.redirect_uri)
+
+
+def finish_connecting(rep: Rep, form: OAuthFinishInput) -> MailboxView:
+    """The rep came back from the provider's sign-in: the account's grant kept, the mailbox saved
+    as the provider's; the mailbox as the Settings page shows it."""
+    mailbox_oauth.finish(rep, form.state, form.code)
+    return mailbox_of(rep)
