@@ -143,6 +143,15 @@ class ImapMailbox:
                 client.login(self.login.username, self.login.password)
         except LoginError as error:
             said = server_words(error)
+            if isinstance(self.login, OAuthLogin):
+                # The provider's grant behind the token was revoked, or the account may not use
+                # IMAP: either way only the rep (or the account's administrator) can act.
+                raise MailError(
+                    "reconnect",
+                    f"The server refused the access of the account {self.login.username}"
+                    + (f" (it said: {said})" if said else "")
+                    + ": connect it again",
+                ) from None
             raise MailError(
                 "login",
                 f"The server refused the user name or password (it said: {said})"

@@ -1,0 +1,131 @@
+"""A mailbox connected with OAuth, logged in to a real mail server: the rep connects through the
+local OAuth stand-in, the refresh token lands in the rep's secret, and the IMAP login is XOAUTH2
+with the access token `login_for` gives, checked by Dovecot's `oauth2` passdb at the stand-in's
+introspection endpoint. Then the rep revokes the access: the server refuses the token, and the
+next `login_for` asks the rep to reconnect."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
+import msgspec
+import pytest
+from stack_environment import environment
+
+from commcenter.channels.imap_mailbox import ImapMailbox
+from commcenter.channels.mail_transport import OAuthLogin
+from commcenter.data import mailbox_secrets
+from commcenter.domain.clock import clock_at, utc_now
+from commcenter.domain.mailboxes import MailboxSettings, MailError
+from commcenter.domain.reps import Rep
+from commcenter.services import mailbox_oauth
+from commcenter_local.mail_server import LocalDovecot, LocalMailCA
+from commcenter_local.oauth_stand_in import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, OAuthStandIn
+from commcenter_local.stack import LocalStack
+
+
+@pytest.fixture(scope="module")
+def oauth_server() -> Iterator[OAuthStandIn]:
+    with OAuthStandIn() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture(scope="module")
+def oauth_dovecot(mail_ca: LocalMailCA, oauth_server: OAuthStandIn) -> Iterator[LocalDovecot]:
+    """A Dovecot that takes XOAUTH2 logins, their token checked at the stand-in."""
+    with LocalDovecot(mail_ca, oauth_introspection_url=oauth_server.introspection_url) as server:
+        yield server
+
+
+@pytest.fixture
+def connect(local_stack: LocalStack, oauth_server: OAuthStandIn, oauth_dovecot: LocalDovecot) -> Iterator[None]:
+    settings = {
+        "GOOGLE_OAUTH_CLIENT_ID": LOCAL_CLIENT_ID,
+        "GOOGLE_OAUTH_CLIENT_SECRET": LOCAL_CLIENT_SECRET,
+        "MICROSOFT_OAUTH_CLIENT_ID": LOCAL_CLIENT_ID,
+        "MICROSOFT_OAUTH_CLIENT_SECRET": LOCAL_CLIENT_SECRET,
+        "MAIL_OAUTH_BASE_URL": oauth_server.base_url,
+    }
+    with environment(settings):
+        yield
+
+
+def _account(dovecot: LocalDovecot) -> str:
+    """A Google account whose mailbox is on the local Dovecot (it has a password too, which
+    the tooling uses to make its folders; the rep never gives it)."""
+    address = f"olive-{uuid.uuid4().hex[:8]}@gmail.example"
+    return dovecot.add_user(address, secrets.token_urlsafe(12))
+
+
+def _connected(stack: LocalStack, oauth_server: OAuthStandIn, provider: str, address: str) -> MailboxSettings:
+    rep = Rep(id=f"rep-{uuid.uuid4().hex[:10]}", name="Olive", email="olive@northwind.example")
+    started = mailbox_oauth.start(rep, provider, f"{stack.dashboard_url}/settings/mailbox/connected")
+    location = oauth_server.sign_in(started.authorize_url, address)
+    answer = {key: values[0] for key, values in parse_qs(urlparse(location).query).items()}
+    return mailbox_oauth.finish(rep, answer["state"], answer["code"])
+
+
+def _on_local_dovecot(settings: MailboxSettings, dovecot: LocalDovecot, tls: str = "tls") -> MailboxSettings:
+    """The same mailbox, its IMAP server the local Dovecot instead of Google's."""
+    return msgspec.structs.replace(settings, imap=dovecot.endpoint("tls" if tls == "tls" else "starttls"))
+
+
+@pytest.mark.usefixtures("connect")
+@pytest.mark.parametrize("tls", ["tls", "starttls"])
+def test_connect_then_log_in_with_xoauth2_then_revoke(
+    local_stack: LocalStack, oauth_server: OAuthStandIn, oauth_dovecot: LocalDovecot, tls: str
+) -> None:
+    address = _account(oauth_dovecot)
+    settings = _connected(local_stack, oauth_server, "google", address)
+    secret = mailbox_secrets.get(settings.rep_id, fresh=True)
+    assert secret is not None
+    assert secret["refresh_token"] in oauth_server.refresh_tokens
+    mailbox = _on_local_dovecot(settings, oauth_dovecot, tls)
+
+    login = mailbox_oauth.login_for(mailbox)
+    assert login == OAuthLogin(address, secret["access_token"])
+    with ImapMailbox(mailbox.imap, login) as imap:
+        assert imap.folders() == {"inbox": "INBOX", "sent": "Sent"}
+        assert imap.status("INBOX").messages == 0
+    assert f"user=<{address}>, method=XOAUTH2" in oauth_dovecot.log()
+
+    # An hour later: a new access token, refreshed by login_for, also logs in.
+    with clock_at(utc_now() + timedelta(hours=1)):
+        later = mailbox_oauth.login_for(mailbox)
+    assert later != login
+    with ImapMailbox(mailbox.imap, later) as imap:
+        assert imap.status("Sent").messages == 0
+
+    # The rep removes commcenter's access in their Google account.
+    oauth_server.revoke_account(address)
+    with pytest.raises(MailError) as refused, ImapMailbox(mailbox.imap, later):
+        pass
+    assert refused.value.kind == "reconnect"
+    assert address in refused.value.message
+    with clock_at(utc_now() + timedelta(hours=2)), pytest.raises(MailError) as revoked:
+        mailbox_oauth.login_for(mailbox)
+    assert revoked.value.kind == "reconnect"
+    assert revoked.value.message == "The Google account's access was revoked or expired: connect it again"
+    with pytest.raises(MailError) as renewed:
+        mailbox_oauth.login_for(mailbox, renew=True)
+    assert renewed.value.kind == "reconnect"
+
+
+@pytest.mark.usefixtures("connect")
+def test_a_token_logs_in_its_own_account_only(
+    local_stack: LocalStack, oauth_server: OAuthStandIn, oauth_dovecot: LocalDovecot
+) -> None:
+    mine, other = _account(oauth_dovecot), _account(oauth_dovecot)
+    settings = _on_local_dovecot(_connected(local_stack, oauth_server, "microsoft", mine), oauth_dovecot)
+    login = mailbox_oauth.login_for(settings)
+    assert isinstance(login, OAuthLogin)
+
+    with pytest.raises(MailError) as refused, ImapMailbox(settings.imap, OAuthLogin(other, login.access_token)):
+        pass
+    assert refused.value.kind == "reconnect"
+    with ImapMailbox(settings.imap, login) as imap:
+        assert imap.folders()["inbox"] == "INBOX"
