@@ -44,6 +44,7 @@ from commcenter.services import (
     sms_send,
     softphone,
 )
+from commcenter.services.mailbox_connection import ConnectionReport
 from commcenter.services.mailbox_oauth import OAuthFinishInput, OAuthStartInput, OAuthStartView
 from commcenter.services.records import SearchHit
 
@@ -620,6 +621,19 @@ def put_mailbox() -> Response:
 def delete_mailbox() -> Response:
     mailbox_settings.disconnect(req.current_rep(req.current(app)))
     return Response(body="", status_code=204)
+
+
+@app.route("/api/me/mailbox/test", methods=["POST"])
+@documented(
+    "Test connection: the form's settings tried (IMAP, its Sent folder, SMTP), each step in plain "
+    "words; with the password typed, else the stored one for the same servers. Nothing is stored",
+    request=MailboxInput,
+    response=ConnectionReport,
+)
+def try_mailbox_connection() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(mailbox_settings.try_connection(rep, req.json_body(request, MailboxInput)))
 
 
 @app.route("/api/me/mailbox/retry", methods=["POST"])

@@ -8,12 +8,14 @@ Each test makes its own rep, so no demo rep is left with a mailbox for the poll'
 from __future__ import annotations
 
 import io
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import msgspec
 import pytest
 from api_support import Api
 from iam_policy import denied, grants_needed
@@ -24,6 +26,7 @@ from commcenter.data import reps as reps_data
 from commcenter.domain.mailboxes import FirstSyncProgress, FolderCursor, MailError, SyncHealth, after_failure
 from commcenter.domain.reps import Rep
 from commcenter.observability import logger
+from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
 from commcenter_local.oauth_stand_in import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, OAuthStandIn
 from commcenter_local.stack import LocalStack
 
@@ -450,3 +453,71 @@ def test_a_connection_the_provider_did_not_send_back_changes_nothing(
     assert elsewhere.status_code == 400 and "redirect_uri" in elsewhere.json()["error"]["fields"]
     unknown = dana("POST", f"{MAILBOX}/oauth/start", {"provider": "yahoo", "redirect_uri": back})
     assert unknown.status_code == 400 and "provider" in unknown.json()["error"]["fields"]
+
+
+# ---------------------------------------------------------------- Test connection
+
+
+@pytest.fixture(scope="module")
+def mail_servers() -> Iterator[tuple[LocalMailServers, MailServerEndpoints]]:
+    """A real Dovecot and SMTP server on 127.0.0.1, their certificates signed by a CA of their own."""
+    servers = LocalMailServers()
+    endpoints = servers.start()
+    try:
+        yield servers, endpoints
+    finally:
+        servers.stop()
+
+
+@pytest.fixture
+def mail_account(mail_servers: tuple[LocalMailServers, MailServerEndpoints]) -> Iterator[dict[str, Any]]:
+    """A mailbox of the local servers, as the form names it, trusted through MAIL_CA_FILE as the
+    local stack trusts them."""
+    servers, endpoints = mail_servers
+    name = f"dana-{uuid.uuid4().hex[:8]}"
+    servers.add_user(name, PASSWORD)
+    with environment({"MAIL_CA_FILE": str(endpoints.ca_file)}):
+        yield form(
+            address=f"{name}@commcenter.test",
+            username=name,
+            imap=msgspec.to_builtins(endpoints.imap_tls),
+            smtp=msgspec.to_builtins(endpoints.smtp_starttls),
+        )
+
+
+def steps_of(report: dict[str, Any]) -> list[tuple[str, bool, str | None]]:
+    return [(step["step"], step["ok"], step["kind"]) for step in report["steps"]]
+
+
+def test_a_connection_test_tells_each_step_and_stores_nothing(
+    dana: Api, rep: Rep, mail_account: dict[str, Any]
+) -> None:
+    report = dana.ok("POST", f"{MAILBOX}/test", mail_account)
+    assert report["ok"] is True, report
+    assert steps_of(report) == [("imap", True, None), ("sent_folder", True, None), ("smtp", True, None)]
+    assert all(step["message"] for step in report["steps"])
+    assert dana.ok("GET", MAILBOX)["connected"] is False and mailbox_secrets.get(rep.id) is None
+
+    wrong = dana.ok("POST", f"{MAILBOX}/test", {**mail_account, "password": "not it"})
+    assert wrong["ok"] is False
+    assert steps_of(wrong) == [("imap", False, "login"), ("smtp", False, "login")]  # no Sent folder without IMAP
+    assert "not it" not in json.dumps(wrong)
+
+
+def test_a_connection_test_uses_the_stored_password_for_the_same_servers(
+    dana: Api, mail_account: dict[str, Any]
+) -> None:
+    refused = dana("POST", f"{MAILBOX}/test", {**mail_account, "password": None})
+    assert refused.status_code == 400 and set(refused.json()["error"]["fields"]) == {"password"}
+    connect(dana, **{key: mail_account[key] for key in ("address", "username", "imap", "smtp")})
+    stored = dana.ok("POST", f"{MAILBOX}/test", {**mail_account, "password": None, "version": 1})
+    assert stored["ok"] is True, stored
+    # Another server never gets the stored password, not even for a test.
+    elsewhere = {**mail_account["smtp"], "host": "localhost"}
+    moved = dana("POST", f"{MAILBOX}/test", {**mail_account, "password": None, "smtp": elsewhere})
+    assert moved.status_code == 400 and set(moved.json()["error"]["fields"]) == {"password"}
+
+
+def test_a_connection_test_of_a_wrong_form_names_the_field(dana: Api) -> None:
+    refused = dana("POST", f"{MAILBOX}/test", form(imap={"host": "imap northwind", "port": 993, "tls": "tls"}))
+    assert refused.status_code == 400 and set(refused.json()["error"]["fields"]) == {"imap.host"}

@@ -228,6 +228,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/mailbox/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test connection: the form's settings tried (IMAP, its Sent folder, SMTP), each step in plain words; with the password typed, else the stored one for the same servers. Nothing is stored */
+        post: operations["try_mailbox_connection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -937,6 +954,20 @@ export interface components {
         ChatFacts: {
             /** @enum {unknown} */
             channel: "chat";
+        };
+        /** ConnectionReport */
+        ConnectionReport: {
+            ok: boolean;
+            steps: components["schemas"]["ConnectionStep"][];
+        };
+        /** ConnectionStep */
+        ConnectionStep: {
+            /** @enum {unknown} */
+            step: "imap" | "sent_folder" | "smtp";
+            ok: boolean;
+            message: string;
+            /** @default null */
+            kind: ("connect" | "dns" | "login" | "no_sent_folder" | "protocol" | "reconnect" | "timeout" | "tls") | null;
         };
         /** ConversationPage */
         ConversationPage: {
@@ -2287,6 +2318,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MailboxView"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    try_mailbox_connection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailboxInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionReport"];
                 };
             };
             /** @description invalid input */

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import msgspec
 
+from commcenter.channels.mail_transport import MailLogin, PasswordLogin
 from commcenter.data import mailbox_secrets, mailboxes
 from commcenter.domain.clock import now_iso
 from commcenter.domain.mailbox_views import (
@@ -22,10 +23,11 @@ from commcenter.domain.mailbox_views import (
     is_another_mailbox,
     mailbox_view,
 )
-from commcenter.domain.mailboxes import AuthKind, MailboxSettings, SyncHealth
+from commcenter.domain.mailboxes import AuthKind, MailboxSettings, MailError, SyncHealth
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, NotFoundError, ValidationError
-from commcenter.services import mailbox_oauth
+from commcenter.services import mailbox_connection, mailbox_oauth
+from commcenter.services.mailbox_connection import ConnectionReport, ConnectionStep
 from commcenter.services.mailbox_oauth import OAuthFinishInput, OAuthStartInput, OAuthStartView
 
 STALE = "the mailbox settings were changed meanwhile: reload them"
@@ -104,6 +106,32 @@ def _auth_after(rep: Rep, stored: MailboxSettings | None, wanted: CleanMailbox) 
     if mailbox_secrets.get(rep.id) is None:
         raise ValidationError("no password is stored for this mailbox: type it", {"password": "required"})
     return stored.auth
+
+
+def try_connection(rep: Rep, form: MailboxInput) -> ConnectionReport:
+    """ "Test connection": the form's settings tried as they are (IMAP, its Sent folder, SMTP),
+    with the password typed, else the stored one (or the connected account), on the same terms
+    as a save: a stored secret only goes to the servers it was given for. Nothing is stored."""
+    wanted = clean_mailbox_input(form)
+    stored = mailboxes.get_settings(rep.id)
+    settings = MailboxSettings(
+        rep_id=rep.id,
+        address=wanted.address,
+        username=wanted.username,
+        auth=_auth_after(rep, stored, wanted),
+        imap=wanted.imap,
+        smtp=wanted.smtp,
+    )
+    login: MailLogin
+    if wanted.password is not None:
+        login = PasswordLogin(username=wanted.username, password=wanted.password)
+    else:
+        try:
+            login = mailbox_oauth.login_for(settings)
+        except MailError as error:  # no usable secret, a grant revoked: nothing to log in with
+            failed = ConnectionStep(step="imap", ok=False, message=error.message, kind=error.kind)
+            return ConnectionReport(ok=False, steps=[failed])
+    return mailbox_connection.test_connection(settings, login)
 
 
 def disconnect(rep: Rep) -> None:
