@@ -25,23 +25,15 @@ from commcenter.domain.mailboxes import MailboxSettings, MailError, ServerEndpoi
 from commcenter.domain.reps import Rep
 from commcenter.errors import BusyError, ValidationError
 from commcenter.services import mailbox_oauth
-from commcenter_local.oauth_stand_in import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, OAuthStandIn
+from commcenter_local.oauth_stand_in import OAuthStandIn
 from commcenter_local.stack import LocalStack
 
 
 @pytest.fixture
 def oauth(local_stack: LocalStack) -> Iterator[OAuthStandIn]:
     """The stack connects mailboxes through the local stand-in of Google's and Microsoft's sign-in."""
-    with OAuthStandIn() as stand_in:
-        settings = {
-            "GOOGLE_OAUTH_CLIENT_ID": LOCAL_CLIENT_ID,
-            "GOOGLE_OAUTH_CLIENT_SECRET": LOCAL_CLIENT_SECRET,
-            "MICROSOFT_OAUTH_CLIENT_ID": LOCAL_CLIENT_ID,
-            "MICROSOFT_OAUTH_CLIENT_SECRET": LOCAL_CLIENT_SECRET,
-            "MAIL_OAUTH_BASE_URL": stand_in.base_url,
-        }
-        with environment(settings):
-            yield stand_in
+    with OAuthStandIn() as stand_in, environment(stand_in.environment()):
+        yield stand_in
 
 
 @pytest.fixture

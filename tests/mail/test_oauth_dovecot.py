@@ -24,7 +24,7 @@ from commcenter.domain.mailboxes import MailboxSettings, MailError
 from commcenter.domain.reps import Rep
 from commcenter.services import mailbox_oauth
 from commcenter_local.mail_server import LocalDovecot, LocalMailCA
-from commcenter_local.oauth_stand_in import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, OAuthStandIn
+from commcenter_local.oauth_stand_in import OAuthStandIn
 from commcenter_local.stack import LocalStack
 
 
@@ -43,14 +43,7 @@ def oauth_dovecot(mail_ca: LocalMailCA, oauth_server: OAuthStandIn) -> Iterator[
 
 @pytest.fixture
 def connect(local_stack: LocalStack, oauth_server: OAuthStandIn, oauth_dovecot: LocalDovecot) -> Iterator[None]:
-    settings = {
-        "GOOGLE_OAUTH_CLIENT_ID": LOCAL_CLIENT_ID,
-        "GOOGLE_OAUTH_CLIENT_SECRET": LOCAL_CLIENT_SECRET,
-        "MICROSOFT_OAUTH_CLIENT_ID": LOCAL_CLIENT_ID,
-        "MICROSOFT_OAUTH_CLIENT_SECRET": LOCAL_CLIENT_SECRET,
-        "MAIL_OAUTH_BASE_URL": oauth_server.base_url,
-    }
-    with environment(settings):
+    with environment(oauth_server.environment()):
         yield
 
 

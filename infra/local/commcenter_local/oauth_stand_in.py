@@ -154,6 +154,15 @@ class OAuthStandIn:
             self.server.server_close()
             self.server = None
 
+    def environment(self) -> dict[str, str]:
+        """The settings that have the functions connect mailboxes through this stand-in (both
+        providers, its own client)."""
+        values = {"MAIL_OAUTH_BASE_URL": self.base_url}
+        for provider in ("GOOGLE", "MICROSOFT"):
+            values[f"{provider}_OAUTH_CLIENT_ID"] = LOCAL_CLIENT_ID
+            values[f"{provider}_OAUTH_CLIENT_SECRET"] = LOCAL_CLIENT_SECRET
+        return values
+
     def __enter__(self) -> OAuthStandIn:
         return self.start()
 
@@ -163,22 +172,8 @@ class OAuthStandIn:
     # ------------------------------------------------------------ what tests do as the rep
 
     def sign_in(self, authorize_url: str, email: str, *, allow: bool = True) -> str:
-        """The rep opens `authorize_url`, signs in as `email` and allows (or cancels): the
-        address the browser is then sent to (the client's redirect URI with `code` and `state`,
-        or `error`). Over HTTP, as a browser would."""
-        page = requests.get(authorize_url, timeout=10, allow_redirects=False)
-        found = re.search(r'name="request" value="([^"]+)"', page.text)
-        if page.status_code != 200 or found is None:
-            raise AssertionError(f"the sign-in page did not open ({page.status_code}): {page.text[:300]}")
-        answer = requests.post(
-            authorize_url.split("?", 1)[0],
-            data={"request": found.group(1), "email": email, "decision": "allow" if allow else "deny"},
-            timeout=10,
-            allow_redirects=False,
-        )
-        if answer.status_code != 302:
-            raise AssertionError(f"the sign-in did not redirect ({answer.status_code}): {answer.text[:300]}")
-        return str(answer.headers["Location"])
+        """See `sign_in` (this stand-in's page or another's: it is all HTTP)."""
+        return sign_in(authorize_url, email, allow=allow)
 
     def revoke_account(self, email: str) -> None:
         """The rep removes commcenter's access from their account: every grant of `email` goes."""
@@ -418,6 +413,25 @@ class OAuthStandIn:
                 grant = self.access_tokens[token].grant
             if grant is not None:
                 grant.revoked = True
+
+
+def sign_in(authorize_url: str, email: str, *, allow: bool = True) -> str:
+    """The rep opens `authorize_url` (a stand-in's sign-in page), signs in as `email` and allows
+    (or cancels): the address the browser is then sent to (the client's redirect URI with `code`
+    and `state`, or `error`). Over HTTP, as a browser would."""
+    page = requests.get(authorize_url, timeout=10, allow_redirects=False)
+    found = re.search(r'name="request" value="([^"]+)"', page.text)
+    if page.status_code != 200 or found is None:
+        raise AssertionError(f"the sign-in page did not open ({page.status_code}): {page.text[:300]}")
+    answer = requests.post(
+        authorize_url.split("?", 1)[0],
+        data={"request": found.group(1), "email": email, "decision": "allow" if allow else "deny"},
+        timeout=10,
+        allow_redirects=False,
+    )
+    if answer.status_code != 302:
+        raise AssertionError(f"the sign-in did not redirect ({answer.status_code}): {answer.text[:300]}")
+    return str(answer.headers["Location"])
 
 
 def _challenge(verifier: str) -> str:

@@ -22,6 +22,7 @@ from commcenter_local.dev_auth import TWILIO_TOKEN_FILE, local_secret, token_sec
 from commcenter_local.dynamodb_local import DynamoDBLocal, create_tables, free_port
 from commcenter_local.functions import LoadedFunction, load_functions
 from commcenter_local.gateway import GatewayResponses, LocalGateway, Preflight
+from commcenter_local.oauth_stand_in import OAuthStandIn
 from commcenter_local.object_storage import LocalS3, local_bucket_name
 from commcenter_local.running_stack import RunningStack, alive, find_running_stack, register, unregister
 from commcenter_local.scheduler import Scheduler
@@ -48,6 +49,9 @@ class StackOptions:
     # Without an account: a local stand-in of Twilio's REST API holds the recordings of the calls
     # `commcenter simulate` makes, and the functions copy them from it as from Twilio.
     local_twilio: bool = False
+    # "Connect Google" / "Connect Microsoft" sign in at a local stand-in of both providers
+    # (`oauth_stand_in`): the flow runs whole without an OAuth client at either.
+    local_oauth: bool = False
     # All three set: browser calling (Voice access tokens) works against real Twilio.
     twilio_api_key_sid: str | None = None
     twilio_api_key_secret: str | None = None
@@ -68,6 +72,7 @@ class StackOptions:
             phone_default_region=env.get("PHONE_DEFAULT_REGION") or None,
             twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
             local_twilio=not env.get("TWILIO_ACCOUNT_SID"),
+            local_oauth=True,
             twilio_api_key_sid=env.get("TWILIO_API_KEY_SID") or None,
             twilio_api_key_secret=env.get("TWILIO_API_KEY_SECRET") or None,
             twilio_twiml_app_sid=env.get("TWILIO_TWIML_APP_SID") or None,
@@ -96,6 +101,7 @@ class LocalStack:
         self.dynamodb = DynamoDBLocal(data_dir=None if self.options.in_memory else self.data_dir / "dynamodb")
         self.s3 = LocalS3()
         self.twilio: TwilioStandIn | None = None  # Twilio's REST API, played locally (`local_twilio`)
+        self.oauth: OAuthStandIn | None = None  # Google's and Microsoft's sign-in, played locally (`local_oauth`)
         self.functions: dict[str, LoadedFunction] = {}
         self.gateway: LocalGateway | None = None
         self.dashboard: LocalDashboard | None = None
@@ -183,6 +189,7 @@ class LocalStack:
             merged["TWILIO_API_BASE_URL"] = options.twilio_api_base_url
         elif self.twilio is not None:
             merged["TWILIO_API_BASE_URL"] = self.twilio.base_url
+        merged.update(self.oauth.environment() if self.oauth is not None else {})
         if options.twilio_api_key_secret:
             merged["TWILIO_API_KEY_SECRET"] = options.twilio_api_key_secret
         # Without a real token the webhooks still verify signatures: against a token of this
@@ -200,6 +207,8 @@ class LocalStack:
             if self.options.local_twilio and not self.options.twilio_account_sid:
                 # Sandbox mode stays (texts are kept, never sent): the stand-in only serves recordings.
                 self.twilio = TwilioStandIn(SANDBOX_ACCOUNT_SID, self.twilio_auth_token()).start()
+            if self.options.local_oauth:
+                self.oauth = OAuthStandIn().start()
             os.environ.update(self.environment())
             _forget_cached_settings()
             create_tables(self.dynamodb.client(), self.template.tables, self.table_names())
@@ -256,6 +265,9 @@ class LocalStack:
         if self.twilio is not None:
             self.twilio.stop()
             self.twilio = None
+        if self.oauth is not None:
+            self.oauth.stop()
+            self.oauth = None
         if self._registered:
             unregister(self.port)
             self._registered = False

@@ -1,0 +1,86 @@
+"""`make dev` connects mailboxes with Google and Microsoft without an account at either: the
+local stack runs the OAuth stand-in and points the functions at it, so "Connect Google" runs
+whole through the API (start, the provider's page, finish) on a stack started as `commcenter dev`
+starts it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import requests
+
+from commcenter_local.dynamodb_local import free_port
+from commcenter_local.oauth_stand_in import sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_connect_google_on_the_dev_stack(tmp_path: Path) -> None:
+    port, dashboard_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "DASHBOARD_PORT": str(dashboard_port),
+        "COMMCENTER_DATA_DIR": str(tmp_path),
+        "DEV_TOKEN_SECRET": "dev-secret",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "commcenter_local.cli", "dev"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        assert process.stdout is not None
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if "Ctrl-C stops everything" in line or process.poll() is not None:
+                break
+        output = "".join(lines)
+        link = next(part for part in output.split() if "#token=" in part)
+        api = f"http://127.0.0.1:{port}/api/me/mailbox"
+        headers = {"Authorization": f"Bearer {link.split('#token=', 1)[1]}"}
+        offered = requests.get(api, headers=headers, timeout=10).json()
+        assert offered["connected"] is False
+
+        back = f"http://127.0.0.1:{dashboard_port}/settings/mailbox/connected"
+        started = requests.post(
+            f"{api}/oauth/start", json={"provider": "google", "redirect_uri": back}, headers=headers, timeout=10
+        )
+        assert started.status_code == 200, started.text
+        authorize_url = started.json()["authorize_url"]
+        assert authorize_url.startswith("http://127.0.0.1:")  # the stand-in, not accounts.google.com
+        location = sign_in(authorize_url, "alice.martin@gmail.example")
+        assert location.startswith(back + "?")
+        answer = {key: values[0] for key, values in parse_qs(urlparse(location).query).items()}
+        finished = requests.post(
+            f"{api}/oauth/finish",
+            json={"state": answer["state"], "code": answer["code"]},
+            headers=headers,
+            timeout=10,
+        )
+        assert finished.status_code == 200, finished.text
+
+        mailbox = requests.get(api, headers=headers, timeout=10).json()
+        assert mailbox["connected"] is True
+        assert mailbox["secret_stored"] is True
+        assert mailbox["mailbox"]["auth"] == "google"
+        assert mailbox["mailbox"]["address"] == "alice.martin@gmail.example"
+        assert mailbox["mailbox"]["imap"] == {"host": "imap.gmail.com", "port": 993, "tls": "tls"}
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
