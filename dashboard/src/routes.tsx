@@ -56,6 +56,8 @@ export function routeFor(pathname: string): Route {
     if (pathname === path) return { section: kind, render: () => <ListPage key={kind} kind={kind} /> };
   }
   if (pathname === "/settings") return { section: "settings", render: () => <SettingsPage /> };
+  // Where Google's or Microsoft's sign-in sends the rep back (the Settings page finishes the connection).
+  if (pathname === "/settings/mailbox/connected") return { section: "settings", render: () => <SettingsPage /> };
   if (pathname === "/trash") return { section: "trash", render: () => <TrashPage /> };
   const record = matchPath("/records/:id", pathname);
   if (record) {

@@ -1,6 +1,8 @@
-"""The mailbox in Settings (E1): a rep connects it (a provider's preset or their own servers),
-sees their refusals at the field, never sees the password again, follows the sync's health (the
-error in plain words, Retry now, a first sync's progress) and disconnects it; on a phone too.
+"""The mailbox in Settings (E1): a rep connects it (a provider's preset or their own servers, or
+a Google account through the local OAuth stand-in), tests it against a real Dovecot and SMTP
+server first, sees their refusals at the field, never sees the password again, follows the
+sync's health (the error in plain words, Retry now, Reconnect, a first sync's progress) and
+disconnects it; on a phone too.
 
 Each test signs in a rep of its own, so no demo rep is left with a mailbox.
 """
@@ -14,16 +16,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import pytest
 import requests
 from e2e_support import screenshot
 from playwright.sync_api import Locator, Page, Request, expect
+from stack_environment import environment
 from test_browser_phone_screens import assert_fits_phones
 
 from commcenter.data import mailbox_secrets, mailboxes
 from commcenter.data import reps as reps_data
 from commcenter.domain.mailboxes import FirstSyncProgress, MailError, SyncHealth, after_failure
 from commcenter.domain.reps import Rep
+from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
+from commcenter_local.oauth_stand_in import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, OAuthStandIn
+from commcenter_local.stack import LocalStack
 
 pytestmark = pytest.mark.browser
 
@@ -306,3 +313,156 @@ def test_the_mailbox_settings_on_a_phone(page: Page, dana: SignedInRep) -> None:
     section.scroll_into_view_if_needed()
     assert_fits_phones(page, "the mailbox settings")
     screenshot(page, "settings-mailbox-phone")
+
+
+# ---------------------------------------------------------------- against real mail servers
+
+
+@pytest.fixture(scope="module")
+def mail_servers() -> Iterator[tuple[LocalMailServers, MailServerEndpoints]]:
+    """A real Dovecot and SMTP server on 127.0.0.1, their certificates signed by a CA of their own."""
+    servers = LocalMailServers()
+    endpoints = servers.start()
+    try:
+        yield servers, endpoints
+    finally:
+        servers.stop()
+
+
+@pytest.fixture
+def trusted_mail_servers(mail_servers: tuple[LocalMailServers, MailServerEndpoints]) -> Iterator[MailServerEndpoints]:
+    """The stack trusts the local servers' CA besides the system's (MAIL_CA_FILE), as `make dev` does."""
+    _, endpoints = mail_servers
+    with environment({"MAIL_CA_FILE": str(endpoints.ca_file)}):
+        yield endpoints
+
+
+def fill_server(group: Locator, endpoint: dict[str, Any]) -> None:
+    group.get_by_label("Server").fill(endpoint["host"])
+    group.get_by_label("Security").select_option(endpoint["tls"])
+    group.get_by_label("Port").fill(str(endpoint["port"]))
+
+
+def test_a_rep_tests_the_connection_before_connecting(
+    page: Page,
+    dana: SignedInRep,
+    mail_servers: tuple[LocalMailServers, MailServerEndpoints],
+    trusted_mail_servers: MailServerEndpoints,
+) -> None:
+    servers, endpoints = mail_servers
+    user = f"dana-{uuid.uuid4().hex[:8]}"
+    servers.add_user(user, PASSWORD)
+    section = mailbox_section(page)
+    section.get_by_label("Email address").fill(f"{user}@commcenter.test")
+    section.get_by_label("User name").fill(user)
+    section.get_by_label("Password").fill("not the password")
+    fill_server(server(section, "Incoming mail (IMAP)"), msgspec.to_builtins(endpoints.imap_tls))
+    fill_server(server(section, "Outgoing mail (SMTP)"), msgspec.to_builtins(endpoints.smtp_starttls))
+    expect(section.get_by_text("Try these settings before saving them.")).to_be_visible()
+
+    # A wrong password: the servers' refusal in plain words, step by step; nothing is stored.
+    section.get_by_role("button", name="Test connection").click()
+    steps = section.get_by_role("list", name="Connection test")
+    expect(steps.get_by_role("listitem")).to_have_count(2)  # no Sent folder without IMAP
+    expect(steps.get_by_role("listitem").nth(0)).to_contain_text("Incoming mail (IMAP): failed")
+    expect(steps.get_by_role("listitem").nth(0)).to_contain_text(re.compile("user name or password", re.I))
+    expect(steps.get_by_role("listitem").nth(1)).to_contain_text("Outgoing mail (SMTP): failed")
+    expect(section.get_by_text("Something does not work yet: see below.")).to_be_visible()
+    assert dana.api("GET", MAILBOX).json()["connected"] is False
+    screenshot(page, "settings-mailbox-test-failed")
+
+    # Any change makes the last test say nothing; the right password passes every step.
+    section.get_by_label("Password").fill(PASSWORD)
+    expect(steps).to_have_count(0)
+    section.get_by_role("button", name="Test connection").click()
+    expect(section.get_by_text("Everything works.")).to_be_visible()
+    expect(steps.get_by_role("listitem")).to_have_count(3)
+    for index, name in enumerate(("Incoming mail (IMAP)", "Sent folder", "Outgoing mail (SMTP)")):
+        expect(steps.get_by_role("listitem").nth(index)).to_contain_text(f"{name}: works")
+    expect(steps).to_contain_text("Sent")  # the folder found
+    section.get_by_role("button", name="Connect mailbox").click()
+    expect(section.get_by_role("status").filter(has_text="Connected")).to_be_visible()
+    assert mailbox_secrets.get(dana.rep.id) == {"password": PASSWORD}
+
+    # Saved, the test uses the stored password (none typed) for the same servers.
+    section.get_by_role("button", name="Test connection").click()
+    expect(section.get_by_text("Everything works.")).to_be_visible()
+    screenshot(page, "settings-mailbox-test-passed")
+
+
+# ---------------------------------------------------------------- Connect Google
+
+
+@pytest.fixture
+def oauth(local_stack: LocalStack) -> Iterator[OAuthStandIn]:
+    """The stack connects mailboxes through the local stand-in of Google's and Microsoft's sign-in."""
+    with OAuthStandIn() as stand_in:
+        settings = {
+            "GOOGLE_OAUTH_CLIENT_ID": LOCAL_CLIENT_ID,
+            "GOOGLE_OAUTH_CLIENT_SECRET": LOCAL_CLIENT_SECRET,
+            "MICROSOFT_OAUTH_CLIENT_ID": LOCAL_CLIENT_ID,
+            "MICROSOFT_OAUTH_CLIENT_SECRET": LOCAL_CLIENT_SECRET,
+            "MAIL_OAUTH_BASE_URL": stand_in.base_url,
+        }
+        with environment(settings):
+            yield stand_in
+
+
+def test_a_rep_connects_a_google_account_and_reconnects_it(page: Page, dana: SignedInRep, oauth: OAuthStandIn) -> None:
+    section = mailbox_section(page)
+    expect(section.get_by_role("button", name="Connect Google")).to_have_count(0)  # Other (IMAP) shown
+    section.get_by_role("group", name="Provider").get_by_role("button", name="Google").click()
+    section.get_by_role("button", name="Connect Google").click()
+
+    # The provider's sign-in page (the stand-in's click-through), then back to the dashboard.
+    expect(page.get_by_role("heading", name="Sign in with Google (local stand-in)")).to_be_visible()
+    assert page.url.startswith(oauth.base_url + "/google/authorize?")
+    page.get_by_label("Email").fill("Dana.Rep@Gmail.example")
+    page.get_by_role("button", name="Allow").click()
+    section = page.get_by_role("region", name="Mailbox", exact=True)
+    expect(section.get_by_role("status").filter(has_text="Connected with Google")).to_have_text(
+        "Connected with Google as dana.rep@gmail.example. The first sync starts within a minute."
+    )
+    expect(page).to_have_url(re.compile(r"/settings$"))  # the code is not left in the address
+    expect(section.get_by_test_id("mailbox-account")).to_have_text("Connected with Google as dana.rep@gmail.example.")
+    expect(server(section, "Incoming mail (IMAP)").get_by_label("Server")).to_have_value("imap.gmail.com")
+    expect(section.get_by_label("Password")).to_have_accessible_description(
+        re.compile("Connected with your Google account: no password is needed")
+    )
+    shown = dana.api("GET", MAILBOX).json()
+    assert shown["mailbox"]["auth"] == "google" and shown["mailbox"]["address"] == "dana.rep@gmail.example"
+    secret = mailbox_secrets.get(dana.rep.id)
+    assert secret is not None and secret["refresh_token"] not in page.content()
+
+    # The account's access is revoked: the poll records it, and the page offers Reconnect.
+    oauth.revoke_account("dana.rep@gmail.example")
+    revoked = after_failure(
+        SyncHealth(),
+        MailError("reconnect", "The Google account's access was revoked or expired: connect it again"),
+        at="2099-01-01T09:31:00.000Z",
+    )
+    mailboxes.save_health(dana.rep.id, revoked)
+    page.reload()
+    sync = page.get_by_role("region", name="Sync")
+    expect(sync.get_by_role("alert")).to_contain_text("Connect the account again to resume the sync.")
+    sync.get_by_role("button", name="Reconnect").click()
+    expect(page.get_by_role("heading", name="Sign in with Google (local stand-in)")).to_be_visible()
+    page.get_by_role("button", name="Allow").click()
+    section = page.get_by_role("region", name="Mailbox", exact=True)
+    expect(section.get_by_role("status").filter(has_text="Connected with Google")).to_be_visible()
+    expect(page.get_by_role("region", name="Sync").get_by_role("alert")).to_have_count(0)  # the error is gone
+    assert mailboxes.get_health(dana.rep.id).error_kind is None
+
+
+def test_a_sign_in_cancelled_at_the_provider_connects_nothing(
+    page: Page, dana: SignedInRep, oauth: OAuthStandIn
+) -> None:
+    section = mailbox_section(page)
+    section.get_by_role("group", name="Provider").get_by_role("button", name="Microsoft 365").click()
+    section.get_by_role("button", name="Connect Microsoft").click()
+    expect(page.get_by_role("heading", name="Sign in with Microsoft (local stand-in)")).to_be_visible()
+    page.get_by_role("button", name="Cancel").click()
+    section = page.get_by_role("region", name="Mailbox", exact=True)
+    expect(section.get_by_role("alert")).to_have_text("The sign-in was cancelled: nothing was connected.")
+    expect(page).to_have_url(re.compile(r"/settings$"))
+    assert dana.api("GET", MAILBOX).json()["connected"] is False

@@ -167,6 +167,7 @@ ROUTE_PATTERNS = {
     "/contacts",
     "/deals",
     "/settings",
+    "/settings/mailbox/connected",
     "/trash",
     "/records/:id",
 }
@@ -196,6 +197,7 @@ def every_page(api: Api) -> list[tuple[str, str]]:
         ("/contacts", "Contacts"),
         ("/deals", "Deals"),
         ("/settings", "Settings"),
+        ("/settings/mailbox/connected", "Settings"),  # back from a provider's sign-in (here without its answer)
         ("/trash", "Trash"),
         (f"/records/{seeded(api, 'Durand')}", "Hélène Durand"),
         (f"/records/{seeded(api, 'Porter')}", "Sam Porter"),

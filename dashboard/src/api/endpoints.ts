@@ -15,6 +15,7 @@ import type {
   CallSettings,
   CallSummaryInput,
   CenterCounts,
+  ConnectionReport,
   ConversationPage,
   CrmRecord,
   EraseInput,
@@ -22,6 +23,8 @@ import type {
   MailboxInput,
   MailboxView,
   NoteInput,
+  OAuthProvider,
+  OAuthStartView,
   PersonErasure,
   PersonExport,
   Presence,
@@ -63,6 +66,17 @@ export const disconnectMailbox = () => api<void>("DELETE", "/api/me/mailbox");
 
 /** "Retry now": the next scheduled poll, within a minute, tries the mailbox. */
 export const retryMailbox = () => api<MailboxView>("POST", "/api/me/mailbox/retry");
+
+/** "Test connection": the form's settings tried as they are (nothing is stored). */
+export const testMailbox = (body: MailboxInput) => api<ConnectionReport>("POST", "/api/me/mailbox/test", body);
+
+/** "Connect Google": the provider's sign-in page, which sends the rep back to `redirectUri`. */
+export const startMailboxOAuth = (provider: OAuthProvider, redirectUri: string) =>
+  api<OAuthStartView>("POST", "/api/me/mailbox/oauth/start", { provider, redirect_uri: redirectUri });
+
+/** Back from the provider's sign-in: the account connected as the mailbox. */
+export const finishMailboxOAuth = (state: string, code: string) =>
+  api<MailboxView>("POST", "/api/me/mailbox/oauth/finish", { state, code });
 
 export const listReps = () => api<RepList>("GET", "/api/reps");
 

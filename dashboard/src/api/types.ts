@@ -151,11 +151,19 @@ export type PresenceInput = Schemas["PresenceInput"];
 /** The signed-in rep's mailbox: how it is reached (never its secret), its sync health. */
 export type MailboxView = Schemas["MailboxView"];
 export type MailboxDetails = Schemas["MailboxDetails"];
+/** How the mailbox logs in: a password, or a Google or Microsoft account. */
+export type AuthKind = MailboxDetails["auth"];
 export type SyncHealth = Schemas["SyncHealthView"];
 /** The mailbox form as PUT /api/me/mailbox takes it: the password only when it changes. */
 export type MailboxInput = Schemas["MailboxInput"];
 export type ServerEndpoint = Schemas["ServerEndpoint-Input"];
 export type TlsMode = NonNullable<ServerEndpoint["tls"]>;
+/** An account a mailbox can be connected with instead of a password ("Connect Google"). */
+export type OAuthProvider = NonNullable<MailboxView["connect_with"]>[number];
+export type OAuthStartView = Schemas["OAuthStartView"];
+/** "Test connection": each step (IMAP, its Sent folder, SMTP) in plain words. */
+export type ConnectionReport = Schemas["ConnectionReport"];
+export type ConnectionStep = Schemas["ConnectionStep"];
 
 export type SearchHit = Schemas["SearchHit"];
 export type SearchResults = Schemas["SearchResults"];

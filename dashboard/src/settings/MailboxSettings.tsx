@@ -1,7 +1,8 @@
 /**
  * The signed-in rep's mailbox (E1): the IMAP and SMTP servers it is reached by, picked from a
  * provider's preset or typed, the password (sent when typed, never shown again: the API says
- * only whether one is stored), the first sync's window; its sync health; Disconnect.
+ * only whether one is stored) or a Google or Microsoft account ("Connect Google"), the first
+ * sync's window; Test connection before saving; its sync health; Disconnect.
  *
  * The form starts from what was loaded or saved; the health beside it is read again every half
  * minute, so a poll's result shows without a reload (the typing is never reset by it).
@@ -9,14 +10,30 @@
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, describeError } from "../api/client";
-import { disconnectMailbox, getMailbox, saveMailbox } from "../api/endpoints";
-import type { MailboxDetails, MailboxInput, MailboxView, ServerEndpoint, TlsMode } from "../api/types";
+import { disconnectMailbox, getMailbox, saveMailbox, testMailbox } from "../api/endpoints";
+import type {
+  ConnectionReport,
+  MailboxDetails,
+  MailboxInput,
+  MailboxView,
+  OAuthProvider,
+  ServerEndpoint,
+  TlsMode,
+} from "../api/types";
 import { SectionSwitch } from "../center/SectionSwitch";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorState, Spinner } from "../components/Feedback";
 import { Icon } from "../components/Icon";
 import { SelectField, TextField, sentence } from "../records/fields";
+import { ConnectionTest } from "./ConnectionTest";
 import { MailboxHealth } from "./MailboxHealth";
+import {
+  type AccountReturn,
+  PROVIDER_NAMES,
+  connectAccount,
+  finishAccountReturn,
+  isOAuthProvider,
+} from "./mailboxAccounts";
 import { SettingsActions } from "./SettingsActions";
 
 /** How often the sync health is read again while the page is open. */
@@ -85,6 +102,7 @@ type Draft = {
 
 function presetOf(mailbox: MailboxDetails | null): Preset {
   if (!mailbox) return "other";
+  if (isOAuthProvider(mailbox.auth)) return mailbox.auth;
   for (const [name, preset] of Object.entries(PRESETS) as [Exclude<Preset, "other">, Servers][]) {
     if (mailbox.imap.host === preset.imap.host) return name;
   }
@@ -146,6 +164,8 @@ export function MailboxSettings() {
   const [attempt, setAttempt] = useState(0);
   // A new form for each load and disconnection; a save keeps the form, which takes what was saved.
   const [generation, setGeneration] = useState(0);
+  // What coming back from Google's or Microsoft's sign-in did.
+  const [returned, setReturned] = useState<AccountReturn | null>(null);
 
   const show = (view: MailboxView) => {
     setBase(view);
@@ -159,7 +179,15 @@ export function MailboxSettings() {
   useEffect(() => {
     const controller = new AbortController();
     setLoadError(null);
-    getMailbox(controller.signal).then(restart, (exc: unknown) => {
+    const load = async (): Promise<MailboxView> => {
+      // Back from a provider's sign-in (the first load only: the address is left at once).
+      const account = await finishAccountReturn().catch(
+        (exc: unknown): AccountReturn => ({ view: null, ok: false, message: describeError(exc) }),
+      );
+      if (account) setReturned(account);
+      return account?.view ?? getMailbox(controller.signal);
+    };
+    load().then(restart, (exc: unknown) => {
       if (!controller.signal.aborted) setLoadError(describeError(exc));
     });
     return () => controller.abort();
@@ -179,9 +207,22 @@ export function MailboxSettings() {
 
   if (loadError) return <ErrorState message={loadError} onRetry={() => setAttempt((n) => n + 1)} />;
   if (!base) return <Spinner label="Loading your mailbox…" />;
+  const auth = base.mailbox?.auth;
   return (
     <div class="mailbox-settings">
-      {base.connected && health && <MailboxHealth health={health} onChange={(view) => setHealth(view.health)} />}
+      {returned && (
+        <div class={returned.ok ? "mailbox-returned ok" : "form-error"} role={returned.ok ? "status" : "alert"}>
+          <Icon name={returned.ok ? "check" : "alert"} size={18} />
+          <span>{returned.message}</span>
+        </div>
+      )}
+      {base.connected && health && (
+        <MailboxHealth
+          health={health}
+          onChange={(view) => setHealth(view.health)}
+          onReconnect={isOAuthProvider(auth) ? () => void connectAccount(auth) : undefined}
+        />
+      )}
       <MailboxForm
         key={generation}
         view={base}
@@ -209,12 +250,15 @@ function MailboxForm({ view, onSaved, onDisconnected, onReload }: FormProps) {
   const [stale, setStale] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [testing, setTesting] = useState(false);
+  const [report, setReport] = useState<ConnectionReport | null>(null);
   const [confirming, setConfirming] = useState(false);
   const form = useRef<HTMLFormElement>(null);
 
   const change = (patch: Partial<Draft>) => {
     setDraft((previous) => ({ ...previous, ...patch }));
     setSaved(null);
+    setReport(null); // a test of other settings says nothing of these
   };
 
   const changeServer = (server: "imap" | "smtp", patch: Partial<Draft["imap"]>) => {
@@ -228,6 +272,7 @@ function MailboxForm({ view, onSaved, onDisconnected, onReload }: FormProps) {
       return { ...previous, [server]: next };
     });
     setSaved(null);
+    setReport(null);
   };
 
   const choosePreset = (chosen: Preset) => {
@@ -249,16 +294,47 @@ function MailboxForm({ view, onSaved, onDisconnected, onReload }: FormProps) {
     window.setTimeout(() => form.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus(), 0);
   };
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  /** The API's refusal of the form, at its fields (or above the form). */
+  const refused = (exc: unknown) => {
+    if (exc instanceof ApiError && exc.status === 400 && Object.keys(exc.fields).length) {
+      refuse(exc.fields, exc.message.split(":")[0]);
+    } else if (exc instanceof ApiError && exc.status === 409) {
+      setErrors({});
+      setStale(true);
+      setFormError("Your mailbox settings were changed elsewhere (another tab or window) since you opened them.");
+    } else {
+      setErrors({});
+      setFormError(describeError(exc));
+    }
+  };
+
+  /** The checks the browser makes itself; false (the fields marked) when one fails. */
+  const checked = (what: string) => {
     setFormError(null);
     setStale(false);
     setSaved(null);
     const problems = localProblems(draft);
-    if (Object.keys(problems).length) {
-      refuse(problems, "the mailbox settings were not saved");
-      return;
+    if (Object.keys(problems).length) refuse(problems, what);
+    return Object.keys(problems).length === 0;
+  };
+
+  const test = async () => {
+    setReport(null);
+    if (!checked("the settings were not tested")) return;
+    setTesting(true);
+    try {
+      setReport(await testMailbox(inputOf(draft, stored?.version ?? 0)));
+      setErrors({});
+    } catch (exc) {
+      refused(exc);
+    } finally {
+      setTesting(false);
     }
+  };
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!checked("the mailbox settings were not saved")) return;
     setBusy(true);
     try {
       const result = await saveMailbox(inputOf(draft, stored?.version ?? 0));
@@ -273,18 +349,18 @@ function MailboxForm({ view, onSaved, onDisconnected, onReload }: FormProps) {
           : `Connected. The first sync, starting within a minute, takes your mail of the last ${days} days.`,
       );
     } catch (exc) {
-      if (exc instanceof ApiError && exc.status === 400 && Object.keys(exc.fields).length) {
-        refuse(exc.fields, exc.message.split(":")[0]);
-      } else if (exc instanceof ApiError && exc.status === 409) {
-        setErrors({});
-        setStale(true);
-        setFormError("Your mailbox settings were changed elsewhere (another tab or window) since you opened them.");
-      } else {
-        setErrors({});
-        setFormError(describeError(exc));
-      }
+      refused(exc);
     } finally {
       setBusy(false);
+    }
+  };
+
+  const connectWith = async (provider: OAuthProvider) => {
+    setFormError(null);
+    try {
+      await connectAccount(provider); // the browser leaves for the provider's sign-in
+    } catch (exc) {
+      setFormError(describeError(exc));
     }
   };
 
@@ -298,11 +374,16 @@ function MailboxForm({ view, onSaved, onDisconnected, onReload }: FormProps) {
   const moved = (typed: string, kept: string) => typed.trim().toLowerCase().replace(/\.$/, "") !== kept;
   const movedServer =
     stored !== null && (moved(draft.imap.host, stored.imap.host) || moved(draft.smtp.host, stored.smtp.host));
-  const passwordHint = !view.secret_stored
-    ? "Your mailbox's password, or an app password. It is stored encrypted and never shown again."
-    : movedServer
-      ? "Type the password again for the new server: the stored one only goes to the server it was typed for."
-      : "A password is stored. Leave this empty to keep it, or type a new one to replace it.";
+  const account = stored && isOAuthProvider(stored.auth) ? stored.auth : null;
+  const passwordHint = account
+    ? `Connected with your ${PROVIDER_NAMES[account]} account: no password is needed. ` +
+      "Type one only to sign in with a password instead."
+    : !view.secret_stored
+      ? "Your mailbox's password, or an app password. It is stored encrypted and never shown again."
+      : movedServer
+        ? "Type the password again for the new server: the stored one only goes to the server it was typed for."
+        : "A password is stored. Leave this empty to keep it, or type a new one to replace it.";
+  const offered = preset !== "other" && (view.connect_with ?? []).includes(preset) ? preset : null;
   const presetHint = preset === "other" ? null : PRESETS[preset].hint;
 
   return (
@@ -327,8 +408,21 @@ function MailboxForm({ view, onSaved, onDisconnected, onReload }: FormProps) {
       <div class="field">
         <span class="field-label">Provider</span>
         <SectionSwitch label="Provider" options={PRESET_OPTIONS} value={preset} onChange={choosePreset} />
-        {presetHint && <p class="hint">{presetHint}</p>}
+        {offered && (
+          <div class="mailbox-account-connect">
+            <button type="button" class="btn btn-primary" onClick={() => void connectWith(offered)}>
+              {account === offered ? `Connect ${PROVIDER_NAMES[offered]} again` : `Connect ${PROVIDER_NAMES[offered]}`}
+            </button>
+            <p class="hint">Sign in with your {PROVIDER_NAMES[offered]} account: no password to type.</p>
+          </div>
+        )}
+        {presetHint && <p class="hint">{offered ? `Or with a password: ${presetHint}` : presetHint}</p>}
       </div>
+      {account && stored && (
+        <p class="mailbox-account" data-testid="mailbox-account">
+          <Icon name="check" size={16} /> Connected with {PROVIDER_NAMES[account]} as {stored.address}.
+        </p>
+      )}
       <TextField
         id={IDS.address}
         label="Email address"
@@ -383,6 +477,7 @@ function MailboxForm({ view, onSaved, onDisconnected, onReload }: FormProps) {
         hint="The first sync takes the mail of this many days (1 to 3,650); everything after it is synced as it comes."
         onInput={(firstSyncDays) => change({ firstSyncDays })}
       />
+      <ConnectionTest busy={testing} report={report} onTest={() => void test()} />
       <SettingsActions saveLabel={stored ? "Save mailbox" : "Connect mailbox"} busy={busy} saved={saved} />
       {stored && (
         <div class="mailbox-disconnect">
