@@ -16,14 +16,15 @@ import msgspec
 import pytest
 from stack_environment import environment
 
+from commcenter.channels import smtp_submission
 from commcenter.channels.imap_mailbox import ImapMailbox
-from commcenter.channels.mail_transport import OAuthLogin
+from commcenter.channels.mail_transport import OAuthLogin, PasswordLogin
 from commcenter.data import mailbox_secrets
 from commcenter.domain.clock import clock_at, utc_now
 from commcenter.domain.mailboxes import MailboxSettings, MailError
 from commcenter.domain.reps import Rep
-from commcenter.services import mailbox_oauth
-from commcenter_local.mail_server import LocalDovecot, LocalMailCA
+from commcenter.services import mailbox_connection, mailbox_oauth
+from commcenter_local.mail_server import LocalDovecot, LocalMailCA, LocalSmtp
 from commcenter_local.oauth_stand_in import OAuthStandIn
 from commcenter_local.stack import LocalStack
 
@@ -38,6 +39,13 @@ def oauth_server() -> Iterator[OAuthStandIn]:
 def oauth_dovecot(mail_ca: LocalMailCA, oauth_server: OAuthStandIn) -> Iterator[LocalDovecot]:
     """A Dovecot that takes XOAUTH2 logins, their token checked at the stand-in."""
     with LocalDovecot(mail_ca, oauth_introspection_url=oauth_server.introspection_url) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def oauth_smtp(mail_ca: LocalMailCA, oauth_server: OAuthStandIn, oauth_dovecot: LocalDovecot) -> Iterator[LocalSmtp]:
+    """An SMTP server that takes XOAUTH2 logins, their token checked at the stand-in."""
+    with LocalSmtp(mail_ca, oauth_dovecot.users, oauth_introspection_url=oauth_server.introspection_url) as server:
         yield server
 
 
@@ -122,3 +130,48 @@ def test_a_token_logs_in_its_own_account_only(
     assert refused.value.kind == "reconnect"
     with ImapMailbox(settings.imap, login) as imap:
         assert imap.folders()["inbox"] == "INBOX"
+
+
+@pytest.mark.usefixtures("connect")
+@pytest.mark.parametrize("tls", ["starttls", "tls"])
+def test_smtp_logs_in_with_xoauth2_until_the_access_is_revoked(
+    local_stack: LocalStack, oauth_server: OAuthStandIn, oauth_dovecot: LocalDovecot, oauth_smtp: LocalSmtp, tls: str
+) -> None:
+    address = _account(oauth_dovecot)
+    settings = _connected(local_stack, oauth_server, "microsoft", address)
+    endpoint = oauth_smtp.endpoint("tls" if tls == "tls" else "starttls")
+    login = mailbox_oauth.login_for(settings)
+
+    smtp_submission.check_login(endpoint, login)
+
+    oauth_server.revoke_account(address)
+    with pytest.raises(MailError) as refused:
+        smtp_submission.check_login(endpoint, login)
+    assert refused.value.kind == "reconnect"
+    assert address in refused.value.message
+    # A password is still a password: a wrong one is the rep's typing, not a lost grant.
+    with pytest.raises(MailError) as wrong:
+        smtp_submission.check_login(endpoint, PasswordLogin(address, "not the password"))
+    assert wrong.value.kind == "login"
+
+
+@pytest.mark.usefixtures("connect")
+def test_test_connection_of_a_connected_account(
+    local_stack: LocalStack, oauth_server: OAuthStandIn, oauth_dovecot: LocalDovecot, oauth_smtp: LocalSmtp
+) -> None:
+    """What "Test connection" tells a rep whose Google account is connected: every step works
+    with the one login `login_for` gives; once the access is revoked, IMAP and SMTP both say to
+    connect the account again."""
+    address = _account(oauth_dovecot)
+    connected = _connected(local_stack, oauth_server, "google", address)
+    settings = msgspec.structs.replace(connected, imap=oauth_dovecot.endpoint("tls"), smtp=oauth_smtp.endpoint("tls"))
+
+    report = mailbox_connection.test_connection(settings, mailbox_oauth.login_for(settings))
+    assert report.ok, report
+    assert [step.step for step in report.steps] == ["imap", "sent_folder", "smtp"]
+
+    login = mailbox_oauth.login_for(settings)
+    oauth_server.revoke_account(address)
+    report = mailbox_connection.test_connection(settings, login)
+    assert not report.ok
+    assert {step.step: step.kind for step in report.steps} == {"imap": "reconnect", "smtp": "reconnect"}

@@ -13,10 +13,13 @@ everything runs as that user.
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import contextlib
 import datetime as dt
 import grp
 import ipaddress
+import json
 import os
 import pwd
 import re
@@ -32,6 +35,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+import requests
 
 from commcenter.domain.mailboxes import ServerEndpoint
 
@@ -583,17 +588,58 @@ class _Keeper:
         return "250 Message accepted for delivery"
 
 
+@dataclass
+class _OAuthKeeper(_Keeper):
+    """Takes XOAUTH2 logins too (Google's and Microsoft's SASL mechanism for SMTP): the bearer
+    token is checked at an OAuth 2.0 introspection endpoint (RFC 7662), whose `email` must be the
+    login's user."""
+
+    introspection_url: str = ""
+
+    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> Any:  # aiosmtpd finds it by this name
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        if len(args) > 1:
+            try:
+                blob = base64.b64decode(args[1], validate=True)
+            except ValueError:
+                return AuthResult(success=False, handled=False)
+        else:
+            answer = await server.challenge_auth("")
+            if not isinstance(answer, bytes):
+                return AuthResult(success=False, handled=True)  # aborted: aiosmtpd answered
+            blob = answer
+        fields = dict(part.split("=", 1) for part in blob.decode(errors="replace").split("\x01") if "=" in part)
+        user = fields.get("user", "").lower()
+        token = fields.get("auth", "").removeprefix("Bearer ").strip()
+        found = await asyncio.to_thread(self._introspect, token)
+        if found.get("active") is True and str(found.get("email", "")).lower() == user:
+            return AuthResult(success=True, auth_data=LoginPassword(user.encode(), b""))
+        # As Google answers: the error's details as a challenge, the client's empty answer, 535.
+        await server.challenge_auth(json.dumps({"status": "401", "schemes": "bearer"}))
+        return AuthResult(success=False, handled=False)
+
+    def _introspect(self, token: str) -> dict[str, Any]:
+        try:
+            answer = requests.post(self.introspection_url, data={"token": token}, timeout=10)
+            found: dict[str, Any] = answer.json()
+        except (requests.RequestException, ValueError):
+            return {}
+        return found
+
+
 class LocalSmtp:
     """An SMTP submission server (aiosmtpd) on 127.0.0.1: STARTTLS on one port (`starttls`),
     TLS from the first byte on another (`tls`), AUTH PLAIN and LOGIN against `users` (the same
     mapping as the local Dovecot's) and only over TLS; it keeps what it receives in `received`."""
 
-    def __init__(self, ca: LocalMailCA, users: dict[str, str]) -> None:
+    def __init__(self, ca: LocalMailCA, users: dict[str, str], *, oauth_introspection_url: str | None = None) -> None:
         self.ca = ca
         self.users = users
         self.starttls_port = 0
         self.tls_port = 0
-        self._keeper = _Keeper()
+        # Set: XOAUTH2 logins too, their token checked at this introspection endpoint.
+        self._keeper = _OAuthKeeper(introspection_url=oauth_introspection_url) if oauth_introspection_url else _Keeper()
         self._controllers: list[Any] = []
 
     @property

@@ -81,7 +81,16 @@ def _login(client: smtplib.SMTP, endpoint: ServerEndpoint, login: MailLogin) -> 
         token = f"user={login.username}\x01auth=Bearer {login.access_token}\x01\x01"
         # The first answer carries the token; to a challenge (the server's error details) the
         # answer is empty, and the server then says 535.
-        client.auth("XOAUTH2", lambda challenge=None: token if challenge is None else "")
+        try:
+            client.auth("XOAUTH2", lambda challenge=None: token if challenge is None else "")
+        except smtplib.SMTPAuthenticationError as error:
+            # The grant behind the token was revoked, or the account may not send by SMTP:
+            # only the rep (or the account's administrator) can act.
+            raise MailError(
+                "reconnect",
+                f"The server refused the access of the account {login.username} "
+                f"(it said: {error.smtp_code} {server_words(error.smtp_error)}): connect it again",
+            ) from None
     else:
         client.login(login.username, login.password)
 
