@@ -3,6 +3,8 @@ anything is stored (no table, no network)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -154,3 +156,15 @@ def test_a_malformed_answer_is_refused_before_anything_is_read(state: str, code:
 )
 def test_the_account_address_comes_from_the_id_token(claims: dict[str, str], address: str | None) -> None:
     assert mailbox_oauth._account_address(claims) == address
+
+
+def test_connecting_costs_the_functions_cold_start_no_http_library() -> None:
+    """The API and the mail poll import this service on every cold start; requests (some 50 ms
+    of imports) is loaded only when a provider is called."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, commcenter.services.mailbox_oauth; print('requests' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "False"

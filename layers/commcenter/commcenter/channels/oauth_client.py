@@ -16,17 +16,19 @@ under `/google/` and `/microsoft/`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode, urlparse
 
 import msgspec
-import requests
 
 from commcenter.channels.stack_secrets import stack_secret
 from commcenter.domain.clock import utc_now
 from commcenter.domain.mailboxes import MailError
 from commcenter.errors import ConfigurationError
 from commcenter.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    import requests
 
 OAuthProvider = Literal["google", "microsoft"]
 OAUTH_PROVIDERS: tuple[OAuthProvider, ...] = ("google", "microsoft")
@@ -175,6 +177,8 @@ def revoke(provider: OAuthProvider, token: str) -> bool:
     url = endpoints(provider).revoke_url
     if url is None:
         return False
+    import requests
+
     try:
         answer = requests.post(url, data={"token": token}, timeout=TOKEN_TIMEOUT_SECONDS)
     except requests.RequestException:
@@ -183,6 +187,10 @@ def revoke(provider: OAuthProvider, token: str) -> bool:
 
 
 def _token_request(provider: OAuthProvider, form: dict[str, str]) -> TokenGrant:
+    # Imported on use: requests costs the API's cold start some 50 ms, and only a connection
+    # (or a poll's refresh, once an hour) needs it.
+    import requests
+
     identifier, secret = _client(provider)
     url = endpoints(provider).token_url
     try:
@@ -245,6 +253,8 @@ def _odd_answer(provider: OAuthProvider, answer: requests.Response) -> MailError
 
 
 def _unreachable(provider: OAuthProvider, url: str, error: requests.RequestException) -> MailError:
+    import requests
+
     host = urlparse(url).hostname or url
     name = f"{PROVIDER_NAMES[provider]}'s sign-in service ({host})"
     if isinstance(error, requests.exceptions.SSLError):
