@@ -57,7 +57,7 @@ def get(key: str) -> bytes:
 def download_link(key: str, filename: str) -> str:
     """A link that downloads an object as `filename`, valid a few minutes."""
     client, bucket = _bucket()
-    disposition = f"attachment; filename=\"{_UNSAFE_NAME.sub('_', filename)[:100] or 'attachment'}\""
+    disposition = f'attachment; filename="{_UNSAFE_NAME.sub("_", filename)[:100] or "attachment"}"'
     return str(
         client.generate_presigned_url(
             "get_object",
