@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from commcenter.domain.email_message import (
     HTML_LIMIT,
     PREVIEW_LENGTH,
-    EmailAddress,
     ParsedEmail,
     parse_email,
 )
+from commcenter.domain.facts import EmailAddress
 
 CORPUS = Path(__file__).parent / "mail_corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*.eml"))

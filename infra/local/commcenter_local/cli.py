@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from commcenter_local.commands import dev, import_csv, openapi, screenshots, seed, simulate, token
+from commcenter_local.commands import dev, import_csv, openapi, screenshots, seed, simulate, sync_mailbox, token
 
-COMMANDS = (dev, token, seed, import_csv, simulate, openapi, screenshots)
+COMMANDS = (dev, token, seed, import_csv, simulate, sync_mailbox, openapi, screenshots)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -521,6 +521,15 @@ def set_data_once(owner: str, sk: str, values: Mapping[str, object], *, unless: 
     return _conditional_update(owner, sk, actions, condition)
 
 
+def set_email_seen(activity: Activity, seen: bool) -> bool:
+    """Mark an email read or unread; False when it already was (or is gone), so that whoever
+    changed it moves the conversation's unread count, once."""
+    seen_now = ActivityItem.data["seen"] == True  # noqa: E712 (a condition, not a comparison)
+    condition = ActivityItem.owner.exists() & (~seen_now if seen else seen_now)
+    actions: list[Any] = [ActivityItem.data["seen"].set(seen)]
+    return _conditional_update(owner_key(activity.record_id, activity.handle), _sk(activity), actions, condition)
+
+
 def mark_missed(activity: Activity, counter: str | None) -> bool:
     """Record that a call was missed, once (never after it was answered), and add one to the
     rep's `counter` in the same transaction; True if this did it (False: marked before, or

@@ -57,9 +57,9 @@ from email.policy import Compat32
 from email.utils import getaddresses, mktime_tz, parsedate_tz
 from urllib.parse import unquote
 
-import msgspec
 import nh3
 
+from commcenter.domain.facts import EmailAddress
 from commcenter.domain.handles import normalize_email
 from commcenter.errors import ValidationError
 
@@ -72,13 +72,6 @@ MAX_ADDRESSES = 1000  # in one header
 MAX_REFERENCES = 100
 MAX_WARNINGS = 20
 _MAX_ID_LENGTH = 998  # a header line's limit (RFC 5322)
-
-
-class EmailAddress(msgspec.Struct, frozen=True):
-    """A mailbox as a header names it: the address (lower-cased, IDNA domain) and a display name."""
-
-    address: str
-    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +291,12 @@ def _normalise_id(message_id: str) -> str:
     """A message id as RFC 5322 compares it: the part after the last "@" is a domain."""
     local, at, domain = message_id.strip().strip("<>").rpartition("@")
     return f"{local}{at}{domain.lower()}" if at else domain
+
+
+def dedupe_key_of(message_id: str) -> str:
+    """The dedupe key of a message that has `message_id` (what `ParsedEmail.dedupe_key` is for it):
+    how a Message-ID read elsewhere (a flag change's header) finds the stored email."""
+    return _id_hash(message_id)
 
 
 def _id_hash(message_id: str) -> str:
