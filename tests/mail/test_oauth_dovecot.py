@@ -175,3 +175,34 @@ def test_test_connection_of_a_connected_account(
     report = mailbox_connection.test_connection(settings, login)
     assert not report.ok
     assert {step.step: step.kind for step in report.steps} == {"imap": "reconnect", "smtp": "reconnect"}
+
+
+@pytest.mark.usefixtures("connect")
+def test_the_poll_syncs_an_account_mailbox_renewing_a_refused_token_and_asks_to_reconnect_once_revoked(
+    local_stack: LocalStack, oauth_server: OAuthStandIn, oauth_dovecot: LocalDovecot
+) -> None:
+    import time
+
+    from commcenter.data import mailboxes as mailboxes_data
+    from commcenter.data import reps as reps_data
+    from commcenter.services import mail_poll
+
+    address = _account(oauth_dovecot)
+    connected = _connected(local_stack, oauth_server, "google", address)
+    rep = Rep(id=connected.rep_id, name="Olive", email=f"olive-{uuid.uuid4().hex[:8]}@northwind.example")
+    reps_data.create(rep)
+    mailboxes_data.save_settings(_on_local_dovecot(mailboxes_data.get_settings(rep.id) or connected, oauth_dovecot))
+    oauth_dovecot.append(
+        address, "INBOX", b"From: ann@client.test\r\nTo: " + address.encode() + b"\r\nSubject: Hello\r\n\r\nHi\r\n"
+    )
+    # The stored access token still looks valid, but the server no longer takes it.
+    oauth_server.expire_access_tokens()
+
+    assert mail_poll.poll_mailbox(rep.id, deadline=time.monotonic() + 60, force=True).messages == 1
+
+    oauth_server.revoke_account(address)
+    oauth_server.expire_access_tokens()
+    oauth_dovecot.append(address, "INBOX", b"From: ann@client.test\r\nSubject: Later\r\n\r\nHi\r\n")
+    assert mail_poll.poll_mailbox(rep.id, deadline=time.monotonic() + 60, force=True).outcome == "failed"
+    health = mailboxes_data.get_health(rep.id)
+    assert health.needs_reconnect and health.error and "connect" in health.error.lower()

@@ -141,8 +141,7 @@ def poll_mailbox(rep_id: str, *, deadline: float, force: bool = False, progress:
             return MailboxPoll("waiting")
         sync = _MailboxSync(rep, state.settings, state.health, state.cursors, deadline, progress)
         try:
-            login = login_for(state.settings)
-            messages, complete = sync.run(login)
+            messages, complete = _run_logged_in(sync, state.settings)
         except MailError as error:
             mailboxes_data.save_health(rep_id, after_failure(sync.health, error, at=now_iso()))
             logger.warning(
@@ -155,6 +154,17 @@ def poll_mailbox(rep_id: str, *, deadline: float, force: bool = False, progress:
         return MailboxPoll("synced" if messages or sync.changed else "unchanged", messages)
     finally:
         mailboxes_data.release_lease(rep_id, owner)
+
+
+def _run_logged_in(sync: _MailboxSync, settings: MailboxSettings) -> tuple[int, bool]:
+    """The sync with the mailbox's login; an account's token the server refused is renewed once
+    (it may have been revoked since it was issued: the renewal then says so)."""
+    try:
+        return sync.run(login_for(settings))
+    except MailError as error:
+        if error.kind != "reconnect" or settings.auth == "password":
+            raise
+    return sync.run(login_for(settings, renew=True))
 
 
 class _MailboxSync:
