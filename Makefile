@@ -52,7 +52,7 @@ openapi: venv $(NODE_MODULES) ## rewrite the API's OpenAPI document in dashboard
 	$(BIN)/commcenter openapi
 	cd dashboard && npm run openapi
 
-dev: venv dynamodb-local dashboard ## run the whole product locally on http://127.0.0.1:$${PORT:-3000}
+dev: venv system-deps dynamodb-local dashboard ## run the whole product locally on http://127.0.0.1:$${PORT:-3000}
 	$(BIN)/commcenter dev
 
 lint: venv ## ruff, mypy, the complexity gate and the layers' import contracts

@@ -1,7 +1,7 @@
-"""`make dev` connects mailboxes with Google and Microsoft without an account at either: the
-local stack runs the OAuth stand-in and points the functions at it, so "Connect Google" runs
-whole through the API (start, the provider's page, finish) on a stack started as `commcenter dev`
-starts it."""
+"""`make dev` runs email whole without a mail account anywhere: the demo rep's mailbox is on a
+Dovecot the stack starts, synced as it starts; and "Connect Google" runs through the API (start,
+the provider's page, finish) against the OAuth stand-in the stack points the functions at, on a
+stack started as `commcenter dev` starts it."""
 
 from __future__ import annotations
 
@@ -52,8 +52,20 @@ def test_connect_google_on_the_dev_stack(tmp_path: Path) -> None:
         link = next(part for part in output.split() if "#token=" in part)
         api = f"http://127.0.0.1:{port}/api/me/mailbox"
         headers = {"Authorization": f"Bearer {link.split('#token=', 1)[1]}"}
+        # The demo rep's mailbox is on the stack's own Dovecot, its mail synced as the stack started.
+        assert "alice@northwind.example's mailbox on a local Dovecot" in output
+        assert "4 new emails synced" in output
         offered = requests.get(api, headers=headers, timeout=10).json()
-        assert offered["connected"] is False
+        assert offered["connected"] is True and offered["mailbox"]["auth"] == "password"
+        assert offered["health"]["messages_synced"] == 4 and offered["health"]["error"] is None
+        feed = requests.get(
+            f"http://127.0.0.1:{port}/api/records/lead-helene/activities",
+            params={"type": "email"},
+            headers=headers,
+            timeout=10,
+        ).json()["items"]
+        subjects = [item["summary"] for item in feed]
+        assert "Pilot: 20 seats for January?" in subjects and "Re: Pilot: 20 seats for January?" in subjects
 
         back = f"http://127.0.0.1:{dashboard_port}/settings/mailbox/connected"
         started = requests.post(

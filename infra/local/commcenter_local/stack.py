@@ -22,6 +22,7 @@ from commcenter_local.dev_auth import TWILIO_TOKEN_FILE, local_secret, token_sec
 from commcenter_local.dynamodb_local import DynamoDBLocal, create_tables, free_port
 from commcenter_local.functions import LoadedFunction, load_functions
 from commcenter_local.gateway import GatewayResponses, LocalGateway, Preflight
+from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
 from commcenter_local.oauth_stand_in import OAuthStandIn
 from commcenter_local.object_storage import LocalS3, local_bucket_name
 from commcenter_local.running_stack import RunningStack, alive, find_running_stack, register, unregister
@@ -52,6 +53,8 @@ class StackOptions:
     # "Connect Google" / "Connect Microsoft" sign in at a local stand-in of both providers
     # (`oauth_stand_in`): the flow runs whole without an OAuth client at either.
     local_oauth: bool = False
+    # A local Dovecot and SMTP server (`mail_server`), the demo rep's mailbox connected to them.
+    local_mail: bool = False
     # All three set: browser calling (Voice access tokens) works against real Twilio.
     twilio_api_key_sid: str | None = None
     twilio_api_key_secret: str | None = None
@@ -73,6 +76,7 @@ class StackOptions:
             twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
             local_twilio=not env.get("TWILIO_ACCOUNT_SID"),
             local_oauth=True,
+            local_mail=True,
             twilio_api_key_sid=env.get("TWILIO_API_KEY_SID") or None,
             twilio_api_key_secret=env.get("TWILIO_API_KEY_SECRET") or None,
             twilio_twiml_app_sid=env.get("TWILIO_TWIML_APP_SID") or None,
@@ -101,6 +105,8 @@ class LocalStack:
         self.dynamodb = DynamoDBLocal(data_dir=None if self.options.in_memory else self.data_dir / "dynamodb")
         self.s3 = LocalS3()
         self.twilio: TwilioStandIn | None = None  # Twilio's REST API, played locally (`local_twilio`)
+        self.mail: LocalMailServers | None = None  # the local mail servers (`local_mail`)
+        self.mail_endpoints: MailServerEndpoints | None = None
         self.oauth: OAuthStandIn | None = None  # Google's and Microsoft's sign-in, played locally (`local_oauth`)
         self.functions: dict[str, LoadedFunction] = {}
         self.gateway: LocalGateway | None = None
@@ -185,17 +191,28 @@ class LocalStack:
                 "SECRETS_ENDPOINT": self.s3.endpoint,
             }
         )
-        if options.twilio_api_base_url:
-            merged["TWILIO_API_BASE_URL"] = options.twilio_api_base_url
-        elif self.twilio is not None:
-            merged["TWILIO_API_BASE_URL"] = self.twilio.base_url
-        merged.update(self.oauth.environment() if self.oauth is not None else {})
+        merged.update(self._stand_ins_environment())
         if options.twilio_api_key_secret:
             merged["TWILIO_API_KEY_SECRET"] = options.twilio_api_key_secret
         # Without a real token the webhooks still verify signatures: against a token of this
         # machine's stack, which `commcenter simulate` signs with.
         merged["TWILIO_AUTH_TOKEN"] = self.twilio_auth_token()
         return merged
+
+    def _stand_ins_environment(self) -> dict[str, str]:
+        """Where the functions reach what stands in locally for Twilio, the OAuth providers and a
+        mail server."""
+        found: dict[str, str] = {}
+        if self.options.twilio_api_base_url:
+            found["TWILIO_API_BASE_URL"] = self.options.twilio_api_base_url
+        elif self.twilio is not None:
+            found["TWILIO_API_BASE_URL"] = self.twilio.base_url
+        found.update(self.oauth.environment() if self.oauth is not None else {})
+        if self.mail_endpoints is not None:
+            # The local mail servers' certificates are signed by a CA of this stack, trusted besides
+            # the system's (never instead: certificates are always verified).
+            found["MAIL_CA_FILE"] = str(self.mail_endpoints.ca_file)
+        return found
 
     def twilio_auth_token(self) -> str:
         return self.options.twilio_auth_token or local_secret(self.data_dir, TWILIO_TOKEN_FILE)
@@ -209,6 +226,9 @@ class LocalStack:
                 self.twilio = TwilioStandIn(SANDBOX_ACCOUNT_SID, self.twilio_auth_token()).start()
             if self.options.local_oauth:
                 self.oauth = OAuthStandIn().start()
+            if self.options.local_mail:
+                self.mail = LocalMailServers()
+                self.mail_endpoints = self.mail.start()
             os.environ.update(self.environment())
             _forget_cached_settings()
             create_tables(self.dynamodb.client(), self.template.tables, self.table_names())
@@ -268,6 +288,9 @@ class LocalStack:
         if self.oauth is not None:
             self.oauth.stop()
             self.oauth = None
+        if self.mail is not None:
+            self.mail.stop()
+            self.mail = self.mail_endpoints = None
         if self._registered:
             unregister(self.port)
             self._registered = False

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
         summary = seed_demo_data()
         reindex_local_search()
+        mailbox = connect_local_mailbox(stack)
         admin = DEMO_REPS[0].email
         link = f"{stack.dashboard_url}/#token={issue_token(admin, stack.data_dir)}"
         print(
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
             f"  sign in as {admin}: {link}\n"
             f"  another rep: .venv/bin/commcenter token EMAIL (then paste it on the sign-in page)\n"
             f"  DynamoDB Local: {stack.dynamodb_endpoint} (data in {stack.data_dir})\n"
+            f"{mailbox}"
             f"{twilio_webhooks(stack)}"
             "Ctrl-C stops everything.",
             flush=True,
@@ -50,6 +52,24 @@ def run(args: argparse.Namespace) -> int:
         stopping.wait()
         print("stopping...", flush=True)
     return 0
+
+
+def connect_local_mailbox(stack: LocalStack) -> str:
+    """The demo rep's mailbox on the local mail servers, synced once now (then every minute by
+    the mail poll's schedule); what to print about it."""
+    if stack.mail is None or stack.mail_endpoints is None:
+        return ""
+    from commcenter.data import mailboxes as mailboxes_data
+    from commcenter.services.mail_poll import sync_mailbox
+    from commcenter_local.demo_data import DEMO_REPS
+    from commcenter_local.demo_mailbox import connect_demo_mailbox
+
+    address = connect_demo_mailbox(stack.mail, stack.mail_endpoints, stack.data_dir)
+    result = sync_mailbox(DEMO_REPS[0].id)
+    error = mailboxes_data.get_health(DEMO_REPS[0].id).error
+    synced = f"{result.messages} new emails synced" if result.outcome != "failed" else f"not synced: {error}"
+    imap = stack.mail_endpoints.imap_tls
+    return f"  mail: {address}'s mailbox on a local Dovecot (IMAPS 127.0.0.1:{imap.port}), {synced}\n"
 
 
 def reindex_local_search() -> None:
