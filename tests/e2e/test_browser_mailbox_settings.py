@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -30,6 +31,7 @@ from commcenter.domain.mailboxes import FirstSyncProgress, MailError, SyncHealth
 from commcenter.domain.reps import Rep
 from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
 from commcenter_local.oauth_stand_in import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, OAuthStandIn
+from commcenter_local.scheduler import scheduled_event
 from commcenter_local.stack import LocalStack
 
 pytestmark = pytest.mark.browser
@@ -466,3 +468,61 @@ def test_a_sign_in_cancelled_at_the_provider_connects_nothing(
     expect(section.get_by_role("alert")).to_have_text("The sign-in was cancelled: nothing was connected.")
     expect(page).to_have_url(re.compile(r"/settings$"))
     assert dana.api("GET", MAILBOX).json()["connected"] is False
+
+
+def run_mail_poll(stack: LocalStack) -> None:
+    """One run of the scheduled mail poll, as EventBridge starts it."""
+    (schedule,) = [s for s in stack.template.schedules if s.function == "MailPollFunction"]
+    stack.functions["MailPollFunction"].invoke(scheduled_event(schedule, datetime.now(UTC)))
+
+
+def test_the_health_follows_the_polls_of_a_real_mailbox(
+    page: Page,
+    dana: SignedInRep,
+    local_stack: LocalStack,
+    mail_servers: tuple[LocalMailServers, MailServerEndpoints],
+    trusted_mail_servers: MailServerEndpoints,
+) -> None:
+    servers, endpoints = mail_servers
+    user = f"dana-{uuid.uuid4().hex[:8]}"
+    servers.add_user(user, PASSWORD)
+    assert servers.dovecot is not None
+    for n in range(3):
+        message = (
+            f"From: Hélène Durand <helene-{n}@acme.example>\r\nTo: {user}@commcenter.test\r\n"
+            f"Subject: Seats {n}\r\nMessage-ID: <seats-{n}-{user}@acme.example>\r\n"
+            "Date: Tue, 24 Nov 2026 09:00:00 +0000\r\n\r\nHow many seats?\r\n"
+        )
+        servers.dovecot.append(user, "INBOX", message.encode(), date=datetime.now(UTC) - timedelta(days=1))
+    body = {
+        "address": f"{user}@commcenter.test",
+        "username": user,
+        "imap": msgspec.to_builtins(endpoints.imap_tls),
+        "smtp": msgspec.to_builtins(endpoints.smtp_starttls),
+        "password": PASSWORD,
+        "version": 0,
+    }
+    assert dana.api("PUT", MAILBOX, body).status_code == 200
+    section = mailbox_section(page)
+    sync = section.get_by_role("region", name="Sync")
+    expect(sync.get_by_test_id("mailbox-last-sync")).to_have_text("Not yet: it starts within a minute")
+
+    run_mail_poll(local_stack)
+    page.reload()
+    sync = page.get_by_role("region", name="Sync")
+    expect(sync.get_by_test_id("mailbox-last-sync")).to_have_text("just now")
+    expect(sync.get_by_test_id("mailbox-messages")).to_have_text("3")
+    expect(sync.get_by_role("alert")).to_have_count(0)
+
+    # The password changed elsewhere (a wrong one saved here): the next poll's refusal, in words.
+    section = page.get_by_role("region", name="Mailbox", exact=True)
+    section.get_by_label("Password").fill("an old password")
+    section.get_by_role("button", name="Save mailbox").click()
+    expect(section.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    run_mail_poll(local_stack)
+    page.reload()
+    sync = page.get_by_role("region", name="Sync")
+    expect(sync.get_by_role("alert")).to_contain_text(re.compile("user name or password", re.I))
+    expect(sync.get_by_role("alert")).to_contain_text("Check the user name and password below, then save them.")
+    expect(sync.get_by_test_id("mailbox-messages")).to_have_text("3")
+    screenshot(page, "settings-mailbox-after-polls")
