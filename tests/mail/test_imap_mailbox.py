@@ -60,7 +60,9 @@ def test_a_wrong_password_is_a_login_error_in_plain_words(dovecot: LocalDovecot,
         box.open()
     assert failure.value.kind == "login"
     assert failure.value.user_must_act
-    assert failure.value.message.startswith("The server refused the user name or password")
+    assert failure.value.message == (
+        "The server refused the user name or password (it said: [AUTHENTICATIONFAILED] Authentication failed.)"
+    )
     box.close()  # never raises, connected or not
 
 

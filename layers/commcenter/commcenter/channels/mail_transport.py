@@ -104,7 +104,12 @@ def certificate_words(error: ssl.SSLCertVerificationError, host: str) -> str:
 
 def server_words(text: object, limit: int = 200) -> str:
     """What a server said, as readable text of a bounded length."""
+    if isinstance(text, BaseException) and text.args:
+        text = text.args[0]
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
     words = " ".join(str(text).split())
+    # imaplib's errors carry the server's bytes, which imapclient turns into their repr (b'...').
+    if len(words) >= 3 and words[0] == "b" and words[1] in "'\"" and words[-1] == words[1]:
+        words = words[2:-1]
     return words if len(words) <= limit else words[: limit - 1] + "…"
