@@ -33,6 +33,7 @@ from commcenter.services import (
     call_scripts,
     call_summary,
     calls_tab,
+    email_tabs,
     inbound_calls,
     mailbox_settings,
     person_data,
@@ -669,3 +670,66 @@ def finish_mailbox_oauth() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(mailbox_settings.finish_connecting(rep, req.json_body(request, OAuthFinishInput)))
+
+
+@app.route("/api/emails", methods=["GET"])
+@documented(
+    "The signed-in rep's emails of a tab, newest first",
+    response=email_tabs.EmailPage,
+    query={
+        "tab": "inbox, sent, colleagues or archived",
+        "from": "only the emails exchanged with this address",
+        "limit": "1-100",
+        "cursor": "next page",
+    },
+)
+def email_list() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    items, cursor = email_tabs.list_emails(
+        rep,
+        req.query(request, "tab") or "inbox",
+        req.limit(request),
+        req.query(request, "cursor"),
+        req.query(request, "from"),
+    )
+    return json_response(email_tabs.EmailPage(items=items, next_cursor=cursor))
+
+
+@app.route("/api/emails/counts", methods=["GET"])
+@documented("The signed-in rep's unread emails: Inbox and Suggested people", response=email_tabs.EmailTabCounts)
+def email_counts() -> Response:
+    return json_response(email_tabs.unread_counts(req.current_rep(req.current(app))))
+
+
+@app.route("/api/emails/{email_id}", methods=["GET"])
+@documented(
+    "One of the signed-in rep's emails, whole: headers, sanitised HTML, text, attachment links",
+    response=email_tabs.EmailDetail,
+)
+def get_email(email_id: str) -> Response:
+    return json_response(email_tabs.get_email(req.current_rep(req.current(app)), email_id))
+
+
+@app.route("/api/emails/read", methods=["POST"])
+@documented(
+    "Mark emails read or unread (these ids, or all of a tab); the rep's mail server follows at the next poll",
+    request=email_tabs.EmailReadInput,
+    response=email_tabs.EmailChange,
+)
+def mark_emails_read() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(email_tabs.set_read(rep, req.json_body(request, email_tabs.EmailReadInput)))
+
+
+@app.route("/api/emails/archive", methods=["POST"])
+@documented(
+    "Archive emails or put them back (these ids, or all of a tab)",
+    request=email_tabs.EmailArchiveInput,
+    response=email_tabs.EmailChange,
+)
+def archive_emails() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(email_tabs.set_archived(rep, req.json_body(request, email_tabs.EmailArchiveInput)))

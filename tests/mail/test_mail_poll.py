@@ -5,88 +5,32 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import make_msgid
 from typing import Any
 
-import msgspec
 import pytest
 from conftest import MailUser, NewMailUser
+from mail_support import DOMAIN, connect, contact_with, message, poll, stranger
 
 from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
-from commcenter.data import mail_objects, mailbox_secrets
+from commcenter.data import mail_objects
 from commcenter.data import mailboxes as mailboxes_data
-from commcenter.data import reps as reps_data
 from commcenter.domain.activities import Activity
 from commcenter.domain.emails import conversation_id
 from commcenter.domain.facts import EmailFacts, expect
-from commcenter.domain.mailboxes import MailboxSettings, ServerEndpoint
-from commcenter.domain.records import RecordInput
 from commcenter.domain.reps import Rep
 from commcenter.services import mail_poll
-from commcenter.services.records import create_record
 from commcenter_local.mail_server import LocalDovecot
 from commcenter_local.stack import LocalStack
-
-DOMAIN = "commcenter.test"  # the local mail users' domain: mail between them is a colleague's
 
 
 @pytest.fixture
 def rep(local_stack: LocalStack, mail_user: MailUser, dovecot: LocalDovecot) -> Rep:
     """A rep of the stack whose mailbox is `mail_user`'s, connected with its password."""
-    return connect(mail_user, dovecot)
-
-
-def connect(user: MailUser, dovecot: LocalDovecot, *, password: str | None = None) -> Rep:
-    rep = Rep(id=f"R{uuid.uuid4().hex[:12].upper()}", name=f"Rep {user.name}", email=user.address)
-    reps_data.create(rep)
-    endpoint = ServerEndpoint(host="127.0.0.1", port=dovecot.imaps_port, tls="tls")
-    settings = MailboxSettings(
-        rep_id=rep.id, address=user.address, username=user.name, imap=endpoint, smtp=endpoint, first_sync_days=30
-    )
-    mailboxes_data.save_settings(settings)
-    mailbox_secrets.put(rep.id, {"password": password or user.password})
-    return rep
-
-
-def message(
-    sender: str,
-    to: str,
-    subject: str,
-    *,
-    days_ago: float = 1,
-    message_id: str | None = None,
-    attachment: bytes | None = None,
-    html: str | None = None,
-) -> bytes:
-    mail = EmailMessage()
-    mail["From"], mail["To"], mail["Subject"] = sender, to, subject
-    mail["Date"] = format_datetime(datetime.now(UTC) - timedelta(days=days_ago))
-    mail["Message-ID"] = message_id or make_msgid(domain="sender.test")
-    mail.set_content(f"Body of {subject}\n")
-    if html is not None:
-        mail.add_alternative(html, subtype="html")
-    if attachment is not None:
-        mail.add_attachment(attachment, maintype="application", subtype="pdf", filename="quote.pdf")
-    return bytes(mail)
-
-
-def contact_with(address: str, rep: Rep) -> str:
-    record = create_record(
-        msgspec.convert(
-            {"kind": "contact", "first_name": "Hélène", "last_name": "Mail", "emails": [{"address": address}]},
-            RecordInput,
-        ),
-        rep,
-    )
-    return record.id
-
-
-def poll(rep: Rep) -> mail_poll.MailboxPoll:
-    return mail_poll.poll_mailbox(rep.id, deadline=time.monotonic() + 60, force=True)
+    connected: Rep = connect(mail_user, dovecot)
+    return connected
 
 
 def emails_of(owner: str) -> list[Activity]:
@@ -95,10 +39,6 @@ def emails_of(owner: str) -> list[Activity]:
 
 def facts(activity: Activity) -> EmailFacts:
     return expect(activity.data, EmailFacts)
-
-
-def stranger() -> str:
-    return f"someone-{uuid.uuid4().hex[:8]}@client.test"
 
 
 def test_a_first_sync_files_each_email_where_it_belongs_and_a_second_poll_does_nothing(

@@ -107,6 +107,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in rep's emails of a tab, newest first */
+        get: operations["email_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emails/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive emails or put them back (these ids, or all of a tab) */
+        post: operations["archive_emails"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emails/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in rep's unread emails: Inbox and Suggested people */
+        get: operations["email_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emails/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark emails read or unread (these ids, or all of a tab); the rep's mail server follows at the next poll */
+        post: operations["mark_emails_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emails/{email_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the signed-in rep's emails, whole: headers, sanitised HTML, text, attachment links */
+        get: operations["get_email"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -995,6 +1080,16 @@ export interface components {
             /** @default  */
             name?: string;
         };
+        /** EmailArchiveInput */
+        EmailArchiveInput: {
+            /** @default [] */
+            ids?: string[];
+            /** @default false */
+            all?: boolean;
+            /** @default null */
+            tab?: string | null;
+            archived: boolean;
+        };
         /**
          * EmailAttachment
          * @description An attachment of a synced email, stored in the mail bucket under `key`.
@@ -1008,6 +1103,45 @@ export interface components {
             content_id?: string | null;
             /** @default false */
             inline?: boolean;
+        };
+        /** EmailAttachmentLink */
+        EmailAttachmentLink: {
+            filename: string;
+            content_type: string;
+            size: number;
+            inline: boolean;
+            url: string;
+        };
+        /** EmailChange */
+        EmailChange: {
+            changed: number;
+        };
+        /**
+         * EmailDetail
+         * @description One email whole: its headers, its sanitised HTML (remote images as `data-remote-src`),
+         *         its text, links to its attachments.
+         */
+        EmailDetail: {
+            id: string;
+            tab: string;
+            from: components["schemas"]["EmailAddress"] | null;
+            to: components["schemas"]["EmailAddress"][];
+            subject: string;
+            preview: string;
+            at: string;
+            direction: string;
+            read: boolean;
+            has_attachments: boolean;
+            opens: number;
+            opened: boolean;
+            record: components["schemas"]["RecordSummary"] | null;
+            cc: components["schemas"]["EmailAddress"][];
+            message_id: string;
+            in_reply_to: string | null;
+            html: string | null;
+            text: string;
+            attachments: components["schemas"]["EmailAttachmentLink"][];
+            warnings: string[];
         };
         /** EmailFacts */
         EmailFacts: {
@@ -1057,6 +1191,48 @@ export interface components {
             attachments?: components["schemas"]["EmailAttachment"][];
             /** @default [] */
             warnings?: string[];
+        };
+        /** EmailPage */
+        EmailPage: {
+            items: components["schemas"]["EmailRow"][];
+            next_cursor: string | null;
+        };
+        /** EmailReadInput */
+        EmailReadInput: {
+            /** @default [] */
+            ids?: string[];
+            /** @default false */
+            all?: boolean;
+            /** @default null */
+            tab?: string | null;
+            read: boolean;
+        };
+        /**
+         * EmailRow
+         * @description An email as a tab lists it.
+         */
+        EmailRow: {
+            id: string;
+            tab: string;
+            from: components["schemas"]["EmailAddress"] | null;
+            to: components["schemas"]["EmailAddress"][];
+            subject: string;
+            preview: string;
+            at: string;
+            direction: string;
+            read: boolean;
+            has_attachments: boolean;
+            opens: number;
+            opened: boolean;
+            record: components["schemas"]["RecordSummary"] | null;
+        };
+        /**
+         * EmailTabCounts
+         * @description Unread mail: from leads and contacts (Inbox), from people not in the CRM (Suggested people).
+         */
+        EmailTabCounts: {
+            inbox: number;
+            suggested: number;
         };
         /**
          * EraseInput
@@ -1980,6 +2156,205 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CenterCounts"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    email_list: {
+        parameters: {
+            query?: {
+                /** @description inbox, sent, colleagues or archived */
+                tab?: string;
+                /** @description only the emails exchanged with this address */
+                from?: string;
+                /** @description 1-100 */
+                limit?: string;
+                /** @description next page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailPage"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    archive_emails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailArchiveInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChange"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    email_counts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailTabCounts"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    mark_emails_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailReadInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChange"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                email_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailDetail"];
                 };
             };
             /** @description invalid input */

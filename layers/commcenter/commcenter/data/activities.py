@@ -571,6 +571,22 @@ def set_ignored(activity: Activity, ignored: bool) -> None:
     )
 
 
+def set_email_archived(activity: Activity, archived: bool) -> Activity | None:
+    """Archive an email or put it back: it moves to the Archived tab, or back to the one it came
+    from; None when it already was (or is gone)."""
+    facts = expect(activity.data, EmailFacts)
+    changed = msgspec.structs.replace(activity, data=msgspec.structs.replace(facts, archived=archived))
+    archived_now = ActivityItem.data["archived"] == True  # noqa: E712 (a condition, not a comparison)
+    condition = ActivityItem.owner.exists() & (archived_now if not archived else ~archived_now)
+    actions: list[Any] = [
+        ActivityItem.data["archived"].set(archived),
+        ActivityItem.center_pk.set(_center_pk(activity.rep_id or "", activity.type, center_section(changed))),
+    ]
+    if not _conditional_update(owner_key(activity.record_id, activity.handle), _sk(activity), actions, condition):
+        return None
+    return changed
+
+
 def of_type(owner: str, activity_type: str) -> Iterator[Activity]:
     """Every activity of one type stored under `owner` (consistent)."""
     for item in ActivityItem.by_type.query(

@@ -9,7 +9,9 @@ needs. `sk`:
   level, so that a checkpoint only ever moves forward (conditional write);
 - `lease`: `owner` (a token of the poll holding it) and `expires_at` (epoch seconds, the table's
   TTL attribute): one poll per mailbox at a time, and a crashed poll's lease lapses by itself;
-- `oauth#{state}`: an OAuth connection under way (the PKCE verifier), expiring in minutes.
+- `oauth#{state}`: an OAuth connection under way (the PKCE verifier), expiring in minutes;
+- `flag#{folder}#{uidvalidity}#{uid}`: read or unread set in the dashboard for a message of the
+  mailbox (`body.seen`), waiting for the next poll to set it on the server, then deleted.
 """
 
 from __future__ import annotations
@@ -62,6 +64,17 @@ class Lease:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingFlag:
+    """Read or unread, as the rep set it in the dashboard, for the message `uid` of a folder
+    (`folder`: its role, inbox or sent) under `uidvalidity`."""
+
+    folder: str
+    uidvalidity: int
+    uid: int
+    seen: bool
+
+
+@dataclass(frozen=True, slots=True)
 class MailboxState:
     """Everything stored of one mailbox, read with one Query."""
 
@@ -69,6 +82,7 @@ class MailboxState:
     health: SyncHealth
     cursors: dict[FolderRole, FolderCursor] = field(default_factory=dict)
     lease: Lease | None = None
+    flags: list[PendingFlag] = field(default_factory=list)
 
 
 def _pk(rep_id: str) -> str:
@@ -151,6 +165,7 @@ def load(rep_id: str) -> MailboxState:
     health = SyncHealth()
     cursors: dict[FolderRole, FolderCursor] = {}
     lease: Lease | None = None
+    flags: list[PendingFlag] = []
     for item in MailboxItem.query(_pk(rep_id), consistent_read=True):
         if item.sk == "settings":
             settings = _settings_of(item)
@@ -161,7 +176,9 @@ def load(rep_id: str) -> MailboxState:
             cursors[cursor.role] = cursor
         elif item.sk == "lease" and item.owner is not None:
             lease = Lease(owner=item.owner, expires_at=int(item.expires_at or 0))
-    return MailboxState(settings=settings, health=health, cursors=cursors, lease=lease)
+        elif item.sk.startswith("flag#"):
+            flags.append(_flag_of(item))
+    return MailboxState(settings=settings, health=health, cursors=cursors, lease=lease, flags=flags)
 
 
 def get_health(rep_id: str) -> SyncHealth:
@@ -239,6 +256,34 @@ def release_lease(rep_id: str, owner: str) -> None:
     by another poll is that poll's)."""
     try:
         MailboxItem(_pk(rep_id), "lease").delete(condition=MailboxItem.owner == owner)
+    except DeleteError as error:
+        if not is_conditional_failure(error):
+            raise
+
+
+# ---------------------------------------------------------------- read state for the server
+
+
+def _flag_sk(folder: str, uidvalidity: int, uid: int) -> str:
+    return f"flag#{folder}#{uidvalidity}#{uid}"
+
+
+def _flag_of(item: MailboxItem) -> PendingFlag:
+    _, folder, uidvalidity, uid = item.sk.split("#", 3)
+    return PendingFlag(folder=folder, uidvalidity=int(uidvalidity), uid=int(uid), seen=bool(_body(item).get("seen")))
+
+
+def want_seen(rep_id: str, flag: PendingFlag) -> None:
+    """Ask the next poll to set the message read or unread on the server (the last wish wins)."""
+    sk = _flag_sk(flag.folder, flag.uidvalidity, flag.uid)
+    MailboxItem(_pk(rep_id), sk, body={"seen": flag.seen}).save()
+
+
+def flag_applied(rep_id: str, flag: PendingFlag) -> None:
+    """The poll set `flag` on the server: forget it, unless the rep changed it again meanwhile."""
+    sk = _flag_sk(flag.folder, flag.uidvalidity, flag.uid)
+    try:
+        MailboxItem(_pk(rep_id), sk).delete(condition=MailboxItem.body["seen"] == flag.seen)
     except DeleteError as error:
         if not is_conditional_failure(error):
             raise

@@ -139,7 +139,7 @@ def poll_mailbox(rep_id: str, *, deadline: float, force: bool = False, progress:
             return MailboxPoll("disconnected")
         if not force and not due(state.health, now=now_iso()):
             return MailboxPoll("waiting")
-        sync = _MailboxSync(rep, state.settings, state.health, state.cursors, deadline, progress)
+        sync = _MailboxSync(rep, state.settings, state.health, state.cursors, deadline, progress, state.flags)
         try:
             messages, complete = _run_logged_in(sync, state.settings)
         except MailError as error:
@@ -178,6 +178,7 @@ class _MailboxSync:
         cursors: dict[FolderRole, FolderCursor],
         deadline: float,
         progress: Progress | None,
+        flags: list[mailboxes_data.PendingFlag] | None = None,
     ) -> None:
         self.rep = rep
         self.settings = settings
@@ -186,6 +187,8 @@ class _MailboxSync:
         self.deadline = deadline
         self.progress = progress
         self.changed = False
+        # Read or unread set in the dashboard, for the server.
+        self.flags = list(flags or [])
         # The UIDs a folder without a valid cursor syncs: those of the first-sync window.
         self.window_uids: dict[FolderRole, list[int]] = {}
 
@@ -196,6 +199,7 @@ class _MailboxSync:
         try:
             names = self._folder_names(box)
             statuses = {role: self._status(box, role, names) for role in FOLDER_ROLES}
+            self._apply_wanted_flags(box, statuses)
             if all(self._unchanged(role, status) for role, status in statuses.items()):
                 return 0, True
             self._start_first_sync(box, statuses)
@@ -341,6 +345,21 @@ class _MailboxSync:
 
         with ThreadPoolExecutor(max_workers=CONCURRENT_WRITES) as pool:
             return sum(pool.map(store, fetched))
+
+    def _apply_wanted_flags(self, box: ImapMailbox, statuses: dict[FolderRole, FolderStatus]) -> None:
+        """Set on the server the read state the rep set in the dashboard, then forget it (a
+        wish for a folder whose UIDVALIDITY changed since names messages that are gone)."""
+        for role, status in statuses.items():
+            wanted = [flag for flag in self.flags if flag.folder == role]
+            current = [flag for flag in wanted if flag.uidvalidity == status.uidvalidity]
+            if current:
+                box.select(status.name)
+                for seen in (True, False):
+                    box.set_seen([flag.uid for flag in current if flag.seen == seen], seen)
+                self.changed = True
+            for flag in wanted:
+                mailboxes_data.flag_applied(self.rep.id, flag)
+        self.flags = []
 
     def _apply_seen_changes(self, box: ImapMailbox, cursor: FolderCursor) -> None:
         """Read state changed in the rep's own client since the cursor's MODSEQ (CONDSTORE)."""

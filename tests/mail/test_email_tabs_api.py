@@ -1,0 +1,204 @@
+"""The Email tabs through the API, with mail synced from a real Dovecot: Inbox, Sent, Colleagues,
+Archived, one email whole, read and unread (reaching the mail server at the next poll), archive,
+search by sender; bad input refused with nothing changed."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+from conftest import MailUser
+from mail_support import DOMAIN, connect, contact_with, message, poll, stranger
+
+from commcenter.channels.imap_mailbox import ImapMailbox
+from commcenter.data import mailboxes as mailboxes_data
+from commcenter.domain.mailboxes import ServerEndpoint
+from commcenter.domain.reps import Rep
+from commcenter_local.mail_server import LocalDovecot
+from commcenter_local.stack import LocalStack
+
+
+class Api:
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def __call__(self, method: str, path: str, body: Any = None, **params: Any) -> requests.Response:
+        return requests.request(
+            method, self.base_url + path, json=body, params=params or None, headers=self.headers, timeout=30
+        )
+
+    def ok(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        answer = self(method, path, body, **params)
+        assert answer.status_code < 300, f"{method} {path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    def tab(self, tab: str, **params: Any) -> list[dict[str, Any]]:
+        return list(self.ok("GET", "/api/emails", tab=tab, **params)["items"])
+
+    def subjects(self, tab: str, **params: Any) -> list[str]:
+        return [row["subject"] for row in self.tab(tab, **params)]
+
+
+class Mailbox:
+    """The rep's mail: a contact who writes, a colleague, what the rep sent; synced once."""
+
+    def __init__(self, rep: Rep, user: MailUser, dovecot: LocalDovecot, api: Api) -> None:
+        self.rep, self.user, self.dovecot, self.api = rep, user, dovecot, api
+        self.known = stranger()
+        self.record_id = contact_with(self.known, rep)
+        html = '<p>Our quote <img src="https://tracker.example/pixel.png"><script>alert(1)</script></p>'
+        mail = user.address
+        dovecot.append(
+            user.name, "INBOX", message(self.known, mail, "Quote", days_ago=3, attachment=b"%PDF-quote", html=html)
+        )
+        dovecot.append(user.name, "INBOX", message(self.known, mail, "Follow-up", days_ago=2), flags=[b"\\Seen"])
+        dovecot.append(user.name, "INBOX", message(f"bob@{DOMAIN}", mail, "Lunch?", days_ago=1))
+        dovecot.append(user.name, "Sent", message(mail, self.known, "Re: Quote", days_ago=2.5))
+        assert poll(rep).messages == 4
+
+    def id_of(self, tab: str, subject: str) -> str:
+        (row,) = [row for row in self.api.tab(tab) if row["subject"] == subject]
+        return str(row["id"])
+
+    def server_seen(self) -> dict[str, bool]:
+        """Each INBOX message's \\Seen flag on the server, by subject."""
+        endpoint = ServerEndpoint(host="127.0.0.1", port=self.dovecot.imaps_port, tls="tls")
+        with ImapMailbox(endpoint, self.user.login) as box:
+            box.select("INBOX")
+            fetched = list(box.fetch(box.uids_above(0)))
+        return {_subject(item.raw): item.seen for item in fetched}
+
+
+def _subject(raw: bytes) -> str:
+    for line in raw.decode().splitlines():
+        if line.startswith("Subject: "):
+            return line.removeprefix("Subject: ")
+    return ""
+
+
+@pytest.fixture
+def mailbox(
+    local_stack: LocalStack, mail_user: MailUser, dovecot: LocalDovecot, api_url: str, dev_token: Callable[[str], str]
+) -> Mailbox:
+    rep = connect(mail_user, dovecot)
+    return Mailbox(rep, mail_user, dovecot, Api(api_url, dev_token(rep.email)))
+
+
+def test_each_tab_lists_its_emails_newest_first_with_whom_and_what(mailbox: Mailbox) -> None:
+    api = mailbox.api
+    inbox = api.tab("inbox")
+    assert [(r["subject"], r["read"], r["has_attachments"]) for r in inbox] == [
+        ("Follow-up", True, False),
+        ("Quote", False, True),
+    ]
+    quote = inbox[1]
+    assert quote["from"]["address"] == mailbox.known and quote["to"] == [{"address": mailbox.user.address}]
+    assert quote["record"]["id"] == mailbox.record_id and quote["record"]["display_name"] == "Hélène Mail"
+    assert quote["preview"] == "Body of Quote" and quote["direction"] == "inbound" and quote["tab"] == "inbox"
+    (sent,) = api.tab("sent")
+    assert (sent["subject"], sent["direction"], sent["opens"], sent["opened"]) == ("Re: Quote", "outbound", 0, False)
+    assert api.subjects("colleagues") == ["Lunch?"] and api.subjects("archived") == []
+    assert api.ok("GET", "/api/emails/counts") == {"inbox": 1, "suggested": 0}
+
+    page = api.ok("GET", "/api/emails", tab="inbox", limit=1)
+    assert [r["subject"] for r in page["items"]] == ["Follow-up"] and page["next_cursor"]
+    rest = api.ok("GET", "/api/emails", tab="inbox", limit=1, cursor=page["next_cursor"])
+    assert [r["subject"] for r in rest["items"]] == ["Quote"]
+
+
+def test_one_email_whole_with_safe_html_and_its_attachment(mailbox: Mailbox) -> None:
+    email = mailbox.api.ok("GET", f"/api/emails/{mailbox.id_of('inbox', 'Quote')}")
+    assert email["subject"] == "Quote" and email["text"].startswith("Body of Quote")
+    assert "<script" not in email["html"] and "alert" not in email["html"]
+    assert 'data-remote-src="https://tracker.example/pixel.png"' in email["html"]
+    assert ' src="https://' not in email["html"]
+    (attachment,) = email["attachments"]
+    assert (attachment["filename"], attachment["content_type"], attachment["size"]) == (
+        "quote.pdf",
+        "application/pdf",
+        10,
+    )
+    download = requests.get(attachment["url"], timeout=10)
+    assert download.status_code == 200 and download.content == b"%PDF-quote"
+    assert "quote.pdf" in download.headers["Content-Disposition"]
+
+
+def test_read_and_unread_reach_the_mail_server_at_the_next_poll(mailbox: Mailbox) -> None:
+    api = mailbox.api
+    quote = mailbox.id_of("inbox", "Quote")
+    assert api.ok("POST", "/api/emails/read", {"ids": [quote], "read": True}) == {"changed": 1}
+    assert api.ok("POST", "/api/emails/read", {"ids": [quote], "read": True}) == {"changed": 0}
+    assert api.ok("GET", "/api/emails/counts")["inbox"] == 0
+    assert [r["read"] for r in api.tab("inbox")] == [True, True]
+    assert mailbox.server_seen()["Quote"] is False  # the API never talks IMAP
+    assert [f.seen for f in mailboxes_data.load(mailbox.rep.id).flags] == [True]
+
+    assert poll(mailbox.rep).outcome == "synced"  # nothing new, but the flag was set
+    assert mailbox.server_seen() == {"Quote": True, "Follow-up": True, "Lunch?": False}
+    assert mailboxes_data.load(mailbox.rep.id).flags == []
+
+    # All of a tab, unread: the count, then the server, follow.
+    assert api.ok("POST", "/api/emails/read", {"all": True, "tab": "inbox", "read": False}) == {"changed": 2}
+    assert api.ok("GET", "/api/emails/counts")["inbox"] == 2
+    poll(mailbox.rep)
+    assert mailbox.server_seen() == {"Quote": False, "Follow-up": False, "Lunch?": False}
+    # The next poll sees the server's own changes (its CONDSTORE answer) and changes nothing here.
+    poll(mailbox.rep)
+    assert api.ok("GET", "/api/emails/counts")["inbox"] == 2
+
+
+def test_archive_moves_emails_to_archived_and_back(mailbox: Mailbox) -> None:
+    api = mailbox.api
+    quote = mailbox.id_of("inbox", "Quote")
+    assert api.ok("POST", "/api/emails/archive", {"ids": [quote], "archived": True}) == {"changed": 1}
+    assert api.subjects("inbox") == ["Follow-up"]
+    assert [(r["subject"], r["tab"]) for r in api.tab("archived")] == [("Quote", "archived")]
+    assert api.ok("GET", f"/api/emails/{quote}")["tab"] == "archived"
+    assert api.ok("POST", "/api/emails/archive", {"all": True, "tab": "colleagues", "archived": True}) == {"changed": 1}
+    assert api.subjects("archived") == ["Lunch?", "Quote"] and api.subjects("colleagues") == []
+    assert api.ok("POST", "/api/emails/archive", {"all": True, "tab": "archived", "archived": False}) == {"changed": 2}
+    assert api.subjects("inbox") == ["Follow-up", "Quote"] and api.subjects("colleagues") == ["Lunch?"]
+
+
+def test_search_by_sender_within_a_tab(mailbox: Mailbox) -> None:
+    api = mailbox.api
+    assert api.subjects("inbox", **{"from": mailbox.known.upper()}) == ["Follow-up", "Quote"]
+    assert api.subjects("sent", **{"from": mailbox.known}) == ["Re: Quote"]
+    assert api.subjects("inbox", **{"from": stranger()}) == []
+    assert api.subjects("colleagues", **{"from": f"bob@{DOMAIN}"}) == ["Lunch?"]
+    refused = api("GET", "/api/emails", tab="inbox", **{"from": "not an address"})
+    assert refused.status_code == 400 and "from" in refused.json()["error"]["fields"]
+
+
+def test_bad_input_is_refused_and_changes_nothing(
+    mailbox: Mailbox, mail_user: MailUser, dovecot: LocalDovecot, api_url: str, dev_token: Callable[[str], str]
+) -> None:
+    api = mailbox.api
+    quote = mailbox.id_of("inbox", "Quote")
+    assert api("GET", "/api/emails", tab="suggested").status_code == 400
+    assert api("GET", "/api/emails/not-an-id").status_code == 400
+    assert api("GET", f"/api/emails/{'0' * 64}").status_code == 404
+    refusals = [
+        ("/api/emails/read", {"ids": [quote, "0" * 64], "read": True}, 404),
+        ("/api/emails/read", {"read": True}, 400),
+        ("/api/emails/read", {"ids": [quote]}, 400),
+        ("/api/emails/read", {"ids": [quote], "all": True, "tab": "inbox", "read": True}, 400),
+        ("/api/emails/archive", {"all": True, "tab": "nowhere", "archived": True}, 400),
+        ("/api/emails/archive", {"ids": [quote] * 101, "archived": True}, 400),
+    ]
+    for path, body, status in refusals:
+        answer = api("POST", path, body)
+        assert answer.status_code == status, (body, answer.text)
+    assert [(r["subject"], r["read"]) for r in api.tab("inbox")] == [("Follow-up", True), ("Quote", False)]
+    assert mailboxes_data.load(mailbox.rep.id).flags == []
+
+    # Another rep's email is as unknown as one that does not exist.
+    other = connect(type(mail_user)(f"rep-{uuid.uuid4().hex[:12]}", "x"), dovecot)
+    other_api = Api(api_url, dev_token(other.email))
+    assert other_api("GET", f"/api/emails/{quote}").status_code == 404
+    assert other_api("POST", "/api/emails/archive", {"ids": [quote], "archived": True}).status_code == 404
+    assert api.subjects("inbox") == ["Follow-up", "Quote"]
