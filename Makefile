@@ -77,8 +77,8 @@ test-fast: venv dynamodb-local ## the tests without the browser and the template
 screenshots: venv dynamodb-local dashboard system-deps ## take the README's screenshots (desktop and phone) into docs/screenshots
 	$(BIN)/commcenter screenshots
 
-bench: venv dynamodb-local ## measure, write bench/results.json and bench/RESULTS.md
-	$(PY) -m bench.run
+bench: venv dynamodb-local system-deps ## measure, write bench/results.json and bench/RESULTS.md (BENCH_ONLY=mail: that one, printed)
+	$(PY) -m bench.run $(BENCH_ONLY)
 
 build: venv ## sam build
 	$(BIN)/sam build --template-file template.yaml

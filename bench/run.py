@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench import aws_cost, cold_start, contact_page, inbound_sms, layer_size, webhook_burst
+from bench import aws_cost, cold_start, contact_page, inbound_sms, layer_size, mail_sync, webhook_burst
 from bench.local_dynamodb import local_client
 from bench.stats import interleaved, percentile
 
@@ -44,6 +44,9 @@ TARGETS = {
     "lambda_layer_unzipped_mb": 60.0,
     "webhook_burst_lost": 0,
     "webhook_burst_duplicated": 0,
+    "mail_first_sync_vs_floor_ratio": 2.0,
+    "mail_noop_poll_ms": 50.0,
+    "mail_noop_poll_flatness": 1.5,
 }
 
 
@@ -202,6 +205,10 @@ def bench_webhook_burst(report: dict[str, Any], notes: dict[str, Any]) -> None:
     webhook_burst.measure(ROOT, report, notes)
 
 
+def bench_mail(report: dict[str, Any], notes: dict[str, Any]) -> None:
+    mail_sync.measure(ROOT, report, notes)
+
+
 def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
     RESULTS_JSON.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     lines = [
@@ -251,6 +258,7 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
         "interleaved in one run. `incoming_call_webhook_p99_ratio`: the same at p99.",
         layer_size.METHOD,
         webhook_burst.METHOD,
+        mail_sync.METHOD,
         "",
         "## Details of this run",
         "",
@@ -267,6 +275,7 @@ BENCHMARKS = {
     "incoming_call": bench_incoming_call,
     "layer_size": bench_layer_size,
     "webhook_burst": bench_webhook_burst,
+    "mail": bench_mail,
 }
 
 
