@@ -21,6 +21,12 @@ from commcenter.domain.mailbox_views import MailboxInput, MailboxView
 from commcenter.domain.records import Record, RecordFields, RecordInput, TrashedRecord
 from commcenter.domain.reps import Rep, TeamRep
 from commcenter.domain.sms import PreviewInput, SendSmsInput, SmsConversation, SmsSegments, count_segments
+from commcenter.domain.suggested_people import (
+    AddSuggestedInput,
+    IgnoreSuggestedInput,
+    SuggestedOutcome,
+    SuggestedPeoplePage,
+)
 from commcenter.errors import ValidationError
 from commcenter.http import requests as req
 from commcenter.http.app import create_app
@@ -44,6 +50,7 @@ from commcenter.services import (
     sms_conversations,
     sms_send,
     softphone,
+    suggested_people,
 )
 from commcenter.services.mailbox_connection import ConnectionReport
 from commcenter.services.mailbox_oauth import OAuthFinishInput, OAuthStartInput, OAuthStartView
@@ -382,6 +389,46 @@ def unmatched_history() -> Response:
     if not handle:
         raise ValidationError("handle is required", {"handle": "required"})
     return json_response(attach_handle.unmatched_history(Handle.from_key(handle)))
+
+
+@app.route("/api/suggested-people", methods=["GET"])
+@documented(
+    "The signed-in rep's Suggested people: strangers who emailed, one row per address, the latest first, "
+    "each with the existing company their domain names",
+    response=SuggestedPeoplePage,
+    query={"limit": "1-100", "cursor": "next page"},
+)
+def suggested_people_list() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    items, cursor = suggested_people.list_suggested(rep, req.limit(request), req.query(request, "cursor"))
+    return json_response(SuggestedPeoplePage(items=items, next_cursor=cursor))
+
+
+@app.route("/api/suggested-people/add", methods=["POST"])
+@documented(
+    "Add Suggested people as leads or contacts, one record each, named as their emails name them; "
+    "their emails move onto the records",
+    request=AddSuggestedInput,
+    response=SuggestedOutcome,
+)
+def suggested_people_add() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(suggested_people.add_suggested(rep, req.json_body(request, AddSuggestedInput)))
+
+
+@app.route("/api/suggested-people/ignore", methods=["POST"])
+@documented(
+    "Ignore Suggested people: their addresses, or their whole domains (later mail from an unknown address "
+    "there is filed under Ignored)",
+    request=IgnoreSuggestedInput,
+    response=SuggestedOutcome,
+)
+def suggested_people_ignore() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(suggested_people.ignore_suggested(rep, req.json_body(request, IgnoreSuggestedInput)))
 
 
 @app.route("/api/center/counts", methods=["GET"])

@@ -659,6 +659,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/suggested-people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in rep's Suggested people: strangers who emailed, one row per address, the latest first, each with the existing company their domain names */
+        get: operations["suggested_people_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/suggested-people/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Suggested people as leads or contacts, one record each, named as their emails name them; their emails move onto the records */
+        post: operations["suggested_people_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/suggested-people/ignore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ignore Suggested people: their addresses, or their whole domains (later mail from an unknown address there is filed under Ignored) */
+        post: operations["suggested_people_ignore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/trash": {
         parameters: {
             query?: never;
@@ -850,6 +901,18 @@ export interface components {
         AddHandleInput: {
             handle: string;
         };
+        /**
+         * AddSuggestedInput
+         * @description Add senders as leads or contacts, each its own record; `with_company`: take the suggested
+         *         company's name where there is one.
+         */
+        AddSuggestedInput: {
+            /** @enum {unknown} */
+            kind: "contact" | "lead";
+            addresses: string[];
+            /** @default true */
+            with_company?: boolean;
+        };
         /** Address */
         "Address-Input": {
             /** @default  */
@@ -1039,6 +1102,14 @@ export interface components {
         ChatFacts: {
             /** @enum {unknown} */
             channel: "chat";
+        };
+        /**
+         * CompanySuggestion
+         * @description An existing company record whose domain the sender writes from.
+         */
+        CompanySuggestion: {
+            record_id: string;
+            name: string;
         };
         /** ConnectionReport */
         ConnectionReport: {
@@ -1291,6 +1362,16 @@ export interface components {
             ignored: boolean;
             /** @default false */
             for_team?: boolean;
+        };
+        /**
+         * IgnoreSuggestedInput
+         * @description Ignore senders (their addresses), or every address of their domains (`whole_domain`):
+         *         what the domain sends later, from an address the team does not know, is filed under Ignored.
+         */
+        IgnoreSuggestedInput: {
+            addresses: string[];
+            /** @default false */
+            whole_domain?: boolean;
         };
         /**
          * MailboxDetails
@@ -1652,6 +1733,14 @@ export interface components {
             /** @default null */
             conversation_id?: string | null;
         };
+        /** SenderOutcome */
+        SenderOutcome: {
+            address: string;
+            /** @enum {unknown} */
+            outcome: "added" | "ignored";
+            /** @default null */
+            record_id: string | null;
+        };
         /** ServerEndpoint */
         "ServerEndpoint-Input": {
             host: string;
@@ -1727,6 +1816,30 @@ export interface components {
             segments: number;
             /** @enum {unknown} */
             encoding: "GSM-7" | "UCS-2";
+        };
+        /** SuggestedOutcome */
+        SuggestedOutcome: {
+            senders: components["schemas"]["SenderOutcome"][];
+            domains: string[];
+        };
+        /** SuggestedPeoplePage */
+        SuggestedPeoplePage: {
+            items: components["schemas"]["SuggestedPerson"][];
+            next_cursor: string | null;
+        };
+        /**
+         * SuggestedPerson
+         * @description One sender among Suggested people: who (as their emails name them), how much they wrote.
+         */
+        SuggestedPerson: {
+            conversation_id: string;
+            address: string;
+            name: string;
+            emails: number;
+            last_subject: string;
+            last_at: string;
+            unread: number;
+            company: components["schemas"]["CompanySuggestion"] | null;
         };
         /**
          * SyncHealthView
@@ -3737,6 +3850,127 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SmsSegments"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    suggested_people_list: {
+        parameters: {
+            query?: {
+                /** @description 1-100 */
+                limit?: string;
+                /** @description next page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestedPeoplePage"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    suggested_people_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddSuggestedInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestedOutcome"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    suggested_people_ignore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IgnoreSuggestedInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestedOutcome"];
                 };
             };
             /** @description invalid input */

@@ -13,7 +13,9 @@ import msgspec
 
 from commcenter.errors import ValidationError
 
-HandleKind = Literal["phone", "email"]
+# `domain`: every address at a mail domain, as a rep ignores it as a whole (E6 "Ignore the whole
+# domain"); it never belongs to a record and is never read from a request's handle.
+HandleKind = Literal["phone", "email", "domain"]
 
 # Deliberately simple: the mailbox part is anything without spaces or a second "@"; the domain
 # must have a dot and valid labels. Deliverability is the mail server's business, not ours.
@@ -31,7 +33,7 @@ class Handle:
         """Whether the handle can belong to a record (and so has an item in the Handles table): an
         E.164 number or an email address, not a withheld caller, a short code or an alphanumeric
         sender, which are kept as they came and never matched."""
-        return self.kind == "email" or self.value.startswith("+")
+        return self.kind == "email" or (self.kind == "phone" and self.value.startswith("+"))
 
     @property
     def key(self) -> str:
@@ -133,6 +135,11 @@ def phone_handle(raw: str, default_region: str) -> Handle:
 
 def email_handle(raw: str) -> Handle:
     return Handle("email", normalize_email(raw))
+
+
+def domain_handle(domain: str) -> Handle:
+    """Every address at `domain` (as `normalize_email` writes a domain: IDNA, lower case)."""
+    return Handle("domain", normalize_email(f"x@{domain}").partition("@")[2])
 
 
 class IgnoreInput(msgspec.Struct, forbid_unknown_fields=True):

@@ -19,8 +19,8 @@ from commcenter.data import conversations as conversations_data
 from commcenter.data import handles as handles_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.activities import center_section
-from commcenter.domain.facts import CallFacts
-from commcenter.domain.handles import Handle, HistoryRep, UnmatchedHistory
+from commcenter.domain.facts import CallFacts, EmailFacts
+from commcenter.domain.handles import Handle, HandleState, HistoryRep, UnmatchedHistory
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, ForbiddenError
 from commcenter.observability import logger
@@ -69,6 +69,12 @@ def set_handle_ignored(handle: Handle, ignored: bool, rep: Rep, *, for_team: boo
         if current is not None and only in (None, current.rep_id):
             ignored_now = state is not None and state.ignored_for(current.rep_id)
             move_to_section(conversation, "ignored" if ignored_now else "unmatched", None)
+    _file_calls_and_emails(handle, state, only)
+
+
+def _file_calls_and_emails(handle: Handle, state: HandleState | None, only: str | None) -> None:
+    """The handle's calls and emails (each an activity listed by its section) follow its
+    ignoring: every rep's, or only the rep `only`'s."""
     owner = activities_data.owner_key(None, handle.key)
     for call in activities_data.of_type(owner, "call"):
         if only not in (None, call.rep_id):
@@ -78,6 +84,12 @@ def set_handle_ignored(handle: Handle, ignored: bool, rep: Rep, *, for_team: boo
         if before != after:
             activities_data.set_ignored(call, ignored_now)
             move_missed_count(call, before, after)
+    for email in activities_data.of_type(owner, "email"):
+        if only not in (None, email.rep_id):
+            continue
+        ignored_now = state is not None and state.ignored_for(email.rep_id)
+        if isinstance(email.data, EmailFacts) and email.data.ignored != ignored_now:
+            activities_data.set_ignored(email, ignored_now)  # its tab: Ignored, or Suggested people again
 
 
 def unmatched_history(handle: Handle) -> UnmatchedHistory:

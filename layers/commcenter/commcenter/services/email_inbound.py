@@ -19,9 +19,9 @@ from commcenter.data.inbound import InboundWrite, write_inbound
 from commcenter.domain.activities import Activity, Direction, summarize
 from commcenter.domain.clock import to_iso, utc_now
 from commcenter.domain.email_message import ParsedEmail
-from commcenter.domain.emails import conversation_id, is_colleague, other_party
+from commcenter.domain.emails import PUBLIC_MAIL_DOMAINS, conversation_id, domain_of, is_colleague, other_party
 from commcenter.domain.facts import EmailAddress, EmailAttachment, EmailFacts
-from commcenter.domain.handles import Handle, email_handle
+from commcenter.domain.handles import Handle, domain_handle, email_handle
 from commcenter.domain.ids import stable_id
 from commcenter.domain.mailboxes import FolderRole
 from commcenter.domain.reps import Rep
@@ -124,6 +124,7 @@ def store_email(rep: Rep, mailbox_address: str, fetched: FetchedEmail) -> Stored
             facts=facts,
             direction=direction,
             read=facts.seen,
+            sender_domain=_domain_of(handle),
         )
     )
 
@@ -170,6 +171,13 @@ def _handle_of(party: EmailAddress | None) -> Handle | None:
         return email_handle(party.address)
     except ValidationError:
         return None
+
+
+def _domain_of(handle: Handle) -> Handle | None:
+    """The sender's domain, which a rep may have ignored as a whole (E6); never a public mail
+    domain, whose addresses are unrelated people."""
+    domain = domain_of(handle.value)
+    return None if domain in PUBLIC_MAIL_DOMAINS else domain_handle(domain)
 
 
 def _occurred_at(parsed: ParsedEmail, fetched: FetchedEmail) -> datetime:

@@ -18,11 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+import msgspec
+
 from commcenter.data import conversations as conversations_data
 from commcenter.data import handles as handles_data
 from commcenter.data.inbound import InboundWrite, write_inbound
 from commcenter.domain.activities import Activity, Direction, type_of
-from commcenter.domain.facts import ChannelFacts
+from commcenter.domain.facts import ChannelFacts, EmailFacts
 from commcenter.domain.handles import Handle, HandleState
 from commcenter.domain.inbound import HandleUnchanged, InboundOutcome, Premise
 from commcenter.domain.reps import Rep
@@ -58,6 +60,10 @@ class InboundMessage:
     # the person it was sent to. `read`: already read where it came from (the rep's mail client).
     direction: Direction = "inbound"
     read: bool = False
+    # The group of addresses a rep may ignore as a whole (an email sender's domain): read only
+    # when the sender's own handle is unknown, so that an address the team knows (a record's, or
+    # one ignored or heard again on its own) is decided by itself.
+    sender_domain: Handle | None = None
 
 
 class InboundStore(Protocol):
@@ -115,6 +121,15 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
         record_id, section = _whose(state, message.rep.id)
         if message.sender.resolvable:
             premises = (HandleUnchanged(message.sender, state, message.rep.id),)
+        if state is None and message.sender_domain is not None:
+            group = store.handle(message.sender_domain)
+            if group is not None and group.ignored_for(message.rep.id):
+                section = "ignored"
+            premises = (*premises, HandleUnchanged(message.sender_domain, group, message.rep.id))
+    facts = message.facts
+    if isinstance(facts, EmailFacts) and facts.ignored != (section == "ignored"):
+        # An email's tab is its own (`center_pk`): it follows its conversation's section.
+        facts = msgspec.structs.replace(facts, ignored=section == "ignored")
     activity = Activity(
         id=message.activity_id,
         record_id=record_id,
@@ -127,7 +142,7 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
         body=message.body,
         conversation_id=message.conversation_id,
         external_id=message.external_id,
-        data=message.facts,
+        data=facts,
     )
     base = current or ConversationState(
         id=message.conversation_id,
