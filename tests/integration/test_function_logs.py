@@ -57,7 +57,7 @@ def test_a_voice_webhook_logged_after_the_mail_poll_is_the_voice_function_s(
     (voice,) = [line for line in lines if line["message"] == "call to a number no rep owns"]
     assert voice["function_name"] == "VoiceFunction"
     assert voice["route"] == "POST /twilio/voice/incoming" and voice["correlation_id"]
-    polls = [line for line in lines if line["message"] == "no mailbox configured: nothing to poll"]
+    polls = [line for line in lines if line["message"] == "mail poll run"]
     assert len(polls) == 2
     for poll in polls:
         assert poll["function_name"] == "MailPollFunction"
@@ -91,6 +91,6 @@ def test_functions_running_at_once_keep_their_own_names(local_stack: LocalStack,
         for run in runs:
             run.join()
     voice = "call to a number no rep owns"
-    poll = "no mailbox configured: nothing to poll"
+    poll = "mail poll run"
     named = {(line["message"], line.get("function_name")) for line in lines if line["message"] in (voice, poll)}
     assert named == {(voice, "VoiceFunction"), (poll, "MailPollFunction")}

@@ -56,11 +56,7 @@ def store_email(rep: Rep, mailbox_address: str, fetched: FetchedEmail) -> Stored
     keys = _store_objects(fetched)
     own = mailbox_address.lower()
     sender = parsed.sender
-    recipients = [*parsed.to, *parsed.cc]
-    party, sent_by_rep = other_party(sender, recipients, own_address=own)
-    outbound = sent_by_rep or fetched.folder == "sent"
-    if outbound and party is sender:  # in Sent, but From is not the rep's address (an alias)
-        party = next((r for r in recipients if r.address != own), None)
+    party, outbound = exchanged_with(fetched, own)
     occurred_at = _occurred_at(parsed, fetched)
     handle = _handle_of(party)
     colleague = party is None or handle is None or is_colleague(party.address, own)
@@ -127,6 +123,19 @@ def store_email(rep: Rep, mailbox_address: str, fetched: FetchedEmail) -> Stored
             sender_domain=_domain_of(handle),
         )
     )
+
+
+def exchanged_with(fetched: FetchedEmail, mailbox_address: str) -> tuple[EmailAddress | None, bool]:
+    """Whom the email was exchanged with, and whether the rep sent it (From is the mailbox's
+    address, or it is in Sent: an alias in From still names the first other recipient)."""
+    own = mailbox_address.lower()
+    parsed = fetched.parsed
+    recipients = [*parsed.to, *parsed.cc]
+    party, sent_by_rep = other_party(parsed.sender, recipients, own_address=own)
+    outbound = sent_by_rep or fetched.folder == "sent"
+    if outbound and party is parsed.sender:
+        party = next((r for r in recipients if r.address != own), None)
+    return party, outbound
 
 
 @dataclass(frozen=True, slots=True)

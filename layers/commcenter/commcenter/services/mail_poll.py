@@ -19,6 +19,7 @@ batches before its deadline, so every cursor it leaves is consistent.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -47,15 +48,16 @@ from commcenter.domain.mailboxes import (
     due,
 )
 from commcenter.domain.reps import Rep
+from commcenter.errors import BusyError
 from commcenter.observability import logger
-from commcenter.services.email_inbound import FetchedEmail, store_email
+from commcenter.services.email_inbound import FetchedEmail, exchanged_with, store_email
 from commcenter.services.email_read_state import apply_seen_changes
 from commcenter.services.mailbox_oauth import login_for
 
 # Mailboxes polled at once by one run (each is mostly waiting on its IMAP server and DynamoDB).
 CONCURRENT_MAILBOXES = 8
 # Messages stored at once within one mailbox's batch (each is a few round trips).
-CONCURRENT_WRITES = 8
+CONCURRENT_WRITES = 4
 BATCH = 50
 # A lease outlives the function's timeout (300 s), so a run never loses it while polling; a
 # crashed run's lease lapses after this and the next run takes the mailbox.
@@ -84,20 +86,24 @@ def poll_all_mailboxes(scheduled_at: str, *, seconds_left: Callable[[], float] |
     """One scheduled run over every connected mailbox. `seconds_left`: how long the invocation
     may still run (Lambda's remaining time); batches stop starting well before it ends."""
     rep_ids = mailboxes_data.list_polled()
-    if not rep_ids:
-        logger.info("no mailbox connected: nothing to poll", extra={"scheduled_at": scheduled_at})
-        return PollResult(polled=0, skipped=0)
-    deadline = _deadline(seconds_left)
-    with ThreadPoolExecutor(max_workers=min(CONCURRENT_MAILBOXES, len(rep_ids))) as pool:
-        polls = list(pool.map(lambda rep_id: _poll_guarded(rep_id, deadline), rep_ids))
+    polls: list[MailboxPoll] = []
+    if rep_ids:
+        deadline = _deadline(seconds_left)
+        with ThreadPoolExecutor(max_workers=min(CONCURRENT_MAILBOXES, len(rep_ids))) as pool:
+            polls = list(pool.map(lambda rep_id: _poll_guarded(rep_id, deadline), rep_ids))
     polled = sum(1 for poll in polls if poll.outcome in ("synced", "unchanged", "stopped"))
     failed = sum(1 for poll in polls if poll.outcome == "failed")
-    return PollResult(
+    result = PollResult(
         polled=polled,
         skipped=len(polls) - polled - failed,
         failed=failed,
         messages=sum(poll.messages for poll in polls),
     )
+    logger.info(
+        "mail poll run",
+        extra={"scheduled_at": scheduled_at, "mailboxes": len(rep_ids), **dataclasses.asdict(result)},
+    )
+    return result
 
 
 def _deadline(seconds_left: Callable[[], float] | None) -> float:
@@ -328,11 +334,12 @@ class _MailboxSync:
         return stored, True
 
     def _store_batch(self, box: ImapMailbox, role: FolderRole, status: FolderStatus, uids: list[int]) -> int:
-        """Fetch, parse and store one batch; returns how many were new."""
-        fetched = list(box.fetch(uids))
+        """Fetch, parse and store one batch; returns how many were new. The messages of one
+        conversation are stored one after the other (in parallel they would keep refusing each
+        other's conditional writes); conversations go side by side."""
 
-        def store(message: FetchedMessage) -> int:
-            email = FetchedEmail(
+        def parsed(message: FetchedMessage) -> FetchedEmail:
+            return FetchedEmail(
                 raw=message.raw,
                 parsed=parse_email(message.raw),
                 folder=role,
@@ -341,10 +348,26 @@ class _MailboxSync:
                 seen=message.seen,
                 internal_date=message.internal_date,
             )
-            return 1 if store_email(self.rep, self.settings.address, email) == "stored" else 0
+
+        def store(group: list[FetchedEmail]) -> int:
+            return sum(1 for email in group if store_email(self.rep, self.settings.address, email) == "stored")
 
         with ThreadPoolExecutor(max_workers=CONCURRENT_WRITES) as pool:
-            return sum(pool.map(store, fetched))
+            emails = list(pool.map(parsed, box.fetch(uids)))
+            groups: dict[str, list[FetchedEmail]] = {}
+            for email in emails:
+                party, _ = exchanged_with(email, self.settings.address)
+                groups.setdefault(party.address if party else "", []).append(email)
+            runs = [pool.submit(store, group) for group in groups.values()]
+            stored, busy = 0, []
+            for run, group in zip(runs, groups.values(), strict=True):
+                try:
+                    stored += run.result()
+                except BusyError:
+                    busy.append(group)
+        # What kept colliding with the others (the rep's unread counter is shared by all) is
+        # stored alone; a second refusal fails the poll, its checkpoint unmoved.
+        return stored + sum(store(group) for group in busy)
 
     def _apply_wanted_flags(self, box: ImapMailbox, statuses: dict[FolderRole, FolderStatus]) -> None:
         """Set on the server the read state the rep set in the dashboard, then forget it (a
