@@ -25,12 +25,16 @@ def test_email_tab_sections(signed_in: Page) -> None:
 
     for section, heading in [
         ("Suggested people", "No suggested people"),
-        ("Sent", "Nothing sent yet"),
+        ("Colleagues", "No emails with colleagues"),
         ("Archived", "No archived emails"),
     ]:
         panel.get_by_role("button", name=section).click()
         expect(panel.get_by_role("button", name=section)).to_have_attribute("aria-pressed", "true")
         expect(panel.get_by_role("heading", name=heading)).to_be_visible()
+    # The demo's proposal to Hélène, opened twice.
+    panel.get_by_role("button", name="Sent").click()
+    sent = panel.get_by_role("region", name="Sent", exact=True).get_by_test_id("email-row")
+    expect(sent.filter(has_text="Pilot proposal for Acme Corp")).to_contain_text("Opened 2 times")
 
 
 def test_calls_tab_is_reached_from_the_keyboard(signed_in: Page) -> None:

@@ -18,6 +18,12 @@ import type {
   ConnectionReport,
   ConversationPage,
   CrmRecord,
+  EmailChange,
+  EmailDetail,
+  EmailPage,
+  EmailSelection,
+  EmailTabCounts,
+  EmailTabName,
   EraseInput,
   IgnoreInput,
   MailboxInput,
@@ -275,3 +281,23 @@ export const getCallScripts = (signal?: AbortSignal) =>
 /** The team's scripts, replaced whole (admins): the API trims them and refuses repeated titles, naming each field. */
 export const saveCallScripts = (items: CallScript[]) =>
   api<CallScripts>("PUT", "/api/settings/call-scripts", { items } satisfies CallScripts);
+
+/** The rep's emails of a tab, newest first; `from`: only those exchanged with that address. */
+export const listEmails = (tab: EmailTabName, from: string | null, cursor: string | null, signal?: AbortSignal) =>
+  api<EmailPage>("GET", withQuery("/api/emails", { tab, from, cursor, limit: 25 }), undefined, signal);
+
+/** Unread emails in Inbox and among Suggested people. */
+export const getEmailCounts = (signal?: AbortSignal) =>
+  api<EmailTabCounts>("GET", "/api/emails/counts", undefined, signal);
+
+/** One email whole: headers, sanitised HTML, text, attachment links. */
+export const getEmail = (id: string, signal?: AbortSignal) =>
+  api<EmailDetail>("GET", `/api/emails/${encodeURIComponent(id)}`, undefined, signal);
+
+/** Read or unread; the rep's mail server follows at the next poll. */
+export const setEmailsRead = (selection: EmailSelection, read: boolean) =>
+  api<EmailChange>("POST", "/api/emails/read", { ...selection, read });
+
+/** Archive emails, or put them back in their tab. */
+export const setEmailsArchived = (selection: EmailSelection, archived: boolean) =>
+  api<EmailChange>("POST", "/api/emails/archive", { ...selection, archived });

@@ -174,3 +174,13 @@ export type Page<T> = { items: T[]; next_cursor: string | null };
 export const LEAD_STATUSES = ["new", "working", "qualified", "unqualified"] as const;
 export const CONTACT_STATUSES = ["active", "inactive"] as const;
 export const DEAL_STAGES = ["open", "won", "lost"] as const;
+
+/** Email (E2): the tabs listed by the API, a row of one, an email whole, the unread counts. */
+export type EmailTabName = "inbox" | "sent" | "colleagues" | "archived";
+export type EmailRow = Schemas["EmailRow"];
+export type EmailPage = Schemas["EmailPage"];
+export type EmailDetail = Schemas["EmailDetail"];
+export type EmailTabCounts = Schemas["EmailTabCounts"];
+export type EmailChange = Schemas["EmailChange"];
+/** Which emails a bulk action changes: these ids, or every email of a tab. */
+export type EmailSelection = { ids: string[] } | { all: true; tab: EmailTabName };

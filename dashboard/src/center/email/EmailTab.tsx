@@ -1,15 +1,21 @@
 /**
- * Email (E2): Inbox, Suggested people, Sent, Archived. The mailbox sync lands later; until then
- * each section explains what will appear in it.
+ * Email (E2, E3, E7): Inbox, Suggested people, Sent, Colleagues, Archived, with the unread in
+ * brackets; the section and the open email are in the address. An email opens in the reader
+ * beside (or, on a phone, above) its list.
  */
 
+import { useEffect, useState } from "preact/hooks";
+import { getEmailCounts } from "../../api/endpoints";
+import type { EmailTabCounts, EmailTabName } from "../../api/types";
 import { EmptyState } from "../../components/Feedback";
 import type { IconName } from "../../components/Icon";
 import { useTeam } from "../../team";
 import { SectionSwitch } from "../SectionSwitch";
 import { useCenterView } from "../view";
+import { EmailList } from "./EmailList";
+import { EmailReader } from "./EmailReader";
 
-type EmailSection = "inbox" | "suggested" | "sent" | "archived";
+type EmailSection = EmailTabName | "suggested";
 
 const SECTIONS: {
   id: EmailSection;
@@ -43,6 +49,13 @@ const SECTIONS: {
       "Emails you send to leads and contacts, from here or from your own mail client, will appear here with when they were opened.",
   },
   {
+    id: "colleagues",
+    label: "Colleagues",
+    icon: "contact",
+    title: "No emails with colleagues",
+    text: () => "Emails with addresses at your own domain are kept here, apart from your customers' mail.",
+  },
+  {
     id: "archived",
     label: "Archived",
     icon: "archive",
@@ -51,25 +64,62 @@ const SECTIONS: {
   },
 ];
 
+const UNREAD: Partial<Record<EmailSection, keyof EmailTabCounts>> = { inbox: "inbox", suggested: "suggested" };
+
 export function EmailTab() {
   const { me } = useTeam();
   const view = useCenterView(SECTIONS.map((item) => item.id)); // the section is in the address
   const current = SECTIONS.find((item) => item.id === view.section) ?? SECTIONS[0];
+  const [counts, setCounts] = useState<EmailTabCounts | null>(null);
+  const [changes, setChanges] = useState(0);
+  useEffect(() => {
+    const controller = new AbortController();
+    getEmailCounts(controller.signal).then(setCounts, () => undefined);
+    return () => controller.abort();
+  }, [changes]);
+  const options = SECTIONS.map(({ id, label }) => {
+    const key = UNREAD[id];
+    const unread = key && counts ? counts[key] : undefined;
+    return { id, label, count: unread, countLabel: unread === undefined ? undefined : `${unread} unread` };
+  });
+  const tab = current.id === "suggested" ? null : current.id;
   return (
     <div class="channel">
       <div class="channel-toolbar">
         <SectionSwitch
           label="Email sections"
-          options={SECTIONS.map(({ id, label }) => ({ id, label }))}
+          options={options}
           value={view.section}
-          onChange={(section) => view.show({ section })}
+          onChange={(section) => view.show({ section, open: null })}
         />
       </div>
-      <section class="card channel-list" aria-label={current.label}>
-        <EmptyState icon={current.icon} title={current.title}>
-          {current.text(me.email)}
-        </EmptyState>
-      </section>
+      {tab === null ? (
+        <section class="card channel-list" aria-label={current.label}>
+          <EmptyState icon={current.icon} title={current.title}>
+            {current.text(me.email)}
+          </EmptyState>
+        </section>
+      ) : (
+        <div class={view.open ? "email-panes reading" : "email-panes"}>
+          <EmailList
+            key={tab}
+            tab={tab}
+            refresh={changes}
+            label={current.label}
+            empty={{ icon: current.icon, title: current.title, text: current.text(me.email) }}
+            open={view.open}
+            onOpen={(id) => view.show({ open: id })}
+            onChanged={() => setChanges((n) => n + 1)}
+          />
+          {view.open && (
+            <EmailReader
+              id={view.open}
+              onClose={() => view.show({ open: null })}
+              onRead={() => setChanges((n) => n + 1)}
+            />
+          )}
+        </div>
+      )}
     </div>
   );
 }

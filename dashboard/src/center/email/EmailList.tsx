@@ -1,0 +1,203 @@
+/**
+ * One Email tab's list (Inbox, Sent, Colleagues, Archived): newest first, paged, searchable by
+ * sender, each row with a checkbox; with one, several or all selected, a bar marks them read or
+ * unread and archives them (or puts them back, in Archived). A row opens the email.
+ */
+
+import { useState } from "preact/hooks";
+import { listEmails, setEmailsArchived, setEmailsRead } from "../../api/endpoints";
+import type { EmailRow, EmailSelection, EmailTabName } from "../../api/types";
+import { EmptyState, ErrorState, SkeletonRows } from "../../components/Feedback";
+import { Icon, type IconName } from "../../components/Icon";
+import { RelativeTime } from "../../components/Time";
+import { describeError } from "../../api/client";
+import { usePaged } from "../../hooks";
+
+type Props = {
+  tab: EmailTabName;
+  label: string;
+  empty: { icon: IconName; title: string; text: string };
+  open: string | null;
+  onOpen: (id: string) => void;
+  onChanged: () => void;
+  /** Changes when the emails changed elsewhere (one read in the reader): the list loads again. */
+  refresh: number;
+};
+
+function party(row: EmailRow): string {
+  const other = row.direction === "outbound" ? row.to[0] : row.from;
+  const name = row.record?.display_name || other?.name || other?.address || "(unknown)";
+  return row.direction === "outbound" ? `To ${name}` : name;
+}
+
+/** What the rep has not read: mail they received (what they sent is theirs). */
+function isUnread(row: EmailRow): boolean {
+  return !row.read && row.direction !== "outbound";
+}
+
+export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh }: Props) {
+  const [query, setQuery] = useState("");
+  const [sender, setSender] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [everything, setEverything] = useState(false); // every email of the tab, loaded or not
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const list = usePaged((cursor, signal) => listEmails(tab, sender, cursor, signal), [tab, sender, refresh]);
+
+  const clear = () => {
+    setSelected(new Set());
+    setEverything(false);
+  };
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setSelected(next);
+    setEverything(false);
+  };
+  const allLoaded = list.items.length > 0 && list.items.every((row) => selected.has(row.id));
+  const toggleAll = () => {
+    if (allLoaded) clear();
+    else {
+      setSelected(new Set(list.items.map((row) => row.id)));
+      // A search shows part of the tab: "all" is then what it found.
+      setEverything(sender === null);
+    }
+  };
+  const selection = (): EmailSelection => (everything ? { all: true, tab } : { ids: [...selected] });
+  const act = (change: (selection: EmailSelection) => Promise<unknown>) => {
+    setBusy(true);
+    setProblem(null);
+    change(selection()).then(
+      () => {
+        setBusy(false);
+        clear();
+        onChanged();
+      },
+      (exc: unknown) => {
+        setBusy(false);
+        setProblem(describeError(exc));
+      },
+    );
+  };
+  const search = (event: Event) => {
+    event.preventDefault();
+    clear();
+    setSender(query.trim() || null);
+  };
+
+  const count = everything && list.hasMore ? `All emails in ${label}` : `${selected.size} selected`;
+  return (
+    <section
+      class={list.items.length ? "card email-list" : "card channel-list"}
+      aria-label={label}
+      aria-busy={list.loading}
+    >
+      <div class="email-list-bar">
+        <form class="email-search" role="search" onSubmit={search}>
+          <input
+            type="search"
+            aria-label="Search by sender"
+            placeholder="Sender's email address"
+            value={query}
+            onInput={(event) => setQuery((event.target as HTMLInputElement).value)}
+          />
+          <button type="submit" class="btn btn-secondary">
+            <Icon name="search" size={16} /> Search
+          </button>
+        </form>
+        {list.items.length > 0 && (
+          <label class="email-select-all">
+            <input type="checkbox" checked={allLoaded} onChange={toggleAll} /> Select all
+          </label>
+        )}
+      </div>
+      {selected.size > 0 && (
+        <div class="email-bulk" role="toolbar" aria-label="Selected emails">
+          <span class="email-bulk-count">{count}</span>
+          <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => act((s) => setEmailsRead(s, true))}>
+            Mark read
+          </button>
+          <button
+            type="button"
+            class="btn btn-secondary"
+            disabled={busy}
+            onClick={() => act((s) => setEmailsRead(s, false))}
+          >
+            Mark unread
+          </button>
+          <button
+            type="button"
+            class="btn btn-secondary"
+            disabled={busy}
+            onClick={() => act((s) => setEmailsArchived(s, tab !== "archived"))}
+          >
+            <Icon name="archive" size={16} /> {tab === "archived" ? "Unarchive" : "Archive"}
+          </button>
+        </div>
+      )}
+      {problem && (
+        <p class="form-error" role="alert">
+          {problem}
+        </p>
+      )}
+      {list.loading && list.items.length === 0 ? (
+        <SkeletonRows rows={4} />
+      ) : list.error && list.items.length === 0 ? (
+        <ErrorState message={list.error} onRetry={list.reload} />
+      ) : list.items.length === 0 ? (
+        sender ? (
+          <EmptyState icon="search" title="No emails found">
+            {`No email in ${label} was exchanged with ${sender}.`}
+          </EmptyState>
+        ) : (
+          <EmptyState icon={empty.icon} title={empty.title}>
+            {empty.text}
+          </EmptyState>
+        )
+      ) : (
+        <ul class="email-rows">
+          {list.items.map((row) => (
+            <li
+              key={row.id}
+              class={`email-row${isUnread(row) ? " unread" : ""}${open === row.id ? " open" : ""}`}
+              data-testid="email-row"
+            >
+              <input
+                type="checkbox"
+                aria-label={`Select ${row.subject || "(no subject)"}`}
+                checked={selected.has(row.id)}
+                onChange={() => toggle(row.id)}
+              />
+              <button type="button" class="email-row-open" onClick={() => onOpen(row.id)}>
+                <span class="email-row-party">{party(row)}</span>
+                <span class="email-row-subject">
+                  {isUnread(row) && <span class="sr-only">Unread: </span>}
+                  {row.subject || "(no subject)"}
+                </span>
+                <span class="email-row-preview">{row.preview}</span>
+                <span class="email-row-meta">
+                  {row.has_attachments && <Icon name="attachment" size={14} title="Has attachments" />}
+                  {row.direction === "outbound" && (
+                    <span class="email-row-opens">
+                      {row.opened ? `Opened ${row.opens} ${row.opens === 1 ? "time" : "times"}` : "Not opened"}
+                    </span>
+                  )}
+                  <RelativeTime iso={row.at} />
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {list.error && list.items.length > 0 && <ErrorState message={list.error} onRetry={list.loadMore} />}
+      {list.hasMore && !list.loading && (
+        <div class="load-more">
+          <button type="button" class="btn btn-secondary" onClick={list.loadMore} disabled={list.loadingMore}>
+            {list.loadingMore ? "Loading…" : "Load more"}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
