@@ -475,6 +475,7 @@ def measure(root: Path, report: dict[str, Any], notes: dict[str, Any]) -> None:
     from commcenter_local.stack import LocalStack, StackOptions
 
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     with mail_server() as server, quiet_local_s3():
         previous_ca = os.environ.get("MAIL_CA_FILE")
         os.environ["MAIL_CA_FILE"] = str(server.ca.ca_file)  # the product trusts the local CA besides the system's
@@ -492,3 +493,6 @@ def measure(root: Path, report: dict[str, Any], notes: dict[str, Any]) -> None:
             else:
                 os.environ["MAIL_CA_FILE"] = previous_ca
     notes["mail_bench_seconds"] = round(time.perf_counter() - started, 1)
+    # The machine's load (1-minute average) as the benchmark started and ended: the ratios hold
+    # on any machine, not on one whose cores other work takes meanwhile.
+    notes["mail_bench_load_average"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
