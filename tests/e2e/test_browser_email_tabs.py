@@ -243,4 +243,12 @@ def test_a_hostile_email_runs_nothing_and_fetches_nothing_until_its_images_are_s
     reader.get_by_role("link", name="News Letter").click()
     expect(page).to_have_url(re.compile(f"/records/{lead['id']}$"))
     feed = page.get_by_role("region", name="Activity")
-    expect(feed.locator(".activity-email")).to_contain_text("Offer inside")
+    email = feed.locator(".activity-email")
+    expect(email).to_contain_text("Offer inside")
+    expect(email).to_contain_text("Incoming email")
+    # From the record's feed, the email opens whole in the Email tab's reader.
+    email.get_by_role("link", name="Open email").click()
+    expect(page).to_have_url(re.compile(r"/center/email\?open=[0-9a-f]{64}$"))
+    expect(
+        page.get_by_role("region", name="Email", exact=True).get_by_role("heading", name="Offer inside")
+    ).to_be_visible()

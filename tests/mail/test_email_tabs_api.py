@@ -99,6 +99,9 @@ def test_each_tab_lists_its_emails_newest_first_with_whom_and_what(mailbox: Mail
     assert quote["from"]["address"] == mailbox.known and quote["to"] == [{"address": mailbox.user.address}]
     assert quote["record"]["id"] == mailbox.record_id and quote["record"]["display_name"] == "Hélène Mail"
     assert quote["preview"] == "Body of Quote" and quote["direction"] == "inbound" and quote["tab"] == "inbox"
+    # The record's feed names each email by the same id, to open it whole (E4).
+    feed = api.ok("GET", f"/api/records/{mailbox.record_id}/activities")["items"]
+    assert {a["summary"]: a["data"]["key"] for a in feed if a["type"] == "email"}["Quote"] == quote["id"]
     (sent,) = api.tab("sent")
     assert (sent["subject"], sent["direction"], sent["opens"], sent["opened"]) == ("Re: Quote", "outbound", 0, False)
     assert api.subjects("colleagues") == ["Lunch?"] and api.subjects("archived") == []

@@ -1226,6 +1226,8 @@ export interface components {
             ignored?: boolean;
             /** @default  */
             message_id?: string;
+            /** @default  */
+            key?: string;
             /** @default null */
             from?: components["schemas"]["EmailAddress"] | null;
             /** @default [] */

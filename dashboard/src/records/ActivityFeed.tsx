@@ -12,6 +12,7 @@ import type { Activity, ActivityType, CallData, CrmRecord } from "../api/types";
 import { CallRecording, withRecordingOf } from "../center/calls/CallRecording";
 import { SavedCallSummary } from "../center/calls/SavedCallSummary";
 import { SummariseCall, feedCallTitle, summaryChangedFeed, withSummaryOf } from "../center/calls/SummariseCall";
+import { EmailFeedExtras } from "../center/email/EmailReader";
 import { SmsAttachments, SmsDelivery, smsData } from "../center/sms/delivery";
 import { SmsDetails } from "../center/sms/SmsDetails";
 import { RecordSmsComposer } from "../center/sms/RecordSmsComposer";
@@ -243,6 +244,7 @@ function ActivityItem({ record, activity, onUpdated, onReload }: ItemProps) {
           {main || <span class="muted">(no text)</span>}
         </p>
         {rest && <p class="activity-body">{rest}</p>}
+        {activity.type === "email" && <EmailFeedExtras activity={activity} />}
         {sms && <SmsAttachments media={sms.media} />}
         {sms && <SmsDetails message={activity} />}
         {task && <TaskExtras recordId={record.id} task={activity} onUpdated={onUpdated} />}

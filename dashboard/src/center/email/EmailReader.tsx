@@ -8,7 +8,7 @@
 
 import { useEffect, useState } from "preact/hooks";
 import { getEmail, setEmailsRead } from "../../api/endpoints";
-import type { EmailDetail } from "../../api/types";
+import type { Activity, EmailDetail } from "../../api/types";
 import { ErrorState, Spinner } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
 import { formatDateTime } from "../../components/Time";
@@ -136,5 +136,36 @@ function EmailBody({ email }: { email: EmailDetail }) {
         <pre class="email-text">{email.text}</pre>
       )}
     </article>
+  );
+}
+
+/** Where a feed's email opens: its tab, the email open in the reader (E4). */
+export function emailPath(activity: Activity): string | null {
+  const data = activity.data as Record<string, unknown>;
+  if (activity.type !== "email" || typeof data.key !== "string" || !data.key) return null;
+  const section =
+    data.archived === true
+      ? "archived"
+      : data.colleague === true
+        ? "colleagues"
+        : activity.direction === "outbound"
+          ? "sent"
+          : "inbox";
+  const query = new URLSearchParams(section === "inbox" ? { open: data.key } : { section, open: data.key });
+  return `/center/email?${query.toString()}`;
+}
+
+/** An email in a record's feed: what the recipient did with it (what the rep sent), and a link to read it whole. */
+export function EmailFeedExtras({ activity }: { activity: Activity }) {
+  const data = activity.data as Record<string, unknown>;
+  const opens = typeof data.opens === "number" ? data.opens : 0;
+  const path = emailPath(activity);
+  return (
+    <p class="activity-email-extras">
+      {activity.direction === "outbound" && (
+        <span class="muted">{opens > 0 ? `Opened ${opens} ${opens === 1 ? "time" : "times"}` : "Not opened"}</span>
+      )}
+      {path && <Link href={path}>Open email</Link>}
+    </p>
   );
 }

@@ -117,6 +117,7 @@ class EmailFacts(Facts, tag="email"):
     opens: int = 0
     ignored: bool = False
     message_id: str = ""  # as sent, without <>; "" when the message had none
+    key: str = ""  # its dedupe key (the claim's): what the dashboard addresses it by, /api/emails/{key}
     from_: EmailAddress | None = msgspec.field(default=None, name="from")
     to: list[EmailAddress] = []
     cc: list[EmailAddress] = []

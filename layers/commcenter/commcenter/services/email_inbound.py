@@ -63,6 +63,7 @@ def store_email(rep: Rep, mailbox_address: str, fetched: FetchedEmail) -> Stored
     facts = EmailFacts(
         subject=parsed.subject,
         message_id=parsed.message_id,
+        key=parsed.dedupe_key,
         from_=sender,
         to=list(parsed.to[:RECIPIENTS_KEPT]),
         cc=list(parsed.cc[:RECIPIENTS_KEPT]),

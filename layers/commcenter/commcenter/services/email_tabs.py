@@ -113,7 +113,9 @@ class EmailChange(msgspec.Struct):
 def email_key(activity: Activity) -> str:
     """The id an email is addressed by: its dedupe key."""
     facts = activity.data
-    if isinstance(facts, EmailFacts) and facts.message_id:
+    if isinstance(facts, EmailFacts) and facts.key:
+        return facts.key
+    if isinstance(facts, EmailFacts) and facts.message_id:  # stored before emails kept their key
         return dedupe_key_of(facts.message_id)
     return activity.external_id or ""
 
