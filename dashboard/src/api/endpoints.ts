@@ -7,6 +7,7 @@ import type {
   ActivityPage,
   ActivityType,
   AddHandleInput,
+  AddSuggestedInput,
   CallOutcomes,
   CallScript,
   CallScripts,
@@ -26,6 +27,7 @@ import type {
   EmailTabName,
   EraseInput,
   IgnoreInput,
+  IgnoreSuggestedInput,
   MailboxInput,
   MailboxView,
   NoteInput,
@@ -48,6 +50,8 @@ import type {
   SmsConversation,
   SmsPreview,
   SmsSection,
+  SuggestedOutcome,
+  SuggestedPeoplePage,
   TrashPage,
   UnmatchedHistory,
   VoiceStatus,
@@ -178,6 +182,25 @@ export const ignoreHandle = (handle: string, ignored: boolean, forTeam = false) 
 
 export const getUnmatchedHistory = (handle: string, signal?: AbortSignal) =>
   api<UnmatchedHistory>("GET", withQuery("/api/unmatched/history", { handle }), undefined, signal);
+
+/** The rep's Suggested people (E6): strangers who emailed, one row per address, latest first. */
+export const listSuggestedPeople = (cursor: string | null, signal?: AbortSignal) =>
+  api<SuggestedPeoplePage>("GET", withQuery("/api/suggested-people", { cursor, limit: 25 }), undefined, signal);
+
+/** Each sender a lead or contact of their own; `withCompany`: the suggested company's name on it. */
+export const addSuggestedPeople = (kind: "lead" | "contact", addresses: string[], withCompany: boolean) =>
+  api<SuggestedOutcome>("POST", "/api/suggested-people/add", {
+    kind,
+    addresses,
+    with_company: withCompany,
+  } satisfies AddSuggestedInput);
+
+/** Ignore the senders' addresses, or (`wholeDomain`) every address of their domains. */
+export const ignoreSuggestedPeople = (addresses: string[], wholeDomain: boolean) =>
+  api<SuggestedOutcome>("POST", "/api/suggested-people/ignore", {
+    addresses,
+    whole_domain: wholeDomain,
+  } satisfies IgnoreSuggestedInput);
 
 export const getCenterCounts = (signal?: AbortSignal) =>
   api<CenterCounts>("GET", "/api/center/counts", undefined, signal);

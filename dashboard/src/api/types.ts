@@ -53,6 +53,12 @@ export type AddHandleInput = Schemas["AddHandleInput"];
 export type IgnoreInput = Schemas["IgnoreInput"];
 /** What an unmatched number exchanged, and with which reps: what adding it to a record shows the team. */
 export type UnmatchedHistory = Schemas["UnmatchedHistory"];
+/** Suggested people (E6): a sender's row, a page of them, the bulk actions and what they did. */
+export type SuggestedPerson = Schemas["SuggestedPerson"];
+export type SuggestedPeoplePage = Schemas["SuggestedPeoplePage"];
+export type AddSuggestedInput = Schemas["AddSuggestedInput"];
+export type IgnoreSuggestedInput = Schemas["IgnoreSuggestedInput"];
+export type SuggestedOutcome = Schemas["SuggestedOutcome"];
 export type Phone = Schemas["Phone-Output"];
 export type Email = Schemas["Email-Output"];
 export type Address = Schemas["Address-Output"];

@@ -1,7 +1,7 @@
 /**
- * Unmatched numbers, from SMS (S5) and calls (C3): Add to CRM (a new lead or contact with the
- * number) and Add to existing (the number joins a record's phones). Either way the number's
- * history, SMS and calls, moves onto the record.
+ * Unmatched numbers and addresses, from SMS (S5), calls (C3) and email (E6): Add to CRM (a new
+ * lead or contact with the number or address) and Add to existing (it joins a record's phones or
+ * emails). Either way its history, SMS, calls and emails, moves onto the record.
  */
 
 import { useState } from "preact/hooks";
@@ -17,8 +17,20 @@ import { SelectField, TextField, sentence } from "../records/fields";
 import { useTeam } from "../team";
 import { RecordPicker } from "../records/RecordPicker";
 
-/** A number no record has: E.164, and its handle ("phone:+1…") as the API keys it. */
-export type UnknownNumber = { number: string; handle: string };
+/**
+ * A number or address no record has: E.164 or the address, and its handle ("phone:+1…",
+ * "email:ann@…") as the API keys it; `prefill`: the name (and company) it came with.
+ */
+export type UnknownNumber = {
+  number: string;
+  handle: string;
+  prefill?: { first_name: string; last_name: string; company_name: string };
+};
+
+const isEmail = (unknown: UnknownNumber) => unknown.handle.startsWith("email:");
+/** How the dialogs name it: an address as it is, a number as people write it. */
+const shown = (unknown: UnknownNumber) => (isEmail(unknown) ? unknown.number : formatPhone(unknown.number));
+const noun = (unknown: UnknownNumber) => (isEmail(unknown) ? "address" : "number");
 
 type DialogProps = {
   unknown: UnknownNumber;
@@ -29,7 +41,7 @@ type DialogProps = {
 
 type PersonKind = "lead" | "contact";
 
-const PLACED = new Set(["first_name", "last_name", "company_name", "phones.0.number"]);
+const PLACED = new Set(["first_name", "last_name", "company_name", "phones.0.number", "emails.0.address"]);
 
 export function AddToCrmDialog({ unknown, open, onClose, onDone }: DialogProps) {
   return (
@@ -42,9 +54,10 @@ export function AddToCrmDialog({ unknown, open, onClose, onDone }: DialogProps) 
 function AddToCrmForm({ unknown, onClose, onDone }: Omit<DialogProps, "open">) {
   const { me } = useTeam();
   const [kind, setKind] = useState<PersonKind>("lead");
-  const [firstName, setFirstName] = useState("");
-  const [lastName, setLastName] = useState("");
-  const [company, setCompany] = useState("");
+  const [firstName, setFirstName] = useState(unknown.prefill?.first_name ?? "");
+  const [lastName, setLastName] = useState(unknown.prefill?.last_name ?? "");
+  const [company, setCompany] = useState(unknown.prefill?.company_name ?? "");
+  const email = isEmail(unknown);
   const [number, setNumber] = useState(unknown.number);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -62,7 +75,7 @@ function AddToCrmForm({ unknown, onClose, onDone }: Omit<DialogProps, "open">) {
         last_name: lastName,
         company_name: company,
         owner_id: me.id,
-        phones: [{ label: "mobile", number }],
+        ...(email ? { emails: [{ label: "work", address: number }] } : { phones: [{ label: "mobile", number }] }),
       });
       onDone(record);
     } catch (exc) {
@@ -124,18 +137,31 @@ function AddToCrmForm({ unknown, onClose, onDone }: Omit<DialogProps, "open">) {
             error={errors.company_name}
             onInput={setCompany}
           />
-          <TextField
-            id="crm-phone"
-            class="field-wide"
-            label="Mobile phone"
-            type="tel"
-            value={number}
-            error={errors["phones.0.number"]}
-            hint="Every SMS and call with this number moves onto the new record."
-            onInput={setNumber}
-          />
+          {email ? (
+            <TextField
+              id="crm-email"
+              class="field-wide"
+              label="Email"
+              type="email"
+              value={number}
+              error={errors["emails.0.address"]}
+              hint="Every email with this address moves onto the new record."
+              onInput={setNumber}
+            />
+          ) : (
+            <TextField
+              id="crm-phone"
+              class="field-wide"
+              label="Mobile phone"
+              type="tel"
+              value={number}
+              error={errors["phones.0.number"]}
+              hint="Every SMS and call with this number moves onto the new record."
+              onInput={setNumber}
+            />
+          )}
         </div>
-        <VisibilityNotice history={allowed.history} blockedBy={allowed.blockedBy} />
+        <VisibilityNotice history={allowed.history} blockedBy={allowed.blockedBy} what={noun(unknown)} />
       </div>
       <footer class="form-actions">
         <button type="button" class="btn btn-ghost" onClick={onClose}>
@@ -161,7 +187,7 @@ function AddToExistingForm({ unknown, onClose, onDone }: Omit<DialogProps, "open
   const [picked, setPicked] = useState<SearchHit | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const number = formatPhone(unknown.number);
+  const number = shown(unknown);
   const allowed = useMayAttach(unknown);
 
   const confirm = async () => {
@@ -182,7 +208,7 @@ function AddToExistingForm({ unknown, onClose, onDone }: Omit<DialogProps, "open
         {picked ? (
           <div class="picked-record">
             <p>
-              Add <strong>{number}</strong> to the phone numbers of
+              Add <strong>{number}</strong> to the {isEmail(unknown) ? "email addresses" : "phone numbers"} of
             </p>
             <div class="picked-row">
               <Icon name={picked.kind === "lead" ? "lead" : "contact"} size={16} />
@@ -204,7 +230,7 @@ function AddToExistingForm({ unknown, onClose, onDone }: Omit<DialogProps, "open
             }}
           />
         )}
-        <VisibilityNotice history={allowed.history} blockedBy={allowed.blockedBy} />
+        <VisibilityNotice history={allowed.history} blockedBy={allowed.blockedBy} what={noun(unknown)} />
         {error && (
           <p class="field-error" role="alert">
             {error}
@@ -221,7 +247,7 @@ function AddToExistingForm({ unknown, onClose, onDone }: Omit<DialogProps, "open
           disabled={!picked || busy || allowed.blockedBy.length > 0}
           onClick={() => void confirm()}
         >
-          {busy ? "Adding…" : "Add number"}
+          {busy ? "Adding…" : `Add ${noun(unknown)}`}
         </button>
       </footer>
     </>
@@ -240,7 +266,15 @@ function useMayAttach(unknown: UnknownNumber): { history: UnmatchedHistory | nul
   return { history, blockedBy: me.role === "admin" ? [] : others };
 }
 
-function VisibilityNotice({ history, blockedBy }: { history: UnmatchedHistory | null; blockedBy: string[] }) {
+function VisibilityNotice({
+  history,
+  blockedBy,
+  what,
+}: {
+  history: UnmatchedHistory | null;
+  blockedBy: string[];
+  what: string;
+}) {
   const { me } = useTeam();
   if (!history) return null;
   const parts = [
@@ -255,8 +289,8 @@ function VisibilityNotice({ history, blockedBy }: { history: UnmatchedHistory | 
       <Icon name="alert" size={16} />
       <p>
         {blockedBy.length
-          ? `Only ${blockedBy.join(" or ")} or an admin can add this number to a record: its ${parts.join(", ")} would become visible to the whole team.`
-          : `The whole team will see this number's ${parts.join(", ")} with ${names.join(" and ")} on the record.`}
+          ? `Only ${blockedBy.join(" or ")} or an admin can add this ${what} to a record: its ${parts.join(", ")} would become visible to the whole team.`
+          : `The whole team will see this ${what}'s ${parts.join(", ")} with ${names.join(" and ")} on the record.`}
       </p>
     </div>
   );

@@ -7,13 +7,13 @@
 import { useEffect, useState } from "preact/hooks";
 import { getEmailCounts } from "../../api/endpoints";
 import type { EmailTabCounts, EmailTabName } from "../../api/types";
-import { EmptyState } from "../../components/Feedback";
 import type { IconName } from "../../components/Icon";
 import { useTeam } from "../../team";
 import { SectionSwitch } from "../SectionSwitch";
 import { useCenterView } from "../view";
 import { EmailList } from "./EmailList";
 import { EmailReader } from "./EmailReader";
+import { SuggestedPeople } from "./SuggestedPeople";
 
 type EmailSection = EmailTabName | "suggested";
 
@@ -94,11 +94,11 @@ export function EmailTab() {
         />
       </div>
       {tab === null ? (
-        <section class="card channel-list" aria-label={current.label}>
-          <EmptyState icon={current.icon} title={current.title}>
-            {current.text(me.email)}
-          </EmptyState>
-        </section>
+        <SuggestedPeople
+          empty={{ title: current.title, text: current.text(me.email) }}
+          refresh={changes}
+          onChanged={() => setChanges((n) => n + 1)}
+        />
       ) : (
         <div class={view.open ? "email-panes reading" : "email-panes"}>
           <EmailList
