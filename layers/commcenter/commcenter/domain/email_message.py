@@ -59,6 +59,7 @@ from urllib.parse import unquote
 
 import nh3
 
+from commcenter.domain.emails import dedupe_key_of
 from commcenter.domain.facts import EmailAddress
 from commcenter.domain.handles import normalize_email
 from commcenter.errors import ValidationError
@@ -163,7 +164,7 @@ def _read_headers(message: Message, raw: bytes, warnings: _Warnings) -> _Headers
     replied = _ids(header("In-Reply-To"))
     references = _references(header("References"))
     if message_id:
-        dedupe_key = _id_hash(message_id)
+        dedupe_key = dedupe_key_of(message_id)
     else:
         parts = (header("Date"), header("From"), header("To"), header("Subject"))
         dedupe_key = _content_key(parts, raw)
@@ -287,22 +288,6 @@ def _references(value: str | None) -> tuple[str, ...]:
     return tuple(unique)
 
 
-def _normalise_id(message_id: str) -> str:
-    """A message id as RFC 5322 compares it: the part after the last "@" is a domain."""
-    local, at, domain = message_id.strip().strip("<>").rpartition("@")
-    return f"{local}{at}{domain.lower()}" if at else domain
-
-
-def dedupe_key_of(message_id: str) -> str:
-    """The dedupe key of a message that has `message_id` (what `ParsedEmail.dedupe_key` is for it):
-    how a Message-ID read elsewhere (a flag change's header) finds the stored email."""
-    return _id_hash(message_id)
-
-
-def _id_hash(message_id: str) -> str:
-    return hashlib.sha256(_normalise_id(message_id).encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def _content_key(parts: tuple[str | None, ...], raw: bytes) -> str:
     """The dedupe key of a message without a Message-ID: what every copy of it shares."""
     digest = hashlib.sha256(b"content:")
@@ -323,7 +308,7 @@ def _raw_body(raw: bytes) -> bytes:
 
 def _thread_id(references: tuple[str, ...], in_reply_to: str | None, dedupe_key: str) -> str:
     root = references[0] if references else in_reply_to
-    return (_id_hash(root) if root else dedupe_key)[:THREAD_ID_LENGTH]
+    return (dedupe_key_of(root) if root else dedupe_key)[:THREAD_ID_LENGTH]
 
 
 def _addresses(message: Message, name: str, warnings: _Warnings) -> tuple[EmailAddress, ...]:

@@ -105,3 +105,12 @@ def conversation_id(rep_id: str, remote_address: str) -> str:
     """The conversation of a rep's mailbox with one address: deterministic and URL-safe."""
     digest = hashlib.sha256(remote_address.lower().encode()).hexdigest()[:24]
     return f"email-{rep_id.lower()}-{digest}"
+
+
+def dedupe_key_of(message_id: str) -> str:
+    """The dedupe key of a message that has `message_id` (`ParsedEmail.dedupe_key` for it): the
+    SHA-256 of the id as RFC 5322 compares it (the part after the last "@" is a domain, whatever
+    its case). How a Message-ID read elsewhere (a flag change's header) finds the stored email."""
+    local, at, domain = message_id.strip().strip("<>").rpartition("@")
+    normalised = f"{local}{at}{domain.lower()}" if at else domain
+    return hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()

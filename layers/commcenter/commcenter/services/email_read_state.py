@@ -15,7 +15,7 @@ from commcenter.channels.imap_mailbox import SeenChange
 from commcenter.data import activities as activities_data
 from commcenter.data import message_refs
 from commcenter.domain.activities import Activity
-from commcenter.domain.email_message import dedupe_key_of
+from commcenter.domain.emails import dedupe_key_of
 from commcenter.domain.facts import EmailFacts
 from commcenter.domain.sms import ConversationState
 from commcenter.services.external_ids import activity_of

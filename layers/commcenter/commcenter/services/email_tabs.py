@@ -19,8 +19,7 @@ from commcenter.data import mail_objects, message_refs
 from commcenter.data import mailboxes as mailboxes_data
 from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity, center_section
-from commcenter.domain.email_message import dedupe_key_of
-from commcenter.domain.emails import conversation_id
+from commcenter.domain.emails import conversation_id, dedupe_key_of
 from commcenter.domain.facts import EmailAddress, EmailFacts
 from commcenter.domain.handles import email_handle
 from commcenter.domain.records import Record, RecordSummary
