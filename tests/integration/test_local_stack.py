@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,9 +16,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from dev_process import running_dev
 
 from commcenter.data import mailboxes as mailboxes_data
-from commcenter_local.dynamodb_local import DynamoDBLocal, add_missing_indexes, create_tables, free_port
+from commcenter_local.dynamodb_local import DynamoDBLocal, add_missing_indexes, create_tables
 from commcenter_local.functions import LoadedFunction
 from commcenter_local.gateway import compile_routes
 from commcenter_local.scheduler import Cron, Scheduler, rate_seconds, scheduled_event
@@ -263,51 +262,24 @@ def test_dynamodb_local_stops_without_leaving_a_process() -> None:
 
 
 def test_commcenter_dev_starts_seeds_and_stops_on_sigint(tmp_path: Path) -> None:
-    port, dashboard_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "DASHBOARD_PORT": str(dashboard_port),
-        "COMMCENTER_DATA_DIR": str(tmp_path),
-        "DEV_TOKEN_SECRET": "dev-secret",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "commcenter_local.cli", "dev"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        lines: list[str] = []
-        deadline = time.monotonic() + 120
-        assert process.stdout is not None
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            lines.append(line)
-            if "Ctrl-C stops everything" in line or process.poll() is not None:
-                break
-        output = "".join(lines)
+    with running_dev(tmp_path) as dev:
+        port, dashboard_port, output = dev.port, dev.dashboard_port, dev.output
         assert (
             f"commcenter is running: the dashboard on http://127.0.0.1:{dashboard_port}, its API on http://127.0.0.1:{port}"
         ) in output, output
         link = next(part for part in output.split() if "#token=" in part)
         assert link.startswith(f"http://127.0.0.1:{dashboard_port}/#token=")
-        token = link.split("#token=", 1)[1]
-        me = requests.get(f"http://127.0.0.1:{port}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        me = requests.get(
+            f"http://127.0.0.1:{port}/api/me", headers={"Authorization": f"Bearer {dev.token}"}, timeout=10
+        )
         assert me.json()["email"] == "alice@northwind.example"
         assert (tmp_path / "stack.json").exists()
-        run_cli_against_the_running_stack(env, tmp_path, port)
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0
+        run_cli_against_the_running_stack(dev.env, tmp_path, port)
+        dev.process.send_signal(signal.SIGINT)
+        assert dev.process.wait(timeout=30) == 0
         assert not (tmp_path / "stack.json").exists()
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
-    finally:
-        if process.poll() is None:
-            process.kill()
 
 
 def run_cli_against_the_running_stack(env: dict[str, str], tmp_path: Path, port: int) -> None:

@@ -5,50 +5,19 @@ stack started as `commcenter dev` starts it."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import requests
+from dev_process import running_dev
 
-from commcenter_local.dynamodb_local import free_port
 from commcenter_local.oauth_stand_in import sign_in
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_connect_google_on_the_dev_stack(tmp_path: Path) -> None:
-    port, dashboard_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "DASHBOARD_PORT": str(dashboard_port),
-        "COMMCENTER_DATA_DIR": str(tmp_path),
-        "DEV_TOKEN_SECRET": "dev-secret",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "commcenter_local.cli", "dev"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        lines: list[str] = []
-        deadline = time.monotonic() + 120
-        assert process.stdout is not None
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            lines.append(line)
-            if "Ctrl-C stops everything" in line or process.poll() is not None:
-                break
-        output = "".join(lines)
+    with running_dev(tmp_path) as dev:
+        port, dashboard_port, output, process = dev.port, dev.dashboard_port, dev.output, dev.process
         link = next(part for part in output.split() if "#token=" in part)
         api = f"http://127.0.0.1:{port}/api/me/mailbox"
         headers = {"Authorization": f"Bearer {link.split('#token=', 1)[1]}"}
@@ -93,6 +62,3 @@ def test_connect_google_on_the_dev_stack(tmp_path: Path) -> None:
         assert mailbox["mailbox"]["imap"] == {"host": "imap.gmail.com", "port": 993, "tls": "tls"}
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
