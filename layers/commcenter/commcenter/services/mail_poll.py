@@ -128,7 +128,10 @@ def sync_mailbox(rep_id: str, *, progress: Progress | None = None) -> MailboxPol
     outcome = MailboxPoll("stopped")
     messages = 0
     while outcome.outcome == "stopped":
-        outcome = poll_mailbox(rep_id, deadline=time.monotonic() + 3600.0, force=True, progress=progress)
+        # Each round ends well inside its lease, so the scheduled poll never takes the mailbox
+        # from under it; the next round takes the lease again and goes on from the checkpoint.
+        deadline = time.monotonic() + LEASE_SECONDS - 60
+        outcome = poll_mailbox(rep_id, deadline=deadline, force=True, progress=progress)
         messages += outcome.messages
     return MailboxPoll(outcome.outcome, messages)
 
