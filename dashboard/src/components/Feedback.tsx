@@ -1,6 +1,7 @@
 /** Loading, empty and error states, shared by every page. */
 
 import type { ComponentChildren } from "preact";
+import type { PagedState } from "../hooks";
 import { Icon, type IconName } from "./Icon";
 
 export function Spinner({ label = "Loading…" }: { label?: string }) {
@@ -51,5 +52,24 @@ export function ErrorState({ message, onRetry }: { message: string; onRetry?: ()
         </button>
       )}
     </div>
+  );
+}
+
+/** The foot of a paged list: the error of a later page (with Retry), then "Load more" while
+ * pages remain. */
+type MoreOf = Pick<PagedState<unknown>, "error" | "items" | "hasMore" | "loading" | "loadingMore" | "loadMore">;
+
+export function LoadMore({ list }: { list: MoreOf }) {
+  return (
+    <>
+      {list.error && list.items.length > 0 && <ErrorState message={list.error} onRetry={list.loadMore} />}
+      {list.hasMore && !list.loading && (
+        <div class="load-more">
+          <button type="button" class="btn btn-secondary" onClick={list.loadMore} disabled={list.loadingMore}>
+            {list.loadingMore ? "Loading…" : "Load more"}
+          </button>
+        </div>
+      )}
+    </>
   );
 }

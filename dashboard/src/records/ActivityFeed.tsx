@@ -17,7 +17,7 @@ import { SmsAttachments, SmsDelivery, smsData } from "../center/sms/delivery";
 import { SmsDetails } from "../center/sms/SmsDetails";
 import { RecordSmsComposer } from "../center/sms/RecordSmsComposer";
 import { SectionSwitch } from "../center/SectionSwitch";
-import { EmptyState, ErrorState, SkeletonRows } from "../components/Feedback";
+import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../components/Feedback";
 import { Icon, type IconName } from "../components/Icon";
 import { RelativeTime } from "../components/Time";
 import { formatDuration, formatPhone } from "../format";
@@ -167,19 +167,7 @@ export function ActivityFeed({ record }: { record: CrmRecord }) {
             ))}
           </ol>
         )}
-        {feed.error && feed.items.length > 0 && <ErrorState message={feed.error} onRetry={feed.loadMore} />}
-        {feed.hasMore && !feed.loading && (
-          <div class="load-more">
-            <button
-              type="button"
-              class="btn btn-secondary"
-              onClick={feed.loadMore}
-              disabled={feed.loadingMore}
-            >
-              {feed.loadingMore ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        )}
+        <LoadMore list={feed} />
       </div>
     </section>
   );

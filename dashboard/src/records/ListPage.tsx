@@ -6,7 +6,7 @@ import type { CrmRecord, RecordFields, RecordKind } from "../api/types";
 import { Avatar } from "../components/Avatar";
 import { Badge } from "../components/Badge";
 import { Dialog } from "../components/Dialog";
-import { EmptyState, ErrorState, SkeletonRows } from "../components/Feedback";
+import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../components/Feedback";
 import { Icon } from "../components/Icon";
 import { RelativeTime, formatDate } from "../components/Time";
 import { formatMoney, formatPhone } from "../format";
@@ -90,19 +90,7 @@ export function ListPage({ kind }: { kind: RecordKind }) {
         ) : (
           <PeopleTable items={list.items} />
         )}
-        {list.error && list.items.length > 0 && <ErrorState message={list.error} onRetry={list.loadMore} />}
-        {list.hasMore && !list.loading && (
-          <div class="load-more">
-            <button
-              type="button"
-              class="btn btn-secondary"
-              onClick={list.loadMore}
-              disabled={list.loadingMore}
-            >
-              {list.loadingMore ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        )}
+        <LoadMore list={list} />
       </section>
 
       <Dialog open={creating} title={`New ${info.singular}`} onClose={() => setCreating(false)}>

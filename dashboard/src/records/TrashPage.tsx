@@ -6,7 +6,7 @@ import { describeError } from "../api/client";
 import type { TrashedRecord } from "../api/types";
 import { Badge } from "../components/Badge";
 import { ConfirmDialog } from "../components/ConfirmDialog";
-import { EmptyState, ErrorState, SkeletonRows } from "../components/Feedback";
+import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../components/Feedback";
 import { Icon } from "../components/Icon";
 import { RelativeTime, formatDate } from "../components/Time";
 import { usePaged, useTitle } from "../hooks";
@@ -112,14 +112,7 @@ function TrashList() {
             </tbody>
           </table>
         )}
-        {list.error && list.items.length > 0 && <ErrorState message={list.error} onRetry={list.loadMore} />}
-        {list.hasMore && !list.loading && (
-          <div class="load-more">
-            <button type="button" class="btn btn-secondary" onClick={list.loadMore} disabled={list.loadingMore}>
-              {list.loadingMore ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        )}
+        <LoadMore list={list} />
       </section>
 
       {erasing && (

@@ -9,7 +9,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { listCalls, markCallsSeen, type CallFilter } from "../../api/endpoints";
 import type { CallSection } from "../../api/types";
-import { EmptyState, ErrorState, SkeletonRows } from "../../components/Feedback";
+import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
 import { formatPhone } from "../../format";
 import { useInterval, usePaged } from "../../hooks";
@@ -198,19 +198,7 @@ function CallCenter({ number }: { number: string }) {
             ))}
           </ul>
         )}
-        {list.error && list.items.length > 0 && <ErrorState message={list.error} onRetry={list.loadMore} />}
-        {list.hasMore && !list.loading && (
-          <div class="load-more">
-            <button
-              type="button"
-              class="btn btn-secondary"
-              onClick={list.loadMore}
-              disabled={list.loadingMore}
-            >
-              {list.loadingMore ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        )}
+        <LoadMore list={list} />
       </section>
     </div>
   );

@@ -7,7 +7,7 @@
 import { useState } from "preact/hooks";
 import { listEmails, setEmailsArchived, setEmailsRead } from "../../api/endpoints";
 import type { EmailRow, EmailSelection, EmailTabName } from "../../api/types";
-import { EmptyState, ErrorState, SkeletonRows } from "../../components/Feedback";
+import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../../components/Feedback";
 import { Icon, type IconName } from "../../components/Icon";
 import { RelativeTime } from "../../components/Time";
 import { describeError } from "../../api/client";
@@ -190,14 +190,7 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh 
           ))}
         </ul>
       )}
-      {list.error && list.items.length > 0 && <ErrorState message={list.error} onRetry={list.loadMore} />}
-      {list.hasMore && !list.loading && (
-        <div class="load-more">
-          <button type="button" class="btn btn-secondary" onClick={list.loadMore} disabled={list.loadingMore}>
-            {list.loadingMore ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

@@ -10,7 +10,7 @@ import { useState } from "preact/hooks";
 import { describeError } from "../../api/client";
 import { addSuggestedPeople, ignoreSuggestedPeople, listSuggestedPeople } from "../../api/endpoints";
 import type { CrmRecord, SuggestedOutcome, SuggestedPerson } from "../../api/types";
-import { EmptyState, ErrorState, SkeletonRows } from "../../components/Feedback";
+import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
 import { RelativeTime } from "../../components/Time";
 import { usePaged } from "../../hooks";
@@ -238,14 +238,7 @@ export function SuggestedPeople({ empty, refresh, onChanged }: Props) {
           ))}
         </ul>
       )}
-      {list.error && list.items.length > 0 && <ErrorState message={list.error} onRetry={list.loadMore} />}
-      {list.hasMore && !list.loading && (
-        <div class="load-more">
-          <button type="button" class="btn btn-secondary" onClick={list.loadMore} disabled={list.loadingMore}>
-            {list.loadingMore ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      )}
+      <LoadMore list={list} />
       {dialog?.kind === "crm" && (
         <AddToCrmDialog
           unknown={unknownOf(dialog.person)}

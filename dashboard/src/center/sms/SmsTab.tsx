@@ -7,7 +7,7 @@
 import { useRef, useState } from "preact/hooks";
 import { listSmsConversations } from "../../api/endpoints";
 import type { Activity, SmsConversation, SmsSection } from "../../api/types";
-import { EmptyState, ErrorState, SkeletonRows } from "../../components/Feedback";
+import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
 import { formatPhone } from "../../format";
 import { useInterval, usePaged } from "../../hooks";
@@ -181,19 +181,7 @@ function SmsCenter({ number }: { number: string }) {
             ))}
           </ul>
         )}
-        {list.error && list.items.length > 0 && <ErrorState message={list.error} onRetry={list.loadMore} />}
-        {list.hasMore && !list.loading && (
-          <div class="load-more">
-            <button
-              type="button"
-              class="btn btn-secondary"
-              onClick={list.loadMore}
-              disabled={list.loadingMore}
-            >
-              {list.loadingMore ? "Loading…" : "Load more"}
-            </button>
-          </div>
-        )}
+        <LoadMore list={list} />
       </section>
       <NewSmsDialog open={composing} onClose={() => setComposing(false)} onSent={onNewSms} />
     </div>
