@@ -1264,6 +1264,20 @@ export interface components {
             attachments?: components["schemas"]["EmailAttachment"][];
             /** @default [] */
             warnings?: string[];
+            /** @default  */
+            send_status?: string;
+            /** @default null */
+            send_error?: string | null;
+            /** @default null */
+            send_error_kind?: string | null;
+            /** @default null */
+            sent_at?: string | null;
+            /** @default null */
+            client_request_id?: string | null;
+            /** @default [] */
+            refused?: string[];
+            /** @default null */
+            open_token?: string | null;
         };
         /** EmailPage */
         EmailPage: {

@@ -136,6 +136,16 @@ class EmailFacts(Facts, tag="email"):
     size: int = 0
     attachments: list[EmailAttachment] = []
     warnings: list[str] = []  # what could not be parsed fully
+    # An email sent from the dashboard (E5); "" for synced mail. "sending" while the SMTP exchange
+    # runs, then "sent", "failed" (nothing sent: send_error says why) or "unknown" (the server did
+    # not confirm after the message's end: it may have been sent).
+    send_status: str = ""
+    send_error: str | None = None  # in plain words
+    send_error_kind: str | None = None  # "dns", "tls", "login", "refused", ... (as a mailbox check's)
+    sent_at: str | None = None  # when the server accepted it
+    client_request_id: str | None = None  # the send's request id (its Message-ID derives from it)
+    refused: list[str] = []  # recipients the server refused while accepting the others
+    open_token: str | None = None  # the unguessable token of its open pixel
 
 
 class ChatFacts(Facts, tag="chat"):
