@@ -11,7 +11,10 @@ needs. `sk`:
   TTL attribute): one poll per mailbox at a time, and a crashed poll's lease lapses by itself;
 - `oauth#{state}`: an OAuth connection under way (the PKCE verifier), expiring in minutes;
 - `flag#{folder}#{uidvalidity}#{uid}`: read or unread set in the dashboard for a message of the
-  mailbox (`body.seen`), waiting for the next poll to set it on the server, then deleted.
+  mailbox (`body.seen`), waiting for the next poll to set it on the server, then deleted;
+- `copy#{key}`: an email sent from the dashboard (its dedupe key) whose copy the next poll puts
+  into the Sent folder by IMAP (`body`: its Message-ID and the bucket key of its raw message),
+  then deleted.
 """
 
 from __future__ import annotations
@@ -75,6 +78,17 @@ class PendingFlag:
 
 
 @dataclass(frozen=True, slots=True)
+class SentCopy:
+    """An email sent from the dashboard whose copy belongs in the mailbox's Sent folder: `key`
+    its dedupe key, `message_id` its Message-ID header, `raw_key` the bucket key of the message
+    as it is kept (without the open pixel)."""
+
+    key: str
+    message_id: str
+    raw_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class MailboxState:
     """Everything stored of one mailbox, read with one Query."""
 
@@ -83,6 +97,7 @@ class MailboxState:
     cursors: dict[FolderRole, FolderCursor] = field(default_factory=dict)
     lease: Lease | None = None
     flags: list[PendingFlag] = field(default_factory=list)
+    sent_copies: list[SentCopy] = field(default_factory=list)
 
 
 def _pk(rep_id: str) -> str:
@@ -160,12 +175,13 @@ def delete_mailbox(rep_id: str) -> None:
 
 
 def load(rep_id: str) -> MailboxState:
-    """Settings, health, cursors and lease of the mailbox: one Query (strongly consistent)."""
+    """Settings, health, cursors, lease and pending work of the mailbox: one Query (strongly consistent)."""
     settings: MailboxSettings | None = None
     health = SyncHealth()
     cursors: dict[FolderRole, FolderCursor] = {}
     lease: Lease | None = None
     flags: list[PendingFlag] = []
+    sent_copies: list[SentCopy] = []
     for item in MailboxItem.query(_pk(rep_id), consistent_read=True):
         if item.sk == "settings":
             settings = _settings_of(item)
@@ -178,7 +194,11 @@ def load(rep_id: str) -> MailboxState:
             lease = Lease(owner=item.owner, expires_at=int(item.expires_at or 0))
         elif item.sk.startswith("flag#"):
             flags.append(_flag_of(item))
-    return MailboxState(settings=settings, health=health, cursors=cursors, lease=lease, flags=flags)
+        elif item.sk.startswith("copy#"):
+            sent_copies.append(_sent_copy_of(item))
+    return MailboxState(
+        settings=settings, health=health, cursors=cursors, lease=lease, flags=flags, sent_copies=sent_copies
+    )
 
 
 def get_health(rep_id: str) -> SyncHealth:
@@ -287,6 +307,25 @@ def flag_applied(rep_id: str, flag: PendingFlag) -> None:
     except DeleteError as error:
         if not is_conditional_failure(error):
             raise
+
+
+# ---------------------------------------------------------------- copies of sent mail for Sent
+
+
+def _sent_copy_of(item: MailboxItem) -> SentCopy:
+    body = _body(item)
+    return SentCopy(key=item.sk.removeprefix("copy#"), message_id=str(body["message_id"]), raw_key=str(body["raw_key"]))
+
+
+def want_sent_copy(rep_id: str, copy: SentCopy) -> None:
+    """Ask the next poll to put `copy` into the Sent folder (asking twice is one copy)."""
+    body = {"message_id": copy.message_id, "raw_key": copy.raw_key}
+    MailboxItem(_pk(rep_id), f"copy#{copy.key}", body=body).save()
+
+
+def sent_copy_done(rep_id: str, key: str) -> None:
+    """The copy of the email `key` is in the Sent folder: nothing more to do for it."""
+    MailboxItem(_pk(rep_id), f"copy#{key}").delete()
 
 
 # ---------------------------------------------------------------- OAuth connections under way

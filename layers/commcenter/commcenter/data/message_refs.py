@@ -4,6 +4,7 @@
 stored, and a status that arrived before the message was linked (callbacks can beat the send's
 own write). `send#{rep_id}#{request id}`:
 the activity a send created, so that a retried request returns the first result.
+`open#{token}`: the email whose open pixel carries `token` (an unguessable token per sent email).
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def email_ref(dedupe_key: str) -> str:
     """The claim of an email, by its Message-ID's digest (or its content's, without one): the
     team's one copy, whichever mailbox, folder or poll fetched it (W4)."""
     return f"email#{dedupe_key}"
+
+
+def open_ref(token: str) -> str:
+    """The claim of an email's open pixel token: which email a fetch of the pixel is about."""
+    return f"open#{token}"
 
 
 def send_ref(rep_id: str, client_request_id: str) -> str:
