@@ -572,8 +572,23 @@ class ReceivedMail:
 class _Keeper:
     received: list[ReceivedMail] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # What a test makes the server do, by recipient address (tests sharing the server never meet):
+    # RCPT TO refused with 550; the message's end refused with 554 (nothing kept); the message
+    # kept, then the connection dropped before the answer (the client cannot know it was sent).
+    refuse_recipients: set[str] = field(default_factory=set)
+    refuse_message_to: set[str] = field(default_factory=set)
+    drop_after_message_to: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
+        if address.lower() in self.refuse_recipients:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        recipients = {address.lower() for address in envelope.rcpt_tos}
+        if recipients & self.refuse_message_to:
+            return "554 5.7.1 Message refused by policy"
         login = session.auth_data.login.decode() if session.auth_data is not None else ""
         content = envelope.original_content or envelope.content or b""
         mail = ReceivedMail(
@@ -585,6 +600,8 @@ class _Keeper:
         )
         with self.lock:
             self.received.append(mail)
+        if recipients & self.drop_after_message_to:
+            server.transport.abort()
         return "250 Message accepted for delivery"
 
 
@@ -646,6 +663,21 @@ class LocalSmtp:
     def received(self) -> list[ReceivedMail]:
         with self._keeper.lock:
             return list(self._keeper.received)
+
+    # What a test makes the server do, by recipient address (lower case): refuse it at RCPT TO;
+    # refuse a message to it at the message's end; keep a message to it, then drop the connection
+    # before answering. Add to these sets (the server is shared: use addresses of the test's own).
+    @property
+    def refuse_recipients(self) -> set[str]:
+        return self._keeper.refuse_recipients
+
+    @property
+    def refuse_message_to(self) -> set[str]:
+        return self._keeper.refuse_message_to
+
+    @property
+    def drop_after_message_to(self) -> set[str]:
+        return self._keeper.drop_after_message_to
 
     def endpoint(self, tls: Literal["tls", "starttls"] = "starttls") -> ServerEndpoint:
         return ServerEndpoint(host=HOST, port=self.tls_port if tls == "tls" else self.starttls_port, tls=tls)

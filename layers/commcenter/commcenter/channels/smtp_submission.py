@@ -3,14 +3,21 @@
 A session connects with TLS from the first byte (SMTPS, usually port 465) or says STARTTLS
 before anything else (submission, usually 587), verifies the certificate as the IMAP side does
 (`mail_transport`), and logs in (AUTH with the password, or XOAUTH2 with an access token).
-Whatever goes wrong becomes a `MailError` in plain words. Sending arrives with the sending slice.
+Whatever goes wrong becomes a `MailError` in plain words.
+
+Sending (`send`) goes through its phases one by one (MAIL, RCPT for each recipient, DATA), so
+that a failure says whether the message may have left: only a failure after its end was
+transmitted and before the server answered (`outcome_unknown`) leaves that open; anything
+before it means nothing was sent.
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 
 from commcenter.channels.mail_transport import (
     MailLogin,
@@ -30,6 +37,98 @@ def check_login(endpoint: ServerEndpoint, login: MailLogin, *, timeout: float = 
     tls, login, protocol) otherwise."""
     with _session(endpoint, login, timeout=timeout):
         pass
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpResult:
+    """The server accepted the message; `refused`: the recipients it refused (address -> its words)."""
+
+    refused: dict[str, str]
+
+
+class SmtpRefused(MailError):
+    """The server refused the message (its sender, every recipient, or the message itself): nothing
+    was sent. `refused`: the recipients it refused, with its words."""
+
+    def __init__(self, message: str, refused: dict[str, str] | None = None) -> None:
+        super().__init__("protocol", message)
+        self.refused = refused or {}
+
+
+def send(
+    endpoint: ServerEndpoint,
+    login: MailLogin,
+    envelope_from: str,
+    recipients: Sequence[str],
+    message: bytes,
+    *,
+    timeout: float = 30.0,
+) -> SmtpResult:
+    """Submit `message` (CRLF line endings) to `recipients`. `SmtpRefused` when the server
+    refused it; a `MailError` otherwise, with `outcome_unknown` set when the server may have
+    sent it (no answer after the message's end)."""
+    with _session(endpoint, login, timeout=timeout) as client:
+        try:
+            refused = _envelope(client, endpoint, envelope_from, recipients)
+        except MailError:
+            raise
+        except (smtplib.SMTPException, OSError, EOFError) as error:
+            raise _mail_error(error, endpoint, timeout=timeout) from None
+        _data(client, endpoint, message, timeout=timeout)
+    return SmtpResult(refused=refused)
+
+
+def _envelope(client: smtplib.SMTP, endpoint: ServerEndpoint, sender: str, recipients: Sequence[str]) -> dict[str, str]:
+    """MAIL, then RCPT for each recipient: the refused ones (all refused: `SmtpRefused`)."""
+    code, said = client.mail(sender)
+    if code != 250:
+        raise SmtpRefused(f"The server {endpoint.host} refused the sender {sender}: {code} {server_words(said)}")
+    refused: dict[str, str] = {}
+    for recipient in recipients:
+        code, said = client.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = f"{code} {server_words(said)}"
+    if len(refused) == len(recipients):
+        words = "; ".join(f"{address}: {why}" for address, why in refused.items())
+        raise SmtpRefused(f"The server {endpoint.host} refused every recipient ({words})", refused)
+    return refused
+
+
+def _data(client: smtplib.SMTP, endpoint: ServerEndpoint, message: bytes, *, timeout: float) -> None:
+    """DATA, the message, its end, and the server's answer to it."""
+    try:
+        code, said = client.docmd("DATA")
+        if code != 354:
+            raise SmtpRefused(f"The server {endpoint.host} refused the message: {code} {server_words(said)}")
+        client.send(_stuffed(message))
+    except MailError:
+        raise
+    except (smtplib.SMTPException, OSError, EOFError) as error:
+        raise _mail_error(error, endpoint, timeout=timeout) from None
+    # The message's end is out: from here on, a failure leaves open whether it was sent.
+    try:
+        code, said = client.getreply()
+    except (smtplib.SMTPException, OSError, EOFError) as error:
+        cause = _mail_error(error, endpoint, timeout=timeout)
+        raise MailError(
+            cause.kind,
+            f"The server {endpoint.host} did not confirm the message after receiving it ({cause.message}): "
+            "it may have been sent",
+            outcome_unknown=True,
+        ) from None
+    if code != 250:
+        raise SmtpRefused(f"The server {endpoint.host} refused the message: {code} {server_words(said)}")
+
+
+_LINE_START_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+def _stuffed(message: bytes) -> bytes:
+    """The message as DATA carries it: CRLF lines, a leading dot doubled, then the end (CRLF . CRLF)."""
+    lines = re.sub(rb"\r?\n|\r", b"\r\n", message)
+    if not lines.endswith(b"\r\n"):
+        lines += b"\r\n"
+    return _LINE_START_DOT.sub(b"..", lines) + b".\r\n"
 
 
 @contextmanager

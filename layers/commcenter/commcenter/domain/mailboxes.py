@@ -104,12 +104,16 @@ class SyncHealth(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class MailError(Exception):
-    """A mailbox could not be reached or used; `kind` says which part failed, `message` in plain words."""
+    """A mailbox could not be reached or used; `kind` says which part failed, `message` in plain words.
 
-    def __init__(self, kind: MailErrorKind, message: str) -> None:
+    `outcome_unknown` (sending only): the failure came after the message's end was transmitted and
+    before the server answered (a timeout, a dropped connection): the server may have sent it."""
+
+    def __init__(self, kind: MailErrorKind, message: str, *, outcome_unknown: bool = False) -> None:
         super().__init__(message)
         self.kind: MailErrorKind = kind
         self.message = message
+        self.outcome_unknown = outcome_unknown
 
     @property
     def user_must_act(self) -> bool:

@@ -45,6 +45,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 # bracket; a closing punctuation mark is left out of it (a sentence's full stop).
 _LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
+# Bodies as quoted-printable or base64 (7bit on the wire: no server needs 8BITMIME), CRLF lines.
+_POLICY = SMTP.clone(cte_type="7bit")
 PIXEL = '<img src="{url}" width="1" height="1" alt="" style="display:block;border:0">'
 
 
@@ -188,7 +190,7 @@ def _address(party: EmailAddress) -> Address:
 
 
 def _build(email: OutgoingEmail, pixel: str) -> bytes:
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=_POLICY)
     message["From"] = _address(email.sender)
     message["To"] = [_address(party) for party in email.to]
     if email.cc:
@@ -211,4 +213,4 @@ def _build(email: OutgoingEmail, pixel: str) -> bytes:
         del part["MIME-Version"]  # the message's own says it; a part repeating it is noise
     boundary = "=_" + hashlib.sha256(email.message_id.encode()).hexdigest()[:28]
     message.set_boundary(boundary)
-    return message.as_bytes(policy=SMTP)
+    return message.as_bytes(policy=_POLICY)
