@@ -726,6 +726,9 @@ def finish_mailbox_oauth() -> Response:
     query={
         "tab": "inbox, sent, colleagues or archived",
         "from": "only the emails exchanged with this address",
+        "q": "only the emails whose subject has these words (any order, case and accents aside), "
+        "at most 200 characters; a search reads a bounded part of the tab per request: follow "
+        "next_cursor for more, even after a page with few or no emails",
         "limit": "1-100",
         "cursor": "next page",
     },
@@ -739,6 +742,7 @@ def email_list() -> Response:
         req.limit(request),
         req.query(request, "cursor"),
         req.query(request, "from"),
+        req.query(request, "q"),
     )
     return json_response(email_tabs.EmailPage(items=items, next_cursor=cursor))
 

@@ -1,5 +1,5 @@
 """The Email tabs in Chromium, with mail synced from a real Dovecot: Inbox and its unread count,
-bulk read and archive, search by sender, an email opened in the reader (a hostile one: nothing
+bulk read and archive, search by sender and by subject, an email opened in the reader (a hostile one: nothing
 runs, nothing is fetched from another origin until the rep shows its images), the lead's page
 from there, and read state reaching the mail server after a poll."""
 
@@ -95,15 +95,23 @@ def test_a_rep_reads_selects_marks_and_archives_their_inbox(page: Page, mailbox:
     page.get_by_role("toolbar", name="Selected emails").get_by_role("button", name="Unarchive").click()
     expect(archived.get_by_text("No archived emails")).to_be_visible()
 
-    # Search by sender.
+    # Search by sender (an address), then by subject (words) in the same box.
     page.get_by_role("button", name="Inbox", exact=False).first.click()
     inbox = page.get_by_role("region", name="Inbox", exact=True)
-    inbox.get_by_label("Search by sender").fill("nobody@acme.example")
+    box = inbox.get_by_label("Search by sender or subject")
+    box.fill("nobody@acme.example")
     inbox.get_by_role("button", name="Search").click()
     expect(inbox.get_by_text("No emails found")).to_be_visible()
-    inbox.get_by_label("Search by sender").fill(known)
+    box.fill(known)
     inbox.get_by_role("button", name="Search").click()
     expect(rows(inbox)).to_have_count(3)
+    box.fill("PRICI")
+    inbox.get_by_role("button", name="Search").click()
+    expect(rows(inbox)).to_have_count(1)
+    expect(rows(inbox)).to_contain_text("Pricing")
+    box.fill("quote")
+    inbox.get_by_role("button", name="Search").click()
+    expect(inbox.get_by_text('No email in Inbox has "quote" in its subject.')).to_be_visible()
 
 
 def test_a_hostile_email_runs_nothing_and_fetches_nothing_until_its_images_are_shown(

@@ -1,6 +1,6 @@
 """The Email tabs through the API, with mail synced from a real Dovecot: Inbox, Sent, Colleagues,
 Archived, one email whole, read and unread (reaching the mail server at the next poll), archive,
-search by sender; bad input refused with nothing changed."""
+search by sender and by subject; bad input refused with nothing changed."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from commcenter.channels.imap_mailbox import ImapMailbox
 from commcenter.data import mailboxes as mailboxes_data
 from commcenter.domain.mailboxes import ServerEndpoint
 from commcenter.domain.reps import Rep
+from commcenter.services import email_tabs
 from commcenter_local.mail_server import LocalDovecot
 from commcenter_local.stack import LocalStack
 
@@ -175,6 +176,51 @@ def test_search_by_sender_within_a_tab(mailbox: Mailbox) -> None:
     assert api.subjects("colleagues", **{"from": f"bob@{DOMAIN}"}) == ["Lunch?"]
     refused = api("GET", "/api/emails", tab="inbox", **{"from": "not an address"})
     assert refused.status_code == 400 and "from" in refused.json()["error"]["fields"]
+
+
+def test_search_by_subject_within_a_tab_alone_or_with_the_sender(
+    mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api, mail = mailbox.api, mailbox.user.address
+    for subject, days_ago in (("Révision du devis pour Hélène", 0.5), ("Devis signé", 0.4)):
+        mailbox.dovecot.append(mailbox.user.name, "INBOX", message(mailbox.known, mail, subject, days_ago=days_ago))
+    assert poll(mailbox.rep).messages == 2
+    # Words in any order, each the start of a word of the subject, case and accents aside.
+    assert api.subjects("inbox", q="helene REVIS") == ["Révision du devis pour Hélène"]
+    assert api.subjects("inbox", q="quote") == ["Quote"]
+    assert api.subjects("inbox", q="  follow  ") == ["Follow-up"]
+    assert api.subjects("inbox", q="uote") == [] and api.subjects("inbox", q="quote devis") == []
+    assert api.subjects("sent", q="re quote") == ["Re: Quote"] and api.subjects("colleagues", q="lunch") == ["Lunch?"]
+    # With the sender: what both find.
+    assert api.subjects("inbox", q="quote", **{"from": mailbox.known}) == ["Quote"]
+    assert api.subjects("inbox", q="quote", **{"from": stranger()}) == []
+    assert api.subjects("colleagues", q="lunch", **{"from": f"bob@{DOMAIN}"}) == ["Lunch?"]
+    assert api.subjects("colleagues", q="dinner", **{"from": f"bob@{DOMAIN}"}) == []
+
+    # A page of what it found, and the rest after its cursor.
+    first = api.ok("GET", "/api/emails", tab="inbox", q="devis", limit=1)
+    assert [r["subject"] for r in first["items"]] == ["Devis signé"] and first["next_cursor"]
+    rest = api.ok("GET", "/api/emails", tab="inbox", q="devis", limit=5, cursor=first["next_cursor"])
+    assert [r["subject"] for r in rest["items"]] == ["Révision du devis pour Hélène"] and rest["next_cursor"] is None
+
+    # Each request reads a bounded part of the tab: here one email, so a search for the oldest
+    # answers nothing three times, with a cursor to go on each time, then finds it.
+    monkeypatch.setattr(email_tabs, "SEARCH_PAGES", 1)
+    monkeypatch.setattr(email_tabs, "SEARCH_PAGE_SIZE", 1)
+    pages: list[list[str]] = []
+    cursor: str | None = None
+    while True:
+        rows, cursor = email_tabs.list_emails(mailbox.rep, "inbox", 25, cursor, query="quote")
+        pages.append([row.subject for row in rows])
+        if cursor is None:
+            break
+    assert pages[:4] == [[], [], [], ["Quote"]] and not any(pages[4:])
+
+    too_long = api("GET", "/api/emails", tab="inbox", q="x" * 201)
+    assert too_long.status_code == 400 and too_long.json()["error"]["fields"] == {"q": "too long"}
+    assert api.subjects("inbox", q="q" * 200) == []
+    no_words = api("GET", "/api/emails", tab="inbox", q="?!")
+    assert no_words.status_code == 400 and no_words.json()["error"]["fields"] == {"q": "no words"}
 
 
 def test_bad_input_is_refused_and_changes_nothing(

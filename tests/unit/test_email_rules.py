@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from commcenter.domain.emails import conversation_id, email_tab, is_colleague, other_party
+from commcenter.domain.emails import conversation_id, email_tab, is_colleague, other_party, subject_matches
 from commcenter.domain.facts import EmailAddress, EmailFacts
 from commcenter.domain.mailboxes import MailError, SyncHealth, after_failure, after_success, due
 from commcenter.domain.sms import ConversationState, with_message
@@ -103,3 +103,11 @@ def test_a_successful_poll_clears_the_error_and_counts_what_it_synced() -> None:
     healed = after_success(failed, at="2026-12-01T10:05:00.000Z", synced=3)
     assert healed.error is None and healed.error_kind is None and healed.retry_at is None
     assert (healed.failures, healed.messages_synced, healed.last_success_at) == (0, 8, "2026-12-01T10:05:00.000Z")
+
+
+def test_a_search_by_subject_finds_each_word_at_the_start_of_a_word_in_any_order() -> None:
+    subject = "Re: Révision du devis — Hélène O'Neil"
+    assert subject_matches("helene revis", subject) and subject_matches("DEVIS re", subject)
+    assert subject_matches("neil", subject) and subject_matches("o'neil", subject)
+    assert not subject_matches("vision", subject) and not subject_matches("devis quote", subject)
+    assert not subject_matches("devis", "")

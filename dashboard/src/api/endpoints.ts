@@ -305,9 +305,13 @@ export const getCallScripts = (signal?: AbortSignal) =>
 export const saveCallScripts = (items: CallScript[]) =>
   api<CallScripts>("PUT", "/api/settings/call-scripts", { items } satisfies CallScripts);
 
-/** The rep's emails of a tab, newest first; `from`: only those exchanged with that address. */
-export const listEmails = (tab: EmailTabName, from: string | null, cursor: string | null, signal?: AbortSignal) =>
-  api<EmailPage>("GET", withQuery("/api/emails", { tab, from, cursor, limit: 25 }), undefined, signal);
+/** A search within an Email tab: `from` the emails exchanged with that address, `q` those whose
+ * subject has these words (a page may then hold few or none, with more to load). */
+export type EmailSearch = { from?: string; q?: string };
+
+/** The rep's emails of a tab, newest first, or what `search` finds there. */
+export const listEmails = (tab: EmailTabName, search: EmailSearch, cursor: string | null, signal?: AbortSignal) =>
+  api<EmailPage>("GET", withQuery("/api/emails", { tab, ...search, cursor, limit: 25 }), undefined, signal);
 
 /** Unread emails in Inbox and among Suggested people. */
 export const getEmailCounts = (signal?: AbortSignal) =>

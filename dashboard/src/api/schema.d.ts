@@ -2312,6 +2312,8 @@ export interface operations {
                 tab?: string;
                 /** @description only the emails exchanged with this address */
                 from?: string;
+                /** @description only the emails whose subject has these words (any order, case and accents aside), at most 200 characters; a search reads a bounded part of the tab per request: follow next_cursor for more, even after a page with few or no emails */
+                q?: string;
                 /** @description 1-100 */
                 limit?: string;
                 /** @description next page */

@@ -1,11 +1,12 @@
 /**
  * One Email tab's list (Inbox, Sent, Colleagues, Archived): newest first, paged, searchable by
- * sender, each row with a checkbox; with one, several or all selected, a bar marks them read or
- * unread and archives them (or puts them back, in Archived). A row opens the email.
+ * sender or subject (one box), each row with a checkbox; with one, several or all selected, a bar
+ * marks them read or unread and archives them (or puts them back, in Archived). A row opens the
+ * email.
  */
 
 import { useState } from "preact/hooks";
-import { listEmails, setEmailsArchived, setEmailsRead } from "../../api/endpoints";
+import { type EmailSearch, listEmails, setEmailsArchived, setEmailsRead } from "../../api/endpoints";
 import type { EmailRow, EmailSelection, EmailTabName } from "../../api/types";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../../components/Feedback";
 import { Icon, type IconName } from "../../components/Icon";
@@ -30,6 +31,19 @@ function party(row: EmailRow): string {
   return row.direction === "outbound" ? `To ${name}` : name;
 }
 
+/** The search box looks for a sender when its text is an address, for words of the subject otherwise. */
+function searchOf(text: string): EmailSearch {
+  return /^[^\s@]+@[^\s@]+$/.test(text) ? { from: text } : { q: text };
+}
+
+/** Why a search shows nothing: a search by subject reads part of the tab at a time. */
+function notFound(text: string, label: string, more: boolean): string {
+  if (more) return `None of the latest emails in ${label} match "${text}". Load more to search older ones.`;
+  return searchOf(text).from
+    ? `No email in ${label} was exchanged with ${text}.`
+    : `No email in ${label} has "${text}" in its subject.`;
+}
+
 /** What the rep has not read: mail they received (what they sent is theirs). */
 function isUnread(row: EmailRow): boolean {
   return !row.read && row.direction !== "outbound";
@@ -37,12 +51,15 @@ function isUnread(row: EmailRow): boolean {
 
 export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh }: Props) {
   const [query, setQuery] = useState("");
-  const [sender, setSender] = useState<string | null>(null);
+  const [searched, setSearched] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [everything, setEverything] = useState(false); // every email of the tab, loaded or not
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const list = usePaged((cursor, signal) => listEmails(tab, sender, cursor, signal), [tab, sender, refresh]);
+  const list = usePaged(
+    (cursor, signal) => listEmails(tab, searched ? searchOf(searched) : {}, cursor, signal),
+    [tab, searched, refresh],
+  );
 
   const clear = () => {
     setSelected(new Set());
@@ -61,7 +78,7 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh 
     else {
       setSelected(new Set(list.items.map((row) => row.id)));
       // A search shows part of the tab: "all" is then what it found.
-      setEverything(sender === null);
+      setEverything(searched === null);
     }
   };
   const selection = (): EmailSelection => (everything ? { all: true, tab } : { ids: [...selected] });
@@ -83,7 +100,7 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh 
   const search = (event: Event) => {
     event.preventDefault();
     clear();
-    setSender(query.trim() || null);
+    setSearched(query.trim() || null);
   };
 
   const count = everything && list.hasMore ? `All emails in ${label}` : `${selected.size} selected`;
@@ -97,8 +114,8 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh 
         <form class="email-search" role="search" onSubmit={search}>
           <input
             type="search"
-            aria-label="Search by sender"
-            placeholder="Sender's email address"
+            aria-label="Search by sender or subject"
+            placeholder="Sender's address or subject"
             value={query}
             onInput={(event) => setQuery((event.target as HTMLInputElement).value)}
           />
@@ -146,9 +163,9 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh 
       ) : list.error && list.items.length === 0 ? (
         <ErrorState message={list.error} onRetry={list.reload} />
       ) : list.items.length === 0 ? (
-        sender ? (
+        searched ? (
           <EmptyState icon="search" title="No emails found">
-            {`No email in ${label} was exchanged with ${sender}.`}
+            {notFound(searched, label, list.hasMore)}
           </EmptyState>
         ) : (
           <EmptyState icon={empty.icon} title={empty.title}>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -612,6 +612,41 @@ def center_page(
         exclusive_start_key=decode_cursor(cursor, _TABLE_KEYS | {key_name}, partition=(key_name, key)),
     )
     return [_from_raw(raw) for raw in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
+
+
+def center_search(
+    rep_id: str,
+    channel: str,
+    section: str,
+    keep: Callable[[Activity], bool],
+    limit: int,
+    cursor: str | None,
+    *,
+    page_size: int,
+    most_pages: int,
+) -> tuple[list[Activity], str | None]:
+    """Up to `limit` of a section's activities that `keep` keeps, newest first, reading at most
+    `most_pages` pages of `page_size`: bounded work, never a scan. The cursor continues after the
+    last activity read (the last one kept when `limit` is reached mid-page), so a search that read
+    its pages without filling `limit` goes on from there."""
+    key = _center_pk(rep_id, channel, section)
+    start = decode_cursor(cursor, _TABLE_KEYS | {"center_pk"}, partition=("center_pk", key))
+    found: list[Activity] = []
+    for _ in range(most_pages):
+        page = ActivityItem._get_connection().query(
+            key, index_name="center", scan_index_forward=False, limit=page_size, exclusive_start_key=start
+        )
+        for raw in page.get("Items", []):
+            activity = _from_raw(raw)
+            if not keep(activity):
+                continue
+            found.append(activity)
+            if len(found) == limit:
+                return found, encode_cursor({name: raw[name] for name in ("owner", "sk", "center_pk")})
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return found, None
+    return found, encode_cursor(start)
 
 
 def _sk(activity: Activity) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from commcenter.domain.facts import EmailAddress, EmailFacts
+from commcenter.domain.text import words
 
 # The tabs of a rep's email (E2, E7), each a list of the `center` index: Inbox (from leads and
 # contacts), Sent (what the rep sent, from the dashboard or their own client), Colleagues (with
@@ -114,3 +115,11 @@ def dedupe_key_of(message_id: str) -> str:
     local, at, domain = message_id.strip().strip("<>").rpartition("@")
     normalised = f"{local}{at}{domain.lower()}" if at else domain
     return hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def subject_matches(query: str, subject: str) -> bool:
+    """Whether a search by subject finds `subject`: every word of `query` begins a word of the
+    subject, in any order, case and accents aside ("helene revis" finds "Révision pour Hélène")."""
+    wanted = words(query)
+    found = words(subject)
+    return all(any(word.startswith(part) for word in found) for part in wanted)

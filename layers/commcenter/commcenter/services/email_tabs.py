@@ -10,6 +10,7 @@ the Mailboxes table for the next poll, which sets them on the rep's mail server 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import msgspec
 
@@ -19,12 +20,13 @@ from commcenter.data import mail_objects, message_refs
 from commcenter.data import mailboxes as mailboxes_data
 from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity, center_section
-from commcenter.domain.emails import conversation_id, dedupe_key_of
+from commcenter.domain.emails import conversation_id, dedupe_key_of, subject_matches
 from commcenter.domain.facts import EmailAddress, EmailFacts
 from commcenter.domain.handles import email_handle
 from commcenter.domain.records import Record, RecordSummary
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import unread_counter
+from commcenter.domain.text import words
 from commcenter.errors import NotFoundError, ValidationError
 from commcenter.services.email_read_state import set_seen
 from commcenter.services.external_ids import activity_of
@@ -34,7 +36,9 @@ LISTED_TABS = ("inbox", "sent", "colleagues", "archived")
 PREVIEW_CHARS = 200
 MOST_SELECTED = 100  # ids in one bulk change
 MOST_CHANGED = 1000  # emails one "all in the tab" change goes through
-SEARCH_PAGES = 5  # a search by sender reads on this many pages of the person's mail to fill a page
+SEARCH_PAGES = 5  # a search reads at most this many pages (of the person's mail, or of the tab) to fill a page
+SEARCH_PAGE_SIZE = 100  # emails in one page a search by subject reads
+MAX_SEARCH_CHARS = 200
 _KEY = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -126,34 +130,67 @@ def _tab(tab: str) -> str:
 
 
 def list_emails(
-    rep: Rep, tab: str, limit: int, cursor: str | None, sender: str | None = None
+    rep: Rep, tab: str, limit: int, cursor: str | None, sender: str | None = None, query: str | None = None
 ) -> tuple[list[EmailRow], str | None]:
-    """A tab's emails, newest first; `sender`: only those exchanged with that address."""
+    """A tab's emails, newest first; `sender`: only those exchanged with that address; `query`:
+    only those whose subject has its words (see `subject_matches`). A search reads a bounded
+    number of pages: it may answer fewer than `limit` emails, even none, with a cursor to go on."""
     _tab(tab)
+    keep = _subject_filter(query)
     if sender:
-        return _sender_emails(rep, tab, sender, limit, cursor)
+        return _sender_emails(rep, tab, sender, limit, cursor, keep)
+    if keep is not None:
+        emails, cursor = activities_data.center_search(
+            rep.id, "email", tab, keep, limit, cursor, page_size=SEARCH_PAGE_SIZE, most_pages=SEARCH_PAGES
+        )
+        return _rows(emails), cursor
     emails, cursor = activities_data.center_page(rep.id, "email", tab, limit, cursor)
     return _rows(emails), cursor
 
 
+def _subject_filter(query: str | None) -> Callable[[Activity], bool] | None:
+    """What a search by subject keeps (None: no search by subject)."""
+    if query is None or not query.strip():
+        return None
+    if len(query) > MAX_SEARCH_CHARS:
+        raise ValidationError(f"q is at most {MAX_SEARCH_CHARS} characters", {"q": "too long"})
+    if not words(query):
+        raise ValidationError("q has no letters or digits to search for", {"q": "no words"})
+
+    def keep(email: Activity) -> bool:
+        return isinstance(email.data, EmailFacts) and subject_matches(query, email.data.subject)
+
+    return keep
+
+
 def _sender_emails(
-    rep: Rep, tab: str, sender: str, limit: int, cursor: str | None
+    rep: Rep,
+    tab: str,
+    sender: str,
+    limit: int,
+    cursor: str | None,
+    keep: Callable[[Activity], bool] | None = None,
 ) -> tuple[list[EmailRow], str | None]:
-    """The mail exchanged with one address: its conversation (GSI by_conversation), or for a
-    colleague, the address's own history (no conversation): never a scan of the tab."""
+    """The mail exchanged with one address (and `keep` keeps): its conversation (GSI
+    by_conversation), or for a colleague, the address's own history (no conversation): never a
+    scan of the tab."""
     try:
         handle = email_handle(sender.strip())
     except ValidationError:
         raise ValidationError("from must be an email address", {"from": "not an email address"}) from None
     if tab == "colleagues":
         owner = activities_data.owner_key(None, handle.key)
-        mine = [a for a in activities_data.of_type(owner, "email") if a.rep_id == rep.id and center_section(a) == tab]
+        mine = [
+            a
+            for a in activities_data.of_type(owner, "email")
+            if a.rep_id == rep.id and center_section(a) == tab and (keep is None or keep(a))
+        ]
         mine.sort(key=activities_data.sort_key, reverse=True)
         return _rows(mine[:limit]), None
     found: list[Activity] = []
     for _ in range(SEARCH_PAGES):
         emails, cursor = activities_data.conversation_page(conversation_id(rep.id, handle.value), limit, cursor)
-        found.extend(a for a in emails if a.type == "email" and center_section(a) == tab)
+        found.extend(a for a in emails if a.type == "email" and center_section(a) == tab and (keep is None or keep(a)))
         if len(found) >= limit or cursor is None:
             break
     return _rows(found), cursor
