@@ -42,6 +42,7 @@ from commcenter.services import (
     email_tabs,
     inbound_calls,
     mailbox_settings,
+    open_tracking,
     person_data,
     record_trash,
     recordings,
@@ -784,3 +785,20 @@ def archive_emails() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(email_tabs.set_archived(rep, req.json_body(request, email_tabs.EmailArchiveInput)))
+
+
+@app.route("/mail/o/{token}", methods=["GET"], any_parameter=True)
+@documented(
+    "The open pixel of a sent email (public, in the email's HTML): the same redirect to a "
+    "transparent image whatever the token; a fetch of a sent email's token is recorded on it",
+    status=302,
+    public=True,
+)
+def open_pixel(token: str) -> Response:
+    request = req.current(app)
+    open_tracking.pixel_fetched(token, request.headers.get("user-agent"))
+    return Response(
+        body="",
+        status_code=302,
+        headers={"Location": open_tracking.pixel_location(), "Cache-Control": "no-store, private"},
+    )

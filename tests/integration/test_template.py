@@ -231,7 +231,7 @@ def test_no_secret_lives_in_the_template() -> None:
 
 def test_webhooks_are_open_and_the_api_is_behind_cognito() -> None:
     assert of_type("AWS::Serverless::Api")["Api"]["Properties"]["Auth"]["DefaultAuthorizer"] == "CognitoAuthorizer"
-    public_api = {"/api/health", "/api/openapi.json"}
+    public_api = {"/api/health", "/api/openapi.json", "/mail/o/{token}"}
     seen = 0
     for function in of_type("AWS::Serverless::Function").values():
         for event in function["Properties"].get("Events", {}).values():
@@ -244,7 +244,7 @@ def test_webhooks_are_open_and_the_api_is_behind_cognito() -> None:
                 assert authorizer == "NONE", path
             else:
                 assert authorizer is None, path  # the default: Cognito
-    assert seen == 65
+    assert seen == 66
 
 
 def test_the_dashboard_origin_may_read_every_api_answer() -> None:

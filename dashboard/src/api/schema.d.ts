@@ -846,6 +846,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mail/o/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open pixel of a sent email (public, in the email's HTML): the same redirect to a transparent image whatever the token; a fetch of a sent email's token is recorded on it */
+        get: operations["open_pixel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1205,6 +1222,8 @@ export interface components {
             has_attachments: boolean;
             opens: number;
             opened: boolean;
+            prefetches: number;
+            last_opened_at: string | null;
             record: components["schemas"]["RecordSummary"] | null;
             cc: components["schemas"]["EmailAddress"][];
             message_id: string;
@@ -1213,6 +1232,7 @@ export interface components {
             text: string;
             attachments: components["schemas"]["EmailAttachmentLink"][];
             warnings: string[];
+            open_log: components["schemas"]["EmailOpen"][];
         };
         /** EmailFacts */
         EmailFacts: {
@@ -1278,6 +1298,25 @@ export interface components {
             refused?: string[];
             /** @default null */
             open_token?: string | null;
+            /** @default 0 */
+            prefetches?: number;
+            /** @default null */
+            first_opened_at?: string | null;
+            /** @default null */
+            last_opened_at?: string | null;
+            /** @default [] */
+            open_log?: components["schemas"]["EmailOpen"][];
+        };
+        /**
+         * EmailOpen
+         * @description One fetch of a sent email's open pixel: when, what it was taken for ("open": a person
+         *         opened it; "proxy": opened through a mail provider's image proxy, counted as an open;
+         *         "prefetch": fetched by a proxy or scanner without anyone opening it), and in plain words.
+         */
+        EmailOpen: {
+            at: string;
+            kind: string;
+            label: string;
         };
         /** EmailPage */
         EmailPage: {
@@ -1311,6 +1350,8 @@ export interface components {
             has_attachments: boolean;
             opens: number;
             opened: boolean;
+            prefetches: number;
+            last_opened_at: string | null;
             record: components["schemas"]["RecordSummary"] | null;
         };
         /**
@@ -4294,6 +4335,42 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["VoiceToken"];
                 };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    open_pixel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description invalid input */
             400: {

@@ -29,7 +29,7 @@ from commcenter.data.base import (
     transaction_connection,
 )
 from commcenter.domain.activities import Activity, center_section, is_deal_copy, listed_as_missed
-from commcenter.domain.facts import CallFacts, EmailFacts, TaskFacts, expect, facts_of, stored_values
+from commcenter.domain.facts import CallFacts, EmailFacts, EmailOpen, TaskFacts, expect, facts_of, stored_values
 from commcenter.errors import NotFoundError
 
 # Channels whose single activities are listed in a rep's communication center (SMS are listed by
@@ -585,6 +585,37 @@ def set_email_archived(activity: Activity, archived: bool) -> Activity | None:
     if not _conditional_update(owner_key(activity.record_id, activity.handle), _sk(activity), actions, condition):
         return None
     return changed
+
+
+def record_email_open(activity: Activity, fetch: EmailOpen, *, counted: bool, log: list[EmailOpen]) -> bool:
+    """Record a fetch of a sent email's open pixel, as `activity` was read: one more open
+    (`counted`) or prefetch, the first and last open's time, and `log` as the open log. Only on
+    an email whose send was accepted (`send_status` "sent"), and only if no other fetch was
+    recorded since it was read (the counts as read; False then: read it again and retry)."""
+    facts = expect(activity.data, EmailFacts)
+    data = ActivityItem.data
+    actions: list[Any] = [data["open_log"].set(msgspec.to_builtins(log))]
+    if counted:
+        actions += [
+            data["opens"].add(1),
+            data["first_opened_at"].set(data["first_opened_at"] | fetch.at),
+            data["last_opened_at"].set(fetch.at),
+        ]
+    else:
+        actions.append(data["prefetches"].add(1))
+    condition = (
+        ActivityItem.owner.exists()
+        & (data["send_status"] == "sent")
+        & _count_is(data["opens"], facts.opens)
+        & _count_is(data["prefetches"], facts.prefetches)
+    )
+    return _conditional_update(owner_key(activity.record_id, activity.handle), _sk(activity), actions, condition)
+
+
+def _count_is(path: Any, value: int) -> Condition:
+    """A count of the facts is `value` (a count of 0 is not stored)."""
+    condition: Condition = (path == value) | path.does_not_exist() if value == 0 else path == value
+    return condition
 
 
 def of_type(owner: str, activity_type: str) -> Iterator[Activity]:

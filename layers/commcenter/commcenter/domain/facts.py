@@ -112,9 +112,19 @@ class EmailAttachment(msgspec.Struct, kw_only=True, omit_defaults=True):
     inline: bool = False
 
 
+class EmailOpen(msgspec.Struct, kw_only=True):
+    """One fetch of a sent email's open pixel: when, what it was taken for ("open": a person
+    opened it; "proxy": opened through a mail provider's image proxy, counted as an open;
+    "prefetch": fetched by a proxy or scanner without anyone opening it), and in plain words."""
+
+    at: str
+    kind: str
+    label: str
+
+
 class EmailFacts(Facts, tag="email"):
     subject: str = ""
-    opens: int = 0
+    opens: int = 0  # fetches of its open pixel taken for a person's ("open" and "proxy")
     ignored: bool = False
     message_id: str = ""  # as sent, without <>; "" when the message had none
     key: str = ""  # its dedupe key (the claim's): what the dashboard addresses it by, /api/emails/{key}
@@ -146,6 +156,10 @@ class EmailFacts(Facts, tag="email"):
     client_request_id: str | None = None  # the send's request id (its Message-ID derives from it)
     refused: list[str] = []  # recipients the server refused while accepting the others
     open_token: str | None = None  # the unguessable token of its open pixel
+    prefetches: int = 0  # fetches of its pixel by a proxy or scanner without a person
+    first_opened_at: str | None = None  # the first and last fetch counted in `opens`
+    last_opened_at: str | None = None
+    open_log: list[EmailOpen] = []  # the last OPEN_LOG_SIZE fetches of its pixel, oldest first
 
 
 class ChatFacts(Facts, tag="chat"):

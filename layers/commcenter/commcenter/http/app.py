@@ -65,14 +65,17 @@ class ServiceApp(Chalice):
         with invocation(context):
             return super().__call__(event, context)
 
-    def route(self, path: str, **kwargs: Any) -> Callable[[ViewFunction], ViewFunction]:
+    def route(self, path: str, *, any_parameter: bool = False, **kwargs: Any) -> Callable[[ViewFunction], ViewFunction]:
+        """`any_parameter`: the view takes path parameters of any length (it answers the same
+        whatever they are), instead of refusing the longer ones."""
         register = super().route(path, **kwargs)
 
         def decorator(view: ViewFunction) -> ViewFunction:
             @functools.wraps(view)
             def answering_errors(*args: Any, **view_kwargs: Any) -> Any:
                 try:
-                    _check_path_parameters(view_kwargs)
+                    if not any_parameter:
+                        _check_path_parameters(view_kwargs)
                     return view(*args, **view_kwargs)
                 except CommcenterError as error:
                     return _refusal(error)

@@ -21,7 +21,7 @@ from commcenter.data import mailboxes as mailboxes_data
 from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity, center_section
 from commcenter.domain.emails import conversation_id, dedupe_key_of, subject_matches
-from commcenter.domain.facts import EmailAddress, EmailFacts
+from commcenter.domain.facts import EmailAddress, EmailFacts, EmailOpen
 from commcenter.domain.handles import email_handle
 from commcenter.domain.records import Record, RecordSummary
 from commcenter.domain.reps import Rep
@@ -57,6 +57,8 @@ class EmailRow(msgspec.Struct, kw_only=True):
     has_attachments: bool
     opens: int  # times the recipient opened it (what the rep sent)
     opened: bool
+    prefetches: int  # fetches of its open pixel by a mail proxy or scanner, not counted as opens
+    last_opened_at: str | None
     record: RecordSummary | None  # the lead or contact it was exchanged with, when matched
 
 
@@ -84,6 +86,7 @@ class EmailDetail(EmailRow, kw_only=True):
     text: str
     attachments: list[EmailAttachmentLink]
     warnings: list[str]
+    open_log: list[EmailOpen]  # the last fetches of its open pixel, oldest first, each labelled
 
 
 class EmailTabCounts(msgspec.Struct):
@@ -218,6 +221,8 @@ def _row(email: Activity, records: dict[str, Record]) -> EmailRow:
         has_attachments=any(not a.inline for a in facts.attachments),
         opens=facts.opens,
         opened=facts.opens > 0,
+        prefetches=facts.prefetches,
+        last_opened_at=facts.last_opened_at,
         record=RecordSummary.of(record) if record else None,
     )
 
@@ -267,6 +272,7 @@ def get_email(rep: Rep, key: str) -> EmailDetail:
             for a in facts.attachments
         ],
         warnings=facts.warnings,
+        open_log=facts.open_log,
     )
 
 
