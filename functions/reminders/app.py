@@ -2,7 +2,8 @@
 (hourly), and the recordings Twilio did not hand over yet (every five minutes); a schedule's
 `Input` names its sweep.
 
-Reminders arrive with the inbox folders; until one exists, each sweep reports nothing due.
+The reminders' sweep stops taking reminders shortly before the function's timeout; what it left
+is due still, for the next run.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         # Alarmed on: a recording given up stays at Twilio, copied by hand if at all.
         metrics.add_metric(name="RecordingCopiesGivenUp", unit=MetricUnit.Count, value=copies.given_up)
         return {"copied": copies.copied, "retry": copies.retry, "given_up": copies.given_up}
-    result = sweep_due_reminders(scheduled_at=str(event.get("time", "")))
+    result = sweep_due_reminders(
+        scheduled_at=str(event.get("time", "")),
+        time_left=lambda: float(context.get_remaining_time_in_millis()) / 1000,
+    )
     metrics.add_metric(name="RemindersFired", unit=MetricUnit.Count, value=result.fired)
     return {"due": result.due, "fired": result.fired}

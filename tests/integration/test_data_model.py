@@ -15,6 +15,7 @@ from commcenter.data.mailboxes import MailboxItem
 from commcenter.data.message_refs import MessageRefItem
 from commcenter.data.opt_outs import OptOutItem
 from commcenter.data.records import RecordItem
+from commcenter.data.reminders import ReminderItem
 from commcenter.data.reps import PresenceItem, RepClaimItem, RepItem
 from commcenter.data.search_terms import SearchIndexState, SearchTermItem
 from commcenter.settings import _TABLE_VARIABLES
@@ -32,6 +33,7 @@ MODELS: dict[str, list[type[Model]]] = {
     "MessageRefsTable": [MessageRefItem],
     "OptOutsTable": [OptOutItem],
     "MailboxesTable": [MailboxItem],
+    "RemindersTable": [ReminderItem],
 }
 
 

@@ -145,7 +145,7 @@ def test_every_function_runs_on_the_built_layer_and_the_lambda_runtime_alone(sam
 
 def test_tables_are_on_demand_recoverable_encrypted_and_retained() -> None:
     tables = of_type("AWS::DynamoDB::Table")
-    assert len(tables) == 10
+    assert len(tables) == 11
     for name, table in tables.items():
         props = table["Properties"]
         assert props["BillingMode"] == "PAY_PER_REQUEST", name

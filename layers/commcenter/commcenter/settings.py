@@ -23,6 +23,7 @@ _TABLE_VARIABLES = {
     "message_refs": "MESSAGE_REFS_TABLE",
     "opt_outs": "OPT_OUTS_TABLE",
     "mailboxes": "MAILBOXES_TABLE",
+    "reminders": "REMINDERS_TABLE",
 }
 
 
@@ -74,6 +75,14 @@ class Settings:
     microsoft_oauth_tenant: str = "common"
     # Local only: where both providers' sign-in is served instead (the local OAuth stand-in).
     mail_oauth_base_url: str | None = None
+    # Reminder emails: their From address (empty: reminders fire without an email). Sent through
+    # SES, or, when a host is set (the local stack), through that SMTP server (STARTTLS, its
+    # certificate verified, a login when a username is set).
+    reminder_sender: str = ""
+    notify_smtp_host: str | None = None
+    notify_smtp_port: int = 587
+    notify_smtp_username: str | None = None
+    notify_smtp_password: str | None = None
 
     def table(self, name: str) -> str:
         """The physical name of a table, by its short name (`records`, `activities`, ...)."""
@@ -120,7 +129,18 @@ class Settings:
             microsoft_oauth_client_secret_parameter=source.get("MICROSOFT_OAUTH_CLIENT_SECRET_PARAMETER") or None,
             microsoft_oauth_tenant=source.get("MICROSOFT_OAUTH_TENANT") or "common",
             mail_oauth_base_url=(source.get("MAIL_OAUTH_BASE_URL") or "").rstrip("/") or None,
+            reminder_sender=source.get("REMINDER_SENDER", "").strip(),
+            notify_smtp_host=source.get("NOTIFY_SMTP_HOST") or None,
+            notify_smtp_port=_port(source.get("NOTIFY_SMTP_PORT") or "587"),
+            notify_smtp_username=source.get("NOTIFY_SMTP_USERNAME") or None,
+            notify_smtp_password=source.get("NOTIFY_SMTP_PASSWORD") or None,
         )
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ConfigurationError(f"NOTIFY_SMTP_PORT must be a port number, got {text!r}")
+    return int(text)
 
 
 @cache

@@ -1,18 +1,303 @@
-"""Sweeping due reminders (the Reminders table arrives with follow-up reminders)."""
+"""Reminders: asked for by a rep, fired exactly once by the reminders function's sweep.
+
+The sweep (every minute) reads the Reminders table's `due` index bucket by bucket from its
+checkpoint, takes each due reminder under a lease (`pending -> firing`, a conditional write),
+emails the rep with an idempotency key derived from the reminder's id, calls the fired-reminder
+hook (`on_reminder_fired`: where the Follow-up folder plugs in) and records it
+(`firing -> fired`, conditional on still holding the lease). Two sweeps that overlap never fire a
+reminder twice; a sweep that dies between sending and recording leaves a lease that lapses, and a
+later sweep sends the same message again (same Message-ID: one message to the receiving side).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from commcenter.channels.reminder_mail import ReminderMail, build_message, reminder_mail
+from commcenter.data import conversations as conversations_data
+from commcenter.data import message_refs
+from commcenter.data import records as records_data
+from commcenter.data import reminders as reminders_data
+from commcenter.data import reps as reps_data
+from commcenter.domain.clock import to_iso, utc_now
+from commcenter.domain.facts import EmailFacts
+from commcenter.domain.ids import new_id
+from commcenter.domain.reminders import (
+    BUCKET_SHARDS,
+    Reminder,
+    ReminderInput,
+    bucket_of,
+    check_kind,
+    check_note,
+    due_time,
+    filed_bucket,
+    idempotency_key,
+    next_bucket,
+    reminder_subject,
+)
+from commcenter.domain.reps import Rep
+from commcenter.errors import ConflictError, NotFoundError, ValidationError
 from commcenter.observability import logger
+from commcenter.services.external_ids import activity_of
+
+# A sweep holds a reminder this long; one that crashed meanwhile leaves it to a later sweep.
+LEASE_S = 120
+# The checkpoint stays this far behind the clock: a reminder filed in the current bucket a moment
+# before the bucket turned is still read by the next sweeps.
+CHECKPOINT_LAG = timedelta(minutes=5)
+# A sweep stops taking reminders when less than this is left before its function's timeout.
+STOP_BEFORE_TIMEOUT_S = 10.0
+
+_KEY = re.compile(r"^[0-9a-f]{64}$")
+_ID = re.compile(r"^[0-9A-Za-z_.:#@+-]{1,200}$")
 
 
 @dataclass(frozen=True, slots=True)
 class SweepResult:
     due: int
     fired: int
+    stopped_early: bool = False
 
 
-def sweep_due_reminders(scheduled_at: str) -> SweepResult:
-    logger.info("no reminder is due: reminders are not enabled yet", extra={"scheduled_at": scheduled_at})
-    return SweepResult(due=0, fired=0)
+# ---------------------------------------------------------------- asked for by the rep
+
+
+def create_reminder(rep: Rep, asked: ReminderInput) -> Reminder:
+    """A pending reminder of `rep`'s, due at 08:00 of the rep's day picked, on what it names: a
+    conversation of the rep's (a follow-up), an email of the rep's (reply by: one received; no
+    reply: one sent), or a record. Anything wrong is a 400 and nothing is written."""
+    kind = check_kind(asked.kind)
+    note = check_note(asked.note)
+    now = utc_now()
+    due_at = due_time(asked.when, rep.time_zone, now)
+    conversation_id, record_id, email_key, thread = _subject(rep, kind, asked)
+    reminder = Reminder(
+        id=new_id(now),
+        kind=kind,
+        rep_id=rep.id,
+        due_at=to_iso(due_at),
+        conversation_id=conversation_id,
+        email_id=email_key,
+        record_id=record_id,
+        thread=thread,
+        note=note,
+        created_at=to_iso(now),
+    )
+    reminders_data.create(reminder, filed_bucket(due_at, now), idempotency_key(reminder.id))
+    return reminder
+
+
+Subject = tuple[str | None, str | None, str | None, str | None]
+
+
+def _subject(rep: Rep, kind: str, asked: ReminderInput) -> Subject:
+    """(conversation, record, email key, thread) the reminder is about, each checked to be the rep's."""
+    record_id = _checked_id(asked.record_id, "record_id")
+    conversation_id = _checked_id(asked.conversation_id, "conversation_id")
+    if kind == "follow_up":
+        return _follow_up_subject(rep, asked, conversation_id, record_id)
+    if asked.email_id is None:
+        raise ValidationError(f"a {kind} reminder is on an email: email_id is required", {"email_id": "required"})
+    if conversation_id is not None:
+        raise ValidationError("the email names its conversation", {"conversation_id": "not_allowed"})
+    if not _KEY.match(asked.email_id):
+        raise ValidationError("an email id is 64 hexadecimal digits", {"email_id": "malformed"})
+    email = activity_of(message_refs.email_ref(asked.email_id))
+    if email is None or email.type != "email" or email.rep_id != rep.id:
+        raise NotFoundError(f"no email {asked.email_id}")
+    wanted = "inbound" if kind == "reply_by" else "outbound"
+    if email.direction != wanted:
+        words = "one the rep received" if kind == "reply_by" else "one the rep sent"
+        raise ValidationError(f"a {kind} reminder is on {words}", {"email_id": f"not_{wanted}"})
+    facts = email.data
+    thread = (facts.thread or facts.message_id) if isinstance(facts, EmailFacts) else None
+    return email.conversation_id, _same_record(record_id, email.record_id), asked.email_id, thread
+
+
+def _follow_up_subject(rep: Rep, asked: ReminderInput, conversation_id: str | None, record_id: str | None) -> Subject:
+    if asked.email_id is not None:
+        raise ValidationError("a follow-up is on a conversation or a record", {"email_id": "not_allowed"})
+    if conversation_id is None and record_id is None:
+        raise ValidationError("a follow-up needs conversation_id or record_id", {"conversation_id": "required"})
+    if conversation_id is not None:
+        conversation = conversations_data.get(conversation_id)
+        if conversation is None or conversation.rep_id != rep.id:
+            raise NotFoundError(f"no conversation {conversation_id}")
+        record_id = _same_record(record_id, conversation.record_id)
+    elif record_id is not None and records_data.get(record_id) is None:
+        raise NotFoundError(f"no record {record_id}")
+    return conversation_id, record_id, None, None
+
+
+def _checked_id(value: str | None, field: str) -> str | None:
+    if value is not None and not _ID.match(value):
+        raise ValidationError(f"{field} is not an id", {field: "malformed"})
+    return value
+
+
+def _same_record(asked: str | None, found: str | None) -> str | None:
+    if asked is not None and asked != found:
+        raise ValidationError("record_id is not the record it is about", {"record_id": "mismatch"})
+    return found
+
+
+def pending_reminders(rep: Rep, *, conversation_id: str | None, record_id: str | None) -> list[Reminder]:
+    """The rep's reminders still to fire on a conversation or on a record, due first."""
+    if (conversation_id is None) == (record_id is None):
+        raise ValidationError("give conversation_id or record_id", {"conversation_id": "one_of"})
+    if conversation_id is not None:
+        return reminders_data.pending_of_conversation(rep.id, _checked_id(conversation_id, "conversation_id") or "")
+    return reminders_data.pending_of_record(rep.id, _checked_id(record_id, "record_id") or "")
+
+
+def cancel_reminder(rep: Rep, reminder_id: str) -> None:
+    """Cancel one of the rep's pending reminders: 404 when there is none, 409 once it fired (or
+    is firing, or was cancelled)."""
+    _checked_id(reminder_id, "id")
+    now = utc_now()
+    outcome = reminders_data.cancel(reminder_id, rep.id, at=to_iso(now), now=int(now.timestamp()))
+    if outcome == "missing":
+        raise NotFoundError(f"no reminder {reminder_id}")
+    if outcome == "fired":
+        raise ConflictError("the reminder fired already (or was cancelled)", "reminder_fired")
+
+
+def cancel_on_reply(rep_id: str, thread: str | None) -> int:
+    """A reply arrived in `thread`: the rep's no-reply alerts waiting on it are cancelled (how many)."""
+    if not thread:
+        return 0
+    now = utc_now()
+    cancelled = 0
+    for reminder_id in reminders_data.no_reply_alerts_in_thread(rep_id, thread):
+        if reminders_data.cancel(reminder_id, rep_id, at=to_iso(now), now=int(now.timestamp())) == "cancelled":
+            cancelled += 1
+    if cancelled:
+        logger.info("no-reply alerts cancelled by a reply", extra={"rep_id": rep_id, "cancelled": cancelled})
+    return cancelled
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+def on_reminder_fired(reminder: Reminder) -> None:
+    """The one hook every fired reminder passes through, after its email left and before it is
+    recorded as fired. The folders plug in here: a follow-up moves its conversation to the rep's
+    Follow-up folder. It must be idempotent (a reminder whose sweep crashed is fired again)."""
+    logger.info("reminder fired", extra={"reminder_id": reminder.id, "kind": reminder.kind})
+
+
+def sweep_due_reminders(
+    scheduled_at: str = "",
+    *,
+    now: datetime | None = None,
+    time_left: Callable[[], float] | None = None,
+    mail: ReminderMail | bool | None = True,
+) -> SweepResult:
+    """Fire every reminder due at `now`, from the checkpoint's bucket to the current one; stop
+    taking reminders when `time_left()` (seconds) runs low. `mail`: True, the stack's own way out
+    (None when no sender is set: reminders fire without an email)."""
+    start = now or utc_now()
+    outbox = reminder_mail() if mail is True else (mail or None)
+    sweep = _Sweep(owner=new_id(), now=start, outbox=outbox, time_left=time_left)
+    lag_bucket = bucket_of(start - CHECKPOINT_LAG)
+    bucket = reminders_data.swept_bucket() or lag_bucket
+    current = bucket_of(start)
+    clean_so_far = True
+    while bucket <= current:
+        clean = sweep.bucket(bucket)
+        if sweep.stopped:
+            break
+        clean_so_far = clean_so_far and clean
+        following = next_bucket(bucket)
+        if clean_so_far and following <= lag_bucket:
+            reminders_data.advance_checkpoint(following, to_iso(start))
+        bucket = following
+    logger.info(
+        "reminder sweep",
+        extra={"scheduled_at": scheduled_at, "due": sweep.due, "fired": sweep.fired, "stopped": sweep.stopped},
+    )
+    return SweepResult(due=sweep.due, fired=sweep.fired, stopped_early=sweep.stopped)
+
+
+@dataclass
+class _Sweep:
+    owner: str
+    now: datetime
+    outbox: ReminderMail | None
+    time_left: Callable[[], float] | None
+    due: int = 0
+    fired: int = 0
+    stopped: bool = False
+
+    def __post_init__(self) -> None:
+        self.reps: dict[str, Rep | None] = {}
+
+    def bucket(self, bucket: str) -> bool:
+        """Fire what is due in `bucket`'s shards; whether every one seen was fired by this sweep
+        (then the checkpoint may pass it)."""
+        clean = True
+        up_to = to_iso(self.now)
+        for shard in range(BUCKET_SHARDS):
+            for reminder_id in reminders_data.due_ids(bucket, shard, up_to):
+                if self.time_left is not None and self.time_left() < STOP_BEFORE_TIMEOUT_S:
+                    self.stopped = True
+                    return False
+                self.due += 1
+                if self.fire(reminder_id):
+                    self.fired += 1
+                else:
+                    clean = False
+        return clean
+
+    def fire(self, reminder_id: str) -> bool:
+        epoch = int(self.now.timestamp())
+        reminder = reminders_data.take(reminder_id, self.owner, now=epoch, lease_s=LEASE_S)
+        if reminder is None:
+            return False  # another sweep holds it, or it is done
+        try:
+            self.send(reminder)
+            on_reminder_fired(reminder)
+        except Exception:  # one reminder's failure must not stop the others
+            logger.exception("reminder not sent; tried again once its lease lapses", extra={"reminder_id": reminder.id})
+            return False
+        return record_fired(reminder, self.owner, to_iso(utc_now()), epoch)
+
+    def send(self, reminder: Reminder) -> None:
+        if self.outbox is None:
+            return
+        if reminder.rep_id not in self.reps:
+            self.reps[reminder.rep_id] = reps_data.get(reminder.rep_id)
+        rep = self.reps[reminder.rep_id]
+        if rep is None or not rep.email:
+            logger.warning("reminder of a rep without an address: not emailed", extra={"reminder_id": reminder.id})
+            return
+        message = build_message(
+            sender=self.outbox.sender,
+            to=rep.email,
+            subject=reminder_subject(reminder),
+            text=_text(reminder),
+            reminder_id=reminder.id,
+            message_id=idempotency_key(reminder.id),
+        )
+        self.outbox.send(rep.email, message)
+
+
+def record_fired(reminder: Reminder, owner: str, fired_at: str, now: int) -> bool:
+    """The sweep's last step (`firing -> fired` while it holds the lease); False when the lease
+    lapsed and another sweep took the reminder over."""
+    return reminders_data.record_fired(reminder.id, owner, fired_at=fired_at, now=now)
+
+
+def _text(reminder: Reminder) -> str:
+    lines = [f"{reminder_subject(reminder)}.", ""]
+    if reminder.note:
+        lines += ["Your note:", reminder.note, ""]
+    if reminder.conversation_id:
+        lines.append(f"Conversation: {reminder.conversation_id}")
+    if reminder.record_id:
+        lines.append(f"Record: {reminder.record_id}")
+    lines.append(f"Due: {reminder.due_at}")
+    return "\n".join(lines) + "\n"

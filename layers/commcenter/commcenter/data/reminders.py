@@ -1,0 +1,285 @@
+"""The Reminders table (T1-T3): durable reminders, the sweep's checkpoint, and every state change
+as a conditional write.
+
+- a reminder, keyed by its id; while pending or firing it carries the keys of the sparse indexes:
+  `due` (`due_bucket` = `{bucket}#{shard}`, `due_key` = `{due_at}#{id}`), and those of what it is
+  about: `by_conversation`, `by_record`, `by_thread` (a no-reply alert). Fired or cancelled, it
+  leaves every index and expires 90 days later (`expires_at`, the TTL).
+- the sweep's checkpoint (`#sweep`): the oldest bucket the next sweep reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from commcenter.data.base import is_conditional_failure, table_meta
+from commcenter.domain.reminders import Reminder, due_key, shard_of
+
+CHECKPOINT = "#sweep"
+KEPT_AFTER_S = 90 * 24 * 3600  # a fired or cancelled reminder stays readable this long
+
+
+class DueIndex(GlobalSecondaryIndex["ReminderItem"]):
+    class Meta:
+        index_name = "due"
+        projection = KeysOnlyProjection()
+
+    due_bucket = UnicodeAttribute(hash_key=True)
+    due_key = UnicodeAttribute(range_key=True)
+
+
+class ByConversation(GlobalSecondaryIndex["ReminderItem"]):
+    class Meta:
+        index_name = "by_conversation"
+        projection = AllProjection()
+
+    conversation_pk = UnicodeAttribute(hash_key=True)
+    due_key = UnicodeAttribute(range_key=True)
+
+
+class ByRecord(GlobalSecondaryIndex["ReminderItem"]):
+    class Meta:
+        index_name = "by_record"
+        projection = AllProjection()
+
+    record_pk = UnicodeAttribute(hash_key=True)
+    due_key = UnicodeAttribute(range_key=True)
+
+
+class ByThread(GlobalSecondaryIndex["ReminderItem"]):
+    class Meta:
+        index_name = "by_thread"
+        projection = KeysOnlyProjection()
+
+    thread_pk = UnicodeAttribute(hash_key=True)
+    due_key = UnicodeAttribute(range_key=True)
+
+
+class ReminderItem(Model):
+    Meta = table_meta("reminders")
+
+    reminder_id = UnicodeAttribute(hash_key=True)
+    # The sparse indexes' keys, present only while the reminder is pending or firing.
+    due_bucket = UnicodeAttribute(null=True)
+    due_key = UnicodeAttribute(null=True)
+    conversation_pk = UnicodeAttribute(null=True)
+    record_pk = UnicodeAttribute(null=True)
+    thread_pk = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(null=True)
+    rep_id = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(null=True)
+    conversation_id = UnicodeAttribute(null=True)
+    email_key = UnicodeAttribute(null=True)
+    record_id = UnicodeAttribute(null=True)
+    thread = UnicodeAttribute(null=True)
+    task_activity = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(null=True)
+    lease_owner = UnicodeAttribute(null=True)
+    lease_expires_at = NumberAttribute(null=True)
+    fired_at = UnicodeAttribute(null=True)
+    cancelled_at = UnicodeAttribute(null=True)
+    idempotency_key = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+    # The checkpoint item's.
+    swept_bucket = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+
+    due = DueIndex()
+    by_conversation = ByConversation()
+    by_record = ByRecord()
+    by_thread = ByThread()
+
+
+def _reminder(item: ReminderItem) -> Reminder:
+    return Reminder(
+        id=item.reminder_id,
+        kind=item.kind,  # type: ignore[arg-type]
+        rep_id=item.rep_id or "",
+        due_at=item.due_at or "",
+        state=item.state,  # type: ignore[arg-type]
+        conversation_id=item.conversation_id,
+        email_id=item.email_key,
+        record_id=item.record_id,
+        thread=item.thread,
+        task_activity=item.task_activity,
+        note=item.note or "",
+        created_at=item.created_at or "",
+        attempts=int(item.attempts or 0),
+        fired_at=item.fired_at,
+        cancelled_at=item.cancelled_at,
+    )
+
+
+def stored_item(reminder: Reminder, bucket: str, idempotency_key: str) -> ReminderItem:
+    """A pending reminder as stored, filed in `bucket` (its due time's, or the current one)."""
+    key = due_key(reminder.due_at, reminder.id)
+    return ReminderItem(
+        reminder.id,
+        due_bucket=f"{bucket}#{shard_of(reminder.id)}",
+        due_key=key,
+        conversation_pk=f"{reminder.rep_id}#{reminder.conversation_id}" if reminder.conversation_id else None,
+        record_pk=f"{reminder.rep_id}#{reminder.record_id}" if reminder.record_id else None,
+        thread_pk=f"{reminder.rep_id}#{reminder.thread}" if reminder.kind == "no_reply" and reminder.thread else None,
+        kind=reminder.kind,
+        rep_id=reminder.rep_id,
+        due_at=reminder.due_at,
+        state="pending",
+        conversation_id=reminder.conversation_id,
+        email_key=reminder.email_id,
+        record_id=reminder.record_id,
+        thread=reminder.thread,
+        task_activity=reminder.task_activity,
+        note=reminder.note or None,
+        created_at=reminder.created_at,
+        attempts=0,
+        idempotency_key=idempotency_key,
+    )
+
+
+def create(reminder: Reminder, bucket: str, idempotency_key: str) -> None:
+    """Store a new pending reminder (its id never taken before)."""
+    stored_item(reminder, bucket, idempotency_key).save(condition=ReminderItem.reminder_id.does_not_exist())
+
+
+def get(reminder_id: str) -> Reminder | None:
+    try:
+        item = ReminderItem.get(reminder_id, consistent_read=True)
+    except ReminderItem.DoesNotExist:
+        return None
+    return None if item.reminder_id == CHECKPOINT else _reminder(item)
+
+
+# ---------------------------------------------------------------- the sweep (T1, T3)
+
+
+def due_ids(bucket: str, shard: int, up_to: str) -> Iterator[str]:
+    """The ids of the reminders filed in `bucket`'s `shard` that are due at `up_to` (an ISO time),
+    due first: a Query of the keys-only `due` index, paged."""
+    for item in ReminderItem.due.query(f"{bucket}#{shard}", ReminderItem.due_key <= f"{up_to}#~", page_size=100):
+        yield item.reminder_id
+
+
+def take(reminder_id: str, owner: str, *, now: int, lease_s: int) -> Reminder | None:
+    """`pending -> firing` under a lease of `owner`'s until `now + lease_s` (epoch seconds); also a
+    firing reminder whose lease lapsed (its sweep crashed). None when another sweep holds it or it
+    is fired or cancelled already."""
+    item = ReminderItem(reminder_id)
+    condition = (ReminderItem.state == "pending") | (
+        (ReminderItem.state == "firing") & (ReminderItem.lease_expires_at < now)
+    )
+    try:
+        item.update(
+            actions=[
+                ReminderItem.state.set("firing"),
+                ReminderItem.lease_owner.set(owner),
+                ReminderItem.lease_expires_at.set(now + lease_s),
+                ReminderItem.attempts.add(1),
+            ],
+            condition=condition,
+        )
+    except UpdateError as error:
+        if is_conditional_failure(error):
+            return None
+        raise
+    return _reminder(item)
+
+
+def record_fired(reminder_id: str, owner: str, *, fired_at: str, now: int) -> bool:
+    """`firing -> fired`, only while `owner` holds the lease; the reminder leaves every index.
+    False when the lease lapsed and another sweep took it (that sweep records it)."""
+    return _close(
+        reminder_id,
+        [ReminderItem.fired_at.set(fired_at)],
+        (ReminderItem.state == "firing") & (ReminderItem.lease_owner == owner),
+        "fired",
+        now,
+    )
+
+
+def cancel(reminder_id: str, rep_id: str, *, at: str, now: int) -> Literal["cancelled", "fired", "missing"]:
+    """`pending -> cancelled`, only the rep's own and only while pending. Else why not: fired (or
+    firing, or cancelled before: too late to cancel), or no such reminder of the rep's."""
+    if _close(
+        reminder_id,
+        [ReminderItem.cancelled_at.set(at)],
+        (ReminderItem.state == "pending") & (ReminderItem.rep_id == rep_id),
+        "cancelled",
+        now,
+    ):
+        return "cancelled"
+    found = get(reminder_id)
+    if found is None or found.rep_id != rep_id:
+        return "missing"
+    return "fired"
+
+
+def _close(reminder_id: str, actions: list[Any], condition: Any, state: str, now: int) -> bool:
+    item = ReminderItem(reminder_id)
+    try:
+        item.update(
+            actions=[
+                *actions,
+                ReminderItem.state.set(state),
+                ReminderItem.expires_at.set(now + KEPT_AFTER_S),
+                ReminderItem.due_bucket.remove(),
+                ReminderItem.due_key.remove(),
+                ReminderItem.conversation_pk.remove(),
+                ReminderItem.record_pk.remove(),
+                ReminderItem.thread_pk.remove(),
+                ReminderItem.lease_expires_at.remove(),
+            ],
+            condition=condition,
+        )
+    except UpdateError as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True
+
+
+def swept_bucket() -> str | None:
+    """Where the next sweep starts (None before the first sweep)."""
+    try:
+        return ReminderItem.get(CHECKPOINT, consistent_read=True).swept_bucket
+    except ReminderItem.DoesNotExist:
+        return None
+
+
+def advance_checkpoint(bucket: str, at: str) -> bool:
+    """Move the checkpoint forward to `bucket` (never back: an older sweep finishing late cannot
+    undo a newer one's progress)."""
+    item = ReminderItem(CHECKPOINT, swept_bucket=bucket, updated_at=at)
+    try:
+        item.save(condition=ReminderItem.reminder_id.does_not_exist() | (ReminderItem.swept_bucket < bucket))
+    except PutError as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True
+
+
+# ---------------------------------------------------------------- what a reminder is about (T2)
+
+
+def pending_of_conversation(rep_id: str, conversation_id: str) -> list[Reminder]:
+    """The rep's pending (and firing) reminders on a conversation, due first."""
+    return [_reminder(item) for item in ReminderItem.by_conversation.query(f"{rep_id}#{conversation_id}")]
+
+
+def pending_of_record(rep_id: str, record_id: str) -> list[Reminder]:
+    """The rep's pending (and firing) reminders on a record, due first."""
+    return [_reminder(item) for item in ReminderItem.by_record.query(f"{rep_id}#{record_id}")]
+
+
+def no_reply_alerts_in_thread(rep_id: str, thread: str) -> list[str]:
+    """The ids of the rep's pending no-reply alerts waiting for a reply in `thread`."""
+    return [item.reminder_id for item in ReminderItem.by_thread.query(f"{rep_id}#{thread}")]
