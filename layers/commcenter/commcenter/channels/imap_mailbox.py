@@ -189,13 +189,18 @@ class ImapMailbox:
         """SELECT (read-write: `set_seen` needs it; fetching never sets \\Seen)."""
         with self._errors(folder):
             client = self._connected()
-            if self._condstore and not self._condstore_enabled:
-                client.enable("CONDSTORE")  # so that SELECT answers HIGHESTMODSEQ
-                self._condstore_enabled = True
+            self._enable_condstore(client)
             answer = client.select_folder(folder)
             if b"UIDNEXT" not in answer or b"UIDVALIDITY" not in answer:  # optional in some servers' answers
                 answer = {**answer, **client.folder_status(folder, [b"UIDNEXT", b"UIDVALIDITY"])}
         return _folder_status(folder, answer, messages_key=b"EXISTS")
+
+    def _enable_condstore(self, client: Any) -> None:
+        """ENABLE CONDSTORE where offered, before the session's first SELECT or EXAMINE (the
+        command is refused once a folder is selected), so that SELECT answers HIGHESTMODSEQ."""
+        if self._condstore and not self._condstore_enabled:
+            client.enable("CONDSTORE")
+            self._condstore_enabled = True
 
     # --- messages of the selected folder ----------------------------------------------------
 
@@ -264,6 +269,22 @@ class ImapMailbox:
                 client.add_flags(list(uids), [_SEEN], silent=True)
             else:
                 client.remove_flags(list(uids), [_SEEN], silent=True)
+
+    # --- putting messages into a folder ------------------------------------------------------
+
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        """Whether a message of `folder` has this Message-ID (its header, as sent, with <>)
+        (EXAMINE the folder, then SEARCH HEADER; leaves the folder selected read-only)."""
+        with self._errors(folder):
+            client = self._connected()
+            self._enable_condstore(client)
+            client.select_folder(folder, readonly=True)
+            return bool(client.search(["HEADER", "Message-ID", message_id]))
+
+    def append(self, folder: str, raw: bytes, *, seen: bool = True) -> None:
+        """Put the message `raw` into `folder` (APPEND), read (\\Seen) unless `seen` is False."""
+        with self._errors(folder):
+            self._connected().append(folder, raw, flags=[_SEEN] if seen else [])
 
     # --- errors -----------------------------------------------------------------------------
 

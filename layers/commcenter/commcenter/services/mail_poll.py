@@ -11,7 +11,11 @@ poll per mailbox at a time; a crashed poll's lease lapses by itself). A mailbox'
 - a changed UIDVALIDITY restarts the folder from the window (the claims keep what was stored
   from being stored again);
 - read state the rep changed in their own client flows back (CONDSTORE: the flags changed since
-  the cursor's MODSEQ).
+  the cursor's MODSEQ);
+- before any of that, an email sent from the dashboard gets its copy in the Sent folder (APPEND,
+  read), unless the folder already has a message of its Message-ID (a copy put there by a poll
+  that crashed before it could say so, or by the provider itself); the folder's sync then
+  fetches that copy and finds the email's claim: nothing is stored twice.
 A mailbox that fails (a wrong password, a server down) gets its error recorded in plain words
 and waits longer before each new try; it never holds up the others. The run stops starting
 batches before its deadline, so every cursor it leaves is consistent.
@@ -30,6 +34,7 @@ from typing import Literal
 import msgspec
 
 from commcenter.channels.imap_mailbox import FetchedMessage, FolderStatus, ImapMailbox, MailLogin
+from commcenter.data import mail_objects
 from commcenter.data import mailboxes as mailboxes_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.clock import now_iso, utc_now
@@ -148,7 +153,9 @@ def poll_mailbox(rep_id: str, *, deadline: float, force: bool = False, progress:
             return MailboxPoll("disconnected")
         if not force and not due(state.health, now=now_iso()):
             return MailboxPoll("waiting")
-        sync = _MailboxSync(rep, state.settings, state.health, state.cursors, deadline, progress, state.flags)
+        sync = _MailboxSync(
+            rep, state.settings, state.health, state.cursors, deadline, progress, state.flags, state.sent_copies
+        )
         try:
             messages, complete = _run_logged_in(sync, state.settings)
         except MailError as error:
@@ -188,6 +195,7 @@ class _MailboxSync:
         deadline: float,
         progress: Progress | None,
         flags: list[mailboxes_data.PendingFlag] | None = None,
+        sent_copies: list[mailboxes_data.SentCopy] | None = None,
     ) -> None:
         self.rep = rep
         self.settings = settings
@@ -198,6 +206,8 @@ class _MailboxSync:
         self.changed = False
         # Read or unread set in the dashboard, for the server.
         self.flags = list(flags or [])
+        # Emails sent from the dashboard whose copy the Sent folder should get.
+        self.sent_copies = list(sent_copies or [])
         # The UIDs a folder without a valid cursor syncs: those of the first-sync window.
         self.window_uids: dict[FolderRole, list[int]] = {}
 
@@ -207,6 +217,7 @@ class _MailboxSync:
         box.open()
         try:
             names = self._folder_names(box)
+            self._put_sent_copies(box, names["sent"])
             statuses = {role: self._status(box, role, names) for role in FOLDER_ROLES}
             self._apply_wanted_flags(box, statuses)
             if all(self._unchanged(role, status) for role, status in statuses.items()):
@@ -371,6 +382,24 @@ class _MailboxSync:
         # What kept colliding with the others (the rep's unread counter is shared by all) is
         # stored alone; a second refusal fails the poll, its checkpoint unmoved.
         return stored + sum(store(group) for group in busy)
+
+    def _put_sent_copies(self, box: ImapMailbox, sent_folder: str) -> None:
+        """Put each waiting copy of a sent email into the Sent folder, unless a message of its
+        Message-ID is there already; then forget it. A copy that fails stays for the next poll
+        (and the poll goes on)."""
+        for copy in self.sent_copies:
+            try:
+                if not box.has_message_id(sent_folder, copy.message_id):
+                    box.append(sent_folder, mail_objects.get(copy.raw_key), seen=True)
+                    self.changed = True
+            except Exception as error:
+                logger.warning(
+                    "the copy of a sent email could not be put into the Sent folder; the next poll tries again",
+                    extra={"rep_id": self.rep.id, "reason": getattr(error, "message", None) or repr(error)},
+                )
+                continue
+            mailboxes_data.sent_copy_done(self.rep.id, copy.key)
+        self.sent_copies = []
 
     def _apply_wanted_flags(self, box: ImapMailbox, statuses: dict[FolderRole, FolderStatus]) -> None:
         """Set on the server the read state the rep set in the dashboard, then forget it (a
