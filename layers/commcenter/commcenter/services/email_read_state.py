@@ -8,10 +8,10 @@ the flag set from the dashboard goes to the server the other way (the tabs' acti
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from commcenter.channels.imap_mailbox import SeenChange
 from commcenter.data import activities as activities_data
 from commcenter.data import message_refs
 from commcenter.domain.activities import Activity
@@ -20,6 +20,9 @@ from commcenter.domain.facts import EmailFacts
 from commcenter.domain.sms import ConversationState
 from commcenter.services.external_ids import activity_of
 from commcenter.services.sms_conversations import change_conversation
+
+if TYPE_CHECKING:  # a type only: the API, which lists and marks emails, never loads the IMAP client
+    from commcenter.channels.imap_mailbox import SeenChange
 
 
 def apply_seen_changes(changes: Iterable[SeenChange], *, up_to_uid: int) -> int:

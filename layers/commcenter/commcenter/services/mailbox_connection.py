@@ -14,8 +14,7 @@ from typing import Literal
 
 import msgspec
 
-from commcenter.channels import smtp_submission
-from commcenter.channels.imap_mailbox import ImapMailbox, MailLogin
+from commcenter.channels.mail_transport import MailLogin
 from commcenter.domain.mailboxes import MailboxSettings, MailError, MailErrorKind, ServerEndpoint
 
 # Each network operation (connect, TLS, a command) waits at most this long: the two servers are
@@ -51,6 +50,8 @@ test_connection.__test__ = False  # type: ignore[attr-defined]
 
 
 def _imap_steps(endpoint: ServerEndpoint, login: MailLogin, timeout: float) -> list[ConnectionStep]:
+    from commcenter.channels.imap_mailbox import ImapMailbox  # only here: the API's other routes never load IMAP
+
     mailbox = ImapMailbox(endpoint, login, timeout=timeout)
     try:
         try:
@@ -76,6 +77,8 @@ def _imap_steps(endpoint: ServerEndpoint, login: MailLogin, timeout: float) -> l
 
 
 def _smtp_step(endpoint: ServerEndpoint, login: MailLogin, timeout: float) -> ConnectionStep:
+    from commcenter.channels import smtp_submission  # only here: the API's other routes never load smtplib
+
     try:
         smtp_submission.check_login(endpoint, login, timeout=timeout)
     except MailError as error:
