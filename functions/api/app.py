@@ -19,6 +19,7 @@ from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummary
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput, UnmatchedHistory
 from commcenter.domain.mailbox_views import MailboxInput, MailboxView
 from commcenter.domain.records import Record, RecordFields, RecordInput, TrashedRecord
+from commcenter.domain.reminders import Reminder, ReminderInput, ReminderList
 from commcenter.domain.reps import Rep, TeamRep
 from commcenter.domain.sms import PreviewInput, SendSmsInput, SmsConversation, SmsSegments, count_segments
 from commcenter.domain.suggested_people import (
@@ -56,6 +57,7 @@ from commcenter.services import (
 from commcenter.services.mailbox_connection import ConnectionReport
 from commcenter.services.mailbox_oauth import OAuthFinishInput, OAuthStartInput, OAuthStartView
 from commcenter.services.records import SearchHit
+from commcenter.services.reminders import cancel_reminder, create_reminder, pending_reminders
 
 app = create_app("commcenter-api")
 
@@ -430,6 +432,42 @@ def suggested_people_ignore() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(suggested_people.ignore_suggested(rep, req.json_body(request, IgnoreSuggestedInput)))
+
+
+@app.route("/api/reminders", methods=["POST"])
+@documented(
+    "Ask for a reminder at 08:00 of the rep's day picked (when: tomorrow, in_N_days, next_week or YYYY-MM-DD): "
+    "a follow-up on a conversation or record, reply by on an email received, no reply on an email sent",
+    request=ReminderInput,
+    response=Reminder,
+    status=201,
+)
+def reminder_create() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(create_reminder(rep, req.json_body(request, ReminderInput)), 201)
+
+
+@app.route("/api/reminders", methods=["GET"])
+@documented(
+    "The signed-in rep's reminders still to fire on a conversation or on a record, due first",
+    response=ReminderList,
+    query={"conversation_id": "a conversation", "record_id": "a record (one of the two)"},
+)
+def reminder_list() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    found = pending_reminders(
+        rep, conversation_id=req.query(request, "conversation_id"), record_id=req.query(request, "record_id")
+    )
+    return json_response(ReminderList(items=found))
+
+
+@app.route("/api/reminders/{reminder_id}", methods=["DELETE"])
+@documented("Cancel one of the rep's reminders before it fires (409 once it fired)", status=204)
+def reminder_cancel(reminder_id: str) -> Response:
+    cancel_reminder(req.current_rep(req.current(app)), reminder_id)
+    return Response(body="", status_code=204)
 
 
 @app.route("/api/center/counts", methods=["GET"])

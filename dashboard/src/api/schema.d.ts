@@ -486,6 +486,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in rep's reminders still to fire on a conversation or on a record, due first */
+        get: operations["reminder_list"];
+        put?: never;
+        /** Ask for a reminder at 08:00 of the rep's day picked (when: tomorrow, in_N_days, next_week or YYYY-MM-DD): a follow-up on a conversation or record, reply by on an email received, no reply on an email sent */
+        post: operations["reminder_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/{reminder_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel one of the rep's reminders before it fires (409 once it fired) */
+        delete: operations["reminder_cancel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reps": {
         parameters: {
             query?: never;
@@ -1730,6 +1765,59 @@ export interface components {
             url: string;
             expires_in: number;
             content_type: string;
+        };
+        /** Reminder */
+        Reminder: {
+            id: string;
+            /** @enum {unknown} */
+            kind: "follow_up" | "no_reply" | "reply_by" | "task_due";
+            rep_id: string;
+            due_at: string;
+            /**
+             * @default pending
+             * @enum {unknown}
+             */
+            state: "cancelled" | "fired" | "firing" | "pending";
+            /** @default null */
+            conversation_id: string | null;
+            /** @default null */
+            email_id: string | null;
+            /** @default null */
+            record_id: string | null;
+            /** @default null */
+            thread: string | null;
+            /** @default null */
+            task_activity: string | null;
+            /** @default  */
+            note: string;
+            /** @default  */
+            created_at: string;
+            /** @default 0 */
+            attempts: number;
+            /** @default null */
+            fired_at: string | null;
+            /** @default null */
+            cancelled_at: string | null;
+        };
+        /**
+         * ReminderInput
+         * @description A reminder the rep asks for: what it is about (a conversation, an email, a record) and when.
+         */
+        ReminderInput: {
+            kind: string;
+            when: string;
+            /** @default null */
+            conversation_id?: string | null;
+            /** @default null */
+            email_id?: string | null;
+            /** @default null */
+            record_id?: string | null;
+            /** @default null */
+            note?: string | null;
+        };
+        /** ReminderList */
+        ReminderList: {
+            items: components["schemas"]["Reminder"][];
         };
         /** Rep */
         Rep: {
@@ -3399,6 +3487,123 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Activity"];
                 };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reminder_list: {
+        parameters: {
+            query?: {
+                /** @description a conversation */
+                conversation_id?: string;
+                /** @description a record (one of the two) */
+                record_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderList"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reminder_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReminderInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reminder"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reminder_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reminder_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description invalid input */
             400: {

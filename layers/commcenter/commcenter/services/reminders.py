@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from commcenter.channels.reminder_mail import ReminderMail, build_message, reminder_mail
 from commcenter.data import conversations as conversations_data
 from commcenter.data import message_refs
 from commcenter.data import records as records_data
@@ -42,6 +42,11 @@ from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, NotFoundError, ValidationError
 from commcenter.observability import logger
 from commcenter.services.external_ids import activity_of
+
+if TYPE_CHECKING:
+    # The way out is loaded by the sweep only: the API, which asks for reminders, never sends
+    # one, and its cold start should not load smtplib and the email package.
+    from commcenter.channels.reminder_mail import ReminderMail
 
 # A sweep holds a reminder this long; one that crashed meanwhile leaves it to a later sweep.
 LEASE_S = 120
@@ -199,6 +204,8 @@ def sweep_due_reminders(
     """Fire every reminder due at `now`, from the checkpoint's bucket to the current one; stop
     taking reminders when `time_left()` (seconds) runs low. `mail`: True, the stack's own way out
     (None when no sender is set: reminders fire without an email)."""
+    from commcenter.channels.reminder_mail import reminder_mail
+
     start = now or utc_now()
     outbox = reminder_mail() if mail is True else (mail or None)
     sweep = _Sweep(owner=new_id(), now=start, outbox=outbox, time_left=time_left)
@@ -266,6 +273,8 @@ class _Sweep:
         return record_fired(reminder, self.owner, to_iso(utc_now()), epoch)
 
     def send(self, reminder: Reminder) -> None:
+        from commcenter.channels.reminder_mail import build_message
+
         if self.outbox is None:
             return
         if reminder.rep_id not in self.reps:
