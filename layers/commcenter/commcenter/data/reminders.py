@@ -88,6 +88,8 @@ class ReminderItem(Model):
     fired_at = UnicodeAttribute(null=True)
     cancelled_at = UnicodeAttribute(null=True)
     idempotency_key = UnicodeAttribute(null=True)
+    # A no-reply alert: when the email it waits on a reply to was sent.
+    waits_since = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
     # The checkpoint item's.
     swept_bucket = UnicodeAttribute(null=True)
@@ -119,7 +121,7 @@ def _reminder(item: ReminderItem) -> Reminder:
     )
 
 
-def stored_item(reminder: Reminder, bucket: str, idempotency_key: str) -> ReminderItem:
+def stored_item(reminder: Reminder, bucket: str, idempotency_key: str, waits_since: str | None = None) -> ReminderItem:
     """A pending reminder as stored, filed in `bucket` (its due time's, or the current one)."""
     key = due_key(reminder.due_at, reminder.id)
     return ReminderItem(
@@ -142,12 +144,15 @@ def stored_item(reminder: Reminder, bucket: str, idempotency_key: str) -> Remind
         created_at=reminder.created_at,
         attempts=0,
         idempotency_key=idempotency_key,
+        waits_since=waits_since,
     )
 
 
-def create(reminder: Reminder, bucket: str, idempotency_key: str) -> None:
-    """Store a new pending reminder (its id never taken before)."""
-    stored_item(reminder, bucket, idempotency_key).save(condition=ReminderItem.reminder_id.does_not_exist())
+def create(reminder: Reminder, bucket: str, idempotency_key: str, *, waits_since: str | None = None) -> None:
+    """Store a new pending reminder (its id never taken before); `waits_since`: a no-reply alert's
+    email's time, which only a later reply answers."""
+    item = stored_item(reminder, bucket, idempotency_key, waits_since)
+    item.save(condition=ReminderItem.reminder_id.does_not_exist())
 
 
 def get(reminder_id: str) -> Reminder | None:
@@ -205,16 +210,16 @@ def record_fired(reminder_id: str, owner: str, *, fired_at: str, now: int) -> bo
     )
 
 
-def cancel(reminder_id: str, rep_id: str, *, at: str, now: int) -> Literal["cancelled", "fired", "missing"]:
-    """`pending -> cancelled`, only the rep's own and only while pending. Else why not: fired (or
-    firing, or cancelled before: too late to cancel), or no such reminder of the rep's."""
-    if _close(
-        reminder_id,
-        [ReminderItem.cancelled_at.set(at)],
-        (ReminderItem.state == "pending") & (ReminderItem.rep_id == rep_id),
-        "cancelled",
-        now,
-    ):
+def cancel(
+    reminder_id: str, rep_id: str, *, at: str, now: int, replied_at: str | None = None
+) -> Literal["cancelled", "fired", "missing"]:
+    """`pending -> cancelled`, only the rep's own and only while pending (and, given `replied_at`,
+    only an alert waiting since then or before). Else why not: fired (or firing, or cancelled
+    before: too late to cancel; or waiting on a later email), or no such reminder of the rep's."""
+    condition = (ReminderItem.state == "pending") & (ReminderItem.rep_id == rep_id)
+    if replied_at is not None:
+        condition = condition & (ReminderItem.waits_since <= replied_at)
+    if _close(reminder_id, [ReminderItem.cancelled_at.set(at)], condition, "cancelled", now):
         return "cancelled"
     found = get(reminder_id)
     if found is None or found.rep_id != rep_id:

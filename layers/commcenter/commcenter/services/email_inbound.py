@@ -27,6 +27,7 @@ from commcenter.domain.mailboxes import FolderRole
 from commcenter.domain.reps import Rep
 from commcenter.errors import ValidationError
 from commcenter.services.inbound import InboundMessage, Stored, store_inbound
+from commcenter.services.reminders import cancel_on_reply
 
 # What the activity item keeps inline (an item is at most 400 KB and every KB is a write unit):
 # beyond these, the HTML is read from the bucket and the text is cut (the raw message has all).
@@ -57,6 +58,8 @@ def store_email(rep: Rep, mailbox_address: str, fetched: FetchedEmail) -> Stored
     own = mailbox_address.lower()
     sender = parsed.sender
     party, outbound = exchanged_with(fetched, own)
+    if not outbound:  # a reply fetched: its thread's no-reply alerts are answered
+        cancel_on_reply(rep.id, parsed.thread_id, _occurred_at(parsed, fetched))
     occurred_at = _occurred_at(parsed, fetched)
     handle = _handle_of(party)
     colleague = party is None or handle is None or is_colleague(party.address, own)

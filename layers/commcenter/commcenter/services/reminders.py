@@ -78,7 +78,7 @@ def create_reminder(rep: Rep, asked: ReminderInput) -> Reminder:
     note = check_note(asked.note)
     now = utc_now()
     due_at = due_time(asked.when, rep.time_zone, now)
-    conversation_id, record_id, email_key, thread = _subject(rep, kind, asked)
+    conversation_id, record_id, email_key, thread, sent_at = _subject(rep, kind, asked)
     reminder = Reminder(
         id=new_id(now),
         kind=kind,
@@ -91,15 +91,19 @@ def create_reminder(rep: Rep, asked: ReminderInput) -> Reminder:
         note=note,
         created_at=to_iso(now),
     )
-    reminders_data.create(reminder, filed_bucket(due_at, now), idempotency_key(reminder.id))
+    reminders_data.create(
+        reminder, filed_bucket(due_at, now), idempotency_key(reminder.id), waits_since=sent_at if thread else None
+    )
     return reminder
 
 
-Subject = tuple[str | None, str | None, str | None, str | None]
+# What a reminder is about: conversation, record, email key, thread, and when that email was.
+Subject = tuple[str | None, str | None, str | None, str | None, str | None]
 
 
 def _subject(rep: Rep, kind: str, asked: ReminderInput) -> Subject:
-    """(conversation, record, email key, thread) the reminder is about, each checked to be the rep's."""
+    """(conversation, record, email key, thread, email's time) the reminder is about, each checked
+    to be the rep's."""
     record_id = _checked_id(asked.record_id, "record_id")
     conversation_id = _checked_id(asked.conversation_id, "conversation_id")
     if kind == "follow_up":
@@ -119,7 +123,8 @@ def _subject(rep: Rep, kind: str, asked: ReminderInput) -> Subject:
         raise ValidationError(f"a {kind} reminder is on {words}", {"email_id": f"not_{wanted}"})
     facts = email.data
     thread = (facts.thread or facts.message_id) if isinstance(facts, EmailFacts) else None
-    return email.conversation_id, _same_record(record_id, email.record_id), asked.email_id, thread
+    record_id = _same_record(record_id, email.record_id)
+    return email.conversation_id, record_id, asked.email_id, thread, email.occurred_at
 
 
 def _follow_up_subject(rep: Rep, asked: ReminderInput, conversation_id: str | None, record_id: str | None) -> Subject:
@@ -134,7 +139,7 @@ def _follow_up_subject(rep: Rep, asked: ReminderInput, conversation_id: str | No
         record_id = _same_record(record_id, conversation.record_id)
     elif record_id is not None and records_data.get(record_id) is None:
         raise NotFoundError(f"no record {record_id}")
-    return conversation_id, record_id, None, None
+    return conversation_id, record_id, None, None, None
 
 
 def _checked_id(value: str | None, field: str) -> str | None:
@@ -170,14 +175,20 @@ def cancel_reminder(rep: Rep, reminder_id: str) -> None:
         raise ConflictError("the reminder fired already (or was cancelled)", "reminder_fired")
 
 
-def cancel_on_reply(rep_id: str, thread: str | None) -> int:
-    """A reply arrived in `thread`: the rep's no-reply alerts waiting on it are cancelled (how many)."""
+def cancel_on_reply(rep_id: str, thread: str | None, replied_at: datetime) -> int:
+    """A reply written at `replied_at` arrived in `thread`: the rep's no-reply alerts waiting on
+    it since an email sent before it are cancelled (how many). An older reply fetched again (a
+    folder synced anew) leaves the alert on a later email alone; a reply seen twice changes
+    nothing more."""
     if not thread:
         return 0
     now = utc_now()
     cancelled = 0
     for reminder_id in reminders_data.no_reply_alerts_in_thread(rep_id, thread):
-        if reminders_data.cancel(reminder_id, rep_id, at=to_iso(now), now=int(now.timestamp())) == "cancelled":
+        outcome = reminders_data.cancel(
+            reminder_id, rep_id, at=to_iso(now), now=int(now.timestamp()), replied_at=to_iso(replied_at)
+        )
+        if outcome == "cancelled":
             cancelled += 1
     if cancelled:
         logger.info("no-reply alerts cancelled by a reply", extra={"rep_id": rep_id, "cancelled": cancelled})
