@@ -33,13 +33,14 @@ from commcenter.http import requests as req
 from commcenter.http.app import create_app
 from commcenter.http.openapi import build_openapi, documented
 from commcenter.http.responses import json_response
-from commcenter.http.twilio import webhook_url
+from commcenter.http.twilio import public_base_url, webhook_url
 from commcenter.services import (
     activities,
     attach_handle,
     call_scripts,
     call_summary,
     calls_tab,
+    email_send,
     email_tabs,
     inbound_calls,
     mailbox_settings,
@@ -823,6 +824,37 @@ def archive_emails() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(email_tabs.set_archived(rep, req.json_body(request, email_tabs.EmailArchiveInput)))
+
+
+@app.route("/api/emails/send", methods=["POST"])
+@documented(
+    "Send an email from the signed-in rep's mailbox (a new one, or a reply: reply_to): stored, then "
+    "sent through the rep's SMTP server; the email as stored whatever the outcome (send_status "
+    "sent, failed or unknown). The same client_request_id again answers the same email, never "
+    "sent twice. 409 no_mailbox, reconnect, in_progress",
+    request=email_send.SendEmailInput,
+    response=email_tabs.EmailDetail,
+    status=201,
+)
+def send_email() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    payload = req.json_body(request, email_send.SendEmailInput)
+    return json_response(email_send.send_email(rep, payload, public_base_url(request)), 201)
+
+
+@app.route("/api/emails/{email_id}/retry", methods=["POST"])
+@documented(
+    "Send again an email whose send failed; one that may have been sent (unknown) only with "
+    "confirm_unknown. 409 already_sent, unconfirmed, in_progress",
+    request=email_send.RetryEmailInput,
+    response=email_tabs.EmailDetail,
+)
+def retry_email(email_id: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    payload = req.json_body(request, email_send.RetryEmailInput)
+    return json_response(email_send.retry_email(rep, email_id, payload, public_base_url(request)))
 
 
 @app.route("/mail/o/{token}", methods=["GET"], any_parameter=True)

@@ -244,7 +244,7 @@ def test_webhooks_are_open_and_the_api_is_behind_cognito() -> None:
                 assert authorizer == "NONE", path
             else:
                 assert authorizer is None, path  # the default: Cognito
-    assert seen == 69
+    assert seen == 71
 
 
 def test_the_dashboard_origin_may_read_every_api_answer() -> None:
@@ -356,7 +356,11 @@ def test_recordings_are_private_encrypted_and_expire() -> None:
     assert "s3:GetObject" in api and "s3:DeleteObject" in api
     api_statements = RESOURCES["ApiFunction"]["Properties"]["Policies"][-1]["Statement"]
     puts = [s for s in api_statements if "s3:PutObject" in json.dumps(s["Action"])]
-    assert [s["Resource"] for s in puts] == [{"Fn::Sub": "${RecordingsBucket.Arn}/exports/*"}]
+    # Besides, the API keeps what the rep sends from the dashboard with the mail, and nothing else.
+    assert [s["Resource"] for s in puts] == [
+        {"Fn::Sub": "${MailBucket.Arn}/mail/*"},
+        {"Fn::Sub": "${RecordingsBucket.Arn}/exports/*"},
+    ]
     (listing,) = [s for s in api_statements if "s3:ListBucket" in json.dumps(s["Action"])]
     assert listing["Condition"] == {"StringLike": {"s3:prefix": "exports/*"}}
 

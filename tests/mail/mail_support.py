@@ -25,12 +25,19 @@ from commcenter_local.mail_server import LocalDovecot
 DOMAIN = "commcenter.test"  # the local mail users' domain: mail between them is a colleague's
 
 
-def connect(user: MailUser, dovecot: LocalDovecot, *, password: str | None = None) -> Rep:
+def connect(
+    user: MailUser, dovecot: LocalDovecot, *, password: str | None = None, smtp: ServerEndpoint | None = None
+) -> Rep:
     rep = Rep(id=f"R{uuid.uuid4().hex[:12].upper()}", name=f"Rep {user.name}", email=user.address)
     reps_data.create(rep)
     endpoint = ServerEndpoint(host="127.0.0.1", port=dovecot.imaps_port, tls="tls")
     settings = MailboxSettings(
-        rep_id=rep.id, address=user.address, username=user.name, imap=endpoint, smtp=endpoint, first_sync_days=30
+        rep_id=rep.id,
+        address=user.address,
+        username=user.name,
+        imap=endpoint,
+        smtp=smtp or endpoint,
+        first_sync_days=30,
     )
     mailboxes_data.save_settings(settings)
     mailbox_secrets.put(rep.id, {"password": password or user.password})

@@ -175,6 +175,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/emails/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an email from the signed-in rep's mailbox (a new one, or a reply: reply_to): stored, then sent through the rep's SMTP server; the email as stored whatever the outcome (send_status sent, failed or unknown). The same client_request_id again answers the same email, never sent twice. 409 no_mailbox, reconnect, in_progress */
+        post: operations["send_email"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/emails/{email_id}": {
         parameters: {
             query?: never;
@@ -186,6 +203,23 @@ export interface paths {
         get: operations["get_email"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emails/{email_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send again an email whose send failed; one that may have been sent (unknown) only with confirm_unknown. 409 already_sent, unconfirmed, in_progress */
+        post: operations["retry_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1253,6 +1287,8 @@ export interface components {
             preview: string;
             at: string;
             direction: string;
+            send_status: string;
+            send_error: string | null;
             read: boolean;
             has_attachments: boolean;
             opens: number;
@@ -1263,6 +1299,7 @@ export interface components {
             cc: components["schemas"]["EmailAddress"][];
             message_id: string;
             in_reply_to: string | null;
+            refused: string[];
             html: string | null;
             text: string;
             attachments: components["schemas"]["EmailAttachmentLink"][];
@@ -1381,6 +1418,8 @@ export interface components {
             preview: string;
             at: string;
             direction: string;
+            send_status: string;
+            send_error: string | null;
             read: boolean;
             has_attachments: boolean;
             opens: number;
@@ -1851,6 +1890,14 @@ export interface components {
         RepList: {
             items: components["schemas"]["TeamRep"][];
         };
+        /**
+         * RetryEmailInput
+         * @description `confirm_unknown`: the rep confirmed sending again an email that may have been sent.
+         */
+        RetryEmailInput: {
+            /** @default false */
+            confirm_unknown?: boolean;
+        };
         /** SearchHit */
         SearchHit: {
             id: string;
@@ -1867,6 +1914,25 @@ export interface components {
         /** SectionCount */
         SectionCount: {
             unread: number;
+        };
+        /**
+         * SendEmailInput
+         * @description An email the rep wrote. `client_request_id`: made once by the composer, the same when the
+         *         request is sent again (the send happens once). `reply_to`: the id of the rep's email it
+         *         answers (threading headers from it). `record_id`: the lead or contact it was written from.
+         */
+        SendEmailInput: {
+            client_request_id: string;
+            to: string[];
+            /** @default [] */
+            cc?: string[];
+            /** @default  */
+            subject?: string;
+            text: string;
+            /** @default null */
+            reply_to?: string | null;
+            /** @default null */
+            record_id?: string | null;
         };
         /** SendSmsInput */
         SendSmsInput: {
@@ -2597,6 +2663,46 @@ export interface operations {
             };
         };
     };
+    send_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendEmailInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailDetail"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     get_email: {
         parameters: {
             query?: never;
@@ -2607,6 +2713,48 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailDetail"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    retry_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                email_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetryEmailInput"];
+            };
+        };
         responses: {
             /** @description success */
             200: {

@@ -618,6 +618,37 @@ def _count_is(path: Any, value: int) -> Condition:
     return condition
 
 
+# The states a send may leave for another (a send accepted by the server is never written over).
+SEND_OUTCOME_FROM = ("sending", "failed", "unknown")
+
+
+def set_send_outcome(
+    activity: Activity,
+    status: str,
+    error: str | None,
+    error_kind: str | None,
+    sent_at: str | None,
+    refused: list[str],
+    *,
+    only_from: tuple[str, ...] = SEND_OUTCOME_FROM,
+) -> Activity | None:
+    """Record where the send of an email stands (`status`: sending, sent, failed or unknown),
+    only while its status is one of `only_from` (never over "sent"); the email as changed, or None
+    when its status was not (or it is gone): another request moved it first."""
+    facts = expect(activity.data, EmailFacts)
+    changed = msgspec.structs.replace(
+        facts, send_status=status, send_error=error, send_error_kind=error_kind, sent_at=sent_at, refused=refused
+    )
+    data = ActivityItem.data
+    actions: list[Any] = [data["send_status"].set(status), data["refused"].set(refused)]
+    for name, value in (("send_error", error), ("send_error_kind", error_kind), ("sent_at", sent_at)):
+        actions.append(data[name].set(value) if value is not None else data[name].remove())
+    condition = ActivityItem.owner.exists() & data["send_status"].is_in(*[s for s in only_from if s != "sent"])
+    if not _conditional_update(owner_key(activity.record_id, activity.handle), _sk(activity), actions, condition):
+        return None
+    return msgspec.structs.replace(activity, data=changed)
+
+
 def of_type(owner: str, activity_type: str) -> Iterator[Activity]:
     """Every activity of one type stored under `owner` (consistent)."""
     for item in ActivityItem.by_type.query(

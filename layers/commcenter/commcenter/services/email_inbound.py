@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import msgspec
+
 from commcenter.data import mail_objects, message_refs
 from commcenter.data.inbound import InboundWrite, write_inbound
 from commcenter.domain.activities import Activity, Direction, summarize
@@ -54,37 +56,74 @@ def store_email(rep: Rep, mailbox_address: str, fetched: FetchedEmail) -> Stored
     """Store a fetched email once for the team ("duplicate" when its Message-ID was stored
     before, by any mailbox, folder or poll: nothing written)."""
     parsed = fetched.parsed
-    keys = _store_objects(fetched)
-    own = mailbox_address.lower()
-    sender = parsed.sender
-    party, outbound = exchanged_with(fetched, own)
+    objects = store_objects(fetched.raw, parsed)
+    party, outbound = exchanged_with(fetched, mailbox_address)
     if not outbound:  # a reply fetched: its thread's no-reply alerts are answered
         cancel_on_reply(rep.id, parsed.thread_id, _occurred_at(parsed, fetched))
-    occurred_at = _occurred_at(parsed, fetched)
-    handle = _handle_of(party)
-    colleague = party is None or handle is None or is_colleague(party.address, own)
-    facts = EmailFacts(
+    facts = email_facts(
+        parsed,
+        objects,
+        folder=fetched.folder,
+        uid=fetched.uid,
+        uidvalidity=fetched.uidvalidity,
+        seen=fetched.seen or outbound,
+    )
+    return write_email(
+        rep, mailbox_address, parsed, facts, party=party, outbound=outbound, occurred_at=_occurred_at(parsed, fetched)
+    )
+
+
+def email_facts(
+    parsed: ParsedEmail,
+    objects: StoredObjects,
+    *,
+    folder: FolderRole,
+    uid: int | None,
+    uidvalidity: int | None,
+    seen: bool,
+) -> EmailFacts:
+    """What the activity of an email records of it (`colleague` is decided by `write_email`)."""
+    return EmailFacts(
         subject=parsed.subject,
         message_id=parsed.message_id,
         key=parsed.dedupe_key,
-        from_=sender,
+        from_=parsed.sender,
         to=list(parsed.to[:RECIPIENTS_KEPT]),
         cc=list(parsed.cc[:RECIPIENTS_KEPT]),
         in_reply_to=parsed.in_reply_to,
         references=list(parsed.references[-REFERENCES_KEPT:]),
         thread=parsed.thread_id,
-        folder=fetched.folder,
-        uid=fetched.uid,
-        uidvalidity=fetched.uidvalidity,
-        seen=fetched.seen or outbound,
-        colleague=colleague,
-        html=parsed.html if parsed.html is not None and keys.html is None else None,
-        html_key=keys.html,
-        raw_key=keys.raw,
+        folder=folder,
+        uid=uid,
+        uidvalidity=uidvalidity,
+        seen=seen,
+        html=parsed.html if parsed.html is not None and objects.html is None else None,
+        html_key=objects.html,
+        raw_key=objects.raw,
         size=parsed.size,
-        attachments=keys.attachments,
+        attachments=objects.attachments,
         warnings=list(parsed.warnings),
     )
+
+
+def write_email(
+    rep: Rep,
+    mailbox_address: str,
+    parsed: ParsedEmail,
+    facts: EmailFacts,
+    *,
+    party: EmailAddress | None,
+    outbound: bool,
+    occurred_at: datetime,
+) -> Stored:
+    """Write an email's activity once, exchanged with `party`: through the inbound pipeline, or,
+    with the rep's own domain (or nobody else), kept apart without a conversation. The claim of
+    its dedupe key makes it once ("duplicate": written before, nothing written now); the poll
+    and a send from the dashboard both come this way."""
+    own = mailbox_address.lower()
+    handle = _handle_of(party)
+    colleague = party is None or handle is None or is_colleague(party.address, own)
+    facts = msgspec.structs.replace(facts, colleague=colleague)
     body = parsed.text[:TEXT_KEPT_IN_ITEM]
     summary = summarize(parsed.subject) or summarize(parsed.preview) or "(no subject)"
     ref = message_refs.email_ref(parsed.dedupe_key)
@@ -143,19 +182,21 @@ def exchanged_with(fetched: FetchedEmail, mailbox_address: str) -> tuple[EmailAd
 
 
 @dataclass(frozen=True, slots=True)
-class _StoredObjects:
+class StoredObjects:
+    """Where an email's objects are in the mail bucket: its raw message, its HTML when too large
+    for the item, its attachments."""
+
     raw: str
     html: str | None
     attachments: list[EmailAttachment]
 
 
-def _store_objects(fetched: FetchedEmail) -> _StoredObjects:
+def store_objects(raw: bytes, parsed: ParsedEmail) -> StoredObjects:
     """The raw message, its large HTML and its attachments into the bucket (before the activity
     that points to them: a crash in between leaves objects a re-poll writes again, never an
     activity pointing at nothing)."""
-    parsed = fetched.parsed
-    raw = mail_objects.raw_key(parsed.dedupe_key)
-    mail_objects.put(raw, fetched.raw, "message/rfc822")
+    raw_key = mail_objects.raw_key(parsed.dedupe_key)
+    mail_objects.put(raw_key, raw, "message/rfc822")
     html: str | None = None
     if parsed.html is not None and len(parsed.html.encode()) > HTML_KEPT_IN_ITEM:
         html = mail_objects.html_key(parsed.dedupe_key)
@@ -174,7 +215,7 @@ def _store_objects(fetched: FetchedEmail) -> _StoredObjects:
                 inline=attachment.inline,
             )
         )
-    return _StoredObjects(raw=raw, html=html, attachments=attachments)
+    return StoredObjects(raw=raw_key, html=html, attachments=attachments)
 
 
 def _handle_of(party: EmailAddress | None) -> Handle | None:

@@ -53,6 +53,10 @@ class EmailRow(msgspec.Struct, kw_only=True):
     preview: str
     at: str
     direction: str
+    # An email sent from the dashboard: "sending", "sent", "failed" or "unknown" (may have been
+    # sent); "" for mail synced from the mailbox. `send_error`: why it failed, in plain words.
+    send_status: str
+    send_error: str | None
     read: bool
     has_attachments: bool
     opens: int  # times the recipient opened it (what the rep sent)
@@ -82,6 +86,7 @@ class EmailDetail(EmailRow, kw_only=True):
     cc: list[EmailAddress]
     message_id: str
     in_reply_to: str | None
+    refused: list[str]  # recipients the server refused while sending it to the others
     html: str | None
     text: str
     attachments: list[EmailAttachmentLink]
@@ -217,6 +222,8 @@ def _row(email: Activity, records: dict[str, Record]) -> EmailRow:
         preview=" ".join(email.body.split())[:PREVIEW_CHARS],
         at=email.occurred_at,
         direction=email.direction or "inbound",
+        send_status=facts.send_status,
+        send_error=facts.send_error,
         read=facts.seen,
         has_attachments=any(not a.inline for a in facts.attachments),
         opens=facts.opens,
@@ -245,6 +252,11 @@ def _find(rep: Rep, key: str) -> Activity:
     return email
 
 
+def find_email(rep: Rep, key: str) -> Activity:
+    """The rep's email `key` (its dedupe key); NotFoundError for another rep's or none."""
+    return _find(rep, key)
+
+
 def get_email(rep: Rep, key: str) -> EmailDetail:
     email = _find(rep, key)
     facts = email.data
@@ -259,6 +271,7 @@ def get_email(rep: Rep, key: str) -> EmailDetail:
         cc=facts.cc,
         message_id=facts.message_id,
         in_reply_to=facts.in_reply_to,
+        refused=facts.refused,
         html=html,
         text=email.body,
         attachments=[
