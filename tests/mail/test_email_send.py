@@ -20,6 +20,7 @@ from commcenter.data import mail_objects, message_refs
 from commcenter.data import mailboxes as mailboxes_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.emails import dedupe_key_of
+from commcenter.domain.facts import EmailFacts
 from commcenter.domain.mailboxes import SyncHealth
 from commcenter.domain.outgoing_email import message_id_for
 from commcenter.domain.reps import Rep
@@ -98,7 +99,15 @@ def test_a_send_reaches_the_server_with_its_headers_and_is_listed_in_sent(sender
     assert sent["From"].addresses[0].display_name == sender.rep.name
     assert sent["To"].addresses[0].addr_spec == sender.contact
     html = sent.get_body(("html",)).get_content()
-    assert '<a href="https://www.team.test">' in html and "/mail/o/" in html  # the open pixel
+    assert '<a href="https://www.team.test">' in html
+    # The open pixel carries the email's own token, whose claim points at the email.
+    stored = activity_of(message_refs.email_ref(email["id"]))
+    assert stored is not None and isinstance(stored.data, EmailFacts) and stored.data.open_token
+    assert f'/mail/o/{stored.data.open_token}"' in html
+    pixel_claim = message_refs.get(message_refs.open_ref(stored.data.open_token))
+    email_claim = message_refs.get(message_refs.email_ref(email["id"]))
+    assert pixel_claim is not None and email_claim is not None
+    assert (pixel_claim.owner, pixel_claim.sk) == (email_claim.owner, email_claim.sk)
     # What is kept (the reader, the bucket, the copy for Sent) has no pixel.
     assert "/mail/o/" not in (email["html"] or "") and email["text"].startswith("Bonjour,\nsee www.team.test")
     assert b"/mail/o/" not in mail_objects.get(mail_objects.raw_key(email["id"]))
