@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default
 from typing import Any
@@ -16,14 +18,16 @@ import requests
 from conftest import MailUser
 from mail_support import connect, contact_with, message, poll, stranger
 
+from commcenter.data import activities as activities_data
 from commcenter.data import mail_objects, message_refs
 from commcenter.data import mailboxes as mailboxes_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.emails import dedupe_key_of
-from commcenter.domain.facts import EmailFacts
+from commcenter.domain.facts import EmailAddress, EmailFacts
 from commcenter.domain.mailboxes import SyncHealth
-from commcenter.domain.outgoing_email import message_id_for
+from commcenter.domain.outgoing_email import OutgoingEmail, message_id_for, recipients_of
 from commcenter.domain.reps import Rep
+from commcenter.services import email_send
 from commcenter.services.external_ids import activity_of
 from commcenter_local.mail_server import LocalDovecot, LocalSmtp, ReceivedMail
 from commcenter_local.stack import LocalStack
@@ -262,3 +266,53 @@ def test_a_mailbox_to_reconnect_is_a_conflict_that_says_so(sender: Sender) -> No
     answer = sender.send()
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "reconnect"
     assert sender.delivered() == [] and sender.api.sent() == []
+
+
+def _stored_sending(sender: Sender, request_id: str, *, seconds_ago: int) -> None:
+    """An email stored as a send stores it, whose send never finished (its function died)."""
+    settings = mailboxes_data.get_settings(sender.rep.id)
+    assert settings is not None
+    email = OutgoingEmail(
+        sender=EmailAddress(sender.user.address, sender.rep.name),
+        to=recipients_of([sender.contact], "to"),
+        cc=(),
+        subject="Cut short",
+        text="Hello",
+        message_id=message_id_for(sender.rep.id, request_id, sender.user.address),
+        date=(datetime.now(UTC) - timedelta(seconds=seconds_ago)).replace(microsecond=0),
+    )
+    written = email_send.write_sent_email(
+        sender.rep, settings, email, request_id=request_id, token="t" * 32, thread=None
+    )
+    assert written == "stored"
+
+
+def test_a_retried_request_while_sending_is_in_progress_then_unknown_once_cut_short(sender: Sender) -> None:
+    _stored_sending(sender, "cut-short-fresh", seconds_ago=5)
+    answer = sender.send(client_request_id="cut-short-fresh")
+    assert answer.status_code == 409 and answer.json()["error"]["code"] == "in_progress"
+    _stored_sending(sender, "cut-short-stale", seconds_ago=120)
+    answer = sender.send(client_request_id="cut-short-stale")
+    assert answer.status_code == 201 and answer.json()["send_status"] == "unknown"
+    assert "may have been sent" in answer.json()["send_error"]
+    assert sender.delivered() == []  # a retried request never sends
+
+
+def test_an_outcome_is_never_written_over_a_sent_email(sender: Sender) -> None:
+    email = sender.send().json()
+    stored = activity_of(message_refs.email_ref(email["id"]))
+    assert stored is not None
+    assert activities_data.set_send_outcome(stored, "failed", "late", "connect", None, []) is None
+    assert sender.api.ok("GET", f"/api/emails/{email['id']}")["send_status"] == "sent"
+
+
+def test_two_retries_at_once_send_once(sender: Sender) -> None:
+    sender.smtp.refuse_recipients.add(sender.contact)
+    email = sender.send().json()
+    assert email["send_status"] == "failed"
+    sender.smtp.refuse_recipients.discard(sender.contact)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: sender.api("POST", f"/api/emails/{email['id']}/retry", {}), range(2)))
+    codes = sorted(a.status_code for a in answers)
+    assert codes[0] == 200 and codes[1] in (200, 409), [a.text for a in answers]
+    assert len(sender.delivered()) == 1
