@@ -16,7 +16,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench import aws_cost, cold_start, contact_page, inbound_sms, layer_size, mail_sync, webhook_burst
+from bench import (
+    aws_cost,
+    cold_start,
+    contact_page,
+    inbound_sms,
+    layer_size,
+    mail_sync,
+    reminder_sweep,
+    webhook_burst,
+)
 from bench.local_dynamodb import local_client
 from bench.stats import interleaved, percentile
 
@@ -47,6 +56,7 @@ TARGETS = {
     "mail_first_sync_vs_floor_ratio": 2.0,
     "mail_noop_poll_ms": 50.0,
     "mail_noop_poll_flatness": 1.5,
+    "reminder_sweep_flatness": 1.2,
 }
 
 
@@ -209,6 +219,10 @@ def bench_mail(report: dict[str, Any], notes: dict[str, Any]) -> None:
     mail_sync.measure(ROOT, report, notes)
 
 
+def bench_reminders(report: dict[str, Any], notes: dict[str, Any]) -> None:
+    reminder_sweep.measure(ROOT, report, notes)
+
+
 def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
     RESULTS_JSON.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     lines = [
@@ -259,6 +273,7 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
         layer_size.METHOD,
         webhook_burst.METHOD,
         mail_sync.METHOD,
+        reminder_sweep.METHOD,
         "",
         "## Details of this run",
         "",
@@ -276,6 +291,7 @@ BENCHMARKS = {
     "layer_size": bench_layer_size,
     "webhook_burst": bench_webhook_burst,
     "mail": bench_mail,
+    "reminders": bench_reminders,
 }
 
 

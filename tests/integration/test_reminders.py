@@ -194,3 +194,17 @@ def test_the_scheduled_function_fires_due_reminders_by_email(local_stack: LocalS
     assert answer["fired"] >= 1
     assert state(reminder) == "fired"
     assert Inbox(smtp).keys(reminder.id) == Counter({idempotency_key(reminder.id): 1})
+
+
+def test_a_sweep_out_of_time_takes_nothing_more_and_leaves_it_due(
+    local_stack: LocalStack, inbox: Inbox, outbox: Any
+) -> None:
+    alice = rep_id(local_stack, ALICE)
+    reminder = stored(alice, datetime.now(UTC) - timedelta(minutes=1))
+
+    late = reminders.sweep_due_reminders(mail=outbox, time_left=lambda: reminders.STOP_BEFORE_TIMEOUT_S - 1)
+    assert late.stopped_early and late.fired == 0
+    assert state(reminder) == "pending" and inbox.messages(reminder.id) == []
+
+    assert reminders.sweep_due_reminders(mail=outbox, time_left=lambda: 60.0).fired >= 1
+    assert state(reminder) == "fired"
