@@ -34,7 +34,7 @@ def test_email_tab_sections(signed_in: Page) -> None:
     # The demo's proposal to Hélène, opened twice.
     panel.get_by_role("button", name="Sent").click()
     sent = panel.get_by_role("region", name="Sent", exact=True).get_by_test_id("email-row")
-    expect(sent.filter(has_text="Pilot proposal for Acme Corp")).to_contain_text("Opened 2 times")
+    expect(sent.filter(has_text="Pilot proposal for Acme Corp")).to_contain_text("Opened 2×")
 
 
 def test_calls_tab_is_reached_from_the_keyboard(signed_in: Page) -> None:

@@ -45,7 +45,9 @@ import type {
   RecordingLink,
   Rep,
   RepList,
+  RetryEmailInput,
   SearchResults,
+  SendEmailInput,
   SendSmsInput,
   SmsConversation,
   SmsPreview,
@@ -328,3 +330,14 @@ export const setEmailsRead = (selection: EmailSelection, read: boolean) =>
 /** Archive emails, or put them back in their tab. */
 export const setEmailsArchived = (selection: EmailSelection, archived: boolean) =>
   api<EmailChange>("POST", "/api/emails/archive", { ...selection, archived });
+
+/** Sends an email through the rep's mailbox; the answer is the email stored, sent or not
+ * (`send_status`). The same `client_request_id` again never sends it twice. */
+export const sendEmail = (body: SendEmailInput) => api<EmailDetail>("POST", "/api/emails/send", body);
+
+/** Sends again an email that was not sent (`failed`), or one that may have been (`unknown`,
+ * only with `confirmUnknown`). */
+export const retryEmail = (id: string, confirmUnknown: boolean) =>
+  api<EmailDetail>("POST", `/api/emails/${encodeURIComponent(id)}/retry`, {
+    confirm_unknown: confirmUnknown,
+  } satisfies RetryEmailInput);

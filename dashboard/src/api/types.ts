@@ -188,5 +188,8 @@ export type EmailPage = Schemas["EmailPage"];
 export type EmailDetail = Schemas["EmailDetail"];
 export type EmailTabCounts = Schemas["EmailTabCounts"];
 export type EmailChange = Schemas["EmailChange"];
+/** Sending (E5): what the composer sends, and what a retry of a send that failed says. */
+export type SendEmailInput = Schemas["SendEmailInput"];
+export type RetryEmailInput = Schemas["RetryEmailInput"];
 /** Which emails a bulk action changes: these ids, or every email of a tab. */
 export type EmailSelection = { ids: string[] } | { all: true; tab: EmailTabName };

@@ -13,9 +13,11 @@ type DialogProps = {
   onClose: () => void;
   children: ComponentChildren;
   size?: "sm" | "md";
+  /** On a phone, the whole screen (a composer), not a box with a margin. */
+  fullOnPhone?: boolean;
 };
 
-export function Dialog({ open, title, onClose, children, size = "md" }: DialogProps) {
+export function Dialog({ open, title, onClose, children, size = "md", fullOnPhone = false }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -27,7 +29,7 @@ export function Dialog({ open, title, onClose, children, size = "md" }: DialogPr
   return (
     <dialog
       ref={ref}
-      class={`dialog dialog-${size}`}
+      class={`dialog dialog-${size}${fullOnPhone ? " dialog-phone-full" : ""}`}
       aria-labelledby={titleId}
       onClose={onClose}
       onCancel={(event) => {

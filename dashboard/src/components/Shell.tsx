@@ -16,6 +16,7 @@ import { ErrorState } from "./Feedback";
 import { Icon } from "./Icon";
 import { MenuButton, Nav, type Section } from "./Nav";
 import { SearchBox } from "./SearchBox";
+import { Toasts } from "./Toast";
 
 const SectionContext = createContext<(section: Section | null) => void>(() => undefined);
 
@@ -110,6 +111,7 @@ export function Shell({ config, active, children }: ShellProps) {
             <PhonePanel />
           </TeamProvider>
         )}
+        <Toasts />
       </div>
     </PhoneProvider>
   );

@@ -33,7 +33,9 @@ function addressLines(record: CrmRecord): string[] {
   return [a.line1, a.line2, [cityLine, a.region].filter(Boolean).join(", "), a.country].filter(Boolean);
 }
 
-export function DetailsCard({ record }: { record: CrmRecord }) {
+type CardProps = { record: CrmRecord; /** "Email" beside an address: the composer, to it. */ onEmail?: (address: string) => void };
+
+export function DetailsCard({ record, onEmail }: CardProps) {
   const team = useTeam();
   return (
     <section class="card details" aria-labelledby="details-title">
@@ -79,9 +81,19 @@ export function DetailsCard({ record }: { record: CrmRecord }) {
               {record.emails.length ? (
                 <ul class="plain">
                   {record.emails.map((email) => (
-                    <li key={email.address}>
+                    <li key={email.address} class="detail-email">
                       <a href={`mailto:${email.address}`}>{email.address}</a>
                       <span class="detail-label">{email.label}</span>
+                      {onEmail && (
+                        <button
+                          type="button"
+                          class="btn btn-ghost btn-sm push-right"
+                          aria-label={`Email ${email.address}`}
+                          onClick={() => onEmail(email.address)}
+                        >
+                          <Icon name="mail" size={14} /> Email
+                        </button>
+                      )}
                     </li>
                   ))}
                 </ul>

@@ -15,6 +15,8 @@ import { formatMoney } from "../format";
 import { useAsync, useTitle } from "../hooks";
 import { Link, navigate } from "../router";
 import { mayReassignOrDelete, useTeam } from "../team";
+import type { Composition } from "../center/email/compose";
+import { Composer } from "../center/email/Composer";
 import { ActivityFeed } from "./ActivityFeed";
 import { DetailsCard } from "./DetailsCard";
 import { KIND_INFO } from "./kinds";
@@ -66,6 +68,18 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [conflict, setConflict] = useState(false);
+  const [composing, setComposing] = useState<Composition | null>(null);
+  const [sentEmails, setSentEmails] = useState(0); // the feed loads again with what was sent
+  const emailTo = (address: string) =>
+    setComposing({
+      slot: `record:${record.id}:${address}`,
+      title: `Email ${record.display_name}`,
+      to: [address],
+      cc: [],
+      subject: "",
+      text: "",
+      recordId: record.id,
+    });
 
   const save = async (body: RecordFields) => {
     try {
@@ -145,8 +159,8 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
       )}
 
       <div class="record-layout">
-        <DetailsCard record={record} />
-        <ActivityFeed record={record} />
+        <DetailsCard record={record} onEmail={emailTo} />
+        <ActivityFeed key={sentEmails} record={record} />
       </div>
 
       <Dialog open={editing} title={`Edit ${info.singular}`} onClose={() => setEditing(false)}>
@@ -159,6 +173,7 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
         />
       </Dialog>
       <DeleteDialog record={record} open={deleting} onClose={() => setDeleting(false)} />
+      <Composer composition={composing} onClose={() => setComposing(null)} onDone={() => setSentEmails((n) => n + 1)} />
     </div>
   );
 }

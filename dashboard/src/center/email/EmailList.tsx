@@ -7,12 +7,13 @@
 
 import { useState } from "preact/hooks";
 import { type EmailSearch, listEmails, setEmailsArchived, setEmailsRead } from "../../api/endpoints";
-import type { EmailRow, EmailSelection, EmailTabName } from "../../api/types";
+import type { EmailDetail, EmailRow, EmailSelection, EmailTabName } from "../../api/types";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../../components/Feedback";
 import { Icon, type IconName } from "../../components/Icon";
 import { RelativeTime } from "../../components/Time";
 import { describeError } from "../../api/client";
 import { usePaged } from "../../hooks";
+import { OpensSummary, SendState, needsRetry } from "./delivery";
 
 type Props = {
   tab: EmailTabName;
@@ -23,6 +24,8 @@ type Props = {
   onChanged: () => void;
   /** Changes when the emails changed elsewhere (one read in the reader): the list loads again. */
   refresh: number;
+  /** An email sent again from its row (Retry). */
+  onRetried: (email: EmailDetail) => void;
 };
 
 function party(row: EmailRow): string {
@@ -49,7 +52,7 @@ function isUnread(row: EmailRow): boolean {
   return !row.read && row.direction !== "outbound";
 }
 
-export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh }: Props) {
+export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh, onRetried }: Props) {
   const [query, setQuery] = useState("");
   const [searched, setSearched] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -96,6 +99,11 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh 
         setProblem(describeError(exc));
       },
     );
+  };
+  const retried = (email: EmailDetail) => {
+    const { send_status, send_error } = email;
+    list.update((items) => items.map((row) => (row.id === email.id ? { ...row, send_status, send_error } : row)));
+    onRetried(email);
   };
   const search = (event: Event) => {
     event.preventDefault();
@@ -195,14 +203,15 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh 
                 <span class="email-row-preview">{row.preview}</span>
                 <span class="email-row-meta">
                   {row.has_attachments && <Icon name="attachment" size={14} title="Has attachments" />}
-                  {row.direction === "outbound" && (
-                    <span class="email-row-opens">
-                      {row.opened ? `Opened ${row.opens} ${row.opens === 1 ? "time" : "times"}` : "Not opened"}
-                    </span>
+                  {row.direction === "outbound" && row.send_status === "sending" && <span>Sending…</span>}
+                  {row.direction === "outbound" && needsRetry(row) && (
+                    <span class="email-row-unsent">{row.send_status === "failed" ? "Not sent" : "May not have been sent"}</span>
                   )}
+                  {row.direction === "outbound" && <OpensSummary email={row} />}
                   <RelativeTime iso={row.at} />
                 </span>
               </button>
+              {needsRetry(row) && <SendState email={row} onRetried={retried} compact />}
             </li>
           ))}
         </ul>

@@ -15,6 +15,9 @@ import { formatDateTime } from "../../components/Time";
 import { useAsync } from "../../hooks";
 import { recordPath } from "../../records/kinds";
 import { Link } from "../../router";
+import { useTeam } from "../../team";
+import { type Composition, replyTo } from "./compose";
+import { DeliveryDetails } from "./delivery";
 
 const BLOCKED = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 const IMAGES = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'";
@@ -46,9 +49,18 @@ function addresses(list: { address: string; name?: string }[]): string {
   return list.map((party) => (party.name ? `${party.name} <${party.address}>` : party.address)).join(", ");
 }
 
-type ReaderProps = { id: string; onClose: () => void; onRead: () => void };
+type ReaderProps = {
+  id: string;
+  onClose: () => void;
+  onRead: () => void;
+  /** Reply, Reply all: the composer opened for this email. */
+  onCompose: (composition: Composition) => void;
+  /** The email was sent again (Retry): the lists show its new state. */
+  onRetried: () => void;
+};
 
-export function EmailReader({ id, onClose, onRead }: ReaderProps) {
+export function EmailReader({ id, onClose, onRead, onCompose, onRetried }: ReaderProps) {
+  const { me } = useTeam();
   const email = useAsync((signal) => getEmail(id, signal), [id]);
   // Opening an unread email reads it (here at once, on the mail server at the next poll).
   const unread = email.data?.id === id && !email.data.read;
@@ -58,6 +70,16 @@ export function EmailReader({ id, onClose, onRead }: ReaderProps) {
   return (
     <section class="card email-reader" aria-label="Email">
       <div class="email-reader-bar">
+        {email.data?.id === id && (
+          <>
+            <button type="button" class="btn btn-secondary" onClick={() => email.data && onCompose(replyTo(email.data, false, [me.email]))}>
+              <Icon name="arrowLeft" size={16} /> Reply
+            </button>
+            <button type="button" class="btn btn-secondary" onClick={() => email.data && onCompose(replyTo(email.data, true, [me.email]))}>
+              Reply all
+            </button>
+          </>
+        )}
         <button type="button" class="btn btn-secondary" onClick={onClose}>
           <Icon name="close" size={16} /> Close
         </button>
@@ -67,13 +89,20 @@ export function EmailReader({ id, onClose, onRead }: ReaderProps) {
       ) : email.error ? (
         <ErrorState message={email.error} onRetry={email.reload} />
       ) : email.data ? (
-        <EmailBody key={email.data.id} email={email.data} />
+        <EmailBody
+          key={email.data.id}
+          email={email.data}
+          onRetried={() => {
+            email.reload();
+            onRetried();
+          }}
+        />
       ) : null}
     </section>
   );
 }
 
-function EmailBody({ email }: { email: EmailDetail }) {
+function EmailBody({ email, onRetried }: { email: EmailDetail; onRetried: () => void }) {
   const [showImages, setShowImages] = useState(false);
   const remoteImages = email.html?.includes("data-remote-src") ?? false;
   const files = email.attachments.filter((attachment) => !attachment.inline);
@@ -102,6 +131,7 @@ function EmailBody({ email }: { email: EmailDetail }) {
           </>
         )}
       </dl>
+      <DeliveryDetails email={email} onRetried={onRetried} />
       {files.length > 0 && (
         <ul class="email-attachments" aria-label="Attachments">
           {files.map((attachment) => (

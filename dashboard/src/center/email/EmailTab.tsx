@@ -7,10 +7,12 @@
 import { useEffect, useState } from "preact/hooks";
 import { getEmailCounts } from "../../api/endpoints";
 import type { EmailTabCounts, EmailTabName } from "../../api/types";
-import type { IconName } from "../../components/Icon";
+import { Icon, type IconName } from "../../components/Icon";
 import { useTeam } from "../../team";
 import { SectionSwitch } from "../SectionSwitch";
 import { useCenterView } from "../view";
+import type { Composition } from "./compose";
+import { Composer } from "./Composer";
 import { EmailList } from "./EmailList";
 import { EmailReader } from "./EmailReader";
 import { SuggestedPeople } from "./SuggestedPeople";
@@ -64,6 +66,8 @@ const SECTIONS: {
   },
 ];
 
+const NEW_EMAIL: Composition = { slot: "new", title: "New email", to: [], cc: [], subject: "", text: "" };
+
 const UNREAD: Partial<Record<EmailSection, keyof EmailTabCounts>> = { inbox: "inbox", suggested: "suggested" };
 
 export function EmailTab() {
@@ -72,6 +76,8 @@ export function EmailTab() {
   const current = SECTIONS.find((item) => item.id === view.section) ?? SECTIONS[0];
   const [counts, setCounts] = useState<EmailTabCounts | null>(null);
   const [changes, setChanges] = useState(0);
+  const [composing, setComposing] = useState<Composition | null>(null);
+  const changed = () => setChanges((n) => n + 1);
   useEffect(() => {
     const controller = new AbortController();
     getEmailCounts(controller.signal).then(setCounts, () => undefined);
@@ -85,13 +91,16 @@ export function EmailTab() {
   const tab = current.id === "suggested" ? null : current.id;
   return (
     <div class="channel">
-      <div class="channel-toolbar">
+      <div class="channel-toolbar email-toolbar">
         <SectionSwitch
           label="Email sections"
           options={options}
           value={view.section}
           onChange={(section) => view.show({ section, open: null })}
         />
+        <button type="button" class="btn btn-primary" onClick={() => setComposing(NEW_EMAIL)}>
+          <Icon name="plus" size={16} /> New email
+        </button>
       </div>
       {tab === null ? (
         <SuggestedPeople
@@ -109,17 +118,21 @@ export function EmailTab() {
             empty={{ icon: current.icon, title: current.title, text: current.text(me.email) }}
             open={view.open}
             onOpen={(id) => view.show({ open: id })}
-            onChanged={() => setChanges((n) => n + 1)}
+            onChanged={changed}
+            onRetried={changed}
           />
           {view.open && (
             <EmailReader
               id={view.open}
               onClose={() => view.show({ open: null })}
-              onRead={() => setChanges((n) => n + 1)}
+              onRead={changed}
+              onCompose={setComposing}
+              onRetried={changed}
             />
           )}
         </div>
       )}
+      <Composer composition={composing} onClose={() => setComposing(null)} onDone={changed} />
     </div>
   );
 }

@@ -46,6 +46,10 @@ if TYPE_CHECKING:
 # A send still "sending" after this long was cut short (its function died mid-send): it may
 # have been sent, and is said so.
 SENDING_TIMEOUT = timedelta(seconds=60)
+# Each SMTP step (connect, TLS, a command, the answer to the message's end) waits at most this
+# long, so that a server that hangs is recorded as failed (or unknown) within the API function's
+# 15 s, not cut short with the email left "sending".
+SMTP_TIMEOUT = 6.0
 UNKNOWN_WORDS = "The server did not confirm the message: it may have been sent"
 
 
@@ -273,12 +277,12 @@ def _submit(settings: MailboxSettings, message: bytes, recipients: list[str]) ->
 
     login = login_for(settings)
     try:
-        return smtp_submission.send(settings.smtp, login, settings.address, recipients, message)
+        return smtp_submission.send(settings.smtp, login, settings.address, recipients, message, timeout=SMTP_TIMEOUT)
     except MailError as error:
         if error.kind != "reconnect" or settings.auth == "password":
             raise
     login = login_for(settings, renew=True)
-    return smtp_submission.send(settings.smtp, login, settings.address, recipients, message)
+    return smtp_submission.send(settings.smtp, login, settings.address, recipients, message, timeout=SMTP_TIMEOUT)
 
 
 def _claim_open_token(activity: Activity, facts: EmailFacts) -> None:
