@@ -33,7 +33,11 @@ function addressLines(record: CrmRecord): string[] {
   return [a.line1, a.line2, [cityLine, a.region].filter(Boolean).join(", "), a.country].filter(Boolean);
 }
 
-type CardProps = { record: CrmRecord; /** "Email" beside an address: the composer, to it. */ onEmail?: (address: string) => void };
+type CardProps = {
+  record: CrmRecord;
+  /** "Email" beside an address: the composer, to it. */
+  onEmail?: (address: string) => void;
+};
 
 export function DetailsCard({ record, onEmail }: CardProps) {
   const team = useTeam();

@@ -20,7 +20,16 @@ import { useAsync } from "../../hooks";
 import { sentence } from "../../records/fields";
 import { Link, navigate } from "../../router";
 import { useTeam } from "../../team";
-import { type Composition, type Draft, dropDraft, isAddress, loadDraft, newRequestId, saveDraft, splitAddresses } from "./compose";
+import {
+  type Composition,
+  type Draft,
+  dropDraft,
+  isAddress,
+  loadDraft,
+  newRequestId,
+  saveDraft,
+  splitAddresses,
+} from "./compose";
 
 type Props = {
   /** What to write; null: no composer. */
@@ -48,7 +57,8 @@ function refusal(exc: unknown): string {
     if (exc.code === "no_mailbox") return "Connect your mailbox in Settings to send email.";
     if (exc.code === "reconnect") return "Your mailbox must be connected again (Settings) before you can send.";
     if (exc.code === "in_progress") return "This email is being sent already. Wait a moment, then retry.";
-    if (exc.status === 0) return "The server cannot be reached: your email is not lost. Check your connection and retry.";
+    if (exc.status === 0)
+      return "The server cannot be reached: your email is not lost. Check your connection and retry.";
     if (exc.status >= 500) return "The server failed before it answered: your email is not lost. Retry.";
   }
   return sentence(describeError(exc));
@@ -90,7 +100,8 @@ function ComposerDialog({ composition, onClose, onDone }: DialogProps) {
   // Every change is kept at once (an address still being typed too): a reload, a closed tab or
   // a crash finds it again.
   useEffect(() => {
-    if (changed || restored) saveDraft(me.id, composition.slot, { ...draft, to, cc, savedAt: new Date().toISOString() });
+    if (changed || restored)
+      saveDraft(me.id, composition.slot, { ...draft, to, cc, savedAt: new Date().toISOString() });
   }, [draft, pending]);
   const keepEditing = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -306,7 +317,11 @@ function AddressField({ id, label, addresses, pending, autoFocus, onPending, onC
       <div class="address-field">
         <ul class="address-chips" aria-label={`${label} recipients`}>
           {addresses.map((address) => (
-            <li key={address} class={isAddress(address) ? "chip" : "chip chip-wrong"} title={isAddress(address) ? address : "Not an email address"}>
+            <li
+              key={address}
+              class={isAddress(address) ? "chip" : "chip chip-wrong"}
+              title={isAddress(address) ? address : "Not an email address"}
+            >
               <span class="chip-text">{address}</span>
               <button
                 type="button"

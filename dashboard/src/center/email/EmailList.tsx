@@ -205,7 +205,9 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh,
                   {row.has_attachments && <Icon name="attachment" size={14} title="Has attachments" />}
                   {row.direction === "outbound" && row.send_status === "sending" && <span>Sending…</span>}
                   {row.direction === "outbound" && needsRetry(row) && (
-                    <span class="email-row-unsent">{row.send_status === "failed" ? "Not sent" : "May not have been sent"}</span>
+                    <span class="email-row-unsent">
+                      {row.send_status === "failed" ? "Not sent" : "May not have been sent"}
+                    </span>
                   )}
                   {row.direction === "outbound" && <OpensSummary email={row} />}
                   <RelativeTime iso={row.at} />

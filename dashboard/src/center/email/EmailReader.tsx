@@ -72,10 +72,18 @@ export function EmailReader({ id, onClose, onRead, onCompose, onRetried }: Reade
       <div class="email-reader-bar">
         {email.data?.id === id && (
           <>
-            <button type="button" class="btn btn-secondary" onClick={() => email.data && onCompose(replyTo(email.data, false, [me.email]))}>
+            <button
+              type="button"
+              class="btn btn-secondary"
+              onClick={() => email.data && onCompose(replyTo(email.data, false, [me.email]))}
+            >
               <Icon name="arrowLeft" size={16} /> Reply
             </button>
-            <button type="button" class="btn btn-secondary" onClick={() => email.data && onCompose(replyTo(email.data, true, [me.email]))}>
+            <button
+              type="button"
+              class="btn btn-secondary"
+              onClick={() => email.data && onCompose(replyTo(email.data, true, [me.email]))}
+            >
               Reply all
             </button>
           </>

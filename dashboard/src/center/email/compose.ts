@@ -42,10 +42,10 @@ export function isAddress(text: string): boolean {
 export function splitAddresses(text: string): string[] {
   const parts: string[] = [];
   let current = "";
-  let quoted = false;
+  let inQuotes = false;
   for (const char of text) {
-    if (char === '"') quoted = !quoted;
-    if (!quoted && (char === "," || char === ";" || char === "\n")) {
+    if (char === '"') inQuotes = !inQuotes;
+    if (!inQuotes && (char === "," || char === ";" || char === "\n")) {
       parts.push(current);
       current = "";
     } else current += char;
@@ -73,7 +73,8 @@ export function replySubject(subject: string): string {
 export function quoted(email: EmailDetail): string {
   const who = email.from?.name || email.from?.address || "someone";
   const lines = email.text.replace(/\s+$/, "").split(/\r?\n/);
-  return `\n\nOn ${formatDateTime(email.at)}, ${who} wrote:\n${lines.map((line) => (line ? `> ${line}` : ">")).join("\n")}\n`;
+  const quote = lines.map((line) => (line ? `> ${line}` : ">")).join("\n");
+  return `\n\nOn ${formatDateTime(email.at)}, ${who} wrote:\n${quote}\n`;
 }
 
 function unique(addresses: string[], leaving: Set<string>): string[] {
@@ -100,7 +101,10 @@ export function replyTo(email: EmailDetail, all: boolean, own: string[]): Compos
   const others = outbound ? email.to.map((party) => party.address) : email.from ? [email.from.address] : [];
   const to = unique(others, mine);
   const cc = all
-    ? unique([...(outbound ? [] : email.to), ...email.cc].map((party) => party.address), new Set([...mine, ...to.map((a) => a.toLowerCase())]))
+    ? unique(
+        [...(outbound ? [] : email.to), ...email.cc].map((party) => party.address),
+        new Set([...mine, ...to.map((address) => address.toLowerCase())]),
+      )
     : [];
   return {
     slot: `reply:${email.id}`,

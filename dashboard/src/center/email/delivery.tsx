@@ -101,7 +101,9 @@ function times(count: number): string {
 
 /** A sent email's opens in a few words: "Opened 3×" (the last one on hover), "Not opened",
  * and whether a mail proxy fetched it by itself. */
-export function OpensSummary({ email }: { email: Pick<EmailRow, "opens" | "prefetches" | "last_opened_at" | "send_status"> }) {
+type OpensOf = Pick<EmailRow, "opens" | "prefetches" | "last_opened_at" | "send_status">;
+
+export function OpensSummary({ email }: { email: OpensOf }) {
   if (email.send_status && email.send_status !== "sent") return null;
   return (
     <span class="email-opens" data-testid="email-opens">
