@@ -1,9 +1,9 @@
 """Sending email from the dashboard (E5) in Chromium, through a real local SMTP server: a new email
 written and sent (what the server received), its draft surviving a reload, a click retried after
-the network failed sending it once; a reply ("Re:", the quote, the threading headers); a recipient
-the SMTP server refused (the email shown in Sent with its error, then sent by Retry), a message
-the server may have sent (Retry only after a confirm), a recipient refused of two; the composer on
-a phone."""
+the network failed sending it once, its opens (a privacy proxy's fetch labelled apart); a reply
+("Re:", the quote, the threading headers); a recipient the SMTP server refused (the email shown in
+Sent with its error, then sent by Retry), a message the server may have sent (Retry only after a
+confirm), a recipient refused of two; the composer on a phone."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ import email
 import email.policy
 import json
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
 import pytest
+import requests
 from e2e_mailbox import Mailbox, running_mail_servers, signed_in_mailbox
 from e2e_support import create_record, screenshot
 from playwright.sync_api import Page, Request, Route, expect
@@ -24,6 +26,8 @@ from stack_environment import environment
 from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints, ReceivedMail
 
 pytestmark = pytest.mark.browser
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +124,7 @@ def test_a_rep_writes_a_new_email_keeps_its_draft_over_a_reload_and_sends_it_onc
     assert received_by(mailbox, subject) == []  # the request never reached the server
     composer.get_by_label("Message").press("Control+Enter")  # Ctrl+Enter sends too (a retry here)
     expect(page.get_by_test_id("toast")).to_have_text("Sent")
+    sent_at = time.monotonic()
     expect(composer).to_be_hidden()
     assert len(sent_ids) == 2 and sent_ids[0] == sent_ids[1], sent_ids
     assert re.fullmatch(r"[A-Za-z0-9_-]{8,64}", sent_ids[0])
@@ -135,6 +140,28 @@ def test_a_rep_writes_a_new_email_keeps_its_draft_over_a_reload_and_sends_it_onc
     sent = page.get_by_role("region", name="Sent", exact=True)
     row = sent.get_by_test_id("email-row").filter(has_text=subject)
     expect(row).to_contain_text("Not opened")
+
+    # Its pixel fetched by Apple Mail's privacy proxy (no open), then by a person's browser.
+    html = message.get_body(preferencelist=("html",))
+    assert html is not None
+    found = re.search(r'<img src="([^"]+/mail/o/[^"]+)"', html.get_content())
+    assert found, "no open pixel in the email sent"
+    pixel = found.group(1)
+    requests.get(pixel, headers={"User-Agent": "Mozilla/5.0"}, allow_redirects=False, timeout=10)
+    page.reload()
+    row = page.get_by_role("region", name="Sent", exact=True).get_by_test_id("email-row").filter(has_text=subject)
+    expect(row).to_contain_text("Not opened")
+    expect(row).to_contain_text("Fetched by a mail proxy")
+    time.sleep(max(0.0, sent_at + 11 - time.monotonic()))  # a fetch just after the send is no person's
+    requests.get(pixel, headers={"User-Agent": BROWSER}, allow_redirects=False, timeout=10)
+    page.reload()
+    row = page.get_by_role("region", name="Sent", exact=True).get_by_test_id("email-row").filter(has_text=subject)
+    expect(row).to_contain_text("Opened 1×, last just now")
+    row.get_by_role("button").first.click()
+    opens = page.get_by_role("region", name="Email", exact=True).get_by_role("list", name="Opens")
+    expect(opens.get_by_role("listitem")).to_have_count(2)
+    expect(opens.get_by_role("listitem").first).to_contain_text("Opened")
+    expect(opens.get_by_role("listitem").last).to_contain_text("Apple Mail fetched it")
     page.get_by_role("button", name="New email").click()
     composer = page.get_by_role("dialog", name="New email")
     expect(composer.get_by_label("Subject")).to_have_value("")
