@@ -237,6 +237,7 @@ def test_a_send_the_server_refused_waits_in_sent_with_its_error_until_retried(pa
     row = page.get_by_role("region", name="Sent", exact=True).get_by_test_id("email-row").filter(has_text="Our offer")
     expect(row).to_contain_text("Not sent")
     expect(row.get_by_role("button", name="Retry")).to_be_visible()
+    expect(reader.get_by_role("button", name="Reply", exact=True)).to_have_count(0)  # retried, not answered
     screenshot(page, "email-not-sent")
     assert received_by(mailbox, "Our offer") == []
     # On a phone the error and Retry fit the row and the reader, nothing scrolls sideways.

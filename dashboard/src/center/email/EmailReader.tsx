@@ -70,7 +70,8 @@ export function EmailReader({ id, onClose, onRead, onCompose, onRetried }: Reade
   return (
     <section class="card email-reader" aria-label="Email">
       <div class="email-reader-bar">
-        {email.data?.id === id && (
+        {/* One not sent (yet) is answered by nobody: it is retried, not replied to. */}
+        {email.data?.id === id && (email.data.send_status === "" || email.data.send_status === "sent") && (
           <>
             <button
               type="button"
