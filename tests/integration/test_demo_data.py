@@ -1,5 +1,6 @@
 """The demo data as the product itself would have written it: the seeded SMS is a conversation,
-the seeded calls are calls (a CallSid, a number, statuses, a summary) as the voice webhooks write them."""
+the seeded calls are calls (a CallSid, a number, statuses, a summary) as the voice webhooks write them,
+the seeded email an email sent from the dashboard (claimed by its Message-ID: the reader opens it)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from api_support import ALICE_NUMBER, Api
 from commcenter.data import activities as activities_data
 from commcenter.domain.activities import Activity
 from commcenter.domain.clock import parse_iso, to_iso, utc_now
-from commcenter.domain.facts import CallFacts
+from commcenter.domain.facts import CallFacts, EmailFacts
 from commcenter.domain.ids import stable_id
 from commcenter_local.demo_data import DEMO_DISCOVERY_CALL_SID, DEMO_MISSED_CALL_SID, seed_demo_data
 
@@ -149,3 +150,64 @@ def test_a_call_seeded_bare_by_an_earlier_version_gives_way_to_the_call(alice: A
     assert [c["external_id"] for c in calls_on(alice, SAM) if c["rep_id"] == "rep-alice"] == [DEMO_MISSED_CALL_SID]
     assert listed(alice, missed="true").count(DEMO_MISSED_CALL_SID) == 1
     assert alice.ok("GET", "/api/center/counts")["calls"] == counts
+
+
+# ---------------------------------------------------------------- the seeded email
+
+PROPOSAL = "Pilot proposal for Acme Corp"
+EMAIL_TABS = ("inbox", "sent", "colleagues", "archived")
+
+
+def emails_in(alice: Api, tab: str) -> list[dict[str, Any]]:
+    return list(alice.ok("GET", "/api/emails", tab=tab, limit=100)["items"])
+
+
+def test_every_email_in_the_demos_tabs_opens_in_the_reader(alice: Api) -> None:
+    opened: list[str] = []
+    for tab in EMAIL_TABS:
+        for row in emails_in(alice, tab):
+            email = alice("GET", f"/api/emails/{row['id']}")
+            assert email.status_code == 200, (tab, row["subject"], email.text)
+            assert email.json()["subject"] == row["subject"]
+            opened.append(row["subject"])
+    assert PROPOSAL in opened
+
+
+def test_the_seeded_email_was_sent_from_the_dashboard_and_opened_twice_through_its_pixel(alice: Api) -> None:
+    (row,) = [row for row in emails_in(alice, "sent") if row["subject"] == PROPOSAL]
+    assert (row["send_status"], row["opens"], row["record"]["id"]) == ("sent", 2, HELENE)
+    email = alice.ok("GET", f"/api/emails/{row['id']}")
+    # Opened in Gmail (through Google's image proxy), then in a browser: both count.
+    assert [fetch["kind"] for fetch in email["open_log"]] == ["proxy", "open"]
+    assert email["to"] == [{"address": "helene@acme.example", "name": "Hélène Durand"}]
+    # On Hélène's page, the same email, once; seeding again writes nothing twice.
+    feed = alice.ok("GET", f"/api/records/{HELENE}/activities", type="email", limit=100)["items"]
+    assert [a["data"]["key"] for a in feed if a["summary"] == PROPOSAL] == [row["id"]]
+    seed_demo_data()
+    assert [r["id"] for r in emails_in(alice, "sent") if r["subject"] == PROPOSAL] == [row["id"]]
+    assert alice.ok("GET", f"/api/emails/{row['id']}")["opens"] == 2
+
+
+def test_an_email_seeded_bare_by_an_earlier_version_gives_way_to_the_email(alice: Api) -> None:
+    """A data folder seeded before the demo's email was an email holds it as a bare activity
+    (`demo-3`, no Message-ID, no claim: the reader cannot open it): seeding again leaves the
+    email, not both."""
+    at = utc_now() - timedelta(hours=3)
+    bare = Activity(
+        id=stable_id(at, "demo", "3"),
+        record_id=HELENE,
+        handle=None,
+        type="email",
+        occurred_at=to_iso(at),
+        rep_id="rep-alice",
+        direction="outbound",
+        summary=PROPOSAL,
+        body=f"{PROPOSAL}\n\nHi Hélène, please find the proposal attached.",
+        external_id="demo-3",
+        data=EmailFacts(subject=PROPOSAL, opens=2),
+    )
+    activities_data.put(bare)
+    assert [r["subject"] for r in emails_in(alice, "sent")].count(PROPOSAL) == 2
+    seed_demo_data()
+    rows = [r for r in emails_in(alice, "sent") if r["subject"] == PROPOSAL]
+    assert len(rows) == 1 and alice("GET", f"/api/emails/{rows[0]['id']}").status_code == 200

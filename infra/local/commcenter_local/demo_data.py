@@ -14,14 +14,18 @@ from datetime import datetime, timedelta
 import msgspec
 
 from commcenter.data import activities as activities_data
+from commcenter.data import message_refs
 from commcenter.data import recordings as recordings_data
 from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.calls import FINAL_CALL_STATUSES, CallSummaryInput
 from commcenter.domain.clock import clock_at, parse_iso, to_iso, utc_now
-from commcenter.domain.facts import CallFacts, CallRecording, expect, facts_of
+from commcenter.domain.emails import dedupe_key_of
+from commcenter.domain.facts import CallFacts, CallRecording, EmailAddress, EmailFacts, expect, facts_of
 from commcenter.domain.ids import stable_id
+from commcenter.domain.mailboxes import MailboxSettings, ServerEndpoint
+from commcenter.domain.outgoing_email import OutgoingEmail, message_id_for
 from commcenter.domain.records import Email, Phone, RecordInput
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError
@@ -29,7 +33,10 @@ from commcenter.services import inbound_calls
 from commcenter.services.call_log import CallEvent, find_call
 from commcenter.services.call_status import call_status
 from commcenter.services.call_summary import save_summary
+from commcenter.services.email_send import write_sent_email
+from commcenter.services.external_ids import activity_of
 from commcenter.services.inbound import store_inbound
+from commcenter.services.open_tracking import pixel_fetched
 from commcenter.services.outbound_calls import outgoing_call
 from commcenter.services.recordings import CONTENT_TYPE
 from commcenter.services.records import create_record
@@ -247,7 +254,7 @@ DEMO_HISTORY: tuple[tuple[str, str, str | None, str, int, str, dict[str, object]
         "rep-alice",
         60 * 3,
         "Pilot proposal for Acme Corp\n\nHi Hélène, please find the proposal attached.",
-        {"subject": "Pilot proposal for Acme Corp", "opens": 2},
+        {"request_id": "demo-pilot-proposal", "opened_after_minutes": [25, 95]},
     ),
     (
         "contact-sam",
@@ -290,6 +297,57 @@ def _seed_inbound_sms(index: int, rep_id: str, at: datetime, text: str, data: di
         InboundSms(sid=sid, from_number=str(data["from"]), to_number=to_number, body=text), rep, to_number
     )
     store_inbound(replace(message, activity_id=stable_id(at, "demo", str(index)), occurred_at=to_iso(at)))
+
+
+# The open pixel of the demo's sent email (an unguessable token in the product; fixed here).
+DEMO_PROPOSAL_TOKEN = hashlib.sha256(b"demo-pilot-proposal-pixel").hexdigest()[:32]
+# Who fetched it: Gmail's image proxy first, then a browser (both opens).
+DEMO_OPENERS = (
+    "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0"
+    " Safari/605.1.15",
+)
+
+
+def _seed_sent_email(record_id: str, rep_id: str, at: datetime, text: str, data: dict[str, object]) -> None:
+    """An email the rep sent from the dashboard, written as sending one writes it: stored
+    ("sending") through the poll's path under the claim of its Message-ID (which the reader opens
+    it by), its pixel's token claimed, accepted by the server, then opened through its pixel.
+    Each step finds the email again by its claim, so seeding again writes nothing twice and a seed
+    that stopped halfway is finished."""
+    rep = next(rep for rep in DEMO_REPS if rep.id == rep_id)
+    person = next(payload for key, payload in DEMO_RECORDS if key == record_id)
+    subject, _, body = text.partition("\n\n")
+    request_id = str(data["request_id"])
+    message_id = message_id_for(rep.id, request_id, rep.email)
+    email = OutgoingEmail(
+        sender=EmailAddress(address=rep.email, name=rep.name),
+        to=(EmailAddress(address=person.emails[0].address, name=f"{person.first_name} {person.last_name}"),),
+        cc=(),
+        subject=subject,
+        text=body,
+        message_id=message_id,
+        date=at.replace(microsecond=0),
+    )
+    # The mailbox it went out through (never contacted: the seed sends nothing).
+    endpoint = ServerEndpoint(host="mail.northwind.example", port=465)
+    mailbox = MailboxSettings(rep_id=rep.id, address=rep.email, username=rep.email, imap=endpoint, smtp=endpoint)
+    with clock_at(at):
+        write_sent_email(rep, mailbox, email, request_id=request_id, token=DEMO_PROPOSAL_TOKEN, thread=None)
+    ref = message_refs.email_ref(dedupe_key_of(message_id))
+    activity, claim = activity_of(ref), message_refs.get(ref)
+    if activity is None or claim is None or claim.owner is None or claim.sk is None:
+        return
+    facts = expect(activity.data, EmailFacts)
+    if facts.send_status == "sending":
+        message_refs.claim(message_refs.open_ref(DEMO_PROPOSAL_TOKEN), claim.owner, claim.sk, activity.occurred_at)
+        sent_at = to_iso(at + timedelta(seconds=2))
+        activities_data.set_send_outcome(activity, "sent", None, None, sent_at, [])
+    minutes = data["opened_after_minutes"]
+    assert isinstance(minutes, list)
+    for index in range(facts.opens, len(minutes)):
+        with clock_at(at + timedelta(minutes=minutes[index])):
+            pixel_fetched(DEMO_PROPOSAL_TOKEN, DEMO_OPENERS[index % len(DEMO_OPENERS)])
 
 
 def _seed_call(record_id: str, direction: str | None, rep_id: str, at: datetime, data: dict[str, object]) -> None:
@@ -424,6 +482,11 @@ def _seed_history(now: datetime) -> int:
                 activities_data.delete(*written)
             _seed_call(record_id, direction, rep_id, at, data)
             _seed_call_summary(rep_id, text, data)
+            continue
+        if kind == "email":
+            if written is not None:  # an earlier version's bare activity: the email takes its place
+                activities_data.delete(*written)
+            _seed_sent_email(record_id, rep_id, at, text, data)
             continue
         if written is not None:
             continue
