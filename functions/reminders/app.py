@@ -38,4 +38,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         time_left=lambda: float(context.get_remaining_time_in_millis()) / 1000,
     )
     metrics.add_metric(name="RemindersFired", unit=MetricUnit.Count, value=result.fired)
-    return {"due": result.due, "fired": result.fired}
+    # Alarmed on: a reminder given up never reached its rep (its error is on it in the dashboard).
+    metrics.add_metric(name="RemindersGivenUp", unit=MetricUnit.Count, value=result.given_up)
+    return {"due": result.due, "fired": result.fired, "given_up": result.given_up}

@@ -76,10 +76,11 @@ def test_failed_scheduled_runs_and_given_up_recordings_raise_alarms() -> None:
     assert watched(ALARMS["DeadLettersAlarm"]) == [
         ("AWS/SQS", "ApproximateNumberOfMessagesVisible", {"Fn::GetAtt": ["ScheduledRunsDeadLetters", "QueueName"]})
     ]
-    # The metric the reminders function publishes when it gives a recording up.
+    # The metrics the reminders function publishes when it gives a recording or a reminder up.
     handler = (ROOT / "functions" / "reminders" / "app.py").read_text()
-    ((namespace, metric, service),) = watched(ALARMS["RecordingCopiesGivenUpAlarm"])
-    assert f'name="{metric}"' in handler and (namespace, service) == ("commcenter", "commcenter")
+    for alarm in ("RecordingCopiesGivenUpAlarm", "RemindersGivenUpAlarm"):
+        ((namespace, metric, service),) = watched(ALARMS[alarm])
+        assert f'name="{metric}"' in handler and (namespace, service) == ("commcenter", "commcenter")
 
 
 def test_the_readme_says_what_each_alarm_means_and_what_to_do() -> None:

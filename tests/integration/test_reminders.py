@@ -21,7 +21,7 @@ from commcenter.data import reminders as reminders_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.clock import to_iso
 from commcenter.domain.ids import new_id
-from commcenter.domain.reminders import Reminder, filed_bucket, idempotency_key
+from commcenter.domain.reminders import MAX_ATTEMPTS, Reminder, filed_bucket, idempotency_key, retry_delay_s, shard_of
 from commcenter.services import reminders
 from commcenter_local.mail_server import LocalMailCA, LocalSmtp
 from commcenter_local.stack import LocalStack
@@ -208,3 +208,67 @@ def test_a_sweep_out_of_time_takes_nothing_more_and_leaves_it_due(
 
     assert reminders.sweep_due_reminders(mail=outbox, time_left=lambda: 60.0).fired >= 1
     assert state(reminder) == "fired"
+
+
+def test_a_reminder_whose_email_is_refused_every_time_is_given_up_with_its_error(
+    local_stack: LocalStack, smtp: LocalSmtp, inbox: Inbox, outbox: Any
+) -> None:
+    """Tried again after each refusal (later each time), given up on its last attempt: off the
+    sweep's index, so the checkpoint passes it; listed on its record with the server's words
+    until the rep dismisses it."""
+    alice = rep_id(local_stack, ALICE)
+    rep = reps_data.get(alice)
+    assert rep is not None
+    start = datetime.now(UTC)
+    record = f"rec-{new_id()}"
+    reminder = Reminder(
+        id=new_id(), kind="follow_up", rep_id=alice, due_at=to_iso(start - timedelta(minutes=1)), record_id=record
+    )
+    bucket = filed_bucket(start - timedelta(minutes=1), start)
+    reminders_data.create(reminder, bucket, idempotency_key(reminder.id))
+    smtp.refuse_message_to.add(ALICE.lower())
+    try:
+        results = []
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            # Each sweep late enough for the wait after the previous failure, yet before the
+            # checkpoint could pass the reminder's bucket.
+            results.append(reminders.sweep_due_reminders(now=start + timedelta(seconds=attempt), mail=outbox))
+            found = reminders_data.get(reminder.id)
+            assert found is not None and found.attempts == attempt
+            if attempt < MAX_ATTEMPTS:
+                assert found.state == "firing" and "refused" in (found.error or "")
+            if attempt == 1:
+                # Not taken again before its wait is over.
+                reminders.sweep_due_reminders(now=start + timedelta(seconds=100), mail=outbox)
+                assert reminders_data.get(reminder.id).attempts == 1  # type: ignore[union-attr]
+            if attempt < MAX_ATTEMPTS:
+                # Its wait over (without waiting for it).
+                reminders_data.ReminderItem(reminder.id).update(
+                    actions=[reminders_data.ReminderItem.lease_expires_at.set(int(start.timestamp()) + attempt)]
+                )
+    finally:
+        smtp.refuse_message_to.discard(ALICE.lower())
+
+    assert [result.given_up for result in results][-1] == 1 and sum(r.given_up for r in results) == 1
+    failed = reminders_data.get(reminder.id)
+    assert failed is not None and failed.state == "failed" and failed.failed_at
+    assert failed.error is not None and failed.error.startswith("the mail server refused the reminder email: 5")
+    assert inbox.messages(reminder.id) == []
+    shard = shard_of(reminder.id)
+    assert reminder.id not in list(reminders_data.due_ids(bucket, shard, to_iso(start + timedelta(days=1))))
+    # Given up, it no longer holds a sweep back: another sweep takes nothing and leaves it failed.
+    again = reminders.sweep_due_reminders(now=start + timedelta(seconds=MAX_ATTEMPTS + 1), mail=outbox)
+    assert again.given_up == 0 and state(reminder) == "failed"
+
+    # The rep sees it on its record with the error, and dismisses it.
+    (listed,) = reminders.pending_reminders(rep, conversation_id=None, record_id=record)
+    assert listed.id == reminder.id and listed.state == "failed" and listed.error == failed.error
+    reminders.cancel_reminder(rep, reminder.id)
+    assert reminders.pending_reminders(rep, conversation_id=None, record_id=record) == []
+    assert state(reminder) == "cancelled"
+
+
+def test_a_failed_email_waits_longer_before_each_new_attempt() -> None:
+    waits = [retry_delay_s(attempts) for attempts in range(1, MAX_ATTEMPTS)]
+    assert waits == sorted(waits) and len(set(waits)) == len(waits)
+    assert 45 * 60 <= sum(waits) <= 2 * 3600

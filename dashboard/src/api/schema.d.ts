@@ -1816,7 +1816,7 @@ export interface components {
              * @default pending
              * @enum {unknown}
              */
-            state: "cancelled" | "fired" | "firing" | "pending";
+            state: "cancelled" | "failed" | "fired" | "firing" | "pending";
             /** @default null */
             conversation_id: string | null;
             /** @default null */
@@ -1837,6 +1837,10 @@ export interface components {
             fired_at: string | null;
             /** @default null */
             cancelled_at: string | null;
+            /** @default null */
+            failed_at: string | null;
+            /** @default null */
+            error: string | null;
         };
         /**
          * ReminderInput

@@ -4,7 +4,9 @@ as a conditional write.
 - a reminder, keyed by its id; while pending or firing it carries the keys of the sparse indexes:
   `due` (`due_bucket` = `{bucket}#{shard}`, `due_key` = `{due_at}#{id}`), and those of what it is
   about: `by_conversation`, `by_record`, `by_thread` (a no-reply alert). Fired or cancelled, it
-  leaves every index and expires 90 days later (`expires_at`, the TTL).
+  leaves every index and expires 90 days later (`expires_at`, the TTL). Failed (its email given
+  up), it leaves `due` and `by_thread` but stays on `by_conversation`/`by_record`, listed with its
+  error until the rep dismisses it.
 - the sweep's checkpoint (`#sweep`): the oldest bucket the next sweep reads.
 """
 
@@ -87,6 +89,8 @@ class ReminderItem(Model):
     lease_expires_at = NumberAttribute(null=True)
     fired_at = UnicodeAttribute(null=True)
     cancelled_at = UnicodeAttribute(null=True)
+    failed_at = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
     idempotency_key = UnicodeAttribute(null=True)
     # A no-reply alert: when the email it waits on a reply to was sent.
     waits_since = UnicodeAttribute(null=True)
@@ -118,6 +122,8 @@ def _reminder(item: ReminderItem) -> Reminder:
         attempts=int(item.attempts or 0),
         fired_at=item.fired_at,
         cancelled_at=item.cancelled_at,
+        failed_at=item.failed_at,
+        error=item.last_error,
     )
 
 
@@ -210,15 +216,62 @@ def record_fired(reminder_id: str, owner: str, *, fired_at: str, now: int) -> bo
     )
 
 
+def record_failure(reminder_id: str, owner: str, *, error: str, retry_at: int) -> bool:
+    """The reminder's email failed: its error kept, and its lease (still `owner`'s) runs until
+    `retry_at` (epoch seconds), when a later sweep takes it again. False when `owner` lost it."""
+    item = ReminderItem(reminder_id)
+    try:
+        item.update(
+            actions=[ReminderItem.last_error.set(error), ReminderItem.lease_expires_at.set(retry_at)],
+            condition=(ReminderItem.state == "firing") & (ReminderItem.lease_owner == owner),
+        )
+    except UpdateError as error_:
+        if is_conditional_failure(error_):
+            return False
+        raise
+    return True
+
+
+def give_up(reminder_id: str, owner: str, *, error: str, failed_at: str, now: int) -> bool:
+    """`firing -> failed` while `owner` holds the lease: off the `due` index (the sweep's
+    checkpoint passes it) and off `by_thread`, still listed on its conversation and record with
+    its error. False when `owner` lost it."""
+    item = ReminderItem(reminder_id)
+    try:
+        item.update(
+            actions=[
+                ReminderItem.state.set("failed"),
+                ReminderItem.failed_at.set(failed_at),
+                ReminderItem.last_error.set(error),
+                ReminderItem.expires_at.set(now + KEPT_AFTER_S),
+                ReminderItem.due_bucket.remove(),
+                ReminderItem.thread_pk.remove(),
+                ReminderItem.lease_expires_at.remove(),
+            ],
+            condition=(ReminderItem.state == "firing") & (ReminderItem.lease_owner == owner),
+        )
+    except UpdateError as error_:
+        if is_conditional_failure(error_):
+            return False
+        raise
+    return True
+
+
 def cancel(
     reminder_id: str, rep_id: str, *, at: str, now: int, replied_at: str | None = None
 ) -> Literal["cancelled", "fired", "missing"]:
-    """`pending -> cancelled`, only the rep's own and only while pending (and, given `replied_at`,
-    only an alert waiting since then or before). Else why not: fired (or firing, or cancelled
-    before: too late to cancel; or waiting on a later email), or no such reminder of the rep's."""
-    condition = (ReminderItem.state == "pending") & (ReminderItem.rep_id == rep_id)
+    """`pending -> cancelled` (or a failed one dismissed: `failed -> cancelled`), only the rep's
+    own (and, given `replied_at`, only a pending alert waiting since then or before). Else why
+    not: fired (or firing, or cancelled before: too late to cancel; or waiting on a later email),
+    or no such reminder of the rep's."""
     if replied_at is not None:
-        condition = condition & (ReminderItem.waits_since <= replied_at)
+        condition = (
+            (ReminderItem.state == "pending")
+            & (ReminderItem.rep_id == rep_id)
+            & (ReminderItem.waits_since <= replied_at)
+        )
+    else:
+        condition = ReminderItem.state.is_in("pending", "failed") & (ReminderItem.rep_id == rep_id)
     if _close(reminder_id, [ReminderItem.cancelled_at.set(at)], condition, "cancelled", now):
         return "cancelled"
     found = get(reminder_id)
@@ -276,12 +329,12 @@ def advance_checkpoint(bucket: str, at: str) -> bool:
 
 
 def pending_of_conversation(rep_id: str, conversation_id: str) -> list[Reminder]:
-    """The rep's pending (and firing) reminders on a conversation, due first."""
+    """The rep's pending (and firing, and failed) reminders on a conversation, due first."""
     return [_reminder(item) for item in ReminderItem.by_conversation.query(f"{rep_id}#{conversation_id}")]
 
 
 def pending_of_record(rep_id: str, record_id: str) -> list[Reminder]:
-    """The rep's pending (and firing) reminders on a record, due first."""
+    """The rep's pending (and firing, and failed) reminders on a record, due first."""
     return [_reminder(item) for item in ReminderItem.by_record.query(f"{rep_id}#{record_id}")]
 
 

@@ -3,7 +3,10 @@
 A reminder is fired exactly once: `pending -> firing` (a sweep holds it under a lease),
 `firing -> fired` (recorded by the sweep that holds the lease); `pending -> cancelled` by the
 rep, or by the reply a no-reply alert waited for. A firing reminder whose lease lapsed (its sweep
-crashed) is taken again by a later sweep and sent again with the same idempotency key.
+crashed) is taken again by a later sweep and sent again with the same idempotency key. One whose
+email fails is tried again later, each time after a longer wait, and after `MAX_ATTEMPTS` takes
+it is `failed` (`firing -> failed`, its error kept in words); the rep dismisses it
+(`failed -> cancelled`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import msgspec
 from commcenter.errors import ValidationError
 
 Kind = Literal["follow_up", "reply_by", "no_reply", "task_due"]
-State = Literal["pending", "firing", "fired", "cancelled"]
+State = Literal["pending", "firing", "fired", "cancelled", "failed"]
 # What a rep may ask for through the API (a task's due date is set from a call summary).
 REQUESTED_KINDS: tuple[str, ...] = ("follow_up", "reply_by", "no_reply")
 
@@ -31,6 +34,12 @@ BUCKET_SHARDS = 4
 # How far a picked day may be.
 FURTHEST_DAYS = 730
 NOTE_LENGTH = 500
+# A reminder is taken at most this many times; its email failing on the last, it is given up.
+MAX_ATTEMPTS = 6
+# After a failed email, the wait before the next attempt: this, doubled after each failure
+# (2, 4, 8, 16, 32 minutes: about an hour of trying in all).
+FIRST_RETRY_S = 120
+ERROR_LENGTH = 300
 
 _IN_DAYS = re.compile(r"^in_(\d{1,3})_days?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -53,6 +62,9 @@ class Reminder(msgspec.Struct, kw_only=True):
     attempts: int = 0
     fired_at: str | None = None
     cancelled_at: str | None = None
+    failed_at: str | None = None
+    # Why its email failed (the last failure), in words; a failed reminder's reason.
+    error: str | None = None
 
 
 class ReminderInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -74,6 +86,17 @@ def idempotency_key(reminder_id: str) -> str:
     """The Message-ID of the reminder's email, the same on every attempt: a receiver (or the
     rep's mail client) recognises a second copy as the same message."""
     return f"<reminder-{reminder_id.lower()}@commcenter>"
+
+
+def retry_delay_s(attempts: int) -> int:
+    """How long after its `attempts`-th failed email a reminder is taken again."""
+    return int(FIRST_RETRY_S * 2 ** max(0, min(attempts, MAX_ATTEMPTS) - 1))
+
+
+def error_text(error: str) -> str:
+    """An error as kept on a reminder: one line, at most `ERROR_LENGTH` characters."""
+    line = " ".join(error.split())
+    return line if len(line) <= ERROR_LENGTH else line[: ERROR_LENGTH - 3] + "..."
 
 
 def zone_of(time_zone: str) -> ZoneInfo:

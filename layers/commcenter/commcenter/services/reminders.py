@@ -7,6 +7,9 @@ hook (`on_reminder_fired`: where the Follow-up folder plugs in) and records it
 (`firing -> fired`, conditional on still holding the lease). Two sweeps that overlap never fire a
 reminder twice; a sweep that dies between sending and recording leaves a lease that lapses, and a
 later sweep sends the same message again (same Message-ID: one message to the receiving side).
+A reminder whose email fails is tried again after a wait that doubles each time; on its
+`MAX_ATTEMPTS`-th take it is given up (`failed`, its error kept and shown to the rep), so it
+never holds the sweep's checkpoint back for long.
 """
 
 from __future__ import annotations
@@ -27,16 +30,19 @@ from commcenter.domain.facts import EmailFacts
 from commcenter.domain.ids import new_id
 from commcenter.domain.reminders import (
     BUCKET_SHARDS,
+    MAX_ATTEMPTS,
     Reminder,
     ReminderInput,
     bucket_of,
     check_kind,
     check_note,
     due_time,
+    error_text,
     filed_bucket,
     idempotency_key,
     next_bucket,
     reminder_subject,
+    retry_delay_s,
 )
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, NotFoundError, ValidationError
@@ -65,6 +71,7 @@ class SweepResult:
     due: int
     fired: int
     stopped_early: bool = False
+    given_up: int = 0
 
 
 # ---------------------------------------------------------------- asked for by the rep
@@ -155,7 +162,8 @@ def _same_record(asked: str | None, found: str | None) -> str | None:
 
 
 def pending_reminders(rep: Rep, *, conversation_id: str | None, record_id: str | None) -> list[Reminder]:
-    """The rep's reminders still to fire on a conversation or on a record, due first."""
+    """The rep's reminders still to fire on a conversation or on a record, due first; with them
+    the ones given up (`failed`, with their error) until the rep dismisses them."""
     if (conversation_id is None) == (record_id is None):
         raise ValidationError("give conversation_id or record_id", {"conversation_id": "one_of"})
     if conversation_id is not None:
@@ -164,8 +172,8 @@ def pending_reminders(rep: Rep, *, conversation_id: str | None, record_id: str |
 
 
 def cancel_reminder(rep: Rep, reminder_id: str) -> None:
-    """Cancel one of the rep's pending reminders: 404 when there is none, 409 once it fired (or
-    is firing, or was cancelled)."""
+    """Cancel one of the rep's pending reminders, or dismiss a failed one: 404 when there is
+    none, 409 once it fired (or is firing, or was cancelled)."""
     _checked_id(reminder_id, "id")
     now = utc_now()
     outcome = reminders_data.cancel(reminder_id, rep.id, at=to_iso(now), now=int(now.timestamp()))
@@ -235,9 +243,15 @@ def sweep_due_reminders(
         bucket = following
     logger.info(
         "reminder sweep",
-        extra={"scheduled_at": scheduled_at, "due": sweep.due, "fired": sweep.fired, "stopped": sweep.stopped},
+        extra={
+            "scheduled_at": scheduled_at,
+            "due": sweep.due,
+            "fired": sweep.fired,
+            "given_up": sweep.given_up,
+            "stopped": sweep.stopped,
+        },
     )
-    return SweepResult(due=sweep.due, fired=sweep.fired, stopped_early=sweep.stopped)
+    return SweepResult(due=sweep.due, fired=sweep.fired, stopped_early=sweep.stopped, given_up=sweep.given_up)
 
 
 @dataclass
@@ -248,14 +262,15 @@ class _Sweep:
     time_left: Callable[[], float] | None
     due: int = 0
     fired: int = 0
+    given_up: int = 0
     stopped: bool = False
 
     def __post_init__(self) -> None:
         self.reps: dict[str, Rep | None] = {}
 
     def bucket(self, bucket: str) -> bool:
-        """Fire what is due in `bucket`'s shards; whether every one seen was fired by this sweep
-        (then the checkpoint may pass it)."""
+        """Fire what is due in `bucket`'s shards; whether every one seen was fired (or given up)
+        by this sweep (then the checkpoint may pass it)."""
         clean = True
         up_to = to_iso(self.now)
         for shard in range(BUCKET_SHARDS):
@@ -264,24 +279,57 @@ class _Sweep:
                     self.stopped = True
                     return False
                 self.due += 1
-                if self.fire(reminder_id):
+                outcome = self.fire(reminder_id)
+                if outcome == "fired":
                     self.fired += 1
+                elif outcome == "given_up":
+                    self.given_up += 1
                 else:
                     clean = False
         return clean
 
-    def fire(self, reminder_id: str) -> bool:
+    def fire(self, reminder_id: str) -> str:
+        """fired, given_up, or left (another sweep holds it, or it waits to be tried again)."""
         epoch = int(self.now.timestamp())
         reminder = reminders_data.take(reminder_id, self.owner, now=epoch, lease_s=LEASE_S)
         if reminder is None:
-            return False  # another sweep holds it, or it is done
+            return "left"  # another sweep holds it, or it is done
+        if reminder.attempts > MAX_ATTEMPTS:
+            # Every attempt died while sending (its sweep timed out or crashed, nothing recorded).
+            return self.give_up(reminder, reminder.error or "every attempt stopped before the email was sent")
         try:
             self.send(reminder)
             on_reminder_fired(reminder)
-        except Exception:  # one reminder's failure must not stop the others
-            logger.exception("reminder not sent; tried again once its lease lapses", extra={"reminder_id": reminder.id})
-            return False
-        return record_fired(reminder, self.owner, to_iso(utc_now()), epoch)
+        except Exception as error:  # one reminder's failure must not stop the others
+            return self.failed(reminder, _in_words(error))
+        return "fired" if record_fired(reminder, self.owner, to_iso(utc_now()), epoch) else "left"
+
+    def failed(self, reminder: Reminder, error: str) -> str:
+        if reminder.attempts >= MAX_ATTEMPTS:
+            return self.give_up(reminder, error)
+        retry_at = int(self.now.timestamp()) + retry_delay_s(reminder.attempts)
+        logger.warning(
+            "reminder not sent; tried again later",
+            extra={"reminder_id": reminder.id, "attempts": reminder.attempts, "error": error},
+        )
+        reminders_data.record_failure(reminder.id, self.owner, error=error, retry_at=retry_at)
+        return "left"
+
+    def give_up(self, reminder: Reminder, error: str) -> str:
+        if not reminders_data.give_up(
+            reminder.id, self.owner, error=error, failed_at=to_iso(utc_now()), now=int(self.now.timestamp())
+        ):
+            return "left"
+        logger.error(
+            "reminder given up",
+            extra={
+                "reminder_id": reminder.id,
+                "rep_id": reminder.rep_id,
+                "attempts": reminder.attempts,
+                "error": error,
+            },
+        )
+        return "given_up"
 
     def send(self, reminder: Reminder) -> None:
         from commcenter.channels.reminder_mail import build_message
@@ -309,6 +357,15 @@ def record_fired(reminder: Reminder, owner: str, fired_at: str, now: int) -> boo
     """The sweep's last step (`firing -> fired` while it holds the lease); False when the lease
     lapsed and another sweep took the reminder over."""
     return reminders_data.record_fired(reminder.id, owner, fired_at=fired_at, now=now)
+
+
+def _in_words(error: Exception) -> str:
+    """A failed send's error as the rep reads it on the reminder."""
+    code = getattr(error, "smtp_code", None)
+    detail = getattr(error, "smtp_error", None)
+    if isinstance(code, int) and isinstance(detail, bytes):
+        return error_text(f"the mail server refused the reminder email: {code} {detail.decode(errors='replace')}")
+    return error_text(f"the reminder email could not be sent: {str(error) or type(error).__name__}")
 
 
 def _text(reminder: Reminder) -> str:
