@@ -1606,6 +1606,8 @@ export interface components {
             /** @default 0 */
             message_refs: number;
             /** @default 0 */
+            mail_objects: number;
+            /** @default 0 */
             opt_outs_suppressed: number;
         };
         /**

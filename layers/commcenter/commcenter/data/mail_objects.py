@@ -54,6 +54,12 @@ def get(key: str) -> bytes:
     return body
 
 
+def delete(key: str) -> None:
+    """Delete an object (deleting one that is gone already is no error: S3 answers the same)."""
+    client, bucket = _bucket()
+    client.delete_object(Bucket=bucket, Key=key)
+
+
 def download_link(key: str, filename: str) -> str:
     """A link that downloads an object as `filename`, valid a few minutes."""
     client, bucket = _bucket()

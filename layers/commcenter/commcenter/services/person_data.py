@@ -4,7 +4,8 @@ archive, or erased everywhere.
 Both are an admin's acts on a lead or contact (a deal is not a person), in the trash or not.
 What a person's data is: the record; every activity under the record and, still unmatched,
 under its numbers and addresses; every rep's SMS conversations with its numbers and their
-messages, wherever stored; the recordings and voicemails of its calls in the bucket.
+messages, wherever stored; the recordings and voicemails of its calls in the bucket; its emails'
+raw messages, large HTML and attachments in the mail bucket.
 
 The erasure goes step by step, each step re-querying what is left and deleting what it finds,
 the record last (it is what names the numbers and addresses the other steps look under): a run
@@ -26,19 +27,20 @@ import msgspec
 from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
 from commcenter.data import handles as handles_data
-from commcenter.data import message_refs, record_writes
+from commcenter.data import mail_objects, message_refs, record_writes
 from commcenter.data import opt_outs as opt_outs_data
 from commcenter.data import recordings as recordings_data
 from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity
 from commcenter.domain.clock import utc_now
-from commcenter.domain.facts import CallFacts, SmsFacts
+from commcenter.domain.facts import CallFacts, EmailFacts, SmsFacts
 from commcenter.domain.records import Record, record_handles, search_terms
 from commcenter.domain.reps import Rep
 from commcenter.errors import ForbiddenError, NotFoundError, ValidationError
 from commcenter.observability import logger
 from commcenter.services.call_summary import deal_copy_key, summary_deal_id
 from commcenter.services.calls_tab import unseen_missed_counter
+from commcenter.services.email_tabs import email_key
 from commcenter.services.sms_conversations import remove_conversation
 
 
@@ -70,6 +72,7 @@ class PersonErasure(msgspec.Struct, kw_only=True):
     recordings: int = 0
     exports: int = 0
     message_refs: int = 0
+    mail_objects: int = 0
     opt_outs_suppressed: int = 0
 
 
@@ -164,9 +167,9 @@ def _activities_of(record: Record) -> Iterator[Activity]:
 
 
 def _erase_activity(activity: Activity, done: PersonErasure) -> None:
-    """One activity and what hangs on it: its recording, its copy in a deal's feed, where its
-    claims pointed (its Twilio id's, and a dashboard send's), and its place in the rep's
-    missed-call count."""
+    """One activity and what hangs on it: its recording, its copy in a deal's feed, an email's
+    objects in the mail bucket, where its claims pointed (its Twilio id's, an email's, a
+    dashboard send's, an open pixel's), and its place in the rep's missed-call count."""
     if isinstance(activity.data, CallFacts):
         key = _stored_recording(activity)
         if key is not None:
@@ -176,6 +179,10 @@ def _erase_activity(activity: Activity, done: PersonErasure) -> None:
         if deal_id is not None and activities_data.get(*deal_copy_key(activity, deal_id)) is not None:
             activities_data.delete(*deal_copy_key(activity, deal_id))
             done.deal_copies += 1
+    if isinstance(activity.data, EmailFacts):
+        for key in _mail_objects_of(activity.data):
+            mail_objects.delete(key)
+            done.mail_objects += 1
     for ref in _claims_of(activity):
         done.message_refs += message_refs.forget_activity(ref)
     done.activities += activities_data.erase(activity, unseen_missed_counter(activity))
@@ -190,7 +197,17 @@ def _claims_of(activity: Activity) -> list[str]:
         refs.append((message_refs.call_ref if activity.type == "call" else message_refs.sid_ref)(activity.external_id))
     if isinstance(activity.data, SmsFacts) and activity.data.client_request_id and activity.rep_id:
         refs.append(message_refs.send_ref(activity.rep_id, activity.data.client_request_id))
+    if isinstance(activity.data, EmailFacts):
+        refs.append(message_refs.email_ref(email_key(activity)))
+        if activity.data.open_token:
+            refs.append(message_refs.open_ref(activity.data.open_token))
     return refs
+
+
+def _mail_objects_of(facts: EmailFacts) -> list[str]:
+    """An email's objects in the mail bucket (each message's own: keyed by its dedupe key)."""
+    keys = [facts.raw_key, facts.html_key, *(attachment.key for attachment in facts.attachments)]
+    return [key for key in keys if key]
 
 
 def _stored_recording(activity: Activity) -> str | None:
