@@ -23,7 +23,14 @@ from commcenter_local.stack import ROOT
 from commcenter_local.twilio_stand_in import VOICEMAIL_MP3
 
 # What `commcenter dev` and the commands read from the environment: none of the test session's.
-STACK_VARIABLES = ("COMMCENTER_DATA_DIR", "PORT", "DASHBOARD_PORT", "DEV_TOKEN_SECRET", "PUBLIC_BASE_URL")
+STACK_VARIABLES = (
+    "COMMCENTER_DATA_DIR",
+    "PORT",
+    "DASHBOARD_PORT",
+    "DEV_TOKEN_SECRET",
+    "PUBLIC_BASE_URL",
+    "REMINDER_SENDER",
+)
 ALICE, ALICE_NUMBER, BRUNO = "alice@northwind.example", "+14155550101", "bruno@northwind.example"
 
 
@@ -56,6 +63,7 @@ class RunningDev:
     data_dir: Path
     env: dict[str, str]  # a shell that knows nothing of the stack but the registry's place
     cwd: Path
+    log: list[str]  # what it printed so far
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +97,7 @@ def running_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDev
         # Its log is read on, so that it never blocks on a full pipe.
         drain = threading.Thread(target=lines.extend, args=(process.stdout,), daemon=True)
         drain.start()
-        yield RunningDev(f"http://127.0.0.1:{port}", data_dir, env, elsewhere)
+        yield RunningDev(f"http://127.0.0.1:{port}", data_dir, env, elsewhere, lines)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0
         drain.join(timeout=10)
@@ -193,3 +201,47 @@ def test_each_unanswered_outcome_leaves_a_voicemail_that_plays_from_the_local_bu
     assert link.status_code == 200, link.text  # copied into the bucket, not left "at Twilio"
     audio = requests.get(link.json()["url"], timeout=30)
     assert audio.status_code == 200 and audio.content.startswith(VOICEMAIL_MP3.read_bytes())
+
+
+def test_reminder_emails_go_to_the_local_smtp_server_which_logs_each(running_dev: RunningDev) -> None:
+    """A due reminder fired by a sweep under the running stack's own settings (as its schedule
+    runs it) reaches the stack's local SMTP server, and the stack names it in its log."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from stack_environment import environment
+
+    from commcenter.data import reminders as reminders_data
+    from commcenter.data import reps as reps_data
+    from commcenter.data.base import forget_connections
+    from commcenter.domain.clock import to_iso
+    from commcenter.domain.ids import new_id
+    from commcenter.domain.reminders import Reminder, filed_bucket, idempotency_key
+    from commcenter.services.reminders import sweep_due_reminders
+    from commcenter_local.stack import LOCAL_REMINDER_SENDER
+
+    settings = json.loads((running_dev.data_dir / "stack.json").read_text())["environment"]
+    assert settings["REMINDER_SENDER"] == LOCAL_REMINDER_SENDER and settings["NOTIFY_SMTP_HOST"] == "127.0.0.1"
+    now = datetime.now(UTC)
+    forget_connections()
+    try:
+        with environment(settings):
+            rep = reps_data.find_by_claim("email", ALICE)
+            assert rep is not None
+            reminder = Reminder(
+                id=new_id(),
+                kind="follow_up",
+                rep_id=rep.id,
+                due_at=to_iso(now),
+                note="Call Helene",
+                created_at=to_iso(now),
+            )
+            reminders_data.create(reminder, filed_bucket(now, now), idempotency_key(reminder.id))
+            assert sweep_due_reminders(now=now + timedelta(seconds=1)).fired >= 1
+    finally:
+        forget_connections()
+    expected = f"reminder email to {ALICE}: Reminder: Follow up - Call Helene (reminder {reminder.id})"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(expected in line for line in list(running_dev.log)):
+        time.sleep(0.1)
+    assert any(expected in line for line in list(running_dev.log)), "".join(running_dev.log)

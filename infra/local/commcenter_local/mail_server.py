@@ -31,7 +31,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -578,6 +578,8 @@ class _Keeper:
     refuse_recipients: set[str] = field(default_factory=set)
     refuse_message_to: set[str] = field(default_factory=set)
     drop_after_message_to: set[str] = field(default_factory=set)
+    # Told of each message kept (the local stack logs the reminder emails it receives).
+    on_received: Callable[[ReceivedMail], None] | None = None
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
         if address.lower() in self.refuse_recipients:
@@ -600,6 +602,8 @@ class _Keeper:
         )
         with self.lock:
             self.received.append(mail)
+        if self.on_received is not None:
+            self.on_received(mail)
         if recipients & self.drop_after_message_to:
             server.transport.abort()
         return "250 Message accepted for delivery"
@@ -678,6 +682,10 @@ class LocalSmtp:
     @property
     def drop_after_message_to(self) -> set[str]:
         return self._keeper.drop_after_message_to
+
+    def notify(self, listener: Callable[[ReceivedMail], None] | None) -> None:
+        """Call `listener` with each message the server keeps (None: no more)."""
+        self._keeper.on_received = listener
 
     def endpoint(self, tls: Literal["tls", "starttls"] = "starttls") -> ServerEndpoint:
         return ServerEndpoint(host=HOST, port=self.tls_port if tls == "tls" else self.starttls_port, tls=tls)

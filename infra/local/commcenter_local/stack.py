@@ -12,6 +12,8 @@ import os
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from email import policy as email_policy
+from email.parser import BytesParser
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,7 +24,7 @@ from commcenter_local.dev_auth import TWILIO_TOKEN_FILE, local_secret, token_sec
 from commcenter_local.dynamodb_local import DynamoDBLocal, create_tables, free_port
 from commcenter_local.functions import LoadedFunction, load_functions
 from commcenter_local.gateway import GatewayResponses, LocalGateway, Preflight
-from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
+from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints, ReceivedMail
 from commcenter_local.oauth_stand_in import OAuthStandIn
 from commcenter_local.object_storage import LocalS3, local_bucket_name
 from commcenter_local.running_stack import RunningStack, alive, find_running_stack, register, unregister
@@ -32,6 +34,9 @@ from commcenter_local.twilio_stand_in import TwilioStandIn
 
 ROOT = Path(__file__).resolve().parents[3]
 STATE_FILE = "stack.json"
+# The From address of reminder emails in the local stack (unless REMINDER_SENDER says another):
+# they go to the local SMTP server, which logs each one it receives.
+LOCAL_REMINDER_SENDER = "reminders@commcenter.localhost"
 
 
 @dataclass
@@ -212,6 +217,11 @@ class LocalStack:
             # The local mail servers' certificates are signed by a CA of this stack, trusted besides
             # the system's (never instead: certificates are always verified).
             found["MAIL_CA_FILE"] = str(self.mail_endpoints.ca_file)
+            # Reminder emails go to the local SMTP server instead of SES (STARTTLS, no login).
+            smtp = self.mail_endpoints.smtp_starttls
+            found["NOTIFY_SMTP_HOST"] = smtp.host
+            found["NOTIFY_SMTP_PORT"] = str(smtp.port)
+            found["REMINDER_SENDER"] = os.environ.get("REMINDER_SENDER") or LOCAL_REMINDER_SENDER
         return found
 
     def twilio_auth_token(self) -> str:
@@ -229,6 +239,8 @@ class LocalStack:
             if self.options.local_mail:
                 self.mail = LocalMailServers()
                 self.mail_endpoints = self.mail.start()
+                if self.mail.smtp is not None:
+                    self.mail.smtp.notify(log_reminder_email)
             os.environ.update(self.environment())
             _forget_cached_settings()
             create_tables(self.dynamodb.client(), self.template.tables, self.table_names())
@@ -336,6 +348,19 @@ class LocalStack:
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def log_reminder_email(mail: ReceivedMail) -> None:
+    """Where a developer reads the reminder emails the local stack sends: one line each, on the
+    stack's output (other mail the local SMTP server receives is left unsaid)."""
+    from commcenter.channels.reminder_mail import REMINDER_HEADER
+
+    message = BytesParser(policy=email_policy.default).parsebytes(mail.content, headersonly=True)
+    reminder_id = message.get(REMINDER_HEADER)
+    if reminder_id is None:
+        return
+    to = ", ".join(mail.rcpt_tos)
+    print(f"reminder email to {to}: {message.get('Subject', '')} (reminder {reminder_id})", flush=True)
 
 
 def running_stack_state() -> dict[str, Any]:

@@ -68,8 +68,11 @@ def connect_local_mailbox(stack: LocalStack) -> str:
     result = sync_mailbox(DEMO_REPS[0].id)
     error = mailboxes_data.get_health(DEMO_REPS[0].id).error
     synced = f"{result.messages} new emails synced" if result.outcome != "failed" else f"not synced: {error}"
-    imap = stack.mail_endpoints.imap_tls
-    return f"  mail: {address}'s mailbox on a local Dovecot (IMAPS 127.0.0.1:{imap.port}), {synced}\n"
+    imap, smtp = stack.mail_endpoints.imap_tls, stack.mail_endpoints.smtp_starttls
+    return (
+        f"  mail: {address}'s mailbox on a local Dovecot (IMAPS 127.0.0.1:{imap.port}), {synced}\n"
+        f"  reminder emails: to the local SMTP server (127.0.0.1:{smtp.port}), each logged here as it arrives\n"
+    )
 
 
 def reindex_local_search() -> None:
