@@ -161,6 +161,17 @@ def create(reminder: Reminder, bucket: str, idempotency_key: str, *, waits_since
     item.save(condition=ReminderItem.reminder_id.does_not_exist())
 
 
+def create_once(reminder: Reminder, bucket: str, idempotency_key: str) -> bool:
+    """`create`, or False when a reminder of that id exists already (a retry's)."""
+    try:
+        create(reminder, bucket, idempotency_key)
+    except PutError as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True
+
+
 def get(reminder_id: str) -> Reminder | None:
     try:
         item = ReminderItem.get(reminder_id, consistent_read=True)

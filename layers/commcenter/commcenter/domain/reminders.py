@@ -11,6 +11,7 @@ it is `failed` (`firing -> failed`, its error kept in words); the rep dismisses 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from datetime import UTC, date, datetime, time, timedelta
@@ -139,6 +140,21 @@ def due_time(when: str, time_zone: str, now: datetime) -> datetime:
     zone = zone_of(time_zone)
     day = picked_day(when, now.astimezone(zone).date())
     return datetime.combine(day, FIRE_AT, tzinfo=zone).astimezone(UTC)
+
+
+def task_due_time(due_at: datetime, time_zone: str) -> datetime:
+    """When a task's reminder fires (UTC): 08:00 of its due day in the rep's time zone, or the
+    due time itself when that is earlier in the day."""
+    zone = zone_of(time_zone)
+    morning = datetime.combine(due_at.astimezone(zone).date(), FIRE_AT, tzinfo=zone)
+    return min(morning, due_at).astimezone(UTC)
+
+
+def task_reminder_id(task_id: str, due_at: str, note: str) -> str:
+    """The id of a task's reminder for one due time and title: a summary saved twice (a retry)
+    asks for the same reminder, written once."""
+    digest = hashlib.sha256("\x1f".join((task_id, due_at, note)).encode()).hexdigest()[:20]
+    return f"task-{digest}"
 
 
 def bucket_of(moment: datetime) -> str:

@@ -19,6 +19,7 @@ from commcenter.domain.ids import new_id
 from commcenter.domain.reps import Rep
 from commcenter.errors import NotFoundError, ValidationError
 from commcenter.services.records import get_record
+from commcenter.services.reminders import follow_task
 
 
 def record_feed(
@@ -103,4 +104,5 @@ def _set_task_done(key: tuple[str, str], done: bool, rep: Rep) -> Activity:
         raise NotFoundError("no such activity on this record")
     if task.type != "task":
         raise ValidationError(f"only a task can be completed, not a {task.type}", {"done": "not a task"})
+    follow_task(task)  # done: its reminder goes; reopened: it is set again if still due later
     return task

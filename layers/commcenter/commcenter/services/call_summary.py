@@ -34,6 +34,7 @@ from commcenter.domain.records import Record
 from commcenter.domain.reps import Rep
 from commcenter.errors import ForbiddenError, NotFoundError, ValidationError
 from commcenter.services.call_log import find_call
+from commcenter.services.reminders import drop_task_reminders, follow_task
 from commcenter.settings import get_settings
 
 
@@ -90,6 +91,7 @@ def save_summary(rep: Rep, call_sid: str, summary: CallSummaryInput) -> Activity
     elif _had_follow_up(call) and call.record_id:
         # The rep took the follow-up out of the summary: the task it made goes with it.
         activities_data.delete(activities_data.owner_key(call.record_id, None), _follow_up_sk(call))
+        drop_task_reminders(rep.id, call.record_id, _follow_up_id(call))
     return stored
 
 
@@ -207,3 +209,7 @@ def _follow_up_task(call: Activity, follow_up: FollowUp, notes: str, rep: Rep) -
             data=TaskFacts(due_at=follow_up.due_at, call_sid=call.external_id),
         )
     )
+    # Its reminder follows the task as stored (done already, if a teammate completed it).
+    task = activities_data.get(activities_data.owner_key(call.record_id, None), _follow_up_sk(call))
+    if task is not None:
+        follow_task(task)

@@ -20,17 +20,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from commcenter.data import conversations as conversations_data
 from commcenter.data import message_refs
 from commcenter.data import records as records_data
 from commcenter.data import reminders as reminders_data
 from commcenter.data import reps as reps_data
-from commcenter.domain.clock import to_iso, utc_now
-from commcenter.domain.facts import EmailFacts
+from commcenter.domain.activities import Activity
+from commcenter.domain.clock import parse_iso, to_iso, utc_now
+from commcenter.domain.facts import EmailFacts, TaskFacts, expect
 from commcenter.domain.ids import new_id
 from commcenter.domain.reminders import (
     BUCKET_SHARDS,
     MAX_ATTEMPTS,
+    NOTE_LENGTH,
     Reminder,
     ReminderInput,
     bucket_of,
@@ -43,6 +47,8 @@ from commcenter.domain.reminders import (
     next_bucket,
     reminder_subject,
     retry_delay_s,
+    task_due_time,
+    task_reminder_id,
 )
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, NotFoundError, ValidationError
@@ -201,6 +207,67 @@ def cancel_on_reply(rep_id: str, thread: str | None, replied_at: datetime) -> in
     if cancelled:
         logger.info("no-reply alerts cancelled by a reply", extra={"rep_id": rep_id, "cancelled": cancelled})
     return cancelled
+
+
+# ---------------------------------------------------------------- a task's due date (C8)
+
+
+def follow_task(task: Activity) -> None:
+    """A task's `task_due` reminder for its rep follows the task as it is now: one pending
+    reminder at its due date (08:00 of that day in the rep's time zone, or the due time if
+    earlier) while it is open and due later, none once it is done, deleted (`task` None: see
+    `drop_task_reminders`) or past. A changed date or title moves it: the old one is cancelled,
+    the new one written. Idempotent: the same task followed twice writes nothing more."""
+    facts = expect(task.data, TaskFacts)
+    if not task.rep_id or not task.record_id:
+        return
+    now = utc_now()
+    wanted: Reminder | None = None
+    if not facts.done and facts.due_at:
+        rep = reps_data.get(task.rep_id)
+        due = task_due_time(parse_iso(facts.due_at), rep.time_zone if rep is not None else "UTC")
+        if due > now:
+            note = check_note((task.summary or "")[:NOTE_LENGTH])
+            wanted = Reminder(
+                id=task_reminder_id(task.id, to_iso(due), note),
+                kind="task_due",
+                rep_id=task.rep_id,
+                due_at=to_iso(due),
+                record_id=task.record_id,
+                task_activity=task.id,
+                note=note,
+                created_at=to_iso(now),
+            )
+    _keep_only(task.rep_id, task.record_id, task.id, wanted, now)
+
+
+def drop_task_reminders(rep_id: str | None, record_id: str | None, task_id: str) -> None:
+    """The task is gone: its reminders still to fire go too."""
+    if rep_id and record_id:
+        _keep_only(rep_id, record_id, task_id, None, utc_now())
+
+
+def _keep_only(rep_id: str, record_id: str, task_id: str, wanted: Reminder | None, now: datetime) -> None:
+    kept = False
+    for reminder in reminders_data.pending_of_record(rep_id, record_id):
+        if reminder.kind != "task_due" or reminder.task_activity != task_id:
+            continue
+        same = wanted is not None and (reminder.due_at, reminder.note) == (wanted.due_at, wanted.note)
+        if same and reminder.state in ("pending", "firing"):
+            kept = True
+        elif reminder.state in ("pending", "failed"):
+            reminders_data.cancel(reminder.id, rep_id, at=to_iso(now), now=int(now.timestamp()))
+    if wanted is None or kept:
+        return
+    bucket = filed_bucket(parse_iso(wanted.due_at), now)
+    if not reminders_data.create_once(wanted, bucket, idempotency_key(wanted.id)):
+        existing = reminders_data.get(wanted.id)
+        if existing is not None and existing.state in ("pending", "firing"):
+            return  # written by a retry of the same request, not yet on the index
+        # The same date asked for again after that reminder closed (a task reopened): a new one.
+        renewed = msgspec.structs.replace(wanted, id=new_id(now))
+        reminders_data.create(renewed, bucket, idempotency_key(renewed.id))
+    logger.info("task reminder set", extra={"task_id": task_id, "due_at": wanted.due_at})
 
 
 # ---------------------------------------------------------------- the sweep
