@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -20,7 +21,6 @@ from commcenter.data import mail_objects, message_refs
 from commcenter.data.inbound import InboundWrite, write_inbound
 from commcenter.domain.activities import Activity, Direction, summarize
 from commcenter.domain.clock import to_iso, utc_now
-from commcenter.domain.email_message import ParsedEmail
 from commcenter.domain.emails import PUBLIC_MAIL_DOMAINS, conversation_id, domain_of, is_colleague, other_party
 from commcenter.domain.facts import EmailAddress, EmailAttachment, EmailFacts
 from commcenter.domain.handles import Handle, domain_handle, email_handle
@@ -30,6 +30,9 @@ from commcenter.domain.reps import Rep
 from commcenter.errors import ValidationError
 from commcenter.services.inbound import InboundMessage, Stored, store_inbound
 from commcenter.services.reminders import cancel_on_reply
+
+if TYPE_CHECKING:  # a type only: the parser is loaded by whoever parses (a poll with mail to store, a send)
+    from commcenter.domain.email_message import ParsedEmail
 
 # What the activity item keeps inline (an item is at most 400 KB and every KB is a write unit):
 # beyond these, the HTML is read from the bucket and the text is cut (the raw message has all).

@@ -38,7 +38,6 @@ from commcenter.data import mail_objects
 from commcenter.data import mailboxes as mailboxes_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.clock import now_iso, utc_now
-from commcenter.domain.email_message import parse_email
 from commcenter.domain.ids import new_id
 from commcenter.domain.mailboxes import (
     FOLDER_ROLES,
@@ -351,6 +350,8 @@ class _MailboxSync:
         """Fetch, parse and store one batch; returns how many were new. The messages of one
         conversation are stored one after the other (in parallel they would keep refusing each
         other's conditional writes); conversations go side by side."""
+        # Loaded once there is mail to store: a poll that finds nothing new never parses.
+        from commcenter.domain.email_message import parse_email
 
         def parsed(message: FetchedMessage) -> FetchedEmail:
             return FetchedEmail(
