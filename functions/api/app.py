@@ -451,15 +451,19 @@ def reminder_create() -> Response:
 
 @app.route("/api/reminders", methods=["GET"])
 @documented(
-    "The signed-in rep's reminders still to fire on a conversation or on a record, due first",
+    "The signed-in rep's reminders still to fire on a conversation, a record or an email, due first, and those "
+    "whose email failed every try (state failed, with their error) until dismissed",
     response=ReminderList,
-    query={"conversation_id": "a conversation", "record_id": "a record (one of the two)"},
+    query={"conversation_id": "a conversation", "record_id": "a record", "email_id": "an email (one of the three)"},
 )
 def reminder_list() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     found = pending_reminders(
-        rep, conversation_id=req.query(request, "conversation_id"), record_id=req.query(request, "record_id")
+        rep,
+        conversation_id=req.query(request, "conversation_id"),
+        record_id=req.query(request, "record_id"),
+        email_id=req.query(request, "email_id"),
     )
     return json_response(ReminderList(items=found))
 

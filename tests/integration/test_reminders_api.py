@@ -107,5 +107,9 @@ def test_what_is_not_the_reps_is_not_found(alice: Api, bruno: Api, conversation:
     assert bruno("POST", "/api/reminders", asked).status_code == 404
     assert alice("POST", "/api/reminders", {**asked, "conversation_id": "sms-nobody"}).status_code == 404
     assert alice("GET", "/api/reminders").status_code == 400
+    assert alice("GET", "/api/reminders", email_id="not-a-key").status_code == 400
+    both = alice("GET", "/api/reminders", email_id="0" * 64, record_id=conversation["record_id"])
+    assert both.status_code == 400
+    assert alice("GET", "/api/reminders", email_id="0" * 64).status_code == 404
     assert alice("DELETE", "/api/reminders/01J0000000000000000000000X").status_code == 404
     assert pending(alice, conversation_id=conversation["conversation_id"]) == []

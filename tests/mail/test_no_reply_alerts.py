@@ -17,7 +17,7 @@ from commcenter.data import reminders as reminders_data
 from commcenter.domain.facts import EmailFacts, expect
 from commcenter.domain.reminders import Reminder, ReminderInput
 from commcenter.domain.reps import Rep
-from commcenter.services.reminders import create_reminder
+from commcenter.services.reminders import create_reminder, pending_reminders
 from commcenter_local.mail_server import LocalDovecot
 from commcenter_local.stack import LocalStack
 
@@ -67,6 +67,9 @@ def test_a_reply_in_the_thread_cancels_the_alert_and_only_that_one(
     on_quote = no_reply_alert(rep, sent_key(record_id, "Quote"))
     on_visit = no_reply_alert(rep, sent_key(record_id, "Visit"))
     assert on_quote.thread and on_quote.thread != on_visit.thread and on_quote.record_id == record_id
+    # Each listed on its own email (as the email reader asks for them).
+    on_email = pending_reminders(rep, conversation_id=None, record_id=None, email_id=sent_key(record_id, "Quote"))
+    assert [r.id for r in on_email] == [on_quote.id]
 
     time.sleep(1.1)  # the reply's Date (whole seconds) after the alerts
     dovecot.append(mail_user.name, "INBOX", reply(customer, mail_user.address, "Re: Quote", quote_id))

@@ -527,7 +527,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in rep's reminders still to fire on a conversation or on a record, due first */
+        /** The signed-in rep's reminders still to fire on a conversation, a record or an email, due first, and those whose email failed every try (state failed, with their error) until dismissed */
         get: operations["reminder_list"];
         put?: never;
         /** Ask for a reminder at 08:00 of the rep's day picked (when: tomorrow, in_N_days, next_week or YYYY-MM-DD): a follow-up on a conversation or record, reply by on an email received, no reply on an email sent */
@@ -3665,8 +3665,10 @@ export interface operations {
             query?: {
                 /** @description a conversation */
                 conversation_id?: string;
-                /** @description a record (one of the two) */
+                /** @description a record */
                 record_id?: string;
+                /** @description an email (one of the three) */
+                email_id?: string;
             };
             header?: never;
             path?: never;

@@ -167,14 +167,31 @@ def _same_record(asked: str | None, found: str | None) -> str | None:
     return found
 
 
-def pending_reminders(rep: Rep, *, conversation_id: str | None, record_id: str | None) -> list[Reminder]:
-    """The rep's reminders still to fire on a conversation or on a record, due first; with them
-    the ones given up (`failed`, with their error) until the rep dismisses them."""
-    if (conversation_id is None) == (record_id is None):
-        raise ValidationError("give conversation_id or record_id", {"conversation_id": "one_of"})
+def pending_reminders(
+    rep: Rep, *, conversation_id: str | None, record_id: str | None, email_id: str | None = None
+) -> list[Reminder]:
+    """The rep's reminders still to fire on a conversation, on a record or on one email, due
+    first; with them the ones given up (`failed`, with their error) until the rep dismisses them."""
+    if [conversation_id, record_id, email_id].count(None) != 2:
+        raise ValidationError("give one of conversation_id, record_id or email_id", {"conversation_id": "one_of"})
+    if email_id is not None:
+        return _pending_on_email(rep, email_id)
     if conversation_id is not None:
         return reminders_data.pending_of_conversation(rep.id, _checked_id(conversation_id, "conversation_id") or "")
     return reminders_data.pending_of_record(rep.id, _checked_id(record_id, "record_id") or "")
+
+
+def _pending_on_email(rep: Rep, email_id: str) -> list[Reminder]:
+    """An email's reminders: those on its conversation that name it."""
+    if not _KEY.match(email_id):
+        raise ValidationError("an email id is 64 hexadecimal digits", {"email_id": "malformed"})
+    email = activity_of(message_refs.email_ref(email_id))
+    if email is None or email.type != "email" or email.rep_id != rep.id:
+        raise NotFoundError(f"no email {email_id}")
+    if not email.conversation_id:
+        return []
+    on_conversation = reminders_data.pending_of_conversation(rep.id, email.conversation_id)
+    return [reminder for reminder in on_conversation if reminder.email_id == email_id]
 
 
 def cancel_reminder(rep: Rep, reminder_id: str) -> None:
