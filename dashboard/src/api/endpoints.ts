@@ -43,6 +43,9 @@ import type {
   RecordPage,
   RecordPatch,
   RecordingLink,
+  Reminder,
+  ReminderInput,
+  ReminderList,
   Rep,
   RepList,
   RetryEmailInput,
@@ -341,3 +344,16 @@ export const retryEmail = (id: string, confirmUnknown: boolean) =>
   api<EmailDetail>("POST", `/api/emails/${encodeURIComponent(id)}/retry`, {
     confirm_unknown: confirmUnknown,
   } satisfies RetryEmailInput);
+
+/** What a reminder is about: a conversation, a record or one email (the list takes exactly one). */
+export type ReminderTarget = { conversation_id?: string; record_id?: string; email_id?: string };
+
+/** The rep's reminders still to fire on it (and those given up, until dismissed), due first. */
+export const listReminders = (on: ReminderTarget, signal?: AbortSignal) =>
+  api<ReminderList>("GET", withQuery("/api/reminders", on), undefined, signal);
+
+/** Asks for a reminder (08:00 of the rep's day picked). */
+export const createReminder = (body: ReminderInput) => api<Reminder>("POST", "/api/reminders", body);
+
+/** Cancels a pending reminder, or dismisses a failed one. */
+export const cancelReminder = (id: string) => api<void>("DELETE", `/api/reminders/${encodeURIComponent(id)}`);

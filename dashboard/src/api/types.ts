@@ -193,3 +193,7 @@ export type SendEmailInput = Schemas["SendEmailInput"];
 export type RetryEmailInput = Schemas["RetryEmailInput"];
 /** Which emails a bulk action changes: these ids, or every email of a tab. */
 export type EmailSelection = { ids: string[] } | { all: true; tab: EmailTabName };
+/** Reminders: one of the rep's (pending, firing, or failed with its error), what a rep asks for, a list. */
+export type Reminder = Schemas["Reminder"];
+export type ReminderInput = Schemas["ReminderInput"];
+export type ReminderList = Schemas["ReminderList"];

@@ -15,6 +15,7 @@ import { formatMoney } from "../format";
 import { useAsync, useTitle } from "../hooks";
 import { Link, navigate } from "../router";
 import { mayReassignOrDelete, useTeam } from "../team";
+import { Reminders } from "../reminders/Reminders";
 import type { Composition } from "../center/email/compose";
 import { Composer } from "../center/email/Composer";
 import { ActivityFeed } from "./ActivityFeed";
@@ -158,6 +159,7 @@ function RecordView({ record, onChange, onReload }: ViewProps) {
         </div>
       )}
 
+      <Reminders kind="follow_up" on={{ record_id: record.id }} />
       <div class="record-layout">
         <DetailsCard record={record} onEmail={emailTo} />
         <ActivityFeed key={sentEmails} record={record} />

@@ -15,6 +15,7 @@ import { formatDateTime } from "../../components/Time";
 import { useAsync } from "../../hooks";
 import { recordPath } from "../../records/kinds";
 import { Link } from "../../router";
+import { Reminders } from "../../reminders/Reminders";
 import { useTeam } from "../../team";
 import { type Composition, replyTo } from "./compose";
 import { DeliveryDetails } from "./delivery";
@@ -141,6 +142,7 @@ function EmailBody({ email, onRetried }: { email: EmailDetail; onRetried: () => 
         )}
       </dl>
       <DeliveryDetails email={email} onRetried={onRetried} />
+      <Reminders kind={email.direction === "outbound" ? "no_reply" : "reply_by"} on={{ email_id: email.id }} />
       {files.length > 0 && (
         <ul class="email-attachments" aria-label="Attachments">
           {files.map((attachment) => (

@@ -21,6 +21,7 @@ import { useTeam } from "../../team";
 import { type IgnoreScope, IgnoreButtons, changeIgnoring, ignoringNotice } from "../ignoring";
 import type { Outcome } from "../OutcomeNotice";
 import { AddToCrmDialog, AddToExistingDialog } from "../UnmatchedDialogs";
+import { Reminders } from "../../reminders/Reminders";
 import { SmsComposer } from "./SmsComposer";
 import { SmsThread, useSmsMessages } from "./SmsThread";
 
@@ -186,6 +187,7 @@ function ConversationPanel(props: Props & { panelId: string; title: string }) {
           {error}
         </p>
       )}
+      <Reminders kind="follow_up" on={{ conversation_id: conversation.id }} />
       <SmsThread messages={messages} />
       <SmsComposer
         id={`reply-${conversation.id}`}
