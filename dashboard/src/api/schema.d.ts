@@ -1305,6 +1305,9 @@ export interface components {
             attachments: components["schemas"]["EmailAttachmentLink"][];
             warnings: string[];
             open_log: components["schemas"]["EmailOpen"][];
+            activity_id: string;
+            starred: boolean;
+            thread_id: string | null;
         };
         /** EmailFacts */
         EmailFacts: {

@@ -92,6 +92,11 @@ class EmailDetail(EmailRow, kw_only=True):
     attachments: list[EmailAttachmentLink]
     warnings: list[str]
     open_log: list[EmailOpen]  # the last fetches of its open pixel, oldest first, each labelled
+    # Its marks on its record's feed (A1, A2), which the reader sets through that feed
+    # (PATCH /api/records/{record.id}/activities/{activity_id}, with `at`): none while unmatched.
+    activity_id: str
+    starred: bool
+    thread_id: str | None
 
 
 class EmailTabCounts(msgspec.Struct):
@@ -274,6 +279,9 @@ def get_email(rep: Rep, key: str) -> EmailDetail:
         refused=facts.refused,
         html=html,
         text=email.body,
+        activity_id=email.id,
+        starred=email.starred,
+        thread_id=email.thread_id,
         attachments=[
             EmailAttachmentLink(
                 filename=a.filename,
