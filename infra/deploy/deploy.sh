@@ -13,3 +13,5 @@ stack_name=$(.venv/bin/python -c 'import tomllib; c = tomllib.load(open("samconf
 .venv/bin/python infra/deploy/publish_dashboard.py --stack-name "$stack_name" --dist dashboard/dist
 # Records stored before the code's search terms changed get the new ones (once; resumable).
 .venv/bin/python infra/deploy/reindex_search.py --stack-name "$stack_name"
+# Conversations stored before folders get their folder keys and counts (once; resumable).
+.venv/bin/python infra/deploy/reindex_folders.py --stack-name "$stack_name"

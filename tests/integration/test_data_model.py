@@ -9,7 +9,7 @@ from pynamodb.models import Model
 
 from commcenter.data.activities import ActivityItem
 from commcenter.data.conversations import ConversationItem
-from commcenter.data.counters import CounterItem
+from commcenter.data.counters import CounterItem, IndexProgressItem
 from commcenter.data.handles import HandleItem
 from commcenter.data.mailboxes import MailboxItem
 from commcenter.data.message_refs import MessageRefItem
@@ -29,7 +29,7 @@ MODELS: dict[str, list[type[Model]]] = {
     "HandlesTable": [HandleItem],
     "ActivitiesTable": [ActivityItem],
     "ConversationsTable": [ConversationItem],
-    "CountersTable": [CounterItem],
+    "CountersTable": [CounterItem, IndexProgressItem],
     "MessageRefsTable": [MessageRefItem],
     "OptOutsTable": [OptOutItem],
     "MailboxesTable": [MailboxItem],

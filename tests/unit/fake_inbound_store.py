@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from commcenter.data.inbound import InboundWrite
 from commcenter.domain.activities import Activity
+from commcenter.domain.folders import folder_deltas
 from commcenter.domain.handles import Handle, HandleState
 from commcenter.domain.inbound import HandleUnchanged, InboundOutcome
 from commcenter.domain.sms import ConversationState, OptOut
@@ -77,15 +78,17 @@ class FakeInboundStore:
         if write.conversation is not None:
             self.conversations[write.conversation.id] = write.conversation
             self.remembered[write.conversation.id] = write.conversation
-        for name, delta in write.counters.items():
-            self.counters[(write.activity.rep_id or "", name)] += delta
+        for key, delta in write.counters.items():
+            self.counters[key] += delta
         if write.opt_out is not None:
             self.opt_outs[write.opt_out.number] = write.opt_out
 
     def recount(self) -> Counter[tuple[str, str]]:
-        """The rep's unread counters as the conversations add up."""
+        """The reps' unread and folder counters as the conversations add up."""
         counts: Counter[tuple[str, str]] = Counter()
         for state in self.conversations.values():
             if state.section != "ignored" and state.unread:
                 counts[(state.rep_id, f"sms#{state.section}#unread")] += state.unread
+            for key, delta in folder_deltas(None, state).items():
+                counts[key] += delta
         return counts

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
         summary = seed_demo_data()
         reindex_local_search()
+        reindex_local_folders()
         mailbox = connect_local_mailbox(stack)
         admin = DEMO_REPS[0].email
         link = f"{stack.dashboard_url}/#token={issue_token(admin, stack.data_dir)}"
@@ -85,6 +86,18 @@ def reindex_local_search() -> None:
     print("bringing the search terms of stored records up to date...", flush=True)
     result = reindex_search_terms()
     print(f"  {result.records} records re-indexed", flush=True)
+
+
+def reindex_local_folders() -> None:
+    """Conversations kept in the data folder by a version before folders get their folder keys
+    and counts (resumed where it stopped; nothing once done)."""
+    from commcenter.services.folder_index import folders_are_indexed, reindex_folders
+
+    if folders_are_indexed():
+        return
+    print("giving stored conversations their folders...", flush=True)
+    result = reindex_folders()
+    print(f"  {result.conversations} conversations re-indexed", flush=True)
 
 
 def twilio_webhooks(stack: LocalStack) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, PutError
 from pynamodb.expressions.condition import Condition
@@ -27,6 +28,7 @@ from commcenter.data.base import (
     table_meta,
     transact_entries,
 )
+from commcenter.domain.folders import FOLDER_KEYS_VERSION, in_folders, is_unread, viewer_of
 from commcenter.domain.sms import ConversationState
 from commcenter.warm_cache import WarmCache
 
@@ -51,6 +53,68 @@ class CenterIndex(GlobalSecondaryIndex["ConversationItem"]):
 
     center_pk = UnicodeAttribute(hash_key=True)
     center_key = UnicodeAttribute(range_key=True)
+
+
+# What a folder row shows (C4).
+FOLDER_ATTRIBUTES = [
+    "channel",
+    "rep_id",
+    "owner_id",
+    "rep_number",
+    "handle",
+    "record_id",
+    "section",
+    "folder",
+    "last_at",
+    "last_preview",
+    "last_direction",
+    "unread",
+    "follow_up_on",
+]
+# The folder indexes: each partition is one viewer's folder (or its unread conversations), all
+# channels or one; newest activity first.
+FOLDER_INDEXES = {
+    "folders": "folder_pk",
+    "folders_by_source": "folder_src_pk",
+    "unread": "unread_pk",
+    "unread_by_source": "unread_src_pk",
+}
+
+
+class FoldersIndex(GlobalSecondaryIndex["ConversationItem"]):
+    class Meta:
+        index_name = "folders"
+        projection = IncludeProjection(FOLDER_ATTRIBUTES)
+
+    folder_pk = UnicodeAttribute(hash_key=True)
+    folder_key = UnicodeAttribute(range_key=True)
+
+
+class FoldersBySourceIndex(GlobalSecondaryIndex["ConversationItem"]):
+    class Meta:
+        index_name = "folders_by_source"
+        projection = IncludeProjection(FOLDER_ATTRIBUTES)
+
+    folder_src_pk = UnicodeAttribute(hash_key=True)
+    folder_key = UnicodeAttribute(range_key=True)
+
+
+class UnreadIndex(GlobalSecondaryIndex["ConversationItem"]):
+    class Meta:
+        index_name = "unread"
+        projection = IncludeProjection(FOLDER_ATTRIBUTES)
+
+    unread_pk = UnicodeAttribute(hash_key=True)
+    folder_key = UnicodeAttribute(range_key=True)
+
+
+class UnreadBySourceIndex(GlobalSecondaryIndex["ConversationItem"]):
+    class Meta:
+        index_name = "unread_by_source"
+        projection = IncludeProjection(FOLDER_ATTRIBUTES)
+
+    unread_src_pk = UnicodeAttribute(hash_key=True)
+    folder_key = UnicodeAttribute(range_key=True)
 
 
 class HandleIndex(GlobalSecondaryIndex["ConversationItem"]):
@@ -80,8 +144,23 @@ class ConversationItem(Model):
     unread = NumberAttribute(default=0)
     version = NumberAttribute(default=0)
 
+    folder = UnicodeAttribute(null=True)
+    owner_id = UnicodeAttribute(null=True)
+    follow_up_on = UnicodeAttribute(null=True)
+    trashed_at = UnicodeAttribute(null=True)
+    folder_keys_v = NumberAttribute(null=True)
+    folder_pk = UnicodeAttribute(null=True)
+    folder_src_pk = UnicodeAttribute(null=True)
+    folder_key = UnicodeAttribute(null=True)
+    unread_pk = UnicodeAttribute(null=True)
+    unread_src_pk = UnicodeAttribute(null=True)
+
     center = CenterIndex()
     by_handle = HandleIndex()
+    folders = FoldersIndex()
+    folders_by_source = FoldersBySourceIndex()
+    unread_view = UnreadIndex()
+    unread_by_source = UnreadBySourceIndex()
 
 
 # The conversations this warm function wrote last, as it wrote them. A webhook may start from
@@ -97,6 +176,32 @@ class VersionConflict(Exception):
 
 def center_pk(rep_id: str, channel: str, section: str) -> str:
     return f"{rep_id}#{channel}#{section}"
+
+
+def folder_partition(viewer: str, view: str, channel: str | None = None) -> tuple[str, str]:
+    """(index, partition key) of a viewer's folder view (`view`: a folder, or "unread"), of
+    every channel or of one."""
+    key = f"{viewer}#{view}" if channel is None else f"{viewer}#{view}#{channel}"
+    if view == "unread":
+        return ("unread" if channel is None else "unread_by_source"), key
+    return ("folders" if channel is None else "folders_by_source"), key
+
+
+def _folder_keys(state: ConversationState) -> dict[str, Any]:
+    """The sparse keys of the folder indexes: none for ignored traffic, the unread ones only
+    while it is unread."""
+    if not in_folders(state):
+        return {}
+    viewer, sort_key = viewer_of(state), f"{state.last_at}#{state.id}"
+    keys = {
+        "folder_pk": folder_partition(viewer, state.folder)[1],
+        "folder_src_pk": folder_partition(viewer, state.folder, state.channel)[1],
+        "folder_key": sort_key,
+    }
+    if is_unread(state):
+        keys["unread_pk"] = folder_partition(viewer, "unread")[1]
+        keys["unread_src_pk"] = folder_partition(viewer, "unread", state.channel)[1]
+    return keys
 
 
 def get(conversation_id: str, *, as_last_written: bool = False) -> ConversationState | None:
@@ -123,18 +228,19 @@ def save(state: ConversationState, expected_version: int | None) -> None:
     remember_written(state)
 
 
-def save_with_counts(state: ConversationState, expected_version: int | None, counts: Mapping[str, int]) -> bool:
-    """`state`, if the stored conversation is still at `expected_version`, with the rep's
-    counters moved by `counts`, all or nothing; False if another writer changed it first."""
+def save_with_counts(
+    state: ConversationState, expected_version: int | None, counts: Mapping[tuple[str, str], int]
+) -> bool:
+    """`state`, if the stored conversation is still at `expected_version`, with the reps'
+    counters moved by `counts` ((rep, counter name): delta), all or nothing; False if another
+    writer changed it first."""
     if not counts:
         try:
             save(state, expected_version)
         except VersionConflict:
             return False
         return True
-    scope = counters.rep_scope(state.rep_id)
-
-    moves = [counters.add_entry(scope, name, delta) for name, delta in counts.items()]
+    moves = [counters.add_entry(counters.rep_scope(rep_id), name, delta) for (rep_id, name), delta in counts.items()]
     if transact_entries([save_entry(state, expected_version), *moves]):
         forget_written(state.id)
         return False
@@ -160,8 +266,9 @@ def save_entry(state: ConversationState, expected_version: int | None) -> Entry:
 
 
 def remember_written(state: ConversationState) -> None:
-    """`state` is what this function last wrote of its conversation."""
-    _written.put(state.id, state)
+    """`state` is what this function last wrote of its conversation (with its folder keys, as
+    every write stores them)."""
+    _written.put(state.id, state if state.folder_keys else msgspec.structs.replace(state, folder_keys=True))
 
 
 def forget_written(conversation_id: str) -> None:
@@ -186,6 +293,12 @@ def stored_item(state: ConversationState) -> dict[str, dict[str, Any]]:
             "last_direction": state.last_direction,
             "unread": state.unread,
             "version": state.version,
+            "folder": state.folder,
+            "owner_id": state.owner_id,
+            "follow_up_on": state.follow_up_on,
+            "trashed_at": state.trashed_at,
+            "folder_keys_v": FOLDER_KEYS_VERSION,
+            **_folder_keys(state),
         }
     )
 
@@ -249,4 +362,36 @@ def _from_values(values: dict[str, Any]) -> ConversationState:
         unread=int(values.get("unread", 0)),
         version=int(values.get("version", 0)),
         channel=values.get("channel", "sms"),
+        folder=values.get("folder", "inbox"),
+        owner_id=values.get("owner_id"),
+        follow_up_on=values.get("follow_up_on"),
+        trashed_at=values.get("trashed_at"),
+        # A list's row has no version of its keys: listed by a folder index, it has them.
+        folder_keys=int(values.get("folder_keys_v", 0)) >= FOLDER_KEYS_VERSION or "folder_key" in values,
     )
+
+
+def folder_page(
+    viewer: str, view: str, channel: str | None, limit: int, cursor: str | None
+) -> tuple[list[ConversationState], str | None]:
+    """A viewer's conversations in a folder view (a folder, or "unread"), of every channel or of
+    one, newest activity first: one Query of its index."""
+    index, key = folder_partition(viewer, view, channel)
+    attribute = FOLDER_INDEXES[index]
+    page = ConversationItem._get_connection().query(
+        key,
+        index_name=index,
+        scan_index_forward=False,
+        limit=limit,
+        exclusive_start_key=decode_cursor(
+            cursor, frozenset({"conversation_id", attribute, "folder_key"}), partition=(attribute, key)
+        ),
+    )
+    items = [_from_values({k: plain(v) for k, v in raw.items()}) for raw in page.get("Items", [])]
+    return items, encode_cursor(page.get("LastEvaluatedKey"))
+
+
+def center_ids(rep_id: str, channel: str, section: str, limit: int, cursor: str | None) -> tuple[list[str], str | None]:
+    """A page of the ids of a rep's conversations of one channel and section (the re-index's walk)."""
+    states, cursor = center_page(rep_id, section, limit, cursor, channel=channel)
+    return [state.id for state in states], cursor

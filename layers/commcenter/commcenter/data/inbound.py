@@ -32,7 +32,7 @@ class InboundWrite:
     activity: Activity
     conversation: ConversationState | None = None
     expected_version: int | None = None
-    counters: Mapping[str, int] = field(default_factory=dict)
+    counters: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (rep, counter name): delta
     opt_out: OptOut | None = None
     premises: tuple[Premise, ...] = ()
 
@@ -51,9 +51,11 @@ def write_inbound(write: InboundWrite) -> InboundOutcome:
         entries.append(conversations.save_entry(write.conversation, write.expected_version))
     if write.opt_out is not None:
         entries.append(opt_outs.record_entry(write.opt_out))
-    if activity.rep_id is not None:
-        scope = counters.rep_scope(activity.rep_id)
-        entries += [counters.add_entry(scope, name, delta) for name, delta in write.counters.items() if delta]
+    entries += [
+        counters.add_entry(counters.rep_scope(rep_id), name, delta)
+        for (rep_id, name), delta in write.counters.items()
+        if delta
+    ]
     reasons = transact_entries(entries)
     if not reasons:
         if write.conversation is not None:

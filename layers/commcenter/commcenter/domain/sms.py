@@ -11,6 +11,7 @@ from typing import Literal
 
 import msgspec
 
+from commcenter.domain.folders import Folder, folder_deltas, returned_by_message
 from commcenter.domain.handles import phone_for_people
 from commcenter.domain.records import RecordSummary
 
@@ -207,21 +208,33 @@ class ConversationState(msgspec.Struct, kw_only=True):
     unread: int
     version: int = 0
     channel: ConversationChannel = "sms"
+    # Its folder for its viewer (`owner_id`, or the rep while nobody assigned it: see
+    # `commcenter.domain.folders`); `follow_up_on`: the day picked, while in Follow-up.
+    folder: Folder = "inbox"
+    owner_id: str | None = None
+    follow_up_on: str | None = None
+    trashed_at: str | None = None
+    # Stored with its folder keys and counted in its viewer's folder counters (False: stored
+    # before folders, until the re-index or its next write).
+    folder_keys: bool = True
 
 
 def with_message(
     state: ConversationState, *, at: str, preview: str, direction: str, read: bool = False
 ) -> ConversationState:
     """The conversation once a message is added: last message (never moved back in time by a
-    late arrival), unread count (an inbound adds one, unless it arrives already `read`, as an
-    email read in the rep's own client does; the rep's reply means the rep has read it)."""
+    late arrival), folder (a new inbound message brings it back to the Inbox), unread count (an
+    inbound adds one, unless it arrives already `read`, as an email read in the rep's own client
+    does; the rep's reply means the rep has read it)."""
     newest = at >= state.last_at
     # A reply read the conversation up to it; an older one fetched late (a mailbox's first sync
     # takes its folders one after the other) leaves what came after it unread.
     replied = 0 if newest else state.unread
     unread = state.unread + (0 if read else 1) if direction == "inbound" else replied
+    # New traffic from the other side brings it back to the Inbox (from Spam: never).
+    returned = returned_by_message(state) if direction == "inbound" and newest else state
     return msgspec.structs.replace(
-        state,
+        returned,
         last_at=at if newest else state.last_at,
         last_preview=preview if newest else state.last_preview,
         last_direction=direction if newest else state.last_direction,
@@ -245,6 +258,20 @@ def unread_deltas(before: ConversationState | None, after: ConversationState | N
             name = unread_counter(state.section, state.channel)
             deltas[name] = deltas.get(name, 0) + sign * state.unread
     return {name: delta for name, delta in deltas.items() if delta}
+
+
+def conversation_deltas(
+    before: ConversationState | None, after: ConversationState | None
+) -> dict[tuple[str, str], int]:
+    """Every counter a conversation's change moves, as (rep whose scope holds it, name): the
+    rep's unread messages per section and the viewer's folders. One write moves them all with
+    the conversation."""
+    deltas = dict(folder_deltas(before, after))
+    state = after or before
+    if state is not None:
+        for name, delta in unread_deltas(before, after).items():
+            deltas[(state.rep_id, name)] = deltas.get((state.rep_id, name), 0) + delta
+    return {key: delta for key, delta in deltas.items() if delta}
 
 
 class OptOut(msgspec.Struct, kw_only=True, frozen=True):

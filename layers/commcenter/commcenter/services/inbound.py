@@ -28,7 +28,7 @@ from commcenter.domain.facts import ChannelFacts, EmailFacts
 from commcenter.domain.handles import Handle, HandleState
 from commcenter.domain.inbound import HandleUnchanged, InboundOutcome, Premise
 from commcenter.domain.reps import Rep
-from commcenter.domain.sms import ConversationState, OptOut, Section, unread_deltas, with_message
+from commcenter.domain.sms import ConversationState, OptOut, Section, conversation_deltas, with_message
 from commcenter.errors import BusyError
 
 # Each attempt reads what changed since the last one: more than a few in a row is a fault.
@@ -166,7 +166,7 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
         activity=activity,
         conversation=after,
         expected_version=None if current is None else current.version,
-        counters=unread_deltas(current, after),
+        counters=conversation_deltas(current, after),
         opt_out=message.opt_out,
         premises=premises,
     )

@@ -24,8 +24,8 @@ from commcenter.domain.sms import (
     ConversationState,
     Section,
     SmsConversation,
+    conversation_deltas,
     unread_counter,
-    unread_deltas,
 )
 from commcenter.errors import BusyError, NotFoundError, ValidationError
 from commcenter.observability import logger
@@ -41,8 +41,8 @@ def change_conversation(
     """Apply `change` to the stored conversation until no concurrent writer interferes.
 
     `change` gets the stored state (None if there is none) and returns the new state, or None
-    to leave it as it is. The conversation and the difference of the rep's unread counters are
-    written together. Returns (before, after).
+    to leave it as it is. The conversation and the difference of the rep's unread counters and
+    of its viewer's folder counters are written together. Returns (before, after).
     """
     for _ in range(MAX_ATTEMPTS):
         before = conversations_data.get(conversation_id)
@@ -50,7 +50,7 @@ def change_conversation(
         if after is None:
             return before, before
         expected = None if before is None else before.version
-        if conversations_data.save_with_counts(after, expected, unread_deltas(before, after)):
+        if conversations_data.save_with_counts(after, expected, conversation_deltas(before, after)):
             return before, after
     raise BusyError(f"conversation {conversation_id} kept changing under {MAX_ATTEMPTS} attempts")
 
@@ -122,8 +122,8 @@ def remove_conversation(conversation_id: str) -> int:
             conversations_data.delete(state)
         except conversations_data.VersionConflict:
             continue
-        for name, delta in unread_deltas(state, None).items():
-            counters_data.add(counters_data.rep_scope(state.rep_id), name, delta)
+        for (rep_id, name), delta in conversation_deltas(state, None).items():
+            counters_data.add(counters_data.rep_scope(rep_id), name, delta)
         # A message that arrived while deleting is deleted too: the conversation is gone for good.
         deleted += activities_data.delete_conversation_messages(conversation_id)
         break

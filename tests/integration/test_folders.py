@@ -1,0 +1,223 @@
+"""Folders (C4) against DynamoDB Local: each conversation in one folder of its viewer, listed by
+a Query of the folder indexes, its viewer's counters moved in the same write; conversations
+stored before folders brought in by a resumable re-index."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from api_support import ALICE_NUMBER, Api, fresh_remote, receive
+
+from commcenter.data import conversations as conversations_data
+from commcenter.data import counters as counters_data
+from commcenter.domain.clock import now_iso
+from commcenter.domain.folders import FOLDERS, Folder, folder_deltas, moved
+from commcenter.domain.sms import ConversationState, conversation_id
+from commcenter.services.folder_index import INDEX_NAME, reindex_folders
+from commcenter.services.sms_conversations import change_conversation
+
+ALICE_ID = "rep-alice"
+CHANNELS = ("sms", "email")
+
+
+def listed(viewer: str, view: str, channel: str | None = None) -> list[ConversationState]:
+    """Every conversation of a view, page after page of its index."""
+    found: list[ConversationState] = []
+    cursor: str | None = None
+    while True:
+        page, cursor = conversations_data.folder_page(viewer, view, channel, 100, cursor)
+        found += page
+        if cursor is None:
+            return found
+
+
+def counted(viewer: str) -> dict[str, int]:
+    """The viewer's folder counters, as stored (zeros left out)."""
+    values = counters_data.read_all(counters_data.rep_scope(viewer))
+    return {name: value for name, value in values.items() if name.startswith("folder#") and value}
+
+
+def summed(viewer: str) -> dict[str, int]:
+    """What the counters must be: the conversations the folder indexes list, added up."""
+    sums: Counter[str] = Counter()
+    for folder in FOLDERS:
+        for channel in CHANNELS:
+            rows = listed(viewer, folder, channel)
+            assert all(row.folder == folder and row.channel == channel for row in rows)
+            sums[f"folder#{folder}#{channel}"] += len(rows)
+            if folder in ("inbox", "follow_up"):  # unread counts there only
+                sums[f"folder#{folder}#{channel}#unread"] += sum(1 for row in rows if row.unread)
+    for channel in CHANNELS:
+        unread_rows = listed(viewer, "unread", channel)
+        assert all(row.folder in ("inbox", "follow_up") and row.unread > 0 for row in unread_rows)
+        assert len(unread_rows) == sums[f"folder#inbox#{channel}#unread"] + sums[f"folder#follow_up#{channel}#unread"]
+    return {name: value for name, value in sums.items() if value}
+
+
+def assert_counts_right(viewer: str = ALICE_ID) -> None:
+    assert counted(viewer) == summed(viewer)
+
+
+def folder_of(rep_number: str, remote: str) -> ConversationState:
+    state = conversations_data.get(conversation_id(rep_number, remote))
+    assert state is not None
+    return state
+
+
+def move(state: ConversationState, folder: Folder, day: str | None = None) -> ConversationState:
+    _, after = change_conversation(state.id, lambda s: s and moved(s, folder, at=now_iso(), follow_up_on=day))
+    assert after is not None
+    return after
+
+
+def test_a_new_conversation_is_in_the_inbox_unread_and_counted(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = fresh_remote()
+    before = counted(ALICE_ID)
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Hello there")
+    state = folder_of(ALICE_NUMBER, remote)
+    assert (state.folder, state.unread) == ("inbox", 1)
+    assert state.id in [row.id for row in listed(ALICE_ID, "inbox")]
+    assert state.id in [row.id for row in listed(ALICE_ID, "unread", "sms")]
+    assert state.id not in [row.id for row in listed(ALICE_ID, "inbox", "email")]
+    after = counted(ALICE_ID)
+    assert after.get("folder#inbox#sms", 0) == before.get("folder#inbox#sms", 0) + 1
+    assert after.get("folder#inbox#sms#unread", 0) == before.get("folder#inbox#sms#unread", 0) + 1
+    assert_counts_right()
+
+    # A second message keeps it one unread conversation.
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Are you there?")
+    assert counted(ALICE_ID) == after
+    assert_counts_right()
+
+
+def test_each_move_between_folders_moves_the_counts_with_it(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Moving around")
+    state = folder_of(ALICE_NUMBER, remote)
+    for folder in ("archived", "trash", "spam", "follow_up", "inbox", "archived"):
+        state = move(state, folder, "2031-05-02" if folder == "follow_up" else None)
+        assert state.folder == folder
+        assert [row.id for row in listed(ALICE_ID, folder, "sms")].count(state.id) == 1
+        others = [f for f in FOLDERS if f != folder]
+        assert all(state.id not in [row.id for row in listed(ALICE_ID, f)] for f in others)
+        unread_ids = [row.id for row in listed(ALICE_ID, "unread")]
+        assert (state.id in unread_ids) == (folder in ("inbox", "follow_up"))
+        assert_counts_right()
+    assert folder_of(ALICE_NUMBER, remote).trashed_at is None
+
+
+def test_a_new_message_brings_a_conversation_back_to_the_inbox_but_spam_stays_spam(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    for folder in ("archived", "trash", "follow_up"):
+        remote = fresh_remote()
+        receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "First")
+        move(folder_of(ALICE_NUMBER, remote), folder, "2031-05-02")
+        receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Back again")
+        state = folder_of(ALICE_NUMBER, remote)
+        assert (state.folder, state.follow_up_on, state.trashed_at, state.unread) == ("inbox", None, None, 2)
+        assert_counts_right()
+
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Buy now")
+    move(folder_of(ALICE_NUMBER, remote), "spam")
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Buy now!!")
+    state = folder_of(ALICE_NUMBER, remote)
+    assert state.folder == "spam"
+    assert state.id not in [row.id for row in listed(ALICE_ID, "unread")]
+    assert_counts_right()
+
+
+def test_the_rep_reading_or_replying_leaves_the_folder_and_clears_unread(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Read me")
+    state = folder_of(ALICE_NUMBER, remote)
+    assert alice.ok("POST", f"/api/sms/conversations/{state.id}/read")["unread"] == 0
+    assert folder_of(ALICE_NUMBER, remote).folder == "inbox"
+    assert state.id not in [row.id for row in listed(ALICE_ID, "unread")]
+    assert_counts_right()
+
+
+# ---------------------------------------------------------------- the re-index
+
+
+def stored_before_folders(state: ConversationState) -> None:
+    """The conversation as a version before folders stored it: no folder keys, not counted."""
+    raw = conversations_data.stored_item(state)
+    for name in (
+        "folder",
+        "owner_id",
+        "follow_up_on",
+        "trashed_at",
+        "folder_keys_v",
+        "folder_pk",
+        "folder_src_pk",
+        "folder_key",
+        "unread_pk",
+        "unread_src_pk",
+    ):
+        raw.pop(name, None)
+    conversations_data.ConversationItem.from_raw_data(raw).save()
+    conversations_data.forget_written(state.id)
+    for (viewer, name), delta in folder_deltas(None, state).items():
+        counters_data.add(counters_data.rep_scope(viewer), name, -delta)
+
+
+@pytest.fixture
+def reindexed() -> Iterator[None]:
+    """Whatever a test leaves, every conversation has its folder keys after it."""
+    yield
+    counters_data.forget_index_progress(INDEX_NAME)
+    reindex_folders()
+
+
+def test_the_reindex_brings_stored_conversations_in_once_even_when_stopped_halfway(
+    alice: Api, api_url: str, twilio_auth_token: str, reindexed: None
+) -> None:
+    states = []
+    for n in range(3):
+        remote = fresh_remote()
+        alice.contact(remote, last_name=f"Reindexed{n}")  # matched: the first list the re-index walks
+        receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, f"Stored before folders {n}")
+        states.append(folder_of(ALICE_NUMBER, remote))
+    alice.ok("POST", f"/api/sms/conversations/{states[1].id}/read")
+    states = [conversations_data.get(state.id) or state for state in states]
+    for state in states:
+        stored_before_folders(state)
+    counters_data.forget_index_progress(INDEX_NAME)
+    assert all(state.id not in [row.id for row in listed(ALICE_ID, "inbox")] for state in states)
+    assert_counts_right()
+
+    first = reindex_folders(page_size=2, max_pages=1)  # stops after its first page
+    assert (first.conversations, first.done) == (2, False)
+    assert_counts_right()
+    rest = reindex_folders(page_size=2)
+    assert rest.done and rest.conversations == 1
+    assert_counts_right()
+    inbox = {row.id: row.unread for row in listed(ALICE_ID, "inbox", "sms")}
+    assert [inbox.get(state.id) for state in states] == [1, 0, 1]  # a stored conversation is in the Inbox
+
+    # Done: a later run reads one item; one from the start again passes over what has its keys.
+    assert reindex_folders().conversations == 0
+    counters_data.forget_index_progress(INDEX_NAME)
+    assert reindex_folders().conversations == 0
+    assert_counts_right()
+
+
+def test_a_conversation_stored_before_folders_is_counted_by_its_next_message(
+    alice: Api, api_url: str, twilio_auth_token: str, reindexed: None
+) -> None:
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Before")
+    stored_before_folders(folder_of(ALICE_NUMBER, remote))
+    assert_counts_right()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "After")
+    state = folder_of(ALICE_NUMBER, remote)
+    assert state.folder_keys and state.folder == "inbox"
+    assert_counts_right()
