@@ -552,7 +552,11 @@ def test_star_and_thread_marks_with_the_feed_filters(signed_in: Page, api: Api, 
     starred = api("GET", f"/api/records/{lead['id']}/activities", starred="true").json()["items"]
     assert [a["body"] for a in starred] == [f"Star this SMS {marker}"]
     assert api("GET", f"/api/records/{lead['id']}/activities", thread="main").json()["items"] == []
+    # Reloaded, the page keeps its filter (it is in the address); the whole feed keeps the marks.
+    assert page.url.endswith("?type=sms")
     page.reload()
+    expect(feed_items(page)).to_have_count(1)
+    types.get_by_role("button", name="All", exact=True).click()
     expect(feed_item(page, "Star this SMS").get_by_role("button", name="Star SMS")).to_have_attribute(
         "aria-pressed", "true"
     )

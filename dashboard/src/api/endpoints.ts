@@ -162,9 +162,15 @@ export const listActivities = (id: string, filter: FeedFilter, cursor: string | 
 export const MAIN_THREAD = "main";
 
 export type ActivityPatch = Omit<ActivityFlags, "occurred_at">;
+/** What marking an activity needs of it: an activity of the feed, or an email the reader opened. */
+export type MarkedActivity = Pick<Activity, "id" | "occurred_at" | "starred" | "thread_id">;
 
 /** Stars or threads one activity of a record's feed; the API finds it by its time. */
-export const updateActivity = (recordId: string, activity: Activity, patch: ActivityPatch) =>
+export const updateActivity = (
+  recordId: string,
+  activity: Pick<Activity, "id" | "occurred_at">,
+  patch: ActivityPatch,
+) =>
   api<Activity>(
     "PATCH",
     `/api/records/${encodeURIComponent(recordId)}/activities/${encodeURIComponent(activity.id)}`,

@@ -1,12 +1,14 @@
 /**
- * A record's activity feed (A3): newest first, paged, filtered by type, starred (A1) or thread
- * (A2), with a note box and, for people, an SMS composer. Any item can be starred or added to the
+ * A record's activity feed (A3): newest first, paged, filtered by type, starred (A1), thread
+ * (A2) and rep, the filter kept in the page's address (`?type=email&starred=true&thread=main&rep=`,
+ * as the API spells them) so that a filtered feed can be shared and survives a reload; with a
+ * note box and, for people, an SMS composer. Any item can be starred or added to the
  * record's thread; taking it out of the thread keeps it in the feed. A call shows its summary
  * (C8) and its recording.
  */
 
 import { useState } from "preact/hooks";
-import { addNote, listActivities, MAIN_THREAD, updateActivity, type FeedFilter } from "../api/endpoints";
+import { addNote, listActivities, MAIN_THREAD, type FeedFilter } from "../api/endpoints";
 import { describeError } from "../api/client";
 import type { Activity, ActivityType, CallData, CrmRecord } from "../api/types";
 import { CallRecording, withRecordingOf } from "../center/calls/CallRecording";
@@ -22,8 +24,10 @@ import { Icon, type IconName } from "../components/Icon";
 import { RelativeTime } from "../components/Time";
 import { formatDuration, formatPhone } from "../format";
 import { usePaged } from "../hooks";
-import { repName, useTeam } from "../team";
+import { navigate, useLocation } from "../router";
+import { type Team, repName, useTeam } from "../team";
 import { RepFilter } from "./RepFilter";
+import { ActivityMarks } from "./ActivityMarks";
 import { TaskExtras, taskData } from "./TaskExtras";
 
 const TYPES: { type: ActivityType; chip: string; noun: string; inner: string; icon: IconName }[] = [
@@ -41,6 +45,35 @@ const TYPE_INFO = Object.fromEntries(TYPES.map((item) => [item.type, item])) as 
 
 const NO_FILTER: FeedFilter = { type: null, starred: false, thread: false, rep: null };
 
+/** The filter the address names; what it names wrong (a type or rep there is none of) is left out. */
+function filterOf(query: URLSearchParams, team: Team): FeedFilter {
+  const type = query.get("type");
+  const rep = query.get("rep");
+  return {
+    type: TYPES.some((item) => item.type === type) ? (type as ActivityType) : null,
+    starred: query.get("starred") === "true",
+    thread: query.get("thread") === MAIN_THREAD,
+    rep: rep && (rep === team.me.id || team.reps.has(rep)) ? rep : null,
+  };
+}
+
+/** The address with `filter` in place of the feed's filter (any other parameter kept). */
+function addressOf(pathname: string, query: URLSearchParams, filter: FeedFilter): string {
+  const next = new URLSearchParams(query);
+  const values = {
+    type: filter.type,
+    starred: filter.starred ? "true" : null,
+    thread: filter.thread ? MAIN_THREAD : null,
+    rep: filter.rep,
+  };
+  for (const [name, value] of Object.entries(values)) {
+    if (value) next.set(name, value);
+    else next.delete(name);
+  }
+  const search = next.toString();
+  return search ? `${pathname}?${search}` : pathname;
+}
+
 function matches(filter: FeedFilter, activity: Activity): boolean {
   return (
     (filter.type === null || filter.type === activity.type) &&
@@ -54,7 +87,12 @@ type Composer = "note" | "sms";
 
 export function ActivityFeed({ record }: { record: CrmRecord }) {
   const recordId = record.id;
-  const [filter, setFilter] = useState<FeedFilter>(NO_FILTER);
+  const team = useTeam();
+  const { pathname, query } = useLocation();
+  const filter = filterOf(query, team);
+  // Each change of filter replaces the address: Back leaves the record, not the last chip.
+  const setFilter = (next: FeedFilter) =>
+    navigate(addressOf(pathname, query, next), { replace: true, keepScroll: true });
   const [composer, setComposer] = useState<Composer>("note");
   const feed = usePaged(
     (cursor, signal) => listActivities(recordId, filter, cursor, signal),
@@ -263,57 +301,6 @@ function CallExtras({ record, call, onUpdated, onReload }: CallExtrasProps) {
       <SummariseCall call={call} title={feedCallTitle(call, record)} record={person} onSaved={saved} />
       <CallRecording call={call} who={who} onDeleted={(answer) => onUpdated(withRecordingOf(call, answer))} />
     </>
-  );
-}
-
-type MarksProps = { recordId: string; activity: Activity; noun: string; onUpdated: ItemProps["onUpdated"] };
-
-/** Star (A1) and thread (A2) toggles: pressed buttons, saved at once, undone on failure. */
-function ActivityMarks({ recordId, activity, noun, onUpdated }: MarksProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const inThread = activity.thread_id === MAIN_THREAD;
-  const toggle = async (patch: { starred?: boolean; in_thread?: boolean }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      onUpdated(await updateActivity(recordId, activity, patch));
-    } catch (exc) {
-      setError(describeError(exc));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div class="activity-marks">
-      <button
-        type="button"
-        class={activity.starred ? "icon-btn mark starred" : "icon-btn mark"}
-        aria-label={`Star ${noun}`}
-        aria-pressed={activity.starred}
-        title={activity.starred ? "Starred: click to unstar" : "Star"}
-        disabled={busy}
-        onClick={() => void toggle({ starred: !activity.starred })}
-      >
-        <Icon name="star" size={16} />
-      </button>
-      <button
-        type="button"
-        class={inThread ? "icon-btn mark in-thread" : "icon-btn mark"}
-        aria-label={`${noun} in thread`}
-        aria-pressed={inThread}
-        title={inThread ? "In the thread: click to take it out (it stays in the feed)" : "Add to the thread"}
-        disabled={busy}
-        onClick={() => void toggle({ in_thread: !inThread })}
-      >
-        <Icon name="thread" size={16} />
-      </button>
-      {error && (
-        <p class="field-error mark-error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
   );
 }
 

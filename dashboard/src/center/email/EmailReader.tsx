@@ -13,6 +13,7 @@ import { ErrorState, Spinner } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
 import { formatDateTime } from "../../components/Time";
 import { useAsync } from "../../hooks";
+import { ActivityMarks } from "../../records/ActivityMarks";
 import { recordPath } from "../../records/kinds";
 import { Link } from "../../router";
 import { Reminders } from "../../reminders/Reminders";
@@ -116,9 +117,21 @@ function EmailBody({ email, onRetried }: { email: EmailDetail; onRetried: () => 
   const [showImages, setShowImages] = useState(false);
   const remoteImages = email.html?.includes("data-remote-src") ?? false;
   const files = email.attachments.filter((attachment) => !attachment.inline);
+  // Its star and thread on its record's feed (A1, A2), as saved.
+  const [marks, setMarks] = useState({ starred: email.starred, thread_id: email.thread_id });
   return (
     <article class="email-message">
-      <h2 class="email-subject">{email.subject || "(no subject)"}</h2>
+      <div class="email-subject-row">
+        <h2 class="email-subject">{email.subject || "(no subject)"}</h2>
+        {email.record && (
+          <ActivityMarks
+            recordId={email.record.id}
+            activity={{ id: email.activity_id, occurred_at: email.at, ...marks }}
+            noun="Email"
+            onUpdated={(saved) => setMarks({ starred: saved.starred, thread_id: saved.thread_id })}
+          />
+        )}
+      </div>
       <dl class="email-headers">
         <dt>From</dt>
         <dd data-testid="email-from">{email.from ? addresses([email.from]) : "(unknown)"}</dd>
