@@ -16,6 +16,7 @@ from commcenter.channels.sms_gateway import sms_gateway
 from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
 from commcenter.domain.call_scripts import CallScripts
 from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummaryInput, Presence, PresenceInput
+from commcenter.domain.folders import FolderActionInput, FolderChange, FolderCounts, FolderPage
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput, UnmatchedHistory
 from commcenter.domain.mailbox_views import MailboxInput, MailboxView
 from commcenter.domain.records import Record, RecordFields, RecordInput, TrashedRecord
@@ -42,6 +43,7 @@ from commcenter.services import (
     calls_tab,
     email_send,
     email_tabs,
+    folders,
     inbound_calls,
     mailbox_settings,
     open_tracking,
@@ -473,6 +475,43 @@ def reminder_list() -> Response:
 def reminder_cancel(reminder_id: str) -> Response:
     cancel_reminder(req.current_rep(req.current(app)), reminder_id)
     return Response(body="", status_code=204)
+
+
+@app.route("/api/folders/counts", methods=["GET"])
+@documented(
+    "Each folder view's count, total and unread, by source (kept by every change, never counted)", response=FolderCounts
+)
+def folder_counts() -> Response:
+    return json_response(folders.folder_counts(req.current_rep(req.current(app))))
+
+
+@app.route("/api/folders/{folder}", methods=["GET"])
+@documented(
+    "The signed-in rep's conversations of every channel in a folder (inbox, follow_up, archived, trash, spam) "
+    "or unread, newest activity first",
+    response=FolderPage,
+    query={"source": "email, sms, call or chat", "limit": "1-100", "cursor": "next page"},
+)
+def folder_view(folder: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    items, cursor = folders.list_folder(
+        rep, folder, req.query(request, "source"), req.limit(request), req.query(request, "cursor")
+    )
+    return json_response(FolderPage(items=items, next_cursor=cursor))
+
+
+@app.route("/api/folders/actions", methods=["POST"])
+@documented(
+    "Archive, trash, mark spam or not spam, put back in the Inbox, mark read or unread, or follow up on a day "
+    "(a reminder at 08:00 that day), conversations named by ids (at most 100) or all of a folder view",
+    request=FolderActionInput,
+    response=FolderChange,
+)
+def folder_action() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(folders.act_on_conversations(rep, req.json_body(request, FolderActionInput)))
 
 
 @app.route("/api/center/counts", methods=["GET"])

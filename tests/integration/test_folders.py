@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from api_support import ALICE_NUMBER, Api, fresh_remote, receive
@@ -221,3 +222,150 @@ def test_a_conversation_stored_before_folders_is_counted_by_its_next_message(
     state = folder_of(ALICE_NUMBER, remote)
     assert state.folder_keys and state.folder == "inbox"
     assert_counts_right()
+
+
+# ---------------------------------------------------------------- the API
+
+
+def api_counts(api: Api) -> dict[str, int]:
+    """GET /api/folders/counts as counter names, to hold against what the indexes list."""
+    flat: dict[str, int] = {}
+    for folder, count in api.ok("GET", "/api/folders/counts").items():
+        if folder == "unread":
+            continue
+        for source, by in count["by_source"].items():
+            flat[f"folder#{folder}#{source}"] = by["total"]
+            flat[f"folder#{folder}#{source}#unread"] = by["unread"]
+    return {name: value for name, value in flat.items() if value}
+
+
+def view_ids(api: Api, folder: str, **params: str) -> list[str]:
+    ids: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = api.ok("GET", f"/api/folders/{folder}", **params, **({"cursor": cursor} if cursor else {}))
+        ids += [row["id"] for row in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return ids
+
+
+def act(api: Api, action: str, ids: list[str], **extra: str) -> int:
+    return int(api.ok("POST", "/api/folders/actions", {"action": action, "ids": ids, **extra})["changed"])
+
+
+def texting(api_url: str, token: str, count: int) -> list[str]:
+    ids = []
+    for n in range(count):
+        remote = fresh_remote()
+        receive(api_url, token, remote, ALICE_NUMBER, f"Folder message {n}")
+        ids.append(conversation_id(ALICE_NUMBER, remote))
+    return ids
+
+
+def test_views_list_and_count_what_the_counters_hold(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    (first, second) = texting(api_url, twilio_auth_token, 2)
+    page = alice.ok("GET", "/api/folders/inbox", limit=1)
+    (row,) = page["items"]
+    assert row["id"] == second and page["next_cursor"]
+    assert (row["channel"], row["folder"], row["unread"], row["owner_id"]) == ("sms", "inbox", 1, ALICE_ID)
+    assert row["remote"].startswith("+1") and row["last_preview"] == "Folder message 1" and row["record"] is None
+    assert view_ids(alice, "inbox")[:2] == [second, first]
+    assert second in view_ids(alice, "unread", source="sms")
+    assert second not in view_ids(alice, "inbox", source="email")
+    counts = alice.ok("GET", "/api/folders/counts")
+    assert counts["unread"]["total"] == counts["inbox"]["unread"] + counts["follow_up"]["unread"]
+    assert set(counts) == {"inbox", "follow_up", "archived", "trash", "spam", "unread"}
+    assert api_counts(alice) == counted(ALICE_ID) == summed(ALICE_ID)
+
+
+def test_each_action_moves_the_conversations_and_their_counts(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    ids = texting(api_url, twilio_auth_token, 3)
+    steps = [
+        ("archive", "archived", 3),
+        ("archive", "archived", 0),  # already there: nothing changes
+        ("trash", "trash", 3),
+        ("inbox", "inbox", 3),
+        ("spam", "spam", 3),
+        ("not_spam", "inbox", 3),
+    ]
+    for action, folder, changed in steps:
+        assert act(alice, action, ids) == changed, action
+        listed_ids = view_ids(alice, folder, source="sms")
+        assert all(i in listed_ids for i in ids), action
+        assert api_counts(alice) == summed(ALICE_ID), action
+    assert act(alice, "read", ids) == 3
+    assert not set(ids) & set(view_ids(alice, "unread"))
+    assert act(alice, "unread", ids[:1]) == 1
+    assert ids[0] in view_ids(alice, "unread", source="sms")
+    assert api_counts(alice) == summed(ALICE_ID)
+
+
+def test_follow_up_sets_a_reminder_and_the_fired_reminder_moves_it(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    (conversation,) = texting(api_url, twilio_auth_token, 1)
+    day = (date.today() + timedelta(days=10)).isoformat()
+    assert act(alice, "follow_up", [conversation], day=day) == 1
+    (row,) = [r for r in alice.ok("GET", "/api/folders/follow_up")["items"] if r["id"] == conversation]
+    assert row["follow_up_on"] == day
+    (reminder,) = alice.ok("GET", "/api/reminders", conversation_id=conversation)["items"]
+    assert reminder["kind"] == "follow_up" and reminder["due_at"].startswith(
+        day
+    )  # 08:00 in Los Angeles: the same day in UTC
+    assert api_counts(alice) == summed(ALICE_ID)
+
+
+def test_all_of_a_view_is_acted_on_at_once(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    ids = texting(api_url, twilio_auth_token, 2)
+    act(alice, "spam", ids)
+    spam = view_ids(alice, "spam")
+    answer = alice.ok("POST", "/api/folders/actions", {"action": "trash", "all": True, "folder": "spam"})
+    assert answer["changed"] == len(spam) and view_ids(alice, "spam") == []
+    assert all(i in view_ids(alice, "trash") for i in ids)
+    assert api_counts(alice) == summed(ALICE_ID)
+
+
+def test_another_reps_conversation_is_not_found_and_nothing_changes(
+    alice: Api, bruno: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    (mine,) = texting(api_url, twilio_auth_token, 1)
+    before = counted(ALICE_ID)
+    answer = bruno("POST", "/api/folders/actions", {"action": "archive", "ids": [mine]})
+    assert answer.status_code == 404, answer.text
+    # Named among his own, it stops the whole action before anything changes.
+    assert mine not in view_ids(bruno, "inbox")
+    assert (conversations_data.get(mine) or pytest.fail("gone")).folder == "inbox"
+    assert counted(ALICE_ID) == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"action": "explode", "ids": ["sms-1-2"]},
+        {"action": "archive"},
+        {"action": "archive", "ids": []},
+        {"action": "archive", "ids": ["sms-1-2"] * 101},
+        {"action": "archive", "ids": ["no/such id"]},
+        {"action": "archive", "all": True},
+        {"action": "archive", "all": True, "folder": "drafts"},
+        {"action": "archive", "all": True, "folder": "inbox", "source": "fax"},
+        {"action": "archive", "all": True, "folder": "inbox", "ids": ["sms-1-2"]},
+        {"action": "follow_up", "ids": ["sms-1-2"]},
+        {"action": "follow_up", "ids": ["sms-1-2"], "day": "2031-02-30"},
+        {"action": "archive", "ids": ["sms-1-2"], "day": "2027-02-03"},
+        {"action": "follow_up", "ids": ["sms-1-2"], "day": "2001-02-03"},
+        {"action": "archive", "ids": ["sms-1-2"], "color": "red"},
+    ],
+)
+def test_bad_input_is_refused_and_changes_nothing(alice: Api, body: dict[str, object]) -> None:
+    before = counted(ALICE_ID)
+    answer = alice("POST", "/api/folders/actions", body)
+    assert answer.status_code == 400, answer.text
+    assert counted(ALICE_ID) == before
+
+
+def test_bad_views_are_refused(alice: Api) -> None:
+    assert alice("GET", "/api/folders/drafts").status_code == 400
+    assert alice("GET", "/api/folders/inbox", source="fax").status_code == 400
+    assert alice("GET", "/api/folders/inbox", cursor="nonsense").status_code == 400

@@ -226,6 +226,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/folders/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive, trash, mark spam or not spam, put back in the Inbox, mark read or unread, or follow up on a day (a reminder at 08:00 that day), conversations named by ids (at most 100) or all of a folder view */
+        post: operations["folder_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/folders/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each folder view's count, total and unread, by source (kept by every change, never counted) */
+        get: operations["folder_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/folders/{folder}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in rep's conversations of every channel in a folder (inbox, follow_up, archived, trash, spam) or unread, newest activity first */
+        get: operations["folder_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -1466,6 +1517,69 @@ export interface components {
             /** @default null */
             finished_at: string | null;
         };
+        /**
+         * FolderActionInput
+         * @description An action on conversations: these `ids`, or `all` of a view (`folder`, `source`).
+         */
+        FolderActionInput: {
+            action: string;
+            /** @default [] */
+            ids?: string[];
+            /** @default false */
+            all?: boolean;
+            /** @default null */
+            folder?: string | null;
+            /** @default null */
+            source?: string | null;
+            /** @default null */
+            day?: string | null;
+        };
+        /** FolderChange */
+        FolderChange: {
+            changed: number;
+        };
+        /** FolderCount */
+        FolderCount: {
+            total: number;
+            unread: number;
+            by_source: {
+                [key: string]: components["schemas"]["SourceCount"];
+            };
+        };
+        /**
+         * FolderCounts
+         * @description Each view's count (the Unread view's total is its unread conversations).
+         */
+        FolderCounts: {
+            inbox: components["schemas"]["FolderCount"];
+            follow_up: components["schemas"]["FolderCount"];
+            archived: components["schemas"]["FolderCount"];
+            trash: components["schemas"]["FolderCount"];
+            spam: components["schemas"]["FolderCount"];
+            unread: components["schemas"]["FolderCount"];
+        };
+        /** FolderPage */
+        FolderPage: {
+            items: components["schemas"]["FolderRow"][];
+            next_cursor: string | null;
+        };
+        /**
+         * FolderRow
+         * @description A conversation as a folder view lists it.
+         */
+        FolderRow: {
+            id: string;
+            channel: string;
+            folder: string;
+            remote: string;
+            record: components["schemas"]["RecordSummary"] | null;
+            last_at: string;
+            last_preview: string;
+            last_direction: string;
+            unread: number;
+            follow_up_on: string | null;
+            owner_id: string;
+        };
         /** FollowUp */
         FollowUp: {
             title: string;
@@ -2036,6 +2150,11 @@ export interface components {
             segments: number;
             /** @enum {unknown} */
             encoding: "GSM-7" | "UCS-2";
+        };
+        /** SourceCount */
+        SourceCount: {
+            total: number;
+            unread: number;
         };
         /** SuggestedOutcome */
         SuggestedOutcome: {
@@ -2772,6 +2891,127 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EmailDetail"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    folder_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FolderActionInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderChange"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    folder_counts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderCounts"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    folder_view: {
+        parameters: {
+            query?: {
+                /** @description email, sms, call or chat */
+                source?: string;
+                /** @description 1-100 */
+                limit?: string;
+                /** @description next page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                folder: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderPage"];
                 };
             };
             /** @description invalid input */

@@ -1,0 +1,202 @@
+"""Folders (C4): a rep's conversations of every channel by folder, their counts, and the actions
+that move them.
+
+A view is one Query of a folder index (`commcenter.data.conversations.folder_page`); its count
+is read from the counters every write keeps (one Query of the rep's counter scope). An action
+names conversations (ids, or all of a view): every one is found, and found to be one the rep
+views, before anything changes (another rep's is answered as absent); then each changes by its
+own write conditional on its version, retried on a conflict, with its counters.
+"""
+
+from __future__ import annotations
+
+import re
+
+import msgspec
+
+from commcenter.data import activities as activities_data
+from commcenter.data import conversations as conversations_data
+from commcenter.data import counters as counters_data
+from commcenter.data import records as records_data
+from commcenter.domain.clock import now_iso, utc_now
+from commcenter.domain.facts import EmailFacts
+from commcenter.domain.folders import (
+    ACTIONS,
+    MOVES,
+    SOURCES,
+    VIEWS,
+    Folder,
+    FolderActionInput,
+    FolderChange,
+    FolderCounts,
+    FolderRow,
+    check_day,
+    in_folders,
+    moved,
+    view_counts,
+    viewer_of,
+)
+from commcenter.domain.records import RecordSummary
+from commcenter.domain.reminders import ReminderInput, due_time
+from commcenter.domain.reps import Rep
+from commcenter.domain.sms import ConversationState
+from commcenter.errors import NotFoundError, ValidationError
+from commcenter.services import email_tabs
+from commcenter.services.reminders import create_reminder
+from commcenter.services.sms_conversations import change_conversation
+
+MOST_SELECTED = 100  # ids in one action
+MOST_CHANGED = 1000  # conversations one "all of a view" action goes through
+EMAILS_READ = 100  # the newest emails of a conversation a read action marks
+_ID = re.compile(r"^[0-9A-Za-z_.:@+-]{1,200}$")
+
+
+def _view(view: str, source: str | None) -> tuple[str, str | None]:
+    if view not in VIEWS:
+        raise ValidationError(f"folder must be one of {', '.join(VIEWS)}", {"folder": "unknown"})
+    if source is not None and source not in SOURCES:
+        raise ValidationError(f"source must be one of {', '.join(SOURCES)}", {"source": "unknown"})
+    return view, source
+
+
+def list_folder(
+    rep: Rep, view: str, source: str | None, limit: int, cursor: str | None
+) -> tuple[list[FolderRow], str | None]:
+    """The rep's conversations in a view (a folder, or "unread"), of every source or one,
+    newest activity first."""
+    view, source = _view(view, source)
+    states, cursor = conversations_data.folder_page(rep.id, view, source, limit, cursor)
+    return _rows(states), cursor
+
+
+def folder_counts(rep: Rep) -> FolderCounts:
+    """Every view's count, total and unread, by source: from the counters, never counted."""
+    return view_counts(counters_data.read_all(counters_data.rep_scope(rep.id)))
+
+
+def act_on_conversations(rep: Rep, change: FolderActionInput) -> FolderChange:
+    """Apply an action to the conversations it names; everything is checked (a 400, or a 404 for
+    a conversation the rep does not view) before anything changes."""
+    if change.action not in ACTIONS:
+        raise ValidationError(f"action must be one of {', '.join(ACTIONS)}", {"action": "unknown"})
+    day: str | None = None
+    if change.action == "follow_up":
+        day = check_day(change.day)
+        due_time(day, rep.time_zone, utc_now())  # a day the reminder can be set for
+    elif change.day is not None:
+        raise ValidationError("day is for a follow-up", {"day": "not_allowed"})
+    selected = _selected(rep, change)
+    changed = sum(1 for state in selected if _apply(rep, state, change.action, day))
+    return FolderChange(changed=changed)
+
+
+def _selected(rep: Rep, change: FolderActionInput) -> list[ConversationState]:
+    if change.all:
+        if change.ids:
+            raise ValidationError("name ids or all, not both", {"ids": "with all"})
+        view, source = _view(change.folder or "", change.source)
+        found: list[ConversationState] = []
+        cursor: str | None = None
+        while len(found) < MOST_CHANGED:
+            page, cursor = conversations_data.folder_page(rep.id, view, source, 100, cursor)
+            found.extend(page)
+            if cursor is None:
+                break
+        return found[:MOST_CHANGED]
+    if change.folder is not None or change.source is not None:
+        raise ValidationError("folder and source name all of a view", {"folder": "without all"})
+    if not change.ids:
+        raise ValidationError("name the conversations (ids) or all of a folder", {"ids": "required"})
+    if len(change.ids) > MOST_SELECTED:
+        raise ValidationError(f"at most {MOST_SELECTED} ids at once", {"ids": "too many"})
+    if not all(isinstance(i, str) and _ID.match(i) for i in change.ids):
+        raise ValidationError("an id is not a conversation id", {"ids": "malformed"})
+    return [_viewed(rep, conversation_id) for conversation_id in dict.fromkeys(change.ids)]
+
+
+def _viewed(rep: Rep, conversation_id: str) -> ConversationState:
+    """A conversation in the rep's folders; another's is answered as one that does not exist."""
+    state = conversations_data.get(conversation_id)
+    if state is None or viewer_of(state) != rep.id or not in_folders(state):
+        raise NotFoundError(f"no conversation {conversation_id}")
+    return state
+
+
+def _apply(rep: Rep, state: ConversationState, action: str, day: str | None) -> bool:
+    """One conversation's change; whether it changed."""
+    if action == "read":
+        return _set_read(rep, state, True)
+    if action == "unread":
+        return _set_read(rep, state, False)
+    if action == "follow_up" and day is not None:
+        create_reminder(rep, ReminderInput(kind="follow_up", when=day, conversation_id=state.id))
+    return move_conversation(rep.id, state.id, MOVES[action], follow_up_on=day)
+
+
+def move_conversation(viewer: str, conversation_id: str, folder: Folder, *, follow_up_on: str | None = None) -> bool:
+    """Put the viewer's conversation in `folder` (a write conditional on its version, retried on
+    a conflict); whether it moved."""
+    at = now_iso()
+
+    def move(state: ConversationState | None) -> ConversationState | None:
+        if state is None or viewer_of(state) != viewer or not in_folders(state):
+            return None
+        after = moved(state, folder, at=at, follow_up_on=follow_up_on)
+        return None if after is state else after
+
+    before, after = change_conversation(conversation_id, move)
+    return after is not before
+
+
+def _set_read(rep: Rep, state: ConversationState, read: bool) -> bool:
+    if state.channel == "email":
+        return _set_emails_read(rep, state, read)
+
+    def mark(current: ConversationState | None) -> ConversationState | None:
+        if current is None:
+            return None
+        unread = 0 if read else max(current.unread, 1)
+        if unread == current.unread:
+            return None
+        return msgspec.structs.replace(current, unread=unread, version=current.version + 1)
+
+    before, after = change_conversation(state.id, mark)
+    return after is not before
+
+
+def _set_emails_read(rep: Rep, state: ConversationState, read: bool) -> bool:
+    """An email conversation is read when its emails are: each is marked here and queued for the
+    rep's mail server (as the Email tab does); unread marks its newest received email."""
+    emails, _ = activities_data.conversation_page(state.id, EMAILS_READ, None)
+    received = [e for e in emails if e.direction == "inbound" and isinstance(e.data, EmailFacts)]
+    if read:
+        wanted = [e for e in received if isinstance(e.data, EmailFacts) and not e.data.seen]
+    else:
+        wanted = received[:1] if state.unread == 0 else []
+    if not wanted:
+        return False
+    keys = [email_tabs.email_key(email) for email in wanted]
+    return email_tabs.set_read(rep, email_tabs.EmailReadInput(ids=keys, read=read)).changed > 0
+
+
+def _rows(states: list[ConversationState]) -> list[FolderRow]:
+    records = records_data.get_many([s.record_id for s in states if s.record_id])
+    rows = []
+    for state in states:
+        record = records.get(state.record_id) if state.record_id else None
+        rows.append(
+            FolderRow(
+                id=state.id,
+                channel=state.channel,
+                folder=state.folder,
+                remote=state.remote_number,
+                record=RecordSummary.of(record) if record is not None else None,
+                last_at=state.last_at,
+                last_preview=state.last_preview,
+                last_direction=state.last_direction,
+                unread=state.unread,
+                follow_up_on=state.follow_up_on,
+                owner_id=viewer_of(state),
+            )
+        )
+    return rows
