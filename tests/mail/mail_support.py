@@ -1,5 +1,6 @@
 """What the mail tests share: a rep connected to a mailbox of the local Dovecot, a message as a
-mail client writes it, a contact with an address, one poll of the mailbox, a fresh address."""
+mail client writes it, a contact with an address, one poll of the mailbox, a fresh address, the
+API as one rep sees it."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 import msgspec
+import requests
 from conftest import MailUser
 
 from commcenter.data import mailbox_secrets
@@ -83,3 +86,28 @@ def poll(rep: Rep) -> mail_poll.MailboxPoll:
 
 def stranger() -> str:
     return f"someone-{uuid.uuid4().hex[:8]}@client.test"
+
+
+class Api:
+    """The dashboard's API as one rep sees it, signed in with a dev token."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def __call__(self, method: str, path: str, body: Any = None, **params: Any) -> requests.Response:
+        return requests.request(
+            method, self.base_url + path, json=body, params=params or None, headers=self.headers, timeout=60
+        )
+
+    def ok(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        answer = self(method, path, body, **params)
+        assert answer.status_code < 300, f"{method} {path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    def tab(self, tab: str, **params: Any) -> list[dict[str, Any]]:
+        """The rows of an email tab (`/api/emails`)."""
+        return list(self.ok("GET", "/api/emails", tab=tab, **params)["items"])
+
+    def subjects(self, tab: str, **params: Any) -> list[str]:
+        return [row["subject"] for row in self.tab(tab, **params)]

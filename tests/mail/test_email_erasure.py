@@ -11,7 +11,7 @@ from collections.abc import Callable
 import msgspec
 import requests
 from conftest import MailUser
-from mail_support import connect, contact_with, message, poll
+from mail_support import Api, connect, contact_with, message, poll
 
 from commcenter.data import mail_objects, message_refs, reps
 from commcenter.domain.emails import dedupe_key_of
@@ -55,12 +55,8 @@ def test_an_erasure_deletes_the_persons_email_and_its_objects(
     assert poll(rep).messages == 1
     received_key = dedupe_key_of(received_id.strip("<>"))
 
-    def call(token_of: str, method: str, path: str, body: object = None) -> requests.Response:
-        headers = {"Authorization": f"Bearer {dev_token(token_of)}"}
-        return requests.request(method, api_url + path, json=body, headers=headers, timeout=60)
-
-    sent = call(
-        rep.email,
+    rep_api, admin_api = Api(api_url, dev_token(rep.email)), Api(api_url, dev_token(admin.email))
+    sent = rep_api(
         "POST",
         "/api/emails/send",
         {"client_request_id": uuid.uuid4().hex, "to": [address], "subject": words, "text": words},
@@ -74,13 +70,13 @@ def test_an_erasure_deletes_the_persons_email_and_its_objects(
     objects = [received.data.raw_key, sending.data.raw_key, *(a.key for a in received.data.attachments)]  # type: ignore[union-attr]
     assert len(objects) == 3 and all(key is not None and _exists(key) for key in objects)
 
-    erased = call(admin.email, "POST", f"/api/records/{record_id}/erase", {"confirm_name": "Hélène Mail"})
+    erased = admin_api("POST", f"/api/records/{record_id}/erase", {"confirm_name": "Hélène Mail"})
     assert erased.status_code == 200, erased.text
     assert erased.json()["activities"] == 2 and erased.json()["mail_objects"] == 3
 
     assert not any(key is not None and _exists(key) for key in objects)
     for key in (received_key, sent_key):
-        assert call(rep.email, "GET", f"/api/emails/{key}").status_code == 404
+        assert rep_api("GET", f"/api/emails/{key}").status_code == 404
         claim = message_refs.get(message_refs.email_ref(key))
         assert claim is not None and claim.owner is None and claim.sk is None
     # The open pixel's claim no longer says where the email was, and a fetch of it records nothing.

@@ -8,30 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import requests
 from conftest import MailUser
-from mail_support import connect, contact_with, message, poll, stranger
+from mail_support import Api, connect, contact_with, message, poll, stranger
 
 from commcenter_local.mail_server import LocalDovecot
 from commcenter_local.stack import LocalStack
 
 TEAMMATE = "bruno@northwind.example"  # a demo rep: sees the team's records, not this rep's mail
-
-
-class Api:
-    def __init__(self, base_url: str, token: str) -> None:
-        self.base_url = base_url
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    def __call__(self, method: str, path: str, body: Any = None, **params: Any) -> requests.Response:
-        return requests.request(
-            method, self.base_url + path, json=body, params=params or None, headers=self.headers, timeout=30
-        )
-
-    def ok(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        answer = self(method, path, body, **params)
-        assert answer.status_code < 300, f"{method} {path}: {answer.status_code} {answer.text}"
-        return answer.json()
 
 
 class Mail:

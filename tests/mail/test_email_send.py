@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 from conftest import MailUser
-from mail_support import connect, contact_with, message, poll, stranger
+from mail_support import Api, connect, contact_with, message, poll, stranger
 
 from commcenter.data import activities as activities_data
 from commcenter.data import mail_objects, message_refs
@@ -31,25 +31,6 @@ from commcenter.services import email_send
 from commcenter.services.external_ids import activity_of
 from commcenter_local.mail_server import LocalDovecot, LocalSmtp, ReceivedMail
 from commcenter_local.stack import LocalStack
-
-
-class Api:
-    def __init__(self, base_url: str, token: str) -> None:
-        self.base_url = base_url
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    def __call__(self, method: str, path: str, body: Any = None, **params: Any) -> requests.Response:
-        return requests.request(
-            method, self.base_url + path, json=body, params=params or None, headers=self.headers, timeout=60
-        )
-
-    def ok(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        answer = self(method, path, body, **params)
-        assert answer.status_code < 300, f"{method} {path}: {answer.status_code} {answer.text}"
-        return answer.json()
-
-    def sent(self, **params: Any) -> list[dict[str, Any]]:
-        return list(self.ok("GET", "/api/emails", tab="sent", **params)["items"])
 
 
 class Sender:
@@ -115,7 +96,7 @@ def test_a_send_reaches_the_server_with_its_headers_and_is_listed_in_sent(sender
     # What is kept (the reader, the bucket, the copy for Sent) has no pixel.
     assert "/mail/o/" not in (email["html"] or "") and email["text"].startswith("Bonjour,\nsee www.team.test")
     assert b"/mail/o/" not in mail_objects.get(mail_objects.raw_key(email["id"]))
-    (row,) = sender.api.sent()
+    (row,) = sender.api.tab("sent")
     assert (row["id"], row["send_status"], row["direction"], row["record"]["id"]) == (
         email["id"],
         "sent",
@@ -132,7 +113,7 @@ def test_the_same_request_twice_is_one_delivery_and_the_same_email(sender: Sende
     second = sender.send(client_request_id="twice-12345", text="changed my mind")
     assert first.status_code == second.status_code == 201
     assert second.json()["id"] == first.json()["id"] and second.json()["text"].startswith("Hello")
-    assert len(sender.delivered()) == 1 and len(sender.api.sent()) == 1
+    assert len(sender.delivered()) == 1 and len(sender.api.tab("sent")) == 1
 
 
 def test_a_reply_is_threaded_and_lands_in_the_same_conversation(sender: Sender) -> None:
@@ -148,7 +129,7 @@ def test_a_reply_is_threaded_and_lands_in_the_same_conversation(sender: Sender) 
     assert sent["In-Reply-To"] == f"<{original_id}>" and sent["References"] == f"<{original_id}>"
     assert answer.json()["in_reply_to"] == original_id
     # The same conversation as the original: listed with the mail exchanged with that address.
-    assert [row["id"] for row in sender.api.sent(**{"from": sender.contact})] == [answer.json()["id"]]
+    assert [row["id"] for row in sender.api.tab("sent", **{"from": sender.contact})] == [answer.json()["id"]]
     reply_facts = _facts(answer.json()["id"])
     assert reply_facts == _facts(original) and reply_facts["conversation"]
 
@@ -166,7 +147,7 @@ def test_a_refused_recipient_leaves_a_failed_draft_that_retry_sends_once(sender:
     email = answer.json()
     assert email["send_status"] == "failed" and "No such user" in email["send_error"]
     assert sender.delivered() == []
-    assert sender.api.sent()[0]["send_status"] == "failed"
+    assert sender.api.tab("sent")[0]["send_status"] == "failed"
     sender.smtp.refuse_recipients.discard(sender.contact)
     retried = sender.api.ok("POST", f"/api/emails/{email['id']}/retry", {})
     assert (retried["id"], retried["send_status"], retried["send_error"]) == (email["id"], "sent", None)
@@ -218,7 +199,7 @@ def test_a_retried_request_for_a_failed_send_is_answered_not_sent_again(sender: 
 def test_bad_input_is_refused_and_nothing_is_written(sender: Sender, fields: dict[str, Any]) -> None:
     answer = sender.send(**{"client_request_id": "bad-input-1", **fields})
     assert 400 <= answer.status_code < 500, answer.text
-    assert sender.delivered() == [] and sender.api.sent() == []
+    assert sender.delivered() == [] and sender.api.tab("sent") == []
     assert message_refs.get(message_refs.email_ref(_key(sender, "bad-input-1"))) is None
 
 
@@ -236,7 +217,7 @@ def test_a_reply_to_another_reps_email_is_not_found(sender: Sender, new_mail_use
     assert poll(other).messages == 1
     assert message_refs.get(message_refs.email_ref(dedupe_key_of(theirs))) is not None
     answer = sender.send(reply_to=dedupe_key_of(theirs))
-    assert answer.status_code == 404 and sender.delivered() == [] and sender.api.sent() == []
+    assert answer.status_code == 404 and sender.delivered() == [] and sender.api.tab("sent") == []
 
 
 def test_no_mailbox_is_a_conflict_that_says_so(api_url: str, dev_token: Callable[[str], str]) -> None:
@@ -257,7 +238,7 @@ def test_the_poll_of_sent_holding_the_same_message_writes_nothing_new(sender: Se
         pytest.fail("the kept message carries the pixel")
     sender.dovecot.append(sender.user.name, "Sent", kept, flags=[b"\\Seen"])
     assert poll(sender.rep).messages == 0
-    (row,) = sender.api.sent()
+    (row,) = sender.api.tab("sent")
     assert (row["id"], row["send_status"]) == (email["id"], "sent")
 
 
@@ -265,7 +246,7 @@ def test_a_mailbox_to_reconnect_is_a_conflict_that_says_so(sender: Sender) -> No
     mailboxes_data.save_health(sender.rep.id, SyncHealth(error_kind="reconnect", error="connect it again"))
     answer = sender.send()
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "reconnect"
-    assert sender.delivered() == [] and sender.api.sent() == []
+    assert sender.delivered() == [] and sender.api.tab("sent") == []
 
 
 def _stored_sending(sender: Sender, request_id: str, *, seconds_ago: int) -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 import requests
 from conftest import MailUser
-from mail_support import DOMAIN, connect, contact_with, message, poll, stranger
+from mail_support import DOMAIN, Api, connect, contact_with, message, poll, stranger
 
 from commcenter.channels.imap_mailbox import ImapMailbox
 from commcenter.data import mailboxes as mailboxes_data
@@ -20,28 +19,6 @@ from commcenter.domain.reps import Rep
 from commcenter.services import email_tabs
 from commcenter_local.mail_server import LocalDovecot
 from commcenter_local.stack import LocalStack
-
-
-class Api:
-    def __init__(self, base_url: str, token: str) -> None:
-        self.base_url = base_url
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    def __call__(self, method: str, path: str, body: Any = None, **params: Any) -> requests.Response:
-        return requests.request(
-            method, self.base_url + path, json=body, params=params or None, headers=self.headers, timeout=30
-        )
-
-    def ok(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        answer = self(method, path, body, **params)
-        assert answer.status_code < 300, f"{method} {path}: {answer.status_code} {answer.text}"
-        return answer.json()
-
-    def tab(self, tab: str, **params: Any) -> list[dict[str, Any]]:
-        return list(self.ok("GET", "/api/emails", tab=tab, **params)["items"])
-
-    def subjects(self, tab: str, **params: Any) -> list[str]:
-        return [row["subject"] for row in self.tab(tab, **params)]
 
 
 class Mailbox:
