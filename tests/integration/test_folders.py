@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from api_support import ALICE_NUMBER, Api, fresh_remote, receive
+from api_support import ALICE_NUMBER, BRUNO_NUMBER, Api, fresh_remote, receive
+from stack_environment import environment
 
 from commcenter.data import conversations as conversations_data
 from commcenter.data import counters as counters_data
@@ -18,6 +19,7 @@ from commcenter.domain.folders import FOLDERS, Folder, folder_deltas, moved
 from commcenter.domain.sms import ConversationState, conversation_id
 from commcenter.services.folder_index import INDEX_NAME, reindex_folders
 from commcenter.services.sms_conversations import change_conversation
+from commcenter_local.stack import LocalStack
 
 ALICE_ID = "rep-alice"
 CHANNELS = ("sms", "email")
@@ -369,3 +371,73 @@ def test_bad_views_are_refused(alice: Api) -> None:
     assert alice("GET", "/api/folders/drafts").status_code == 400
     assert alice("GET", "/api/folders/inbox", source="fax").status_code == 400
     assert alice("GET", "/api/folders/inbox", cursor="nonsense").status_code == 400
+
+
+# ---------------------------------------------------------------- follow-ups fired, spam handles
+
+
+def test_a_fired_follow_up_moves_its_conversation_to_follow_up_once(
+    alice: Api, api_url: str, twilio_auth_token: str, local_stack: LocalStack
+) -> None:
+    from datetime import UTC, datetime
+
+    from commcenter.data import reminders as reminders_data
+    from commcenter.domain.clock import to_iso
+    from commcenter.domain.ids import new_id
+    from commcenter.domain.reminders import Reminder, filed_bucket, idempotency_key
+    from commcenter.services.reminders import on_reminder_fired
+
+    (conversation,) = texting(api_url, twilio_auth_token, 1)
+    act(alice, "archive", [conversation])
+    now = datetime.now(UTC)
+    due = now - timedelta(minutes=1)
+    reminder = Reminder(
+        id=new_id(),
+        kind="follow_up",
+        rep_id=ALICE_ID,
+        due_at=to_iso(due),
+        conversation_id=conversation,
+        created_at=to_iso(now),
+    )
+    reminders_data.create(reminder, filed_bucket(due, now), idempotency_key(reminder.id))
+    with environment({"REMINDER_SENDER": ""}):  # fired without an email: the folder is what is tested
+        answer = local_stack.functions["RemindersFunction"].invoke({"time": to_iso(datetime.now(UTC))})
+    assert answer["fired"] >= 1
+    state = conversations_data.get(conversation)
+    assert state is not None and (state.folder, state.follow_up_on) == ("follow_up", to_iso(due)[:10])
+    assert conversation in view_ids(alice, "follow_up", source="sms")
+    assert api_counts(alice) == summed(ALICE_ID)
+    # Fired again (a sweep that crashed before recording it): nothing moves twice.
+    on_reminder_fired(reminder)
+    assert (conversations_data.get(conversation) or state).version == state.version
+    assert api_counts(alice) == summed(ALICE_ID)
+    # One the rep trashed meanwhile stays in the Trash.
+    act(alice, "trash", [conversation])
+    on_reminder_fired(reminder)
+    assert (conversations_data.get(conversation) or state).folder == "trash"
+
+
+def test_a_handle_marked_spam_starts_its_next_conversation_in_spam(
+    alice: Api, bruno: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Cheap offers")
+    first = conversation_id(ALICE_NUMBER, remote)
+    assert act(alice, "spam", [first]) == 1
+    # The same sender's conversation deleted for good, then a new one: it starts in Spam.
+    assert alice("DELETE", f"/api/sms/conversations/{first}").status_code == 204
+    assert_counts_right()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "More cheap offers")
+    state = folder_of(ALICE_NUMBER, remote)
+    assert (state.folder, state.unread) == ("spam", 1)
+    assert first in view_ids(alice, "spam") and first not in view_ids(alice, "unread")
+    assert_counts_right()
+    # Another rep's traffic with the sender is theirs to judge.
+    receive(api_url, twilio_auth_token, remote, BRUNO_NUMBER, "Cheap offers for you too")
+    assert folder_of(BRUNO_NUMBER, remote).folder == "inbox"
+    # Not spam: the next new conversation is in the Inbox again.
+    assert act(alice, "not_spam", [first]) == 1
+    assert alice("DELETE", f"/api/sms/conversations/{first}").status_code == 204
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Hello again")
+    assert folder_of(ALICE_NUMBER, remote).folder == "inbox"
+    assert_counts_right()

@@ -24,12 +24,15 @@ class HandleItem(Model):
     spam = BooleanAttribute(default=False)
     # The reps who ignore the handle for themselves (`ignored`: the team, as an admin decided).
     ignored_by = UnicodeSetAttribute(null=True)
+    # The reps who marked it spam (a rep's own choice, like `ignored_by`).
+    spam_by = UnicodeSetAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
 
 
 def _state(handle: Handle, item: HandleItem) -> HandleState:
     ignored_by = frozenset(item.ignored_by or ())
-    return HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam), ignored_by)
+    spam_by = frozenset(item.spam_by or ())
+    return HandleState(handle, item.record_id, bool(item.ignored), bool(item.spam), ignored_by, spam_by)
 
 
 def get(handle: Handle) -> HandleState | None:
@@ -125,6 +128,13 @@ def forget(handle: Handle, record_id: str) -> bool:
 def set_ignored(handle: Handle, ignored: bool) -> None:
     """The team ignores a number or hears it again; an incoming call's transaction may be checking it."""
     actions: list[Action] = [HandleItem.ignored.set(ignored), HandleItem.updated_at.set(now_iso())]
+    retried_while_held(lambda: HandleItem(handle.key).update(actions=actions))
+
+
+def set_spam_by(handle: Handle, rep_id: str, spam: bool) -> None:
+    """One rep marks a handle spam for themselves, or not spam again."""
+    change = HandleItem.spam_by.add({rep_id}) if spam else HandleItem.spam_by.delete({rep_id})
+    actions: list[Action] = [change, HandleItem.updated_at.set(now_iso())]
     retried_while_held(lambda: HandleItem(handle.key).update(actions=actions))
 
 

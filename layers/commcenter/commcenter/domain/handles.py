@@ -58,10 +58,16 @@ class HandleState:
     ignored: bool
     spam: bool
     ignored_by: frozenset[str] = frozenset()
+    # The reps who marked the handle spam: a new conversation of theirs with it starts in Spam.
+    spam_by: frozenset[str] = frozenset()
 
     def ignored_for(self, rep_id: str | None) -> bool:
         """Whether this rep's traffic with the handle is listed under Ignored."""
         return self.record_id is None and (self.ignored or (rep_id is not None and rep_id in self.ignored_by))
+
+    def spam_for(self, rep_id: str | None) -> bool:
+        """Whether this rep's new conversations with the handle start in Spam."""
+        return self.spam or (rep_id is not None and rep_id in self.spam_by)
 
 
 def normalize_phone(raw: str, default_region: str) -> str:

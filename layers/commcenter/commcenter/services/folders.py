@@ -17,6 +17,7 @@ import msgspec
 from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
 from commcenter.data import counters as counters_data
+from commcenter.data import handles as handles_data
 from commcenter.data import records as records_data
 from commcenter.domain.clock import now_iso, utc_now
 from commcenter.domain.facts import EmailFacts
@@ -36,6 +37,7 @@ from commcenter.domain.folders import (
     view_counts,
     viewer_of,
 )
+from commcenter.domain.handles import Handle
 from commcenter.domain.records import RecordSummary
 from commcenter.domain.reminders import ReminderInput, due_time
 from commcenter.domain.reps import Rep
@@ -130,6 +132,9 @@ def _apply(rep: Rep, state: ConversationState, action: str, day: str | None) -> 
         return _set_read(rep, state, False)
     if action == "follow_up" and day is not None:
         create_reminder(rep, ReminderInput(kind="follow_up", when=day, conversation_id=state.id))
+    if action in ("spam", "not_spam"):
+        # Later traffic from the handle follows: a new conversation with it starts in Spam.
+        handles_data.set_spam_by(Handle.from_key(state.handle), rep.id, action == "spam")
     return move_conversation(rep.id, state.id, MOVES[action], follow_up_on=day)
 
 

@@ -25,6 +25,7 @@ from commcenter.data import handles as handles_data
 from commcenter.data.inbound import InboundWrite, write_inbound
 from commcenter.domain.activities import Activity, Direction, type_of
 from commcenter.domain.facts import ChannelFacts, EmailFacts
+from commcenter.domain.folders import Folder
 from commcenter.domain.handles import Handle, HandleState
 from commcenter.domain.inbound import HandleUnchanged, InboundOutcome, Premise
 from commcenter.domain.reps import Rep
@@ -112,6 +113,7 @@ def store_inbound(message: InboundMessage, store: InboundStore = TABLES) -> Stor
 def _write_of(message: InboundMessage, current: ConversationState | None, store: InboundStore) -> InboundWrite:
     """The one write of `message`, decided on the conversation as read (`current`)."""
     premises: tuple[Premise, ...] = ()
+    folder: Folder = "inbox"
     if current is not None:
         # The conversation knows its record and section: attaching, ignoring and releasing the
         # handle change them (and its version), so the handle is read only for a new one.
@@ -119,6 +121,8 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
     else:
         state = store.handle(message.sender) if message.sender.resolvable else None
         record_id, section = _whose(state, message.rep.id)
+        if state is not None and state.spam_for(message.rep.id):
+            folder = "spam"  # the rep marked the sender spam: a new conversation starts there
         if message.sender.resolvable:
             premises = (HandleUnchanged(message.sender, state, message.rep.id),)
         if state is None and message.sender_domain is not None:
@@ -157,6 +161,7 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
         last_direction=message.direction,
         unread=0,
         channel="email" if activity.type == "email" else "sms",
+        folder=folder,
     )
     after = with_message(
         base, at=message.occurred_at, preview=message.summary, direction=message.direction, read=message.read

@@ -28,8 +28,9 @@ from commcenter.data import records as records_data
 from commcenter.data import reminders as reminders_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.activities import Activity
-from commcenter.domain.clock import parse_iso, to_iso, utc_now
+from commcenter.domain.clock import now_iso, parse_iso, to_iso, utc_now
 from commcenter.domain.facts import EmailFacts, TaskFacts, expect
+from commcenter.domain.folders import in_folders, moved, viewer_of
 from commcenter.domain.ids import new_id
 from commcenter.domain.reminders import (
     BUCKET_SHARDS,
@@ -51,9 +52,11 @@ from commcenter.domain.reminders import (
     task_reminder_id,
 )
 from commcenter.domain.reps import Rep
+from commcenter.domain.sms import ConversationState
 from commcenter.errors import ConflictError, NotFoundError, ValidationError
 from commcenter.observability import logger
 from commcenter.services.external_ids import activity_of
+from commcenter.services.sms_conversations import change_conversation
 
 if TYPE_CHECKING:
     # The way out is loaded by the sweep only: the API, which asks for reminders, never sends
@@ -293,8 +296,25 @@ def _keep_only(rep_id: str, record_id: str, task_id: str, wanted: Reminder | Non
 def on_reminder_fired(reminder: Reminder) -> None:
     """The one hook every fired reminder passes through, after its email left and before it is
     recorded as fired. The folders plug in here: a follow-up moves its conversation to the rep's
-    Follow-up folder. It must be idempotent (a reminder whose sweep crashed is fired again)."""
+    Follow-up folder (from the Inbox or the Archive: one the rep trashed or marked spam stays
+    there). Idempotent (a reminder whose sweep crashed is fired again): one in Follow-up stays."""
     logger.info("reminder fired", extra={"reminder_id": reminder.id, "kind": reminder.kind})
+    if reminder.kind == "follow_up" and reminder.conversation_id:
+        follow_up_fired(reminder.rep_id, reminder.conversation_id, reminder.due_at[:10])
+
+
+def follow_up_fired(rep_id: str, conversation_id: str, due_day: str) -> None:
+    """Move the rep's conversation to Follow-up, keeping the day picked (else the due day)."""
+    at = now_iso()
+
+    def move(state: ConversationState | None) -> ConversationState | None:
+        if state is None or viewer_of(state) != rep_id or not in_folders(state):
+            return None
+        if state.folder not in ("inbox", "archived"):
+            return None
+        return moved(state, "follow_up", at=at, follow_up_on=state.follow_up_on or due_day)
+
+    change_conversation(conversation_id, move)
 
 
 def sweep_due_reminders(
