@@ -19,6 +19,7 @@ from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummary
 from commcenter.domain.folders import FolderActionInput, FolderChange, FolderCounts, FolderPage
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput, UnmatchedHistory
 from commcenter.domain.mailbox_views import MailboxInput, MailboxView
+from commcenter.domain.quick_replies import QuickReply, QuickReplyInput, QuickReplyList
 from commcenter.domain.records import Record, RecordFields, RecordInput, TrashedRecord
 from commcenter.domain.reminders import Reminder, ReminderInput, ReminderList
 from commcenter.domain.reps import Rep, TeamRep
@@ -48,6 +49,7 @@ from commcenter.services import (
     mailbox_settings,
     open_tracking,
     person_data,
+    quick_replies,
     record_trash,
     recordings,
     records,
@@ -709,6 +711,47 @@ def put_call_scripts() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(call_scripts.set_team_call_scripts(rep, req.json_body(request, CallScripts)))
+
+
+@app.route("/api/quick-replies", methods=["GET"])
+@documented(
+    "The signed-in rep's quick replies and the team's shared ones, by title, each filled for a record "
+    "({first_name}, {last_name}, {company}) and the rep ({my_name})",
+    response=QuickReplyList,
+    query={"record_id": "the record the reply is for (without it, its placeholders are empty)"},
+)
+def quick_reply_list() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(quick_replies.list_quick_replies(rep, req.query(request, "record_id")))
+
+
+@app.route("/api/quick-replies", methods=["POST"])
+@documented(
+    "Save a quick reply of the rep's own, shared with the team or not",
+    request=QuickReplyInput,
+    response=QuickReply,
+    status=201,
+)
+def quick_reply_create() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(quick_replies.create_quick_reply(rep, req.json_body(request, QuickReplyInput)), 201)
+
+
+@app.route("/api/quick-replies/{reply_id}", methods=["PUT"])
+@documented("Change a quick reply (a shared one: its owner or an admin)", request=QuickReplyInput, response=QuickReply)
+def quick_reply_update(reply_id: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(quick_replies.update_quick_reply(rep, reply_id, req.json_body(request, QuickReplyInput)))
+
+
+@app.route("/api/quick-replies/{reply_id}", methods=["DELETE"])
+@documented("Delete a quick reply (a shared one: its owner or an admin)", status=204)
+def quick_reply_delete(reply_id: str) -> Response:
+    quick_replies.delete_quick_reply(req.current_rep(req.current(app)), reply_id)
+    return Response(body="", status_code=204)
 
 
 @app.route("/api/calls/{call_sid}/recording", methods=["GET"])

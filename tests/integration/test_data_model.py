@@ -14,6 +14,7 @@ from commcenter.data.handles import HandleItem
 from commcenter.data.mailboxes import MailboxItem
 from commcenter.data.message_refs import MessageRefItem
 from commcenter.data.opt_outs import OptOutItem
+from commcenter.data.quick_replies import QuickReplyItem
 from commcenter.data.records import RecordItem
 from commcenter.data.reminders import ReminderItem
 from commcenter.data.reps import PresenceItem, RepClaimItem, RepItem
@@ -34,6 +35,7 @@ MODELS: dict[str, list[type[Model]]] = {
     "OptOutsTable": [OptOutItem],
     "MailboxesTable": [MailboxItem],
     "RemindersTable": [ReminderItem],
+    "QuickRepliesTable": [QuickReplyItem],
 }
 
 

@@ -145,7 +145,7 @@ def test_every_function_runs_on_the_built_layer_and_the_lambda_runtime_alone(sam
 
 def test_tables_are_on_demand_recoverable_encrypted_and_retained() -> None:
     tables = of_type("AWS::DynamoDB::Table")
-    assert len(tables) == 11
+    assert len(tables) == 12
     for name, table in tables.items():
         props = table["Properties"]
         assert props["BillingMode"] == "PAY_PER_REQUEST", name
@@ -244,7 +244,7 @@ def test_webhooks_are_open_and_the_api_is_behind_cognito() -> None:
                 assert authorizer == "NONE", path
             else:
                 assert authorizer is None, path  # the default: Cognito
-    assert seen == 74
+    assert seen == 78
 
 
 def test_the_dashboard_origin_may_read_every_api_answer() -> None:

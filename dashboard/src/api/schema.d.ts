@@ -432,6 +432,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/quick-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in rep's quick replies and the team's shared ones, by title, each filled for a record ({first_name}, {last_name}, {company}) and the rep ({my_name}) */
+        get: operations["quick_reply_list"];
+        put?: never;
+        /** Save a quick reply of the rep's own, shared with the team or not */
+        post: operations["quick_reply_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quick-replies/{reply_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a quick reply (a shared one: its owner or an admin) */
+        put: operations["quick_reply_update"];
+        post?: never;
+        /** Delete a quick reply (a shared one: its owner or an admin) */
+        delete: operations["quick_reply_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/records": {
         parameters: {
             query?: never;
@@ -1765,6 +1801,49 @@ export interface components {
         /** PreviewInput */
         PreviewInput: {
             body: string;
+        };
+        /**
+         * QuickReply
+         * @description A saved reply as the API answers it.
+         *
+         *         `filled` is the body with its placeholders filled for the record asked for (and the rep
+         *         asking), `unknown` the placeholders kept as typed; `editable` says whether the rep asking may
+         *         change or delete it.
+         */
+        QuickReply: {
+            id: string;
+            title: string;
+            body: string;
+            shared: boolean;
+            owner_id: string;
+            created_at: string;
+            updated_at: string;
+            /** @default 1 */
+            version: number;
+            /** @default  */
+            filled: string;
+            /** @default [] */
+            unknown: string[];
+            /** @default true */
+            editable: boolean;
+        };
+        /**
+         * QuickReplyInput
+         * @description What a rep writes: the title the picker offers it by, the text, and whether the whole team
+         *         sees it (a shared reply is still edited only by its owner or an admin).
+         */
+        QuickReplyInput: {
+            title: string;
+            body: string;
+            /** @default false */
+            shared?: boolean;
+        };
+        /**
+         * QuickReplyList
+         * @description The rep's own quick replies and the team's shared ones, by title.
+         */
+        QuickReplyList: {
+            items: components["schemas"]["QuickReply"][];
         };
         /**
          * Record
@@ -3421,6 +3500,163 @@ export interface operations {
         responses: {
             /** @description success */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    quick_reply_list: {
+        parameters: {
+            query?: {
+                /** @description the record the reply is for (without it, its placeholders are empty) */
+                record_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReplyList"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    quick_reply_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuickReplyInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReply"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    quick_reply_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuickReplyInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReply"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    quick_reply_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,6 +24,7 @@ _TABLE_VARIABLES = {
     "opt_outs": "OPT_OUTS_TABLE",
     "mailboxes": "MAILBOXES_TABLE",
     "reminders": "REMINDERS_TABLE",
+    "quick_replies": "QUICK_REPLIES_TABLE",
 }
 
 
