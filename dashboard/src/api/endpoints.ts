@@ -38,6 +38,9 @@ import type {
   Presence,
   PresenceInput,
   PreviewInput,
+  QuickReply,
+  QuickReplyInput,
+  QuickReplyList,
   RecordInput,
   RecordKind,
   RecordPage,
@@ -315,6 +318,18 @@ export const getCallScripts = (signal?: AbortSignal) =>
 /** The team's scripts, replaced whole (admins): the API trims them and refuses repeated titles, naming each field. */
 export const saveCallScripts = (items: CallScript[]) =>
   api<CallScripts>("PUT", "/api/settings/call-scripts", { items } satisfies CallScripts);
+
+/** The rep's quick replies and the team's shared ones, each filled for `recordId` (none: placeholders empty). */
+export const listQuickReplies = (recordId: string | null, signal?: AbortSignal) =>
+  api<QuickReplyList>("GET", withQuery("/api/quick-replies", { record_id: recordId }), undefined, signal);
+
+export const createQuickReply = (body: QuickReplyInput) => api<QuickReply>("POST", "/api/quick-replies", body);
+
+/** Changes a quick reply (a shared one: its owner or an admin). */
+export const updateQuickReply = (id: string, body: QuickReplyInput) =>
+  api<QuickReply>("PUT", `/api/quick-replies/${encodeURIComponent(id)}`, body);
+
+export const deleteQuickReply = (id: string) => api<void>("DELETE", `/api/quick-replies/${encodeURIComponent(id)}`);
 
 /** A search within an Email tab: `from` the emails exchanged with that address, `q` those whose
  * subject has these words (a page may then hold few or none, with more to load). */

@@ -143,6 +143,10 @@ export type CallOutcomes = Schemas["CallOutcomes"];
 /** The team's call scripts (admins write them), offered by the softphone during a call. */
 export type CallScripts = Schemas["CallScripts"];
 export type CallScript = Schemas["CallScript"];
+/** Quick replies: one (filled for a record, its unknown placeholders named), what a rep writes, the list. */
+export type QuickReply = Schemas["QuickReply"];
+export type QuickReplyInput = Schemas["QuickReplyInput"];
+export type QuickReplyList = Schemas["QuickReplyList"];
 
 export type RecordingLink = Schemas["RecordingLink"];
 

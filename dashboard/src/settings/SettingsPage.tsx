@@ -5,6 +5,7 @@ import { getMe } from "../api/endpoints";
 import { ErrorState, Spinner } from "../components/Feedback";
 import { formatPhone } from "../format";
 import { useAsync, useTitle } from "../hooks";
+import { QuickRepliesSettings } from "../quickReplies/QuickRepliesSettings";
 import { useMeChange, useTeam } from "../team";
 import { CallOutcomesSettings } from "./CallOutcomesSettings";
 import { CallScriptsSettings } from "./CallScriptsSettings";
@@ -83,6 +84,18 @@ export function SettingsPage() {
         </header>
         <div class="settings-card-body">
           <CallScriptsSettings editable={team.me.role === "admin"} />
+        </div>
+      </section>
+
+      <section id="quick-replies" class="card settings-card" aria-labelledby="settings-quick-replies-title">
+        <header class="settings-card-header">
+          <h2 id="settings-quick-replies-title">Quick replies</h2>
+          <p class="muted">
+            Texts you insert in an SMS or an email reply: your own, and those shared with the team.
+          </p>
+        </header>
+        <div class="settings-card-body">
+          <QuickRepliesSettings />
         </div>
       </section>
     </div>

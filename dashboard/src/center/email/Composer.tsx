@@ -17,6 +17,8 @@ import { Dialog } from "../../components/Dialog";
 import { Icon } from "../../components/Icon";
 import { showToast } from "../../components/Toast";
 import { useAsync } from "../../hooks";
+import { QuickReplyPicker, unknownNotice } from "../../quickReplies/QuickReplyPicker";
+import { insertIntoField } from "../../quickReplies/insert";
 import { sentence } from "../../records/fields";
 import { Link, navigate } from "../../router";
 import { useTeam } from "../../team";
@@ -86,6 +88,7 @@ function ComposerDialog({ composition, onClose, onDone }: DialogProps) {
   const [retryable, setRetryable] = useState(false);
   const [asking, setAsking] = useState(false);
   const textRef = useRef<HTMLTextAreaElement>(null);
+  const [inserted, setInserted] = useState<string | null>(null); // placeholders a quick reply kept as typed
 
   const recipients = (field: "to" | "cc") => [...draft[field], ...splitAddresses(pending[field])];
   const to = recipients("to");
@@ -257,6 +260,21 @@ function ComposerDialog({ composition, onClose, onDone }: DialogProps) {
             placeholder="Write your email… (Ctrl+Enter to send)"
             onInput={(event) => update({ text: (event.target as HTMLTextAreaElement).value })}
           />
+          <div class="email-composer-tools">
+            <QuickReplyPicker
+              id="compose-quick-replies"
+              recordId={composition.recordId}
+              onInsert={(reply, unknown) => {
+                insertIntoField(textRef.current, draft.text, reply, (text) => update({ text }));
+                setInserted(unknownNotice(unknown));
+              }}
+            />
+            {inserted && (
+              <span class="hint" role="status">
+                {inserted}
+              </span>
+            )}
+          </div>
         </div>
         {error && (
           <p class="form-error" role="alert">

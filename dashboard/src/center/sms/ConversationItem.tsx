@@ -194,6 +194,7 @@ function ConversationPanel(props: Props & { panelId: string; title: string }) {
         label={`Reply to ${title}`}
         to={conversation.remote_number}
         conversationId={conversation.id}
+        replyFor={conversation.record?.id}
         placeholder="Reply… (Ctrl+Enter to send)"
         blocked={
           conversation.opted_out

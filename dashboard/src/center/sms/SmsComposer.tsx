@@ -11,6 +11,8 @@ import { previewSms, sendSms, type SmsSend } from "../../api/endpoints";
 import type { Activity, SmsPreview } from "../../api/types";
 import { Icon } from "../../components/Icon";
 import { useDebounced } from "../../hooks";
+import { QuickReplyPicker, unknownNotice } from "../../quickReplies/QuickReplyPicker";
+import { insertIntoField } from "../../quickReplies/insert";
 import { sentence } from "../../records/fields";
 import { failureText, isFailed, smsData } from "./delivery";
 
@@ -22,6 +24,8 @@ type Props = {
   to: string | null;
   recordId?: string;
   conversationId?: string;
+  /** The record whose names fill a quick reply's placeholders (by default `recordId`). */
+  replyFor?: string | null;
   /** Why nothing can be sent (an opted-out number): shown instead of the send button. */
   blocked?: string | null;
   autoFocus?: boolean;
@@ -58,7 +62,7 @@ function mayRetry(exc: unknown): boolean {
 }
 
 export function SmsComposer(props: Props) {
-  const { id, label, to, recordId, conversationId, blocked, autoFocus, placeholder, children, onSent } =
+  const { id, label, to, recordId, conversationId, replyFor, blocked, autoFocus, placeholder, children, onSent } =
     props;
   const [text, setText] = useState("");
   const [busy, setBusy] = useState(false);
@@ -66,6 +70,8 @@ export function SmsComposer(props: Props) {
   const [failed, setFailed] = useState<string | null>(null);
   const [retryable, setRetryable] = useState(false);
   const attempt = useRef<{ key: string; requestId: string } | null>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const [inserted, setInserted] = useState<string | null>(null); // placeholders a quick reply kept as typed
   const preview = useSegmentPreview(text);
 
   const send = async (event: Event) => {
@@ -84,6 +90,7 @@ export function SmsComposer(props: Props) {
       attempt.current = null;
       setRetryable(false);
       setText("");
+      setInserted(null);
       const data = smsData(stored);
       if (isFailed(data.status)) setFailed(failureText(data));
       onSent(stored);
@@ -106,6 +113,7 @@ export function SmsComposer(props: Props) {
       </label>
       <textarea
         id={id}
+        ref={field}
         class="input"
         rows={2}
         value={text}
@@ -118,12 +126,27 @@ export function SmsComposer(props: Props) {
           if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) void send(event);
         }}
       />
+      {inserted && (
+        <p class="hint" role="status">
+          {inserted}
+        </p>
+      )}
       {(error || failed) && (
         <p id={`${id}-error`} class="field-error" role="alert">
           {failed ? `Not sent: ${failed}` : error}
         </p>
       )}
       <div class="sms-composer-actions">
+        {!blocked && (
+          <QuickReplyPicker
+            id={`${id}-quick-replies`}
+            recordId={replyFor ?? recordId}
+            onInsert={(reply, unknown) => {
+              insertIntoField(field.current, text, reply, setText);
+              setInserted(unknownNotice(unknown));
+            }}
+          />
+        )}
         <span id={`${id}-preview`} class="sms-segments" aria-live="polite">
           {text && preview ? segmentsText(preview) : ""}
         </span>
