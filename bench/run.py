@@ -20,6 +20,7 @@ from bench import (
     aws_cost,
     cold_start,
     contact_page,
+    folder_view,
     inbound_sms,
     layer_size,
     mail_sync,
@@ -57,6 +58,7 @@ TARGETS = {
     "mail_noop_poll_ms": 50.0,
     "mail_noop_poll_flatness": 1.5,
     "reminder_sweep_flatness": 1.2,
+    "folder_view_p50_ratio": 2.0,
 }
 
 
@@ -223,6 +225,10 @@ def bench_reminders(report: dict[str, Any], notes: dict[str, Any]) -> None:
     reminder_sweep.measure(ROOT, report, notes)
 
 
+def bench_folders(report: dict[str, Any], notes: dict[str, Any]) -> None:
+    folder_view.measure(ROOT, report, notes)
+
+
 def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
     RESULTS_JSON.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     lines = [
@@ -274,6 +280,7 @@ def write(report: dict[str, Any], notes: dict[str, Any]) -> None:
         webhook_burst.METHOD,
         mail_sync.METHOD,
         reminder_sweep.METHOD,
+        folder_view.METHOD,
         "",
         "## Details of this run",
         "",
@@ -292,6 +299,7 @@ BENCHMARKS = {
     "webhook_burst": bench_webhook_burst,
     "mail": bench_mail,
     "reminders": bench_reminders,
+    "folders": bench_folders,
 }
 
 

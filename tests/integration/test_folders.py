@@ -311,6 +311,7 @@ def test_follow_up_sets_a_reminder_and_the_fired_reminder_moves_it(
     assert act(alice, "follow_up", [conversation], day=day) == 1
     (row,) = [r for r in alice.ok("GET", "/api/folders/follow_up")["items"] if r["id"] == conversation]
     assert row["follow_up_on"] == day
+    assert act(alice, "follow_up", [conversation], day=day) == 0  # asked again: no second reminder
     (reminder,) = alice.ok("GET", "/api/reminders", conversation_id=conversation)["items"]
     assert reminder["kind"] == "follow_up" and reminder["due_at"].startswith(
         day
@@ -441,3 +442,14 @@ def test_a_handle_marked_spam_starts_its_next_conversation_in_spam(
     receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Hello again")
     assert folder_of(ALICE_NUMBER, remote).folder == "inbox"
     assert_counts_right()
+
+
+def test_a_row_names_the_record_of_its_conversation(alice: Api, api_url: str, twilio_auth_token: str) -> None:
+    remote = fresh_remote()
+    contact = alice.contact(remote, last_name="Foldered")
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "From a contact")
+    (row,) = [r for r in alice.ok("GET", "/api/folders/inbox", limit=5)["items"] if r["remote"] == remote]
+    assert row["record"] == {"id": contact["id"], "kind": "contact", "display_name": "Sam Foldered", "status": "active"}
+    assert alice("DELETE", f"/api/records/{contact['id']}").status_code == 204  # to the trash: no longer named
+    (row,) = [r for r in alice.ok("GET", "/api/folders/inbox", limit=5)["items"] if r["remote"] == remote]
+    assert row["record"] is None

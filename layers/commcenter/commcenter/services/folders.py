@@ -46,11 +46,16 @@ from commcenter.errors import NotFoundError, ValidationError
 from commcenter.services import email_tabs
 from commcenter.services.reminders import create_reminder
 from commcenter.services.sms_conversations import change_conversation
+from commcenter.warm_cache import WarmCache
 
 MOST_SELECTED = 100  # ids in one action
 MOST_CHANGED = 1000  # conversations one "all of a view" action goes through
 EMAILS_READ = 100  # the newest emails of a conversation a read action marks
 _ID = re.compile(r"^[0-9A-Za-z_.:@+-]{1,200}$")
+# How a row names its record, kept briefly by the warm function: a page of rows would otherwise
+# read its records on every view.
+SUMMARY_SECONDS = 30
+_summaries: WarmCache[str, RecordSummary] = WarmCache(5_000, SUMMARY_SECONDS)
 
 
 def _view(view: str, source: str | None) -> tuple[str, str | None]:
@@ -130,7 +135,8 @@ def _apply(rep: Rep, state: ConversationState, action: str, day: str | None) -> 
         return _set_read(rep, state, True)
     if action == "unread":
         return _set_read(rep, state, False)
-    if action == "follow_up" and day is not None:
+    if action == "follow_up" and day is not None and (state.folder, state.follow_up_on) != ("follow_up", day):
+        # One reminder per day picked: the same follow-up asked again sets none more.
         create_reminder(rep, ReminderInput(kind="follow_up", when=day, conversation_id=state.id))
     if action in ("spam", "not_spam"):
         # Later traffic from the handle follows: a new conversation with it starts in Spam.
@@ -184,18 +190,37 @@ def _set_emails_read(rep: Rep, state: ConversationState, read: bool) -> bool:
     return email_tabs.set_read(rep, email_tabs.EmailReadInput(ids=keys, read=read)).changed > 0
 
 
+def _record_summaries(record_ids: set[str]) -> dict[str, RecordSummary]:
+    """The rows' records as they name them: those this warm function read in the last
+    `SUMMARY_SECONDS`, the others in one BatchGetItem. A record renamed meanwhile may show its
+    old name that long; one deleted has left its conversations already (they are unmatched)."""
+    found: dict[str, RecordSummary] = {}
+    missing: list[str] = []
+    for record_id in record_ids:
+        known = _summaries.get(record_id)
+        if known is None:
+            missing.append(record_id)
+        else:
+            found[record_id] = known
+    if missing:
+        fetched = records_data.summaries(missing)
+        for record_id, summary in fetched.items():
+            _summaries.put(record_id, summary)
+        found.update(fetched)
+    return found
+
+
 def _rows(states: list[ConversationState]) -> list[FolderRow]:
-    records = records_data.get_many([s.record_id for s in states if s.record_id])
+    records = _record_summaries({s.record_id for s in states if s.record_id})
     rows = []
     for state in states:
-        record = records.get(state.record_id) if state.record_id else None
         rows.append(
             FolderRow(
                 id=state.id,
                 channel=state.channel,
                 folder=state.folder,
                 remote=state.remote_number,
-                record=RecordSummary.of(record) if record is not None else None,
+                record=records.get(state.record_id) if state.record_id else None,
                 last_at=state.last_at,
                 last_preview=state.last_preview,
                 last_direction=state.last_direction,
