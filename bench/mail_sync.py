@@ -133,11 +133,13 @@ class StageTimes:
 @contextmanager
 def stages_timed() -> Iterator[StageTimes]:
     """The sync's stages timed where the product calls them: IMAP FETCH (`ImapMailbox.fetch`),
-    parsing (`parse_email` as the poll calls it), storing (`store_email`), and within storing each
-    AWS call by service. A name that moved fails here, loudly, rather than reading zero."""
+    parsing (`parse_email`, which the poll imports from its module when it has mail to store),
+    storing (`store_email`), and within storing each AWS call by service. A name that moved fails
+    here, loudly, rather than reading zero."""
     import botocore.client
 
     from commcenter.channels.imap_mailbox import ImapMailbox
+    from commcenter.domain import email_message
     from commcenter.services import mail_poll
 
     times = StageTimes()
@@ -154,7 +156,7 @@ def stages_timed() -> Iterator[StageTimes]:
 
     wrappers: list[tuple[Any, str, Callable[[Any], Any]]] = [
         (ImapMailbox, "fetch", lambda original: times.timed_iterator("fetch", original)),
-        (mail_poll, "parse_email", lambda original: times.timed("parse", original)),
+        (email_message, "parse_email", lambda original: times.timed("parse", original)),
         (mail_poll, "store_email", lambda original: times.timed("store", original)),
         (botocore.client.BaseClient, "_make_api_call", timed_call),
     ]

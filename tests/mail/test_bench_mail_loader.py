@@ -1,4 +1,5 @@
-"""The mail benchmark's mailbox, as the real Dovecot serves it, and its mbsync floor.
+"""The mail benchmark's mailbox, as the real Dovecot serves it, its mbsync floor, and the stages
+it times where the product calls them.
 
 Messages written straight into a user's Maildir (`bench.mail_mailbox.fill_mailbox`) are what an
 IMAP client then reads: every one, byte for byte, UIDs in date order, the date as INTERNALDATE,
@@ -13,14 +14,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import MailUser
+from mail_support import connect, message, poll, stranger
 
 from commcenter_local.mail_server import LocalDovecot
+from commcenter_local.stack import LocalStack
 
 # `bench` is a folder of the repository, not an installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.mail_floors import ImapAccount, mbsync_pull, scratch_dirs
 from bench.mail_mailbox import fill_mailbox, generate, small_messages
+from bench.mail_sync import stages_timed
 
 ANCHOR = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -68,3 +72,16 @@ def test_mbsync_pulls_every_message_over_verified_tls(dovecot: LocalDovecot, mai
         assert pulled == sorted(m.raw.replace(b"\r\n", b"\n") for m in messages)
         assert pull.seconds > 0
     assert not target.exists()
+
+
+def test_the_sync_stages_are_timed_where_the_poll_calls_them(
+    local_stack: LocalStack, dovecot: LocalDovecot, mail_user: MailUser
+) -> None:
+    """A stage the benchmark wraps by name (the fetch, the parser, the store, each AWS call) that
+    moved or is no longer called would read zero in `make bench`: here it fails."""
+    rep = connect(mail_user, dovecot)
+    dovecot.append(mail_user.name, "INBOX", message(stranger(), mail_user.address, "Timed"))
+    with stages_timed() as times:
+        assert poll(rep).messages == 1
+    for stage in ("fetch", "parse", "store", "dynamodb", "s3"):
+        assert times.thread_seconds(stage) > 0, f"no time recorded for {stage}"
