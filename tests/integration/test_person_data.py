@@ -18,7 +18,8 @@ import requests
 from api_support import ALICE_NUMBER, Api, fresh_remote, receive, recording_of
 
 from commcenter.data import recordings as recordings_data
-from commcenter.domain.sms import suppression_key
+from commcenter.data import reminders as reminders_data
+from commcenter.domain.sms import conversation_id, suppression_key
 from commcenter.services.call_log import find_call
 from commcenter.settings import get_settings
 from commcenter_local.dynamodb_local import LOCAL_CREDENTIALS
@@ -76,10 +77,10 @@ def counters(alice: Api) -> dict[str, Any]:
 
 
 @pytest.fixture
-def person(alice: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_token: str) -> dict[str, Any]:
+def person(alice: Api, bruno: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_token: str) -> dict[str, Any]:
     """A contact with every kind of data: SMS in and out, an MMS, a voicemail recorded into the
     bucket whose summary is filed under a deal, a note, unmatched traffic from a second number
-    added later, and a STOP."""
+    added later, reminders of two reps naming them, and a STOP."""
     number, second = fresh_remote(), fresh_remote()
     tag = "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:8])  # words no other test wrote
     first, last = f"Ottoline{tag}", f"Quirkwhistle{tag}"
@@ -117,6 +118,18 @@ def person(alice: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_toke
     assert len(alice.ok("GET", f"/api/records/{deal['id']}/activities")["items"]) == 1  # the call's copy
     alice.ok("POST", f"/api/records/{record['id']}/notes", {"body": f"tangerine{tag} allergy noted"})
     receive(api_url, twilio_auth_token, second, ALICE_NUMBER, f"lighthouse{tag} weekend plans")
+    # Reminders naming the person: on the second number's conversation while it is unmatched
+    # (no record), on the record by two reps (one cancelled), and one stored before reminders
+    # carried their subject (found on its rep's list while pending).
+    unmatched = conversation_id(ALICE_NUMBER, second)
+    on_conversation = {"kind": "follow_up", "when": "tomorrow", "conversation_id": unmatched}
+    alice.ok("POST", "/api/reminders", {**on_conversation, "note": f"damson{tag} ring {first}"})
+    on_record = {"kind": "follow_up", "when": "in_3_days", "record_id": record["id"]}
+    alice.ok("POST", "/api/reminders", {**on_record, "note": f"quandong{tag} {first} {last}"})
+    cancelled = bruno.ok("POST", "/api/reminders", {**on_record, "note": f"bilberry{tag} {last}"})
+    assert bruno("DELETE", f"/api/reminders/{cancelled['id']}").status_code == 204
+    legacy = alice.ok("POST", "/api/reminders", {**on_conversation, "note": f"loquat{tag} {last}"})
+    reminders_data.ReminderItem(legacy["id"]).update(actions=[reminders_data.ReminderItem.subject.remove()])
     # A text sent to the second number while it is unmatched: its send's ref is keyed by the rep
     # and the request, and points at the number itself (`h#phone:...`).
     assert alice.send(second, f"harpsichord{tag} see you then").status_code == 201
@@ -138,6 +151,10 @@ def person(alice: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_toke
             f"tangerine{tag}",
             f"lighthouse{tag}",
             f"harpsichord{tag}",
+            f"damson{tag}",
+            f"quandong{tag}",
+            f"bilberry{tag}",
+            f"loquat{tag}",
             first,
             last,
             f"{first}.{last}".lower(),
@@ -220,6 +237,7 @@ def test_an_erasure_leaves_nothing_of_the_person_but_a_suppressed_opt_out(
     erased = alice.ok("POST", f"/api/records/{record_id}/erase", {"confirm_name": name})
     assert erased["record"] == 1 and erased["exports"] == 1 and erased["handles"] == 3
     assert erased["opt_outs_suppressed"] == 1 and erased["activities"] == 0  # the first run took them
+    assert erased["reminders"] == 0  # the first run deleted all four
     assert alice("GET", f"/api/records/{record_id}").status_code == 404
     assert alice("POST", f"/api/records/{record_id}/erase", {"confirm_name": name}).status_code == 404
 

@@ -1761,6 +1761,8 @@ export interface components {
             /** @default 0 */
             mail_objects: number;
             /** @default 0 */
+            reminders: number;
+            /** @default 0 */
             opt_outs_suppressed: number;
         };
         /**

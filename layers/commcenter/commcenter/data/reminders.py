@@ -7,6 +7,9 @@ as a conditional write.
   leaves every index and expires 90 days later (`expires_at`, the TTL). Failed (its email given
   up), it leaves `due` and `by_thread` but stays on `by_conversation`/`by_record`, listed with its
   error until the rep dismisses it.
+- every reminder, in any state, also carries `subject` (its record's `r#{id}`, else its
+  conversation's `c#{id}`: GSI `by_subject`), by which erasing a person deletes every reminder on
+  their record and conversations, whichever rep's.
 - the sweep's checkpoint (`#sweep`): the oldest bucket the next sweep reads.
 """
 
@@ -21,7 +24,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import Model
 
 from commcenter.data.base import is_conditional_failure, table_meta
-from commcenter.domain.reminders import Reminder, due_key, shard_of
+from commcenter.domain.reminders import Reminder, due_key, shard_of, subject_key
 
 CHECKPOINT = "#sweep"
 KEPT_AFTER_S = 90 * 24 * 3600  # a fired or cancelled reminder stays readable this long
@@ -63,6 +66,14 @@ class ByThread(GlobalSecondaryIndex["ReminderItem"]):
     due_key = UnicodeAttribute(range_key=True)
 
 
+class BySubject(GlobalSecondaryIndex["ReminderItem"]):
+    class Meta:
+        index_name = "by_subject"
+        projection = KeysOnlyProjection()
+
+    subject = UnicodeAttribute(hash_key=True)
+
+
 class ReminderItem(Model):
     Meta = table_meta("reminders")
 
@@ -73,6 +84,8 @@ class ReminderItem(Model):
     conversation_pk = UnicodeAttribute(null=True)
     record_pk = UnicodeAttribute(null=True)
     thread_pk = UnicodeAttribute(null=True)
+    # Not sparse: kept in every state, until the reminder expires or its person is erased.
+    subject = UnicodeAttribute(null=True)
     kind = UnicodeAttribute(null=True)
     rep_id = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
@@ -103,6 +116,7 @@ class ReminderItem(Model):
     by_conversation = ByConversation()
     by_record = ByRecord()
     by_thread = ByThread()
+    by_subject = BySubject()
 
 
 def _reminder(item: ReminderItem) -> Reminder:
@@ -137,6 +151,7 @@ def stored_item(reminder: Reminder, bucket: str, idempotency_key: str, waits_sin
         conversation_pk=f"{reminder.rep_id}#{reminder.conversation_id}" if reminder.conversation_id else None,
         record_pk=f"{reminder.rep_id}#{reminder.record_id}" if reminder.record_id else None,
         thread_pk=f"{reminder.rep_id}#{reminder.thread}" if reminder.kind == "no_reply" and reminder.thread else None,
+        subject=subject_key(reminder.record_id, reminder.conversation_id),
         kind=reminder.kind,
         rep_id=reminder.rep_id,
         due_at=reminder.due_at,
@@ -352,3 +367,16 @@ def pending_of_record(rep_id: str, record_id: str) -> list[Reminder]:
 def no_reply_alerts_in_thread(rep_id: str, thread: str) -> list[str]:
     """The ids of the rep's pending no-reply alerts waiting for a reply in `thread`."""
     return [item.reminder_id for item in ReminderItem.by_thread.query(f"{rep_id}#{thread}")]
+
+
+# ---------------------------------------------------------------- erasing a person
+
+
+def ids_about(subject: str) -> list[str]:
+    """Every reminder about `subject` (see `subject_key`), whoever's and in whatever state."""
+    return [item.reminder_id for item in ReminderItem.by_subject.query(subject)]
+
+
+def delete(reminder_id: str) -> None:
+    """Gone, whatever its state (a sweep holding it finds it gone and records nothing)."""
+    ReminderItem(reminder_id).delete()

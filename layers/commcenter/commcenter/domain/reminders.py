@@ -183,6 +183,15 @@ def due_key(due_at: str, reminder_id: str) -> str:
     return f"{due_at}#{reminder_id}"
 
 
+def subject_key(record_id: str | None, conversation_id: str | None) -> str | None:
+    """What a reminder is about, whoever's and in whatever state (GSI `by_subject`): its record
+    (`r#{record_id}`), else its conversation (`c#{conversation_id}`). Erasing a person finds
+    every reminder on their record and on their conversations by it."""
+    if record_id:
+        return f"r#{record_id}"
+    return f"c#{conversation_id}" if conversation_id else None
+
+
 def check_note(note: str | None) -> str:
     text = (note or "").strip()
     if len(text) > NOTE_LENGTH:

@@ -5,7 +5,8 @@ Both are an admin's acts on a lead or contact (a deal is not a person), in the t
 What a person's data is: the record; every activity under the record and, still unmatched,
 under its numbers and addresses; every rep's SMS conversations with its numbers and their
 messages, wherever stored; the recordings and voicemails of its calls in the bucket; its emails'
-raw messages, large HTML and attachments in the mail bucket.
+raw messages, large HTML and attachments in the mail bucket; every rep's reminders on the record
+and on those conversations (a note may name the person).
 
 The erasure goes step by step, each step re-querying what is left and deleting what it finds,
 the record last (it is what names the numbers and addresses the other steps look under): a run
@@ -41,6 +42,7 @@ from commcenter.observability import logger
 from commcenter.services.call_summary import deal_copy_key, summary_deal_id
 from commcenter.services.calls_tab import unseen_missed_counter
 from commcenter.services.email_tabs import email_key
+from commcenter.services.reminders import erase_reminders_about
 from commcenter.services.sms_conversations import remove_conversation
 
 
@@ -73,6 +75,7 @@ class PersonErasure(msgspec.Struct, kw_only=True):
     exports: int = 0
     message_refs: int = 0
     mail_objects: int = 0
+    reminders: int = 0
     opt_outs_suppressed: int = 0
 
 
@@ -117,12 +120,14 @@ def erase_person(record_id: str, confirmation: EraseInput, actor: Rep) -> Person
     handles = record_handles(record)
     for handle in sorted(handles):
         for conversation_id in conversations_data.ids_with_handle(handle.key):
+            done.reminders += erase_reminders_about(conversation_id=conversation_id)
             for message in list(activities_data.conversation_history(conversation_id)):
                 _erase_activity(message, done)
             remove_conversation(conversation_id)
             done.conversations += 1
     for activity in list(_activities_of(record)):
         _erase_activity(activity, done)
+    done.reminders += erase_reminders_about(record_id=record.id)
     done.exports += recordings_data.delete_exports(record.id)
     for handle in sorted(handles):
         if handle.kind == "phone" and opt_outs_data.suppress(handle.value):

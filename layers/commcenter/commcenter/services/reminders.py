@@ -48,6 +48,7 @@ from commcenter.domain.reminders import (
     next_bucket,
     reminder_subject,
     retry_delay_s,
+    subject_key,
     task_due_time,
     task_reminder_id,
 )
@@ -227,6 +228,27 @@ def cancel_on_reply(rep_id: str, thread: str | None, replied_at: datetime) -> in
     if cancelled:
         logger.info("no-reply alerts cancelled by a reply", extra={"rep_id": rep_id, "cancelled": cancelled})
     return cancelled
+
+
+def erase_reminders_about(*, record_id: str | None = None, conversation_id: str | None = None) -> int:
+    """Erasing a person: every reminder on their record or on one of their conversations goes,
+    whichever rep's and in whatever state (its note may name them). Found by GSI `by_subject`;
+    one stored before reminders carried `subject` is found, while still pending or failed, on
+    each rep's `by_record`/`by_conversation` list (a fired or cancelled one of those expires by
+    its TTL). How many were deleted; a second run finds none."""
+    subject = subject_key(record_id, None) if record_id else subject_key(None, conversation_id)
+    if subject is None:
+        return 0
+    found = set(reminders_data.ids_about(subject))
+    for rep in reps_data.list_all():
+        if record_id:
+            listed = reminders_data.pending_of_record(rep.id, record_id)
+        else:
+            listed = reminders_data.pending_of_conversation(rep.id, conversation_id or "")
+        found.update(reminder.id for reminder in listed)
+    for reminder_id in sorted(found):
+        reminders_data.delete(reminder_id)
+    return len(found)
 
 
 # ---------------------------------------------------------------- a task's due date (C8)
