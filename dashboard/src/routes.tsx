@@ -4,6 +4,7 @@ import type { JSX } from "preact";
 import { useEffect } from "preact/hooks";
 import type { RecordKind } from "./api/types";
 import { CenterPage, isCenterTab } from "./center/CenterPage";
+import { FoldersPage, isFolderView } from "./center/folders/FoldersPage";
 import { EmptyState } from "./components/Feedback";
 import type { Section } from "./components/Nav";
 import { ListPage } from "./records/ListPage";
@@ -51,6 +52,12 @@ export function routeFor(pathname: string): Route {
   if (center && isCenterTab(center.tab)) {
     const tab = center.tab;
     return { section: "center", render: () => <CenterPage tab={tab} /> };
+  }
+  if (pathname === "/folders") return { section: "folders", render: () => <Redirect to="/folders/inbox" /> };
+  const folder = matchPath("/folders/:view", pathname);
+  if (folder && isFolderView(folder.view)) {
+    const view = folder.view;
+    return { section: "folders", render: () => <FoldersPage view={view} /> };
   }
   for (const [kind, path] of Object.entries(LIST_PATHS) as [RecordKind, string][]) {
     if (pathname === path) return { section: kind, render: () => <ListPage key={kind} kind={kind} /> };

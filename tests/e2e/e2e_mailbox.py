@@ -95,12 +95,20 @@ def signed_in_mailbox(
     api_url: str,
     dev_token: Callable[[str], str],
     mail_servers: tuple[LocalMailServers, MailServerEndpoints],
+    *,
+    twilio_number: str | None = None,
 ) -> Iterator[Mailbox]:
-    """A rep signed in on the page, their mailbox on the local Dovecot; disconnected after."""
+    """A rep signed in on the page, their mailbox on the local Dovecot (and, with
+    `twilio_number`, that Twilio number of their own); disconnected after."""
     servers, endpoints = mail_servers
     user = f"erin-{uuid.uuid4().hex[:8]}"
     servers.add_user(user, PASSWORD)
-    rep = Rep(id=f"rep-{uuid.uuid4().hex[:10]}", name=f"Erin {user}", email=f"{user}@commcenter.test")
+    rep = Rep(
+        id=f"rep-{uuid.uuid4().hex[:10]}",
+        name=f"Erin {user}",
+        email=f"{user}@commcenter.test",
+        twilio_number=twilio_number,
+    )
     reps_data.create(rep)
     box = Mailbox(rep, user, endpoints, servers, dev_token(rep.email), api_url)
     body = {

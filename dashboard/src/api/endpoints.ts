@@ -26,6 +26,12 @@ import type {
   EmailTabCounts,
   EmailTabName,
   EraseInput,
+  FolderActionInput,
+  FolderChange,
+  FolderCounts,
+  FolderPage,
+  FolderSource,
+  FolderView,
   IgnoreInput,
   IgnoreSuggestedInput,
   MailboxInput,
@@ -248,6 +254,9 @@ export const markSmsConversationRead = (id: string) =>
 
 export const deleteSmsConversation = (id: string) => api<void>("DELETE", conversationPath(id));
 
+export const getSmsConversation = (id: string, signal?: AbortSignal) =>
+  api<SmsConversation>("GET", conversationPath(id), undefined, signal);
+
 export const previewSms = (body: string, signal?: AbortSignal) =>
   api<SmsPreview>("POST", "/api/sms/preview", { body } satisfies PreviewInput, signal);
 
@@ -378,3 +387,14 @@ export const createReminder = (body: ReminderInput) => api<Reminder>("POST", "/a
 
 /** Cancels a pending reminder, or dismisses a failed one. */
 export const cancelReminder = (id: string) => api<void>("DELETE", `/api/reminders/${encodeURIComponent(id)}`);
+
+/** A folder view's conversations of every channel (or one `source`), newest activity first. */
+export const listFolder = (view: FolderView, source: FolderSource | null, cursor: string | null, signal?: AbortSignal) =>
+  api<FolderPage>("GET", withQuery(`/api/folders/${view}`, { source, cursor, limit: 50 }), undefined, signal);
+
+/** Every folder view's count, total and unread, by source. */
+export const getFolderCounts = (signal?: AbortSignal) =>
+  api<FolderCounts>("GET", "/api/folders/counts", undefined, signal);
+
+/** An action on conversations named by id, or on all of a view. */
+export const actOnFolders = (body: FolderActionInput) => api<FolderChange>("POST", "/api/folders/actions", body);

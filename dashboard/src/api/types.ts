@@ -144,6 +144,27 @@ export type CallOutcomes = Schemas["CallOutcomes"];
 export type CallScripts = Schemas["CallScripts"];
 export type CallScript = Schemas["CallScript"];
 /** Quick replies: one (filled for a record, its unknown placeholders named), what a rep writes, the list. */
+/** The folder views (C4): a conversation of any channel sits in one folder of its viewer; Unread
+ * lists those with messages not read in the Inbox or Follow-up. */
+export const FOLDER_VIEWS = ["inbox", "unread", "follow_up", "archived", "trash", "spam"] as const;
+export type FolderView = (typeof FOLDER_VIEWS)[number];
+export const FOLDER_SOURCES = ["email", "sms", "call", "chat"] as const;
+export type FolderSource = (typeof FOLDER_SOURCES)[number];
+export type FolderRow = Schemas["FolderRow"];
+export type FolderPage = Schemas["FolderPage"];
+export type FolderCounts = Schemas["FolderCounts"];
+export type FolderActionInput = Schemas["FolderActionInput"];
+export type FolderChange = Schemas["FolderChange"];
+export type FolderAction =
+  | "archive"
+  | "trash"
+  | "spam"
+  | "not_spam"
+  | "inbox"
+  | "read"
+  | "unread"
+  | "follow_up";
+
 export type QuickReply = Schemas["QuickReply"];
 export type QuickReplyInput = Schemas["QuickReplyInput"];
 export type QuickReplyList = Schemas["QuickReplyList"];

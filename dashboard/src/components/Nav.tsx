@@ -10,10 +10,11 @@ import { useEffect, useRef } from "preact/hooks";
 import { Link, useLocation } from "../router";
 import { Icon, type IconName } from "./Icon";
 
-export type Section = "center" | "lead" | "contact" | "deal" | "trash" | "settings";
+export type Section = "center" | "folders" | "lead" | "contact" | "deal" | "trash" | "settings";
 
 const ITEMS: { section: Section; href: string; label: string; icon: IconName; admins?: true }[] = [
   { section: "center", href: "/center/email", label: "Communication center", icon: "center" },
+  { section: "folders", href: "/folders/inbox", label: "Folders", icon: "inbox" },
   { section: "lead", href: "/leads", label: "Leads", icon: "lead" },
   { section: "contact", href: "/contacts", label: "Contacts", icon: "contact" },
   { section: "deal", href: "/deals", label: "Deals", icon: "deal" },

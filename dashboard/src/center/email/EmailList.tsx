@@ -10,6 +10,7 @@ import { type EmailSearch, listEmails, setEmailsArchived, setEmailsRead } from "
 import type { EmailDetail, EmailRow, EmailSelection, EmailTabName } from "../../api/types";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../../components/Feedback";
 import { Icon, type IconName } from "../../components/Icon";
+import { SelectAll, SelectionBar, useSelection } from "../../components/Selection";
 import { RelativeTime } from "../../components/Time";
 import { describeError } from "../../api/client";
 import { usePaged } from "../../hooks";
@@ -55,7 +56,6 @@ function isUnread(row: EmailRow): boolean {
 export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh, onRetried }: Props) {
   const [query, setQuery] = useState("");
   const [searched, setSearched] = useState<string | null>(null);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [everything, setEverything] = useState(false); // every email of the tab, loaded or not
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -64,31 +64,26 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh,
     [tab, searched, refresh],
   );
 
+  const selection = useSelection(list.items.map((row) => row.id));
+  const { selected, allLoaded } = selection;
   const clear = () => {
-    setSelected(new Set());
+    selection.clear();
     setEverything(false);
   };
   const toggle = (id: string) => {
-    const next = new Set(selected);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    setSelected(next);
+    selection.toggle(id);
     setEverything(false);
   };
-  const allLoaded = list.items.length > 0 && list.items.every((row) => selected.has(row.id));
   const toggleAll = () => {
-    if (allLoaded) clear();
-    else {
-      setSelected(new Set(list.items.map((row) => row.id)));
-      // A search shows part of the tab: "all" is then what it found.
-      setEverything(searched === null);
-    }
+    selection.toggleAll();
+    // A search shows part of the tab: "all" is then what it found.
+    setEverything(!allLoaded && searched === null);
   };
-  const selection = (): EmailSelection => (everything ? { all: true, tab } : { ids: [...selected] });
+  const chosen = (): EmailSelection => (everything ? { all: true, tab } : { ids: [...selected] });
   const act = (change: (selection: EmailSelection) => Promise<unknown>) => {
     setBusy(true);
     setProblem(null);
-    change(selection()).then(
+    change(chosen()).then(
       () => {
         setBusy(false);
         clear();
@@ -131,15 +126,10 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh,
             <Icon name="search" size={16} /> Search
           </button>
         </form>
-        {list.items.length > 0 && (
-          <label class="email-select-all">
-            <input type="checkbox" checked={allLoaded} onChange={toggleAll} /> Select all
-          </label>
-        )}
+        {list.items.length > 0 && <SelectAll checked={allLoaded} onChange={toggleAll} />}
       </div>
       {selected.size > 0 && (
-        <div class="email-bulk" role="toolbar" aria-label="Selected emails">
-          <span class="email-bulk-count">{count}</span>
+        <SelectionBar class="email-bulk" label="Selected emails" count={count}>
           <button type="button" class="btn btn-secondary" disabled={busy} onClick={() => act((s) => setEmailsRead(s, true))}>
             Mark read
           </button>
@@ -159,7 +149,7 @@ export function EmailList({ tab, label, empty, open, onOpen, onChanged, refresh,
           >
             <Icon name="archive" size={16} /> {tab === "archived" ? "Unarchive" : "Archive"}
           </button>
-        </div>
+        </SelectionBar>
       )}
       {problem && (
         <p class="form-error" role="alert">

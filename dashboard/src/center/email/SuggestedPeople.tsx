@@ -12,6 +12,7 @@ import { addSuggestedPeople, ignoreSuggestedPeople, listSuggestedPeople } from "
 import type { CrmRecord, SuggestedOutcome, SuggestedPerson } from "../../api/types";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
+import { SelectAll, SelectionBar, useSelection } from "../../components/Selection";
 import { RelativeTime } from "../../components/Time";
 import { usePaged } from "../../hooks";
 import { useTeam } from "../../team";
@@ -50,7 +51,6 @@ function told(result: SuggestedOutcome, what: string): string {
 
 export function SuggestedPeople({ empty, refresh, onChanged }: Props) {
   const { me } = useTeam();
-  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [withCompany, setWithCompany] = useState(true);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -58,14 +58,8 @@ export function SuggestedPeople({ empty, refresh, onChanged }: Props) {
   const [dialog, setDialog] = useState<{ kind: "crm" | "existing"; person: SuggestedPerson } | null>(null);
   const list = usePaged((cursor, signal) => listSuggestedPeople(cursor, signal), [refresh]);
 
-  const toggle = (address: string) => {
-    const next = new Set(selected);
-    if (next.has(address)) next.delete(address);
-    else next.add(address);
-    setSelected(next);
-  };
-  const allLoaded = list.items.length > 0 && list.items.every((row) => selected.has(row.address));
-  const toggleAll = () => setSelected(allLoaded ? new Set() : new Set(list.items.map((row) => row.address)));
+  const selection = useSelection(list.items.map((row) => row.address));
+  const { selected, allLoaded, toggle, toggleAll } = selection;
   const chosen = list.items.filter((row) => selected.has(row.address));
   const anyCompany = chosen.some((row) => row.company);
 
@@ -73,7 +67,7 @@ export function SuggestedPeople({ empty, refresh, onChanged }: Props) {
   const done = (text: string, gone: string[], record?: CrmRecord) => {
     const left = new Set(gone);
     list.update((items) => items.filter((row) => !left.has(row.address)));
-    setSelected(new Set());
+    selection.clear();
     setOutcome({ text, record });
     onChanged();
   };
@@ -116,12 +110,9 @@ export function SuggestedPeople({ empty, refresh, onChanged }: Props) {
       <OutcomeNotice outcome={outcome} onDismiss={() => setOutcome(null)} />
       {list.items.length > 0 && (
         <div class="suggested-bar">
-          <label class="suggested-select-all">
-            <input type="checkbox" checked={allLoaded} onChange={toggleAll} /> Select all
-          </label>
+          <SelectAll checked={allLoaded} onChange={toggleAll} />
           {chosen.length > 0 && (
-            <div class="suggested-bulk" role="toolbar" aria-label="Selected people">
-              <span class="suggested-count">{chosen.length} selected</span>
+            <SelectionBar class="suggested-bulk" label="Selected people" count={`${chosen.length} selected`}>
               <button
                 type="button"
                 class="btn btn-secondary btn-sm"
@@ -166,7 +157,7 @@ export function SuggestedPeople({ empty, refresh, onChanged }: Props) {
               >
                 <Icon name="block" size={14} /> Ignore their domains
               </button>
-            </div>
+            </SelectionBar>
           )}
         </div>
       )}

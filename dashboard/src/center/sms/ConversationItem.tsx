@@ -91,7 +91,7 @@ export function ConversationItem(props: Props) {
   );
 }
 
-function ConversationPanel(props: Props & { panelId: string; title: string }) {
+export function ConversationPanel(props: Props & { panelId: string; title: string }) {
   const { me } = useTeam();
   const { conversation, onChange, onRemoved, onCountsChanged, panelId, title } = props;
   const messages = useSmsMessages(conversation.id, conversation.last_at);

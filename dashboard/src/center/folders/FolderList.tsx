@@ -1,0 +1,321 @@
+/**
+ * One folder view's conversations, 50 a page, newest activity first: each row its channel, who
+ * (the record, else the handle) with a link to the record, the last message, when, unread, and
+ * the follow-up day. Rows are selected one, several or all of the view; the bar acts on them
+ * (POST /api/folders/actions) and the counts and the list load again after each action.
+ * Keyboard, outside a text field: j and k move the current row, x selects it, e archives it,
+ * r goes to the open conversation's reply box when it has one.
+ */
+
+import { useEffect, useRef, useState } from "preact/hooks";
+import { describeError } from "../../api/client";
+import { actOnFolders, listFolder } from "../../api/endpoints";
+import type { FolderAction, FolderActionInput, FolderRow, FolderSource, FolderView } from "../../api/types";
+import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../../components/Feedback";
+import { Icon, type IconName } from "../../components/Icon";
+import { SelectAll, SelectionBar, useSelection } from "../../components/Selection";
+import { RelativeTime } from "../../components/Time";
+import { formatPhone } from "../../format";
+import { usePaged } from "../../hooks";
+import { Link } from "../../router";
+import { recordPath } from "../../records/kinds";
+
+const CHANNEL_ICONS: Record<string, IconName> = { email: "mail", sms: "sms", call: "phone", chat: "chat" };
+
+type Props = {
+  view: FolderView;
+  source: FolderSource | null;
+  open: string | null;
+  /** Changes when the conversations changed elsewhere: the list loads again. */
+  refresh: number;
+  onOpen: (row: FolderRow) => void;
+  onRows: (rows: FolderRow[]) => void;
+  onChanged: () => void;
+};
+
+/** The handle as people write it: a number formatted, an address as is. */
+export function handleText(row: Pick<FolderRow, "channel" | "remote">): string {
+  const remote = row.remote.replace(/^(email|sms|phone|call):/, "");
+  return row.channel === "email" ? remote : formatPhone(remote);
+}
+
+export function rowTitle(row: FolderRow): string {
+  return row.record?.display_name || handleText(row);
+}
+
+/** The actions the bar offers in a view, in order. */
+function actionsOf(view: FolderView): { action: FolderAction; label: string; icon?: IconName }[] {
+  const read = [
+    { action: "read" as const, label: "Mark read" },
+    { action: "unread" as const, label: "Mark unread" },
+  ];
+  if (view === "trash") return [{ action: "inbox", label: "Move to Inbox", icon: "inbox" }];
+  if (view === "spam") {
+    return [
+      { action: "not_spam", label: "Not spam", icon: "inbox" },
+      { action: "trash", label: "Delete", icon: "trash" },
+    ];
+  }
+  const first: { action: FolderAction; label: string; icon?: IconName }[] =
+    view === "archived"
+      ? [{ action: "inbox", label: "Move to Inbox", icon: "inbox" }]
+      : [{ action: "archive", label: "Archive", icon: "archive" }];
+  if (view === "follow_up") first.push({ action: "inbox", label: "Move to Inbox", icon: "inbox" });
+  return [...first, { action: "trash", label: "Delete", icon: "trash" }, { action: "spam", label: "Mark spam", icon: "block" }, ...read];
+}
+
+const FOLLOW_UP_CHOICES: { label: string; days: (today: Date) => number }[] = [
+  { label: "Tomorrow", days: () => 1 },
+  { label: "In 3 days", days: () => 3 },
+  // Next week: its Monday, as the reminders count it.
+  { label: "Next week", days: (today) => 7 - ((today.getDay() + 6) % 7) },
+];
+
+function dayAfter(days: number): string {
+  const date = new Date();
+  date.setDate(date.getDate() + days);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function inTextField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+export function FolderList({ view, source, open, refresh, onOpen, onRows, onChanged }: Props) {
+  const list = usePaged((cursor, signal) => listFolder(view, source, cursor, signal), [view, source, refresh]);
+  const selection = useSelection(list.items.map((row) => row.id));
+  const { selected, allLoaded } = selection;
+  const [everything, setEverything] = useState(false); // every conversation of the view, loaded or not
+  const [current, setCurrent] = useState<string | null>(open);
+  const [picking, setPicking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const label = `${view === "unread" ? "Unread" : "Conversations"} in this folder`;
+
+  useEffect(() => onRows(list.items), [list.items]);
+  useEffect(() => {
+    selection.clear();
+    setEverything(false);
+    setPicking(false);
+  }, [view, source]);
+  useEffect(() => {
+    if (open) setCurrent(open);
+  }, [open]);
+
+  const act = (action: FolderAction, ids: string[] | null, day?: string) => {
+    const body: FolderActionInput = ids ? { action, ids } : { action, all: true, folder: view, source };
+    if (day) body.day = day;
+    setBusy(true);
+    setProblem(null);
+    actOnFolders(body).then(
+      () => {
+        setBusy(false);
+        setPicking(false);
+        selection.clear();
+        setEverything(false);
+        onChanged();
+      },
+      (exc: unknown) => {
+        setBusy(false);
+        setProblem(describeError(exc));
+      },
+    );
+  };
+  const actOnSelected = (action: FolderAction, day?: string) =>
+    act(action, everything && list.hasMore ? null : [...selected], day);
+
+  // The keyboard acts on the current row (the open one, else the one j/k reached).
+  const keys = useRef({ list, current, selection, act, onOpen, open, view });
+  keys.current = { list, current, selection, act, onOpen, open, view };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || inTextField(event.target)) return;
+      if (document.querySelector("dialog[open]")) return;
+      const state = keys.current;
+      const rows = state.list.items;
+      const index = rows.findIndex((row) => row.id === state.current);
+      if (event.key === "j" || event.key === "k") {
+        if (!rows.length) return;
+        event.preventDefault();
+        const next =
+          index < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, index + (event.key === "j" ? 1 : -1)));
+        setCurrent(rows[next].id);
+        document.querySelector<HTMLElement>(`[data-row="${rows[next].id}"] .folder-row-open`)?.focus();
+      } else if (event.key === "x" && index >= 0) {
+        event.preventDefault();
+        state.selection.toggle(rows[index].id);
+      } else if (event.key === "e" && index >= 0 && !["archived", "trash", "spam"].includes(state.view)) {
+        event.preventDefault();
+        state.act("archive", [rows[index].id]);
+      } else if (event.key === "r" && state.open) {
+        const reply = document.getElementById(`reply-${state.open}`);
+        if (reply) {
+          event.preventDefault();
+          reply.focus();
+        }
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+
+  const count = everything && list.hasMore ? "All conversations of this view" : `${selected.size} selected`;
+  return (
+    <section class="card folder-list" aria-label={label} aria-busy={list.loading}>
+      {list.items.length > 0 && (
+        <div class="folder-list-bar">
+          <SelectAll
+            checked={allLoaded}
+            onChange={() => {
+              selection.toggleAll();
+              setEverything(!allLoaded);
+            }}
+          />
+        </div>
+      )}
+      {selected.size > 0 && (
+        <SelectionBar class="folder-bulk" label="Selected conversations" count={count}>
+          {actionsOf(view).map((item) => (
+            <button
+              key={item.action}
+              type="button"
+              class="btn btn-secondary btn-sm"
+              disabled={busy}
+              onClick={() => actOnSelected(item.action)}
+            >
+              {item.icon && <Icon name={item.icon} size={14} />} {item.label}
+            </button>
+          ))}
+          {view !== "trash" && view !== "spam" && (
+            <button
+              type="button"
+              class="btn btn-secondary btn-sm"
+              aria-expanded={picking}
+              disabled={busy}
+              onClick={() => setPicking(!picking)}
+            >
+              <Icon name="clock" size={14} /> Follow up
+            </button>
+          )}
+          {picking && <FollowUpPicker busy={busy} onPick={(day) => actOnSelected("follow_up", day)} />}
+        </SelectionBar>
+      )}
+      {problem && (
+        <p class="form-error" role="alert">
+          {problem}
+        </p>
+      )}
+      {list.loading && list.items.length === 0 ? (
+        <SkeletonRows rows={4} />
+      ) : list.error && list.items.length === 0 ? (
+        <ErrorState message={list.error} onRetry={list.reload} />
+      ) : list.items.length === 0 ? (
+        <EmptyState icon="inbox" title="Nothing here">
+          No conversation is in this folder{source ? " from this source" : ""}.
+        </EmptyState>
+      ) : (
+        <ul class="folder-rows">
+          {list.items.map((row) => (
+            <FolderRowItem
+              key={row.id}
+              row={row}
+              open={open === row.id}
+              current={current === row.id}
+              checked={selected.has(row.id)}
+              onCheck={() => {
+                selection.toggle(row.id);
+                setEverything(false);
+              }}
+              onOpen={() => {
+                setCurrent(row.id);
+                onOpen(row);
+              }}
+            />
+          ))}
+        </ul>
+      )}
+      <LoadMore list={list} />
+    </section>
+  );
+}
+
+type RowProps = {
+  row: FolderRow;
+  open: boolean;
+  current: boolean;
+  checked: boolean;
+  onCheck: () => void;
+  onOpen: () => void;
+};
+
+function FolderRowItem({ row, open, current, checked, onCheck, onOpen }: RowProps) {
+  const title = rowTitle(row);
+  const unread = row.unread > 0;
+  const classes = ["folder-row", unread && "unread", open && "open", current && "current"].filter(Boolean).join(" ");
+  return (
+    <li class={classes} data-row={row.id} data-testid="folder-row" data-channel={row.channel}>
+      <input type="checkbox" aria-label={`Select ${title}`} checked={checked} onChange={onCheck} />
+      <button type="button" class="folder-row-open" aria-current={open ? "true" : undefined} onClick={onOpen}>
+        <span class="folder-row-channel" title={row.channel}>
+          <Icon name={CHANNEL_ICONS[row.channel] ?? "inbox"} size={16} title={row.channel} />
+        </span>
+        <span class="folder-row-who">
+          {unread && <span class="sr-only">Unread: </span>}
+          {title}
+          {row.record && <span class="folder-row-handle">{handleText(row)}</span>}
+        </span>
+        <span class="folder-row-preview">
+          {row.last_direction === "outbound" && <span class="muted">You: </span>}
+          {row.last_preview}
+        </span>
+        <span class="folder-row-meta">
+          {row.follow_up_on && (
+            <span class="folder-row-follow-up" title="Follow up on">
+              <Icon name="clock" size={12} /> {row.follow_up_on}
+            </span>
+          )}
+          <RelativeTime iso={row.last_at} />
+          {unread && <span class="sms-unread-badge">{row.unread}</span>}
+        </span>
+      </button>
+      {row.record && (
+        <Link href={recordPath(row.record.id)} class="folder-row-record">
+          <Icon name={row.record.kind} size={14} /> <span class="sr-only">Open {title}'s </span>
+          {row.record.kind}
+        </Link>
+      )}
+    </li>
+  );
+}
+
+function FollowUpPicker({ busy, onPick }: { busy: boolean; onPick: (day: string) => void }) {
+  const [date, setDate] = useState("");
+  const today = new Date();
+  return (
+    <div class="chips folder-follow-up" role="group" aria-label="Follow up on">
+      {FOLLOW_UP_CHOICES.map((choice) => (
+        <button
+          key={choice.label}
+          type="button"
+          class="chip-btn"
+          disabled={busy}
+          onClick={() => onPick(dayAfter(choice.days(today)))}
+        >
+          {choice.label}
+        </button>
+      ))}
+      <input
+        type="date"
+        aria-label="Pick a date"
+        min={dayAfter(0)}
+        value={date}
+        onInput={(event) => setDate((event.target as HTMLInputElement).value)}
+      />
+      <button type="button" class="btn btn-primary btn-sm" disabled={busy || !date} onClick={() => onPick(date)}>
+        Set
+      </button>
+    </div>
+  );
+}
