@@ -150,10 +150,40 @@ def test_j_k_x_and_e_on_the_keyboard(page: Page, two_conversations: Mailbox) -> 
     expect(rows(page).nth(0).get_by_role("checkbox")).to_be_checked()
     page.keyboard.press("x")
     expect(rows(page).nth(0).get_by_role("checkbox")).not_to_be_checked()
+    # r goes to the open SMS conversation's reply box.
+    rows(page).nth(0).locator(".folder-row-open").click()
+    reply = page.get_by_role("region", name="Open conversation").get_by_role("textbox", name=re.compile("^Reply to"))
+    expect(reply).to_be_visible()
+    page.keyboard.press("r")
+    expect(reply).to_be_focused()
+    page.keyboard.type("r")  # typed into the box, not taken as a key
+    expect(reply).to_have_value("r")
+    reply.blur()
     page.keyboard.press("e")  # archives the SMS conversation
     expect(rows(page)).to_have_count(1)
     expect(rows(page).first).to_have_attribute("data-channel", "email")
     expect(count(page, "archived")).to_have_text(re.compile(r"Archived\s*1$"))
+
+
+def test_deleted_conversations_wait_in_trash_and_go_back_to_the_inbox(page: Page, two_conversations: Mailbox) -> None:
+    page.goto("/folders/inbox")
+    expect(rows(page)).to_have_count(2)
+    page.get_by_role("checkbox", name="Select all").check()
+    toolbar = page.get_by_role("toolbar", name="Selected conversations")
+    expect(toolbar).to_contain_text("2 selected")
+    toolbar.get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("Nothing here")).to_be_visible()
+    expect(count(page, "trash")).to_have_text(re.compile(r"Trash\s*2$"))
+
+    count(page, "trash").click()
+    expect(rows(page)).to_have_count(2)
+    rows(page).filter(has_text=STRANGER).get_by_role("checkbox").check()
+    actions = page.get_by_role("toolbar", name="Selected conversations").get_by_role("button")
+    expect(actions).to_have_text(["Move to Inbox"])  # deleting for good is not offered yet
+    actions.first.click()
+    expect(rows(page)).to_have_count(1)
+    expect(count(page, "trash")).to_have_text(re.compile(r"Trash\s*1$"))
+    expect(count(page, "inbox")).to_have_text(re.compile(r"Inbox\s*1$"))
 
 
 def test_on_a_360_px_phone_the_folders_are_a_picker_and_nothing_scrolls_sideways(
