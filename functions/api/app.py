@@ -55,6 +55,7 @@ from commcenter.services import (
     records,
     reps,
     sms_conversations,
+    sms_retry,
     sms_send,
     softphone,
     suggested_people,
@@ -576,6 +577,22 @@ def sms_conversation_messages(conversation_id: str) -> Response:
         rep, conversation_id, req.limit(request), req.query(request, "cursor")
     )
     return json_response(ActivityPage(items=items, next_cursor=cursor))
+
+
+@app.route("/api/sms/conversations/{conversation_id}/messages/{message_id}/retry", methods=["POST"])
+@documented(
+    "Send again the rep's own failed outbound SMS: it is answered `retrying` and sent by the next "
+    "sweep (tried again later if Twilio refuses it, then `failed` again with the error). 404 another "
+    "rep's or no such message; 409 not_failed (not failed, or retrying already), opted_out",
+    request=sms_retry.RetrySmsInput,
+    response=Activity,
+)
+def retry_sms(conversation_id: str, message_id: str) -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    payload = req.json_body(request, sms_retry.RetrySmsInput)
+    callback = webhook_url(request, "/twilio/sms/status")
+    return json_response(sms_retry.request_retry(rep, conversation_id, message_id, payload, callback))
 
 
 @app.route("/api/sms/conversations/{conversation_id}/read", methods=["POST"])

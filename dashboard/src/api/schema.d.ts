@@ -764,6 +764,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sms/conversations/{conversation_id}/messages/{message_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send again the rep's own failed outbound SMS: it is answered `retrying` and sent by the next sweep (tried again later if Twilio refuses it, then `failed` again with the error). 404 another rep's or no such message; 409 not_failed (not failed, or retrying already), opted_out */
+        post: operations["retry_sms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sms/conversations/{conversation_id}/read": {
         parameters: {
             query?: never;
@@ -2101,6 +2118,13 @@ export interface components {
         RetryEmailInput: {
             /** @default false */
             confirm_unknown?: boolean;
+        };
+        /**
+         * RetrySmsInput
+         * @description Which message (its id in the path): when it was sent, as the conversation lists it.
+         */
+        RetrySmsInput: {
+            occurred_at: string;
         };
         /** SearchHit */
         SearchHit: {
@@ -4633,6 +4657,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    retry_sms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetrySmsInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
                 };
             };
             /** @description invalid input */

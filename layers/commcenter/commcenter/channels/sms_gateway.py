@@ -37,8 +37,11 @@ class SmsGateway(Protocol):
         """Send one message; raises SmsRefused, or anything else when the outcome is unknown."""
         ...
 
-    def find_sent(self, *, from_number: str, to_number: str, body: str, since: datetime) -> SentMessage | None:
-        """The message Twilio accepted with this body since `since`, if any (reconciling a lost answer)."""
+    def find_sent(
+        self, *, from_number: str, to_number: str, body: str, since: datetime, exclude: frozenset[str] = frozenset()
+    ) -> SentMessage | None:
+        """The message Twilio accepted with this body since `since`, if any (reconciling a lost
+        answer), other than those in `exclude` (an earlier send of the same message)."""
         ...
 
 
@@ -51,7 +54,9 @@ class SandboxSmsGateway:
         digest = hashlib.sha256(f"{from_number}|{to_number}|{body}|{datetime.now().isoformat()}".encode()).hexdigest()
         return SentMessage(sid="SM" + digest[:32], status="sandbox")
 
-    def find_sent(self, *, from_number: str, to_number: str, body: str, since: datetime) -> SentMessage | None:
+    def find_sent(
+        self, *, from_number: str, to_number: str, body: str, since: datetime, exclude: frozenset[str] = frozenset()
+    ) -> SentMessage | None:
         return None
 
 
@@ -72,10 +77,14 @@ class TwilioSmsGateway:
             raise SmsRefused(_int_or_none(error.code), error.status, str(error.msg)) from error
         return SentMessage(sid=str(message.sid), status=str(message.status or "queued"))
 
-    def find_sent(self, *, from_number: str, to_number: str, body: str, since: datetime) -> SentMessage | None:
+    def find_sent(
+        self, *, from_number: str, to_number: str, body: str, since: datetime, exclude: frozenset[str] = frozenset()
+    ) -> SentMessage | None:
         # Newest first; a message still queued has no date_sent yet, so the filter is on creation.
         for message in self.client.messages.list(from_=from_number, to=to_number, limit=20):
             created = message.date_created
+            if str(message.sid) in exclude:
+                continue
             if message.body == body and (created is None or created >= since):
                 return SentMessage(sid=str(message.sid), status=str(message.status))
         return None

@@ -725,6 +725,56 @@ def _conditional_update(owner: str, sk: str, actions: list[Any], condition: Cond
     return True
 
 
+# ---------------------------------------------------------------- an SMS the rep asked to retry
+
+
+def in_conversation(conversation_id: str, occurred_at: str, activity_id: str) -> Activity | None:
+    """One message of a conversation, by when it was and its id (a Query of GSI
+    `by_conversation` on its exact key: one item or none)."""
+    page = ActivityItem._get_connection().query(
+        conversation_id,
+        ActivityItem.sk == sort_key_at(occurred_at, activity_id),
+        index_name="by_conversation",
+        limit=1,
+    )
+    items = page.get("Items", [])
+    return _from_raw(items[0]) if items else None
+
+
+def retry_requested_write(owner: str, sk: str, rep_id: str, failed: tuple[str, ...], rank: int) -> Write:
+    """The rep's failed outbound SMS becomes `retrying` (its earlier error cleared), as an entry of
+    the transaction that queues its retry: conditional on its being the rep's, outbound, and in
+    one of the `failed` statuses (so two requests queue one retry)."""
+    actions: list[Any] = [
+        ActivityItem.data["status"].set("retrying"),
+        ActivityItem.data["status_rank"].set(rank),
+        ActivityItem.data["error_code"].remove(),
+        ActivityItem.data["error_message"].remove(),
+    ]
+    condition = (
+        ActivityItem.owner.exists()
+        & (ActivityItem.rep_id == rep_id)
+        & (ActivityItem.direction == "outbound")
+        & ActivityItem.data["status"].is_in(*failed)
+    )
+    return lambda tx: tx.update(ActivityItem(owner, sk), actions=actions, condition=condition)
+
+
+def retry_given_up(owner: str, sk: str, *, error: str, error_code: int | None, rank: int) -> bool:
+    """A retrying SMS whose retry gave up: `failed` again, with the last error in words. False
+    when it is no longer retrying (an answer of Twilio's came meanwhile) or gone."""
+    actions: list[Any] = [
+        ActivityItem.data["status"].set("failed"),
+        ActivityItem.data["status_rank"].set(rank),
+        ActivityItem.data["error_message"].set(error),
+    ]
+    if error_code is not None:
+        actions.append(ActivityItem.data["error_code"].set(error_code))
+    return _conditional_update(
+        owner, sk, actions, ActivityItem.owner.exists() & (ActivityItem.data["status"] == "retrying")
+    )
+
+
 # ---------------------------------------------------------------- recordings still to be copied
 COPY_PARTITIONS = 4
 

@@ -23,8 +23,8 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from commcenter.data.base import is_conditional_failure, table_meta
-from commcenter.domain.reminders import Reminder, due_key, shard_of, subject_key
+from commcenter.data.base import Write, is_conditional_failure, table_meta, transact
+from commcenter.domain.reminders import SMS_RETRY, Reminder, SmsRetry, due_key, shard_of, subject_key
 
 CHECKPOINT = "#sweep"
 KEPT_AFTER_S = 90 * 24 * 3600  # a fired or cancelled reminder stays readable this long
@@ -108,6 +108,12 @@ class ReminderItem(Model):
     # A no-reply alert: when the email it waits on a reply to was sent.
     waits_since = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
+    # An SMS retry's (kind `sms_retry`): where its message is stored, the status callback its
+    # sends name, the sids of the message's sends before it (space-separated).
+    message_owner = UnicodeAttribute(null=True)
+    message_sk = UnicodeAttribute(null=True)
+    status_callback = UnicodeAttribute(null=True)
+    earlier_sids = UnicodeAttribute(null=True)
     # The checkpoint item's.
     swept_bucket = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
@@ -193,6 +199,54 @@ def get(reminder_id: str) -> Reminder | None:
     except ReminderItem.DoesNotExist:
         return None
     return None if item.reminder_id == CHECKPOINT else _reminder(item)
+
+
+def queue_sms_retry(retry: SmsRetry, bucket: str, message_write: Write) -> bool:
+    """A pending SMS retry, due at once (filed in `bucket`, the current one), written in one
+    transaction with `message_write` (its message marked `retrying`, conditional on its being
+    failed). False, nothing written, when a condition refused it."""
+    item = ReminderItem(
+        retry.id,
+        due_bucket=f"{bucket}#{shard_of(retry.id)}",
+        due_key=due_key(retry.created_at, retry.id),
+        subject=subject_key(retry.record_id, retry.conversation_id),
+        kind=SMS_RETRY,
+        rep_id=retry.rep_id,
+        due_at=retry.created_at,
+        state="pending",
+        conversation_id=retry.conversation_id,
+        record_id=retry.record_id,
+        created_at=retry.created_at,
+        attempts=0,
+        message_owner=retry.message_owner,
+        message_sk=retry.message_sk,
+        status_callback=retry.status_callback,
+        earlier_sids=" ".join(retry.earlier_sids) or None,
+    )
+    return not transact(message_write, lambda tx: tx.save(item, condition=ReminderItem.reminder_id.does_not_exist()))
+
+
+def sms_retry(reminder_id: str) -> SmsRetry | None:
+    """An SMS retry as stored (None: gone, or not a retry)."""
+    try:
+        item = ReminderItem.get(reminder_id, consistent_read=True)
+    except ReminderItem.DoesNotExist:
+        return None
+    if item.kind != SMS_RETRY or not item.message_owner or not item.message_sk:
+        return None
+    return SmsRetry(
+        id=item.reminder_id,
+        rep_id=item.rep_id or "",
+        message_owner=item.message_owner,
+        message_sk=item.message_sk,
+        status_callback=item.status_callback or "",
+        conversation_id=item.conversation_id,
+        record_id=item.record_id,
+        earlier_sids=(item.earlier_sids or "").split(),
+        created_at=item.created_at or "",
+        attempts=int(item.attempts or 0),
+        error=item.last_error,
+    )
 
 
 # ---------------------------------------------------------------- the sweep (T1, T3)

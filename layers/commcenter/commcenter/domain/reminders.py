@@ -23,6 +23,10 @@ import msgspec
 from commcenter.errors import ValidationError
 
 Kind = Literal["follow_up", "reply_by", "no_reply", "task_due"]
+# Not a reminder the rep reads but work the same sweep must not drop: a failed outbound SMS the
+# rep asked to send again (`SmsRetry`), an item of that kind, taken and recorded as a reminder is
+# (never on a rep's list of reminders).
+SMS_RETRY = "sms_retry"
 State = Literal["pending", "firing", "fired", "cancelled", "failed"]
 # What a rep may ask for through the API (a task's due date is set from a call summary).
 REQUESTED_KINDS: tuple[str, ...] = ("follow_up", "reply_by", "no_reply")
@@ -65,6 +69,24 @@ class Reminder(msgspec.Struct, kw_only=True):
     cancelled_at: str | None = None
     failed_at: str | None = None
     # Why its email failed (the last failure), in words; a failed reminder's reason.
+    error: str | None = None
+
+
+class SmsRetry(msgspec.Struct, kw_only=True):
+    """A failed outbound SMS the rep asked to send again: where the message is stored, the
+    status callback its sends name, and the Twilio sids of its sends before this retry (never
+    mistaken for one of this retry's when reconciling a lost answer)."""
+
+    id: str
+    rep_id: str
+    message_owner: str
+    message_sk: str
+    status_callback: str
+    conversation_id: str | None = None
+    record_id: str | None = None
+    earlier_sids: list[str] = []
+    created_at: str = ""
+    attempts: int = 0
     error: str | None = None
 
 

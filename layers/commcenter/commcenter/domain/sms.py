@@ -87,6 +87,7 @@ def keyword_of(body: str) -> tuple[str, KeywordKind] | None:
 # (`commcenter simulate sms --status` can still play its callbacks, for a demo).
 STATUS_RANK: dict[str, int] = {
     "pending": 0,
+    "retrying": 0,  # a failed message the rep asked to send again: any answer of Twilio's is later
     "sandbox": 1,
     "accepted": 2,
     "scheduled": 2,
@@ -100,6 +101,10 @@ STATUS_RANK: dict[str, int] = {
     "read": 8,
     "received": 8,
 }
+
+
+# An outbound message the rep may ask to send again: Twilio refused it, or it failed on the way.
+RETRYABLE_STATUSES: tuple[str, ...] = ("failed", "undelivered")
 
 
 def status_rank(status: str) -> int:

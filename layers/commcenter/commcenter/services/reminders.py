@@ -36,6 +36,7 @@ from commcenter.domain.reminders import (
     BUCKET_SHARDS,
     MAX_ATTEMPTS,
     NOTE_LENGTH,
+    SMS_RETRY,
     Reminder,
     ReminderInput,
     bucket_of,
@@ -420,6 +421,11 @@ class _Sweep:
         reminder = reminders_data.take(reminder_id, self.owner, now=epoch, lease_s=LEASE_S)
         if reminder is None:
             return "left"  # another sweep holds it, or it is done
+        if reminder.kind == SMS_RETRY:
+            # Work that must not be dropped, taken as a reminder is: a failed SMS sent again.
+            from commcenter.services.sms_retry import fire_sms_retry
+
+            return fire_sms_retry(reminder, self.owner, self.now)
         if reminder.attempts > MAX_ATTEMPTS:
             # Every attempt died while sending (its sweep timed out or crashed, nothing recorded).
             return self.give_up(reminder, reminder.error or "every attempt stopped before the email was sent")

@@ -10,7 +10,9 @@ list what happened instead of sending again.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
 
 from commcenter.channels.sms_gateway import SmsGateway, SmsRefused
 from commcenter.data import activities as activities_data
@@ -87,7 +89,8 @@ def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callba
         return _resume(rep, ref_key, gateway, status_callback)
     activities_data.put(activity)
     _add_to_conversation(activity, rep, rep_number, to, record_id)
-    return _deliver(activity, owner, sk, gateway, status_callback)
+    _deliver(activity, owner, sk, gateway, status_callback)
+    return _stored(owner, sk)
 
 
 def _sms_number(rep: Rep) -> str:
@@ -152,7 +155,22 @@ def _add_to_conversation(activity: Activity, rep: Rep, rep_number: str, to: str,
     change_conversation(activity.conversation_id or "", add)
 
 
-def _deliver(activity: Activity, owner: str, sk: str, gateway: SmsGateway, status_callback: str) -> Activity:
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How one call to Twilio went: `sent` (Twilio took the message), `refused` (it did not:
+    nothing was sent, why in words), or `unknown` (no answer: Twilio may have it)."""
+
+    outcome: Literal["sent", "refused", "unknown"]
+    error: str = ""
+    error_code: int | None = None
+
+
+def _deliver(
+    activity: Activity, owner: str, sk: str, gateway: SmsGateway, status_callback: str, *, final: bool = True
+) -> Delivery:
+    """Hand the stored message to Twilio once and record its answer: sent, with its sid and
+    status; refused, `failed` with Twilio's reason when `final` (a retry that will be tried again
+    records nothing: the caller decides); no answer, left as it is for a reconciliation."""
     facts = expect(activity.data, SmsFacts)
     to, rep_number = facts.to, facts.from_
     try:
@@ -162,20 +180,43 @@ def _deliver(activity: Activity, owner: str, sk: str, gateway: SmsGateway, statu
         logger.warning(
             "Twilio refused an SMS", extra={"code": refused.code, "http_status": refused.http_status, "to": to}
         )
-        activities_data.update_delivery(
-            owner,
-            sk,
-            status="failed",
-            rank=status_rank("failed"),
-            data={"error_code": refused.code, "error_message": message},
-        )
-        return _stored(owner, sk)
-    except Exception:
-        # Twilio may or may not have the message: it stays pending, and a retry reconciles it.
+        if final:
+            activities_data.update_delivery(
+                owner,
+                sk,
+                status="failed",
+                rank=status_rank("failed"),
+                data={"error_code": refused.code, "error_message": message},
+            )
+        return Delivery("refused", message, refused.code)
+    except Exception as error:
+        # Twilio may or may not have the message: it stays as it is, and a retry reconciles it.
         logger.exception("SMS send outcome unknown", extra={"to": to})
-        return _stored(owner, sk)
+        return Delivery("unknown", f"Twilio did not answer ({type(error).__name__}); it may have the message")
     _record_sent(owner, sk, sent.sid, sent.status)
-    return _stored(owner, sk)
+    return Delivery("sent")
+
+
+def deliver_again(activity: Activity, gateway: SmsGateway, status_callback: str) -> Delivery:
+    """A failed message the rep asked to retry, sent once more through the same path as its
+    first send (`_deliver`); a refusal is recorded by the caller (the retry's last attempt)."""
+    owner, sk = activities_data.stored_key(activity)
+    return _deliver(activity, owner, sk, gateway, status_callback, final=False)
+
+
+def reconcile_sent(activity: Activity, gateway: SmsGateway, *, since: datetime, exclude: frozenset[str]) -> bool:
+    """Whether Twilio took this message since `since` (an attempt whose answer was lost, other
+    than the sends in `exclude`); if so its sid and status are recorded, as a send's answer is."""
+    facts = expect(activity.data, SmsFacts)
+    found = gateway.find_sent(
+        from_number=facts.from_, to_number=facts.to, body=activity.body, since=since, exclude=exclude
+    )
+    if found is None:
+        return False
+    owner, sk = activities_data.stored_key(activity)
+    logger.info("retried SMS reconciled from Twilio", extra={"message_sid": found.sid})
+    _record_sent(owner, sk, found.sid, found.status)
+    return True
 
 
 def _record_sent(owner: str, sk: str, sid: str, status: str) -> None:
@@ -210,7 +251,8 @@ def _resume(rep: Rep, ref_key: str, gateway: SmsGateway, status_callback: str) -
         return _stored(owner, sk)
     # Twilio never got it: sending it now is its first send, not a second one.
     logger.info("pending SMS not at Twilio: sending it", extra={"rep_id": rep.id})
-    return _deliver(stored, owner, sk, gateway, status_callback)
+    _deliver(stored, owner, sk, gateway, status_callback)
+    return _stored(owner, sk)
 
 
 def _stored(owner: str, sk: str) -> Activity:
