@@ -58,6 +58,7 @@ import type {
   Rep,
   RepList,
   RetryEmailInput,
+  RetrySmsInput,
   SearchResults,
   SendEmailInput,
   SendSmsInput,
@@ -263,6 +264,14 @@ export const previewSms = (body: string, signal?: AbortSignal) =>
 export type SmsSend = SendSmsInput;
 
 export const sendSms = (message: SmsSend) => api<Activity>("POST", "/api/sms/messages", message);
+
+/** Send again the rep's own failed SMS: answered `retrying`, then sent by the next sweep. */
+export const retrySms = (message: Activity) =>
+  api<Activity>(
+    "POST",
+    `${conversationPath(message.conversation_id ?? "")}/messages/${encodeURIComponent(message.id)}/retry`,
+    { occurred_at: message.occurred_at } satisfies RetrySmsInput,
+  );
 
 export type CallFilter = { section: CallSection; missed: boolean; status: string | null };
 

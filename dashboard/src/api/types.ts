@@ -98,6 +98,7 @@ export type SmsConversation = Schemas["SmsConversation"];
 export type SmsSection = SmsConversation["section"];
 export type ConversationPage = Schemas["ConversationPage"];
 export type SendSmsInput = Schemas["SendSmsInput"];
+export type RetrySmsInput = Schemas["RetrySmsInput"];
 
 /** Unread SMS and missed calls (not seen yet: POST /api/calls/seen starts them again from zero). */
 export type CenterCounts = Schemas["CenterCounts"];

@@ -31,8 +31,14 @@ export function isFailed(status: string): boolean {
   return FAILED.has(status);
 }
 
+/** What the rep may send again (Twilio refused it, or it failed on the way): not a canceled one. */
+export function isRetryable(status: string): boolean {
+  return status === "failed" || status === "undelivered";
+}
+
 const STATUS_LABELS: Record<string, string> = {
   pending: "Sending…",
+  retrying: "Retrying…",
   accepted: "Queued",
   queued: "Queued",
   scheduled: "Scheduled",
