@@ -16,6 +16,7 @@ from api_support import ALICE_NUMBER, Api, fresh_remote
 from commcenter.domain.reminders import MAX_ATTEMPTS
 from commcenter.domain.sms import explain_twilio_error
 from commcenter.services import reminders, sms_retry, sms_send
+from commcenter_local.simulate import sms_status
 from commcenter_local.twilio_stand_in import Behaviour, TwilioStandIn
 
 UNREACHABLE = Behaviour("error", status=400, code=30003, message="Unreachable destination handset")
@@ -181,3 +182,38 @@ def test_only_the_reps_own_failed_message_is_retried(alice: Api, bruno: Api, twi
     assert sent.status_code == 201 and sent.json()["data"]["status"] == "queued"
     refused = retry(alice, sent.json())
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_failed"
+
+
+def test_an_undelivered_message_is_retried_as_a_new_send_not_mistaken_for_its_first(
+    alice: Api, twilio_api: TwilioStandIn, api_url: str, twilio_auth_token: str, no_wait: None
+) -> None:
+    remote = fresh_remote()
+    first = alice.send(remote, "Lost on the way").json()
+    (original,) = twilio_api.messages
+
+    def callback(sid: str, status: str) -> None:
+        sms_status(
+            api_url,
+            twilio_auth_token,
+            message_sid=sid,
+            status=status,
+            from_number=ALICE_NUMBER,
+            to_number=remote,
+            error_code=30003,
+        ).raise_for_status()
+
+    callback(original["sid"], "undelivered")
+    assert current(alice, first)["data"]["status"] == "undelivered"
+    assert retry(alice, first).status_code == 200
+    callback(original["sid"], "failed")  # late, of the first send: the retry stands
+    assert current(alice, first)["data"]["status"] == "retrying"
+    # The retry's first attempt never reaches Twilio and gets no answer: the next take looks in
+    # Twilio's list, where only the first send (same text, a moment ago) is, and sends it.
+    twilio_api.answer_next(Behaviour("drop_unsent"))
+    sweep()
+    sweep()
+    assert [m["body"] for m in twilio_api.messages] == ["Lost on the way", "Lost on the way"]
+    retried = twilio_api.messages[-1]
+    stored = current(alice, first)
+    assert stored["external_id"] == retried["sid"] != original["sid"]
+    assert stored["data"]["status"] == "queued"
