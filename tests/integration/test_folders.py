@@ -16,7 +16,8 @@ from commcenter.data import conversations as conversations_data
 from commcenter.data import counters as counters_data
 from commcenter.domain.clock import now_iso
 from commcenter.domain.folders import FOLDERS, Folder, folder_deltas, moved
-from commcenter.domain.sms import ConversationState, conversation_id
+from commcenter.domain.sms import ConversationChannel, ConversationState, conversation_id
+from commcenter.errors import ValidationError
 from commcenter.services.folder_index import INDEX_NAME, reindex_folders
 from commcenter.services.sms_conversations import change_conversation
 from commcenter_local.stack import LocalStack
@@ -26,14 +27,18 @@ CHANNELS = ("sms", "email")
 
 
 def listed(viewer: str, view: str, channel: str | None = None) -> list[ConversationState]:
-    """Every conversation of a view, page after page of its index."""
+    """Every conversation of a view, page after page of its index (of every channel: each
+    channel's, newest first)."""
     found: list[ConversationState] = []
-    cursor: str | None = None
-    while True:
-        page, cursor = conversations_data.folder_page(viewer, view, channel, 100, cursor)
-        found += page
-        if cursor is None:
-            return found
+    for source in (channel,) if channel else CHANNELS:
+        after: str | None = None
+        more = True
+        while more:
+            page, more = conversations_data.folder_page(viewer, view, source, 100, after)
+            found += page
+            after = conversations_data.folder_key(page[-1]) if page else None
+            more = more and bool(page)
+    return sorted(found, key=conversations_data.folder_key, reverse=True)
 
 
 def counted(viewer: str) -> dict[str, int]:
@@ -159,10 +164,8 @@ def stored_before_folders(state: ConversationState) -> None:
         "follow_up_on",
         "trashed_at",
         "folder_keys_v",
-        "folder_pk",
         "folder_src_pk",
         "folder_key",
-        "unread_pk",
         "unread_src_pk",
     ):
         raw.pop(name, None)
@@ -453,3 +456,78 @@ def test_a_row_names_the_record_of_its_conversation(alice: Api, api_url: str, tw
     assert alice("DELETE", f"/api/records/{contact['id']}").status_code == 204  # to the trash: no longer named
     (row,) = [r for r in alice.ok("GET", "/api/folders/inbox", limit=5)["items"] if r["remote"] == remote]
     assert row["record"] is None
+
+
+# ---------------------------------------------------------------- a view of every source, paged
+
+
+def test_a_view_of_every_source_pages_through_its_channels_newest_first(
+    alice: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SMS and email conversations whose activity interleaves (the emails' ends first): every one
+    listed once, newest first, page after page; a channel with nothing left is not queried again."""
+    from datetime import UTC, datetime
+
+    from commcenter.domain.clock import to_iso
+    from commcenter.domain.emails import conversation_id as email_conversation
+    from commcenter.domain.reps import Rep
+    from commcenter.services import folders
+
+    viewer = Rep(id=f"rep-pages-{fresh_remote()[-7:]}", name="Pager", email="pager@example.com")
+    start = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+    stored: list[ConversationState] = []
+    for n in range(11):
+        channel: ConversationChannel = "email" if n in (5, 8, 10) else "sms"  # interleaved, then SMS only
+        remote = f"pager{n}@client.example" if channel == "email" else fresh_remote()
+        state = ConversationState(
+            id=email_conversation(viewer.id, remote) if channel == "email" else conversation_id("+14155550188", remote),
+            rep_id=viewer.id,
+            rep_number="pager@example.com" if channel == "email" else "+14155550188",
+            remote_number=remote,
+            handle=f"email:{remote}" if channel == "email" else f"phone:{remote}",
+            record_id=None,
+            section="unmatched",
+            last_at=to_iso(start + timedelta(minutes=n)),
+            last_preview=f"Message {n}",
+            last_direction="inbound",
+            unread=1,
+            channel=channel,
+            folder="archived",
+        )
+        assert conversations_data.save_with_counts(state, None, folder_deltas(None, state))
+        stored.append(state)
+    newest_first = [s.id for s in reversed(stored)]
+
+    pages: list[list[str]] = []
+    queried: list[tuple[int, str]] = []  # (page, channel)
+    query = conversations_data.folder_page
+
+    def counting(viewer_id: str, view: str, channel: str, limit: int, after: str | None) -> object:
+        queried.append((len(pages), channel))
+        return query(viewer_id, view, channel, limit, after)
+
+    monkeypatch.setattr(conversations_data, "folder_page", counting)
+    cursor: str | None = None
+    while True:
+        rows, cursor = folders.list_folder(viewer, "archived", None, 3, cursor)
+        pages.append([row.id for row in rows])
+        if cursor is None:
+            break
+    assert [i for page in pages for i in page] == newest_first
+    assert [len(page) for page in pages] == [3, 3, 3, 2]
+    # The emails are all taken by the second page: the third and the fourth query SMS alone.
+    assert {channel for page, channel in queried if page < 2} == {"sms", "email"}
+    assert {channel for page, channel in queried if page >= 2} == {"sms"}
+
+    # One source pages the same way; a cursor of another view, or of another source, is refused.
+    rows, cursor = folders.list_folder(viewer, "archived", "email", 2, None)
+    assert [r.id for r in rows] == [stored[10].id, stored[8].id] and cursor is not None
+    rows, last = folders.list_folder(viewer, "archived", "email", 2, cursor)
+    assert [r.id for r in rows] == [stored[5].id] and last is None
+    with pytest.raises(ValidationError):
+        folders.list_folder(viewer, "trash", "email", 2, cursor)
+    with pytest.raises(ValidationError):
+        folders.list_folder(viewer, "archived", None, 2, cursor)
+
+    page = alice.ok("GET", "/api/folders/inbox", limit=1)
+    assert alice("GET", "/api/folders/archived", cursor=page["next_cursor"]).status_code == 400

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import requests
 from conftest import MailUser
-from mail_support import message, poll, stranger
+from mail_support import Api, message, poll, stranger
 
 from commcenter.channels.imap_mailbox import ImapMailbox
 from commcenter.data import conversations as conversations_data
@@ -29,23 +28,12 @@ from commcenter_local.mail_server import LocalDovecot
 from commcenter_local.simulate import incoming_sms
 
 
-class Api:
-    def __init__(self, base_url: str, token: str) -> None:
-        self.base_url = base_url
-        self.headers = {"Authorization": f"Bearer {token}"}
+def ids(api: Api, view: str, **params: str) -> list[str]:
+    return [row["id"] for row in api.ok("GET", f"/api/folders/{view}", limit=100, **params)["items"]]
 
-    def ok(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        answer = requests.request(
-            method, self.base_url + path, json=body, params=params or None, headers=self.headers, timeout=30
-        )
-        assert answer.status_code < 300, f"{method} {path}: {answer.status_code} {answer.text}"
-        return answer.json()
 
-    def ids(self, view: str, **params: str) -> list[str]:
-        return [row["id"] for row in self.ok("GET", f"/api/folders/{view}", limit=100, **params)["items"]]
-
-    def act(self, body: dict[str, Any]) -> int:
-        return int(self.ok("POST", "/api/folders/actions", body)["changed"])
+def act(api: Api, body: dict[str, Any]) -> int:
+    return int(api.ok("POST", "/api/folders/actions", body)["changed"])
 
 
 class Desk:
@@ -132,20 +120,20 @@ def test_mixed_selections_and_all_of_a_view_keep_the_counts(desk: Desk) -> None:
     api = desk.api
     writer, reader = desk.email_conversation(desk.writer), desk.email_conversation(desk.reader)
     text_one, text_two = (desk.sms_conversation(remote) for remote in desk.texters)
-    assert set(api.ids("inbox")) == {writer, reader, text_one, text_two}
-    assert set(api.ids("unread")) == {writer, text_one, text_two}  # the one read in the mail client is not
-    assert set(api.ids("inbox", source="email")) == {writer, reader}
+    assert set(ids(api, "inbox")) == {writer, reader, text_one, text_two}
+    assert set(ids(api, "unread")) == {writer, text_one, text_two}  # the one read in the mail client is not
+    assert set(ids(api, "inbox", source="email")) == {writer, reader}
     desk.counts_right()
 
-    assert api.act({"action": "archive", "ids": [writer, text_one]}) == 2
-    assert set(api.ids("archived")) == {writer, text_one}
+    assert act(api, {"action": "archive", "ids": [writer, text_one]}) == 2
+    assert set(ids(api, "archived")) == {writer, text_one}
     desk.counts_right()
-    assert api.act({"action": "spam", "ids": [reader, text_two]}) == 2
+    assert act(api, {"action": "spam", "ids": [reader, text_two]}) == 2
     desk.counts_right()
-    assert api.act({"action": "trash", "all": True, "folder": "archived", "source": "email"}) == 1
-    assert api.ids("trash") == [writer] and api.ids("archived") == [text_one]
+    assert act(api, {"action": "trash", "all": True, "folder": "archived", "source": "email"}) == 1
+    assert ids(api, "trash") == [writer] and ids(api, "archived") == [text_one]
     desk.counts_right()
-    assert api.act({"action": "inbox", "all": True, "folder": "spam"}) == 2
+    assert act(api, {"action": "inbox", "all": True, "folder": "spam"}) == 2
     desk.counts_right()
 
 
@@ -153,16 +141,16 @@ def test_reading_an_email_conversation_reads_its_emails_here_and_on_the_server(d
     api = desk.api
     writer = desk.email_conversation(desk.writer)
     assert (conversations_data.get(writer) or pytest.fail("no conversation")).unread == 2
-    assert api.act({"action": "read", "ids": [writer]}) == 1
+    assert act(api, {"action": "read", "ids": [writer]}) == 1
     assert (conversations_data.get(writer) or pytest.fail("no conversation")).unread == 0
-    assert writer not in api.ids("unread")
+    assert writer not in ids(api, "unread")
     assert all(row["read"] for row in api.ok("GET", "/api/emails", tab="inbox")["items"])
     desk.counts_right()
     poll(desk.rep)  # the flags queued go to the server under the poll's lease
     assert desk.server_seen() == {"Pricing": True, "Pricing again": True, "Read it": True}
 
-    assert api.act({"action": "unread", "ids": [writer]}) == 1
-    assert writer in api.ids("unread", source="email")
+    assert act(api, {"action": "unread", "ids": [writer]}) == 1
+    assert writer in ids(api, "unread", source="email")
     desk.counts_right()
     poll(desk.rep)
     assert desk.server_seen()["Pricing again"] is False  # the newest received is unread again
@@ -171,8 +159,8 @@ def test_reading_an_email_conversation_reads_its_emails_here_and_on_the_server(d
 def test_a_new_email_brings_its_trashed_conversation_back_to_the_inbox(desk: Desk) -> None:
     api = desk.api
     writer = desk.email_conversation(desk.writer)
-    assert api.act({"action": "trash", "ids": [writer]}) == 1
+    assert act(api, {"action": "trash", "ids": [writer]}) == 1
     desk.dovecot.append(desk.user.name, "INBOX", message(desk.writer, desk.user.address, "Pricing, final", days_ago=0))
     assert poll(desk.rep).messages == 1
-    assert writer in api.ids("inbox") and writer not in api.ids("trash")
+    assert writer in ids(api, "inbox") and writer not in ids(api, "trash")
     desk.counts_right()

@@ -270,8 +270,23 @@ def encode_cursor(last_evaluated_key: dict[str, dict[str, Any]] | None) -> str |
     """An opaque page token: base64 of the last key DynamoDB returned (None on the last page)."""
     if not last_evaluated_key:
         return None
-    raw = json.dumps(last_evaluated_key, separators=(",", ":"), sort_keys=True).encode()
+    return encode_token(last_evaluated_key)
+
+
+def encode_token(value: dict[str, Any]) -> str:
+    """A page token of a list's position (a key, or the positions of the partitions a list
+    merges): base64 of its JSON, as every cursor is."""
+    raw = json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_token(cursor: str) -> Any:
+    """What `encode_token` encoded; a token it did not make is a 400 (the caller checks the shape)."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise ValidationError("the page cursor is not valid", {"cursor": "malformed"}) from None
 
 
 def decode_cursor(
@@ -283,11 +298,7 @@ def decode_cursor(
     starts a page of this one. Every list of one rep's or one record's items names it."""
     if not cursor:
         return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise ValidationError("the page cursor is not valid", {"cursor": "malformed"}) from None
+    key = decode_token(cursor)
     valid = (
         isinstance(key, dict)
         and set(key) == key_names

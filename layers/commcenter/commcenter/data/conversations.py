@@ -71,23 +71,14 @@ FOLDER_ATTRIBUTES = [
     "unread",
     "follow_up_on",
 ]
-# The folder indexes: each partition is one viewer's folder (or its unread conversations), all
-# channels or one; newest activity first.
+# The folder indexes: each partition is one viewer's folder (or its unread conversations) of
+# one channel, newest activity first. A view of every channel merges the channels' partitions
+# (`commcenter.services.folders`): an index of every channel would be one more entry to move on
+# every message (docs/data-model.md, "The writes of an incoming SMS").
 FOLDER_INDEXES = {
-    "folders": "folder_pk",
     "folders_by_source": "folder_src_pk",
-    "unread": "unread_pk",
     "unread_by_source": "unread_src_pk",
 }
-
-
-class FoldersIndex(GlobalSecondaryIndex["ConversationItem"]):
-    class Meta:
-        index_name = "folders"
-        projection = IncludeProjection(FOLDER_ATTRIBUTES)
-
-    folder_pk = UnicodeAttribute(hash_key=True)
-    folder_key = UnicodeAttribute(range_key=True)
 
 
 class FoldersBySourceIndex(GlobalSecondaryIndex["ConversationItem"]):
@@ -96,15 +87,6 @@ class FoldersBySourceIndex(GlobalSecondaryIndex["ConversationItem"]):
         projection = IncludeProjection(FOLDER_ATTRIBUTES)
 
     folder_src_pk = UnicodeAttribute(hash_key=True)
-    folder_key = UnicodeAttribute(range_key=True)
-
-
-class UnreadIndex(GlobalSecondaryIndex["ConversationItem"]):
-    class Meta:
-        index_name = "unread"
-        projection = IncludeProjection(FOLDER_ATTRIBUTES)
-
-    unread_pk = UnicodeAttribute(hash_key=True)
     folder_key = UnicodeAttribute(range_key=True)
 
 
@@ -149,17 +131,13 @@ class ConversationItem(Model):
     follow_up_on = UnicodeAttribute(null=True)
     trashed_at = UnicodeAttribute(null=True)
     folder_keys_v = NumberAttribute(null=True)
-    folder_pk = UnicodeAttribute(null=True)
     folder_src_pk = UnicodeAttribute(null=True)
     folder_key = UnicodeAttribute(null=True)
-    unread_pk = UnicodeAttribute(null=True)
     unread_src_pk = UnicodeAttribute(null=True)
 
     center = CenterIndex()
     by_handle = HandleIndex()
-    folders = FoldersIndex()
     folders_by_source = FoldersBySourceIndex()
-    unread_view = UnreadIndex()
     unread_by_source = UnreadBySourceIndex()
 
 
@@ -178,13 +156,10 @@ def center_pk(rep_id: str, channel: str, section: str) -> str:
     return f"{rep_id}#{channel}#{section}"
 
 
-def folder_partition(viewer: str, view: str, channel: str | None = None) -> tuple[str, str]:
-    """(index, partition key) of a viewer's folder view (`view`: a folder, or "unread"), of
-    every channel or of one."""
-    key = f"{viewer}#{view}" if channel is None else f"{viewer}#{view}#{channel}"
-    if view == "unread":
-        return ("unread" if channel is None else "unread_by_source"), key
-    return ("folders" if channel is None else "folders_by_source"), key
+def folder_partition(viewer: str, view: str, channel: str) -> tuple[str, str]:
+    """(index, partition key) of a viewer's folder view (`view`: a folder, or "unread") of one
+    channel."""
+    return ("unread_by_source" if view == "unread" else "folders_by_source"), f"{viewer}#{view}#{channel}"
 
 
 def _folder_keys(state: ConversationState) -> dict[str, Any]:
@@ -192,14 +167,12 @@ def _folder_keys(state: ConversationState) -> dict[str, Any]:
     while it is unread."""
     if not in_folders(state):
         return {}
-    viewer, sort_key = viewer_of(state), f"{state.last_at}#{state.id}"
+    viewer, sort_key = viewer_of(state), folder_key(state)
     keys = {
-        "folder_pk": folder_partition(viewer, state.folder)[1],
         "folder_src_pk": folder_partition(viewer, state.folder, state.channel)[1],
         "folder_key": sort_key,
     }
     if is_unread(state):
-        keys["unread_pk"] = folder_partition(viewer, "unread")[1]
         keys["unread_src_pk"] = folder_partition(viewer, "unread", state.channel)[1]
     return keys
 
@@ -371,24 +344,27 @@ def _from_values(values: dict[str, Any]) -> ConversationState:
     )
 
 
+def folder_key(state: ConversationState) -> str:
+    """Where a conversation is in its folder views: newest activity first, ties by id."""
+    return f"{state.last_at}#{state.id}"
+
+
 def folder_page(
-    viewer: str, view: str, channel: str | None, limit: int, cursor: str | None
-) -> tuple[list[ConversationState], str | None]:
-    """A viewer's conversations in a folder view (a folder, or "unread"), of every channel or of
-    one, newest activity first: one Query of its index."""
+    viewer: str, view: str, channel: str, limit: int, after: str | None
+) -> tuple[list[ConversationState], bool]:
+    """A viewer's conversations of one channel in a folder view (a folder, or "unread"), newest
+    activity first, from after the folder key `after` (None: from the newest): one Query of its
+    index. Whether more may follow the page."""
     index, key = folder_partition(viewer, view, channel)
-    attribute = FOLDER_INDEXES[index]
+    start = None
+    if after is not None:
+        conversation = after.partition("#")[2]
+        start = {"conversation_id": {"S": conversation}, FOLDER_INDEXES[index]: {"S": key}, "folder_key": {"S": after}}
     page = ConversationItem._get_connection().query(
-        key,
-        index_name=index,
-        scan_index_forward=False,
-        limit=limit,
-        exclusive_start_key=decode_cursor(
-            cursor, frozenset({"conversation_id", attribute, "folder_key"}), partition=(attribute, key)
-        ),
+        key, index_name=index, scan_index_forward=False, limit=limit, exclusive_start_key=start
     )
     items = [_from_values({k: plain(v) for k, v in raw.items()}) for raw in page.get("Items", [])]
-    return items, encode_cursor(page.get("LastEvaluatedKey"))
+    return items, bool(page.get("LastEvaluatedKey"))
 
 
 def center_ids(rep_id: str, channel: str, section: str, limit: int, cursor: str | None) -> tuple[list[str], str | None]:

@@ -1,8 +1,10 @@
 """Folders (C4): a rep's conversations of every channel by folder, their counts, and the actions
 that move them.
 
-A view is one Query of a folder index (`commcenter.data.conversations.folder_page`); its count
-is read from the counters every write keeps (one Query of the rep's counter scope). An action
+A view of one source is one Query of a folder index (`commcenter.data.conversations.folder_page`);
+a view of every source Queries each channel's partition, together, and merges them newest
+first (`_page`); its cursor holds each partition's position. Its count is read from the
+counters every write keeps (one Query of the rep's counter scope). An action
 names conversations (ids, or all of a view): every one is found, and found to be one the rep
 views, before anything changes (another rep's is answered as absent); then each changes by its
 own write conditional on its version, retried on a conflict, with its counters.
@@ -11,6 +13,8 @@ own write conditional on its version, retried on a conflict, with its counters.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, get_args
 
 import msgspec
 
@@ -19,6 +23,7 @@ from commcenter.data import conversations as conversations_data
 from commcenter.data import counters as counters_data
 from commcenter.data import handles as handles_data
 from commcenter.data import records as records_data
+from commcenter.data.base import decode_token, encode_token
 from commcenter.domain.clock import now_iso, utc_now
 from commcenter.domain.facts import EmailFacts
 from commcenter.domain.folders import (
@@ -41,7 +46,7 @@ from commcenter.domain.handles import Handle
 from commcenter.domain.records import RecordSummary
 from commcenter.domain.reminders import ReminderInput, due_time
 from commcenter.domain.reps import Rep
-from commcenter.domain.sms import ConversationState
+from commcenter.domain.sms import ConversationChannel, ConversationState
 from commcenter.errors import NotFoundError, ValidationError
 from commcenter.services import email_tabs
 from commcenter.services.reminders import create_reminder
@@ -52,10 +57,16 @@ MOST_SELECTED = 100  # ids in one action
 MOST_CHANGED = 1000  # conversations one "all of a view" action goes through
 EMAILS_READ = 100  # the newest emails of a conversation a read action marks
 _ID = re.compile(r"^[0-9A-Za-z_.:@+-]{1,200}$")
+_POSITION = re.compile(r"^[0-9T:.+Z-]{10,40}#[0-9A-Za-z_.:@+-]{1,200}$")  # a folder key: {last_at}#{id}
 # How a row names its record, kept briefly by the warm function: a page of rows would otherwise
 # read its records on every view.
 SUMMARY_SECONDS = 30
 _summaries: WarmCache[str, RecordSummary] = WarmCache(5_000, SUMMARY_SECONDS)
+# The channels whose traffic is held as conversations: a view of every source merges their
+# partitions only (calls and chats join when they write conversations).
+CHANNELS: tuple[str, ...] = get_args(ConversationChannel)
+# Queries of a view of every source, one per channel, made together; kept by the warm function.
+_queries = ThreadPoolExecutor(max_workers=len(SOURCES) - 1, thread_name_prefix="folder-view")
 
 
 def _view(view: str, source: str | None) -> tuple[str, str | None]:
@@ -72,8 +83,103 @@ def list_folder(
     """The rep's conversations in a view (a folder, or "unread"), of every source or one,
     newest activity first."""
     view, source = _view(view, source)
-    states, cursor = conversations_data.folder_page(rep.id, view, source, limit, cursor)
+    states, cursor = _page(rep.id, view, source, limit, cursor)
     return _rows(states), cursor
+
+
+# A channel's position in a view: from the newest (`START`), after a folder key, or exhausted (None).
+START = ""
+
+
+def _page(
+    viewer: str, view: str, source: str | None, limit: int, cursor: str | None
+) -> tuple[list[ConversationState], str | None]:
+    """A page of a view: of one source, one Query; of every source, each channel's partition
+    queried from its position, together, and merged newest first. A row is shown only once no
+    channel can still hold a newer one (each channel's rows not read yet are older than the last
+    it read), so a channel is read further, in a second round, only when the first (a fifth over
+    an even share of the page each) did not settle the page. The page's last row of each channel
+    is its next position; a channel the page took everything left of is skipped from then on.
+    None when nothing follows."""
+    channels = (source,) if source else CHANNELS
+    positions = _positions(cursor, view, channels)
+    live = [channel for channel in channels if positions[channel] is not None]
+    fetched: dict[str, list[ConversationState]] = {channel: [] for channel in live}
+    more = dict.fromkeys(live, True)
+    share = limit if len(live) < 2 else -(-limit * 6 // (5 * len(live)))
+    wanted = dict.fromkeys(live, share)
+    while True:
+        _read_further(viewer, view, positions, fetched, more, wanted)
+        merged = sorted(
+            ((conversations_data.folder_key(state), channel, state) for channel in live for state in fetched[channel]),
+            key=lambda entry: entry[0],
+            reverse=True,
+        )
+        pending = [channel for channel in live if more[channel]]
+        last = {channel: conversations_data.folder_key(fetched[channel][-1]) for channel in pending}
+        settled = max(last.values(), default="")
+        shown = [entry for entry in merged if entry[0] >= settled]
+        if len(shown) >= limit or not pending:
+            taken = shown[:limit]
+            break
+        cut = merged[limit - 1][0] if len(merged) >= limit else ""
+        wanted = {channel: limit - len(shown) for channel in pending if last[channel] > cut}
+    for channel in live:
+        mine = [key for key, of, _ in taken if of == channel]
+        if mine:
+            positions[channel] = mine[-1]
+        if not more[channel] and len(mine) == len(fetched[channel]):
+            positions[channel] = None
+    following = any(position is not None for position in positions.values())
+    return [state for _, _, state in taken], _encoded(view, positions) if following else None
+
+
+def _read_further(
+    viewer: str,
+    view: str,
+    positions: dict[str, str | None],
+    fetched: dict[str, list[ConversationState]],
+    more: dict[str, bool],
+    wanted: dict[str, int],
+) -> None:
+    """Read `wanted` more rows of each channel named, after what was read of it (together when
+    there are several)."""
+
+    def query(channel: str) -> tuple[list[ConversationState], bool]:
+        read = fetched[channel]
+        after = conversations_data.folder_key(read[-1]) if read else positions[channel]
+        return conversations_data.folder_page(viewer, view, channel, wanted[channel], after or None)
+
+    asked = [channel for channel in wanted if more[channel]]
+    # The others in the pool, the first in this thread meanwhile.
+    others = [_queries.submit(query, channel) for channel in asked[1:]]
+    pages = [query(channel) for channel in asked[:1]] + [other.result() for other in others]
+    for channel, (states, further) in zip(asked, pages, strict=True):
+        fetched[channel] += states
+        more[channel] = further and bool(states)
+
+
+def _encoded(view: str, positions: dict[str, str | None]) -> str:
+    return encode_token({"view": view, "after": positions})
+
+
+def _positions(cursor: str | None, view: str, channels: tuple[str, ...]) -> dict[str, str | None]:
+    """Each channel's position from a page cursor of this view (a cursor of another view, or one
+    it did not make, is a 400)."""
+    if not cursor:
+        return dict.fromkeys(channels, START)
+    value: Any = decode_token(cursor)
+    after: Any = value.get("after") if isinstance(value, dict) else None
+    valid = (
+        isinstance(after, dict)
+        and set(value) == {"view", "after"}
+        and all(p is None or p == START or (isinstance(p, str) and _POSITION.match(p)) for p in after.values())
+    )
+    if not valid:
+        raise ValidationError("the page cursor is not valid", {"cursor": "malformed"})
+    if value["view"] != view or set(after) != set(channels):
+        raise ValidationError("the page cursor is not one of this list's", {"cursor": "another list's"})
+    return dict(after)
 
 
 def folder_counts(rep: Rep) -> FolderCounts:
@@ -105,7 +211,7 @@ def _selected(rep: Rep, change: FolderActionInput) -> list[ConversationState]:
         found: list[ConversationState] = []
         cursor: str | None = None
         while len(found) < MOST_CHANGED:
-            page, cursor = conversations_data.folder_page(rep.id, view, source, 100, cursor)
+            page, cursor = _page(rep.id, view, source, 100, cursor)
             found.extend(page)
             if cursor is None:
                 break
