@@ -17,6 +17,7 @@ from commcenter.domain.reminders import MAX_ATTEMPTS
 from commcenter.domain.sms import explain_twilio_error
 from commcenter.services import reminders, sms_retry, sms_send
 from commcenter_local.simulate import sms_status
+from commcenter_local.stack import LocalStack
 from commcenter_local.twilio_stand_in import Behaviour, TwilioStandIn
 
 UNREACHABLE = Behaviour("error", status=400, code=30003, message="Unreachable destination handset")
@@ -217,3 +218,15 @@ def test_an_undelivered_message_is_retried_as_a_new_send_not_mistaken_for_its_fi
     stored = current(alice, first)
     assert stored["external_id"] == retried["sid"] != original["sid"]
     assert stored["data"]["status"] == "queued"
+
+
+def test_the_scheduled_function_sends_a_retry_with_its_grants(
+    alice: Api, twilio_api: TwilioStandIn, local_stack: LocalStack
+) -> None:
+    """Through the template's reminders function, its settings and its IAM grants."""
+    message = failed_message(alice, twilio_api, "Sent by the function")
+    assert retry(alice, message).status_code == 200
+    answer = local_stack.functions["RemindersFunction"].invoke({"time": datetime.now(UTC).isoformat()})
+    assert answer["fired"] >= 1
+    (at_twilio,) = twilio_api.messages
+    assert current(alice, message)["external_id"] == at_twilio["sid"]
