@@ -24,7 +24,7 @@ from commcenter.services.call_log import find_call
 from commcenter.settings import get_settings
 from commcenter_local.dynamodb_local import LOCAL_CREDENTIALS
 from commcenter_local.simulate import simulate_call
-from commcenter_local.twilio_stand_in import TwilioStandIn, recording_audio
+from commcenter_local.twilio_stand_in import Behaviour, TwilioStandIn, recording_audio
 
 KEY_ID, SECRET = LOCAL_CREDENTIALS["aws_access_key_id"], LOCAL_CREDENTIALS["aws_secret_access_key"]
 MEDIA_URL = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Messages/MM1/Media/ME1"
@@ -99,6 +99,13 @@ def person(alice: Api, bruno: Api, twilio_api: TwilioStandIn, api_url: str, twil
     )
     receive(api_url, twilio_auth_token, number, ALICE_NUMBER, f"marmalade{tag} avalanche tomorrow?")
     assert alice.send(number, f"periwinkle{tag} contract attached").status_code == 201
+    # A text Twilio refused, which the rep asked to retry: its retry waits in the Reminders table.
+    twilio_api.answer_next(Behaviour("error", status=400, code=30003, message="Unreachable destination handset"))
+    refused = alice.send(number, f"nectarine{tag} second try")
+    assert refused.status_code == 201 and refused.json()["data"]["status"] == "failed"
+    retried = refused.json()
+    retry_path = f"/api/sms/conversations/{retried['conversation_id']}/messages/{retried['id']}/retry"
+    assert alice.ok("POST", retry_path, {"occurred_at": retried["occurred_at"]})["data"]["status"] == "retrying"
     receive(
         api_url, twilio_auth_token, number, ALICE_NUMBER, f"gooseberry{tag} photo", media=[(media_url, "image/jpeg")]
     )
@@ -152,6 +159,7 @@ def person(alice: Api, bruno: Api, twilio_api: TwilioStandIn, api_url: str, twil
             f"lighthouse{tag}",
             f"harpsichord{tag}",
             f"damson{tag}",
+            f"nectarine{tag}",
             f"quandong{tag}",
             f"bilberry{tag}",
             f"loquat{tag}",
@@ -184,6 +192,7 @@ def test_an_export_holds_the_record_every_activity_and_the_recordings(alice: Api
         [
             f"marmalade{tag} avalanche tomorrow?",
             f"periwinkle{tag} contract attached",
+            f"nectarine{tag} second try",
             f"gooseberry{tag} photo",
             f"lighthouse{tag} weekend plans",
             f"harpsichord{tag} see you then",
