@@ -2,11 +2,10 @@
 
 One rep holds 100,000 conversations (SMS and email, a third of them on a record, a fifth unread,
 most in the Inbox, the rest in the other folders), loaded by raw BatchWriteItem in the items'
-own layout (`stored_item`: every key of every index), 8 threads. With a warm client:
-`GET /api/folders/inbox?limit=50` (the rep's 50 newest Inbox conversations of every source: a
-Query of 50 of each channel's partition of the `folders_by_source` index, together, merged, the
-rows' records read in one BatchGetItem) against one raw boto3 Query of 50 items of the Inbox's SMS
-partition on the same index: the floor of one page, read once.
+own layout (`stored_item`: every key of every index), 8 threads. Both sides read the same 50
+newest conversations of the rep's Inbox with a warm client: `GET /api/folders/inbox?limit=50`
+(the API's Query of the `folders` index, the rows' records read in one BatchGetItem) and one raw
+boto3 Query of 50 items on the same index.
 """
 
 from __future__ import annotations
@@ -35,9 +34,8 @@ METHOD = (
     f"(keep-alive client, dev token, {REQUESTS} requests), the rep holding {CONVERSATIONS:,} conversations "
     f"(SMS and email, a third on one of {RECORDS} records, a fifth unread, spread over the five folders; loaded "
     f"by raw `BatchWriteItem`, {LOAD_THREADS} threads, in their stored layout), divided by the p50 of one raw "
-    f"boto3 `Query` of {PAGE} items of the same rep's Inbox (its SMS partition) on the `folders_by_source` "
-    "index the view queries (warm client: the view queries each channel's partition, together, and merges "
-    "them), both interleaved in one run. `folder_view_p99_ratio`: the same at p99."
+    f"boto3 `Query` of {PAGE} items of the same rep's Inbox on the same `folders` index (warm client), both "
+    "interleaved in one run. `folder_view_p99_ratio`: the same at p99."
 )
 
 
@@ -113,10 +111,10 @@ def page_calls(api_url: str, token: str, client: Any, table: str, rep_id: str) -
     def raw_query() -> object:
         result = client.query(
             TableName=table,
-            IndexName="folders_by_source",
+            IndexName="folders",
             KeyConditionExpression="#p = :p",
-            ExpressionAttributeNames={"#p": "folder_src_pk"},
-            ExpressionAttributeValues={":p": {"S": f"{rep_id}#inbox#sms"}},
+            ExpressionAttributeNames={"#p": "folder_pk"},
+            ExpressionAttributeValues={":p": {"S": f"{rep_id}#inbox"}},
             ScanIndexForward=False,
             Limit=PAGE,
         )

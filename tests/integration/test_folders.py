@@ -27,18 +27,18 @@ CHANNELS = ("sms", "email")
 
 
 def listed(viewer: str, view: str, channel: str | None = None) -> list[ConversationState]:
-    """Every conversation of a view, page after page of its index (of every channel: each
-    channel's, newest first)."""
-    found: list[ConversationState] = []
-    for source in (channel,) if channel else CHANNELS:
-        after: str | None = None
-        more = True
-        while more:
-            page, more = conversations_data.folder_page(viewer, view, source, 100, after)
-            found += page
-            after = conversations_data.folder_key(page[-1]) if page else None
-            more = more and bool(page)
-    return sorted(found, key=conversations_data.folder_key, reverse=True)
+    """Every conversation of a view, page after page of its index (the Unread view of every
+    channel: each channel's, newest first)."""
+    if channel is None and view == "unread":
+        found = [state for source in CHANNELS for state in listed(viewer, view, source)]
+        return sorted(found, key=conversations_data.folder_key, reverse=True)
+    found = []
+    cursor: str | None = None
+    while True:
+        page, cursor = conversations_data.folder_view_page(viewer, view, channel, 100, cursor)
+        found += page
+        if cursor is None:
+            return found
 
 
 def counted(viewer: str) -> dict[str, int]:
@@ -61,6 +61,9 @@ def summed(viewer: str) -> dict[str, int]:
         unread_rows = listed(viewer, "unread", channel)
         assert all(row.folder in ("inbox", "follow_up") and row.unread > 0 for row in unread_rows)
         assert len(unread_rows) == sums[f"folder#inbox#{channel}#unread"] + sums[f"folder#follow_up#{channel}#unread"]
+    for folder in FOLDERS:  # the index of every channel lists the same
+        every = listed(viewer, folder)
+        assert sorted(row.id for row in every) == sorted(row.id for c in CHANNELS for row in listed(viewer, folder, c))
     return {name: value for name, value in sums.items() if value}
 
 
@@ -164,6 +167,7 @@ def stored_before_folders(state: ConversationState) -> None:
         "follow_up_on",
         "trashed_at",
         "folder_keys_v",
+        "folder_pk",
         "folder_src_pk",
         "folder_key",
         "unread_src_pk",
@@ -214,6 +218,33 @@ def test_the_reindex_brings_stored_conversations_in_once_even_when_stopped_halfw
     counters_data.forget_index_progress(INDEX_NAME)
     assert reindex_folders().conversations == 0
     assert_counts_right()
+
+
+def test_the_reindex_gives_a_conversation_of_the_first_layout_its_key_of_every_channel_uncounted(
+    alice: Api, api_url: str, twilio_auth_token: str, reindexed: None
+) -> None:
+    """Stored with the by-source keys only (layout 1, counted then): the re-index of layout 2
+    puts it in the folder of every channel and moves no counter."""
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Stored with the first layout")
+    state = folder_of(ALICE_NUMBER, remote)
+    raw = conversations_data.stored_item(state)
+    assert raw.pop("folder_pk") == {"S": f"{ALICE_ID}#inbox"}
+    raw["folder_keys_v"] = {"N": "1"}
+    conversations_data.ConversationItem.from_raw_data(raw).save()
+    conversations_data.forget_written(state.id)
+    counters_data.mark_indexed(INDEX_NAME, 1)  # the first layout's re-index done
+    before = counted(ALICE_ID)
+    assert state.id in [row.id for row in listed(ALICE_ID, "inbox", "sms")]
+    assert state.id not in [row.id for row in listed(ALICE_ID, "inbox")]
+
+    assert reindex_folders().done
+    assert state.id in [row.id for row in listed(ALICE_ID, "inbox")]
+    assert counted(ALICE_ID) == before  # counted once, when it got its first keys
+    assert_counts_right()
+    found = conversations_data.get_with_layout(state.id)
+    assert found is not None and found[1] == 2 and found[0].version == state.version + 1
+    assert reindex_folders().conversations == 0
 
 
 def test_a_conversation_stored_before_folders_is_counted_by_its_next_message(
@@ -464,8 +495,10 @@ def test_a_row_names_the_record_of_its_conversation(alice: Api, api_url: str, tw
 def test_a_view_of_every_source_pages_through_its_channels_newest_first(
     alice: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """SMS and email conversations whose activity interleaves (the emails' ends first): every one
-    listed once, newest first, page after page; a channel with nothing left is not queried again."""
+    """SMS and email conversations whose activity interleaves (the emails' ends first), unread in
+    the Inbox: every one listed once, newest first, page after page; the Inbox of every source one
+    Query a page, the Unread view of every source merging its channels' partitions, where a channel
+    with nothing left is not queried again."""
     from datetime import UTC, datetime
 
     from commcenter.domain.clock import to_iso
@@ -492,42 +525,68 @@ def test_a_view_of_every_source_pages_through_its_channels_newest_first(
             last_direction="inbound",
             unread=1,
             channel=channel,
-            folder="archived",
+            folder="inbox",
         )
         assert conversations_data.save_with_counts(state, None, folder_deltas(None, state))
         stored.append(state)
     newest_first = [s.id for s in reversed(stored)]
 
     pages: list[list[str]] = []
-    queried: list[tuple[int, str]] = []  # (page, channel)
-    query = conversations_data.folder_page
+    queried: list[tuple[int, str | None]] = []  # (page, channel: None for every channel's partition)
+    merged_query, view_query = conversations_data.folder_page, conversations_data.folder_view_page
 
-    def counting(viewer_id: str, view: str, channel: str, limit: int, after: str | None) -> object:
+    def merging(viewer_id: str, view: str, channel: str, limit: int, after: str | None) -> object:
         queried.append((len(pages), channel))
-        return query(viewer_id, view, channel, limit, after)
+        return merged_query(viewer_id, view, channel, limit, after)
 
-    monkeypatch.setattr(conversations_data, "folder_page", counting)
-    cursor: str | None = None
-    while True:
-        rows, cursor = folders.list_folder(viewer, "archived", None, 3, cursor)
-        pages.append([row.id for row in rows])
-        if cursor is None:
-            break
-    assert [i for page in pages for i in page] == newest_first
-    assert [len(page) for page in pages] == [3, 3, 3, 2]
-    # The emails are all taken by the second page: the third and the fourth query SMS alone.
+    def one_query(viewer_id: str, view: str, channel: str | None, limit: int, cursor: str | None) -> object:
+        queried.append((len(pages), channel))
+        return view_query(viewer_id, view, channel, limit, cursor)
+
+    monkeypatch.setattr(conversations_data, "folder_page", merging)
+    monkeypatch.setattr(conversations_data, "folder_view_page", one_query)
+
+    def paged(view: str) -> str:
+        """Every page of the view of every source, by 3; the last page's cursor but one."""
+        pages.clear()
+        queried.clear()
+        cursor: str | None = None
+        while True:
+            rows, following = folders.list_folder(viewer, view, None, 3, cursor)
+            pages.append([row.id for row in rows])
+            if following is None:
+                break
+            cursor = following
+        assert [i for page in pages for i in page] == newest_first
+        assert [len(page) for page in pages] == [3, 3, 3, 2]
+        assert cursor is not None
+        return cursor
+
+    # The Inbox of every source: one Query of the index of every channel a page.
+    inbox_cursor = paged("inbox")
+    assert queried == [(0, None), (1, None), (2, None), (3, None)]
+    # The Unread view of every source merges the channels: the emails are all taken by the second
+    # page, so the third and the fourth query SMS alone.
+    unread_cursor = paged("unread")
     assert {channel for page, channel in queried if page < 2} == {"sms", "email"}
     assert {channel for page, channel in queried if page >= 2} == {"sms"}
+    # Neither takes the other's cursor.
+    with pytest.raises(ValidationError):
+        folders.list_folder(viewer, "unread", None, 3, inbox_cursor)
+    with pytest.raises(ValidationError):
+        folders.list_folder(viewer, "inbox", None, 3, unread_cursor)
 
     # One source pages the same way; a cursor of another view, or of another source, is refused.
-    rows, cursor = folders.list_folder(viewer, "archived", "email", 2, None)
+    rows, cursor = folders.list_folder(viewer, "inbox", "email", 2, None)
     assert [r.id for r in rows] == [stored[10].id, stored[8].id] and cursor is not None
-    rows, last = folders.list_folder(viewer, "archived", "email", 2, cursor)
+    rows, last = folders.list_folder(viewer, "inbox", "email", 2, cursor)
     assert [r.id for r in rows] == [stored[5].id] and last is None
     with pytest.raises(ValidationError):
         folders.list_folder(viewer, "trash", "email", 2, cursor)
     with pytest.raises(ValidationError):
-        folders.list_folder(viewer, "archived", None, 2, cursor)
+        folders.list_folder(viewer, "inbox", None, 2, cursor)
+    with pytest.raises(ValidationError):
+        folders.list_folder(viewer, "inbox", "sms", 2, inbox_cursor)
 
     page = alice.ok("GET", "/api/folders/inbox", limit=1)
     assert alice("GET", "/api/folders/archived", cursor=page["next_cursor"]).status_code == 400

@@ -71,14 +71,25 @@ FOLDER_ATTRIBUTES = [
     "unread",
     "follow_up_on",
 ]
-# The folder indexes: each partition is one viewer's folder (or its unread conversations) of
-# one channel, newest activity first. A view of every channel merges the channels' partitions
-# (`commcenter.services.folders`): an index of every channel would be one more entry to move on
-# every message (docs/data-model.md, "The writes of an incoming SMS").
+# The folder indexes: each partition is one viewer's folder, of every channel or of one, or
+# its unread conversations of one channel, newest activity first. The Unread view of every
+# channel merges the channels' partitions (`commcenter.services.folders`): an unread index of
+# every channel would be one more entry to move on every message (docs/data-model.md, "The
+# writes of an incoming SMS").
 FOLDER_INDEXES = {
+    "folders": "folder_pk",
     "folders_by_source": "folder_src_pk",
     "unread_by_source": "unread_src_pk",
 }
+
+
+class FoldersIndex(GlobalSecondaryIndex["ConversationItem"]):
+    class Meta:
+        index_name = "folders"
+        projection = IncludeProjection(FOLDER_ATTRIBUTES)
+
+    folder_pk = UnicodeAttribute(hash_key=True)
+    folder_key = UnicodeAttribute(range_key=True)
 
 
 class FoldersBySourceIndex(GlobalSecondaryIndex["ConversationItem"]):
@@ -131,12 +142,14 @@ class ConversationItem(Model):
     follow_up_on = UnicodeAttribute(null=True)
     trashed_at = UnicodeAttribute(null=True)
     folder_keys_v = NumberAttribute(null=True)
+    folder_pk = UnicodeAttribute(null=True)
     folder_src_pk = UnicodeAttribute(null=True)
     folder_key = UnicodeAttribute(null=True)
     unread_src_pk = UnicodeAttribute(null=True)
 
     center = CenterIndex()
     by_handle = HandleIndex()
+    folders = FoldersIndex()
     folders_by_source = FoldersBySourceIndex()
     unread_by_source = UnreadBySourceIndex()
 
@@ -156,9 +169,14 @@ def center_pk(rep_id: str, channel: str, section: str) -> str:
     return f"{rep_id}#{channel}#{section}"
 
 
-def folder_partition(viewer: str, view: str, channel: str) -> tuple[str, str]:
+def folder_partition(viewer: str, view: str, channel: str | None = None) -> tuple[str, str]:
     """(index, partition key) of a viewer's folder view (`view`: a folder, or "unread") of one
-    channel."""
+    channel, or of a folder of every channel (the Unread view of every channel has no partition:
+    it merges the channels')."""
+    if channel is None:
+        if view == "unread":
+            raise ValueError("the Unread view of every channel merges the channels' partitions")
+        return "folders", f"{viewer}#{view}"
     return ("unread_by_source" if view == "unread" else "folders_by_source"), f"{viewer}#{view}#{channel}"
 
 
@@ -169,6 +187,7 @@ def _folder_keys(state: ConversationState) -> dict[str, Any]:
         return {}
     viewer, sort_key = viewer_of(state), folder_key(state)
     keys = {
+        "folder_pk": folder_partition(viewer, state.folder)[1],
         "folder_src_pk": folder_partition(viewer, state.folder, state.channel)[1],
         "folder_key": sort_key,
     }
@@ -187,6 +206,16 @@ def get(conversation_id: str, *, as_last_written: bool = False) -> ConversationS
     except ConversationItem.DoesNotExist:
         return None
     return _from_values(item.attribute_values)
+
+
+def get_with_layout(conversation_id: str) -> tuple[ConversationState, int] | None:
+    """The stored conversation and the layout version of the folder keys it carries (0: stored
+    before folders), read consistently."""
+    try:
+        item = ConversationItem.get(conversation_id, consistent_read=True)
+    except ConversationItem.DoesNotExist:
+        return None
+    return _from_values(item.attribute_values), int(item.folder_keys_v or 0)
 
 
 def save(state: ConversationState, expected_version: int | None) -> None:
@@ -339,14 +368,36 @@ def _from_values(values: dict[str, Any]) -> ConversationState:
         owner_id=values.get("owner_id"),
         follow_up_on=values.get("follow_up_on"),
         trashed_at=values.get("trashed_at"),
-        # A list's row has no version of its keys: listed by a folder index, it has them.
-        folder_keys=int(values.get("folder_keys_v", 0)) >= FOLDER_KEYS_VERSION or "folder_key" in values,
+        # Counted since its first layout of folder keys, whichever (a later layout adds keys,
+        # counted the same); a list's row has no layout: listed by a folder index, it has them.
+        folder_keys="folder_keys_v" in values or "folder_key" in values,
     )
 
 
 def folder_key(state: ConversationState) -> str:
     """Where a conversation is in its folder views: newest activity first, ties by id."""
     return f"{state.last_at}#{state.id}"
+
+
+def folder_view_page(
+    viewer: str, view: str, channel: str | None, limit: int, cursor: str | None
+) -> tuple[list[ConversationState], str | None]:
+    """A viewer's conversations in one partition of a folder view: a folder of every channel or
+    of one, or the Unread view of one channel; newest activity first, one Query of its index. The
+    cursor is the Query's own, refused when it is another partition's."""
+    index, key = folder_partition(viewer, view, channel)
+    attribute = FOLDER_INDEXES[index]
+    page = ConversationItem._get_connection().query(
+        key,
+        index_name=index,
+        scan_index_forward=False,
+        limit=limit,
+        exclusive_start_key=decode_cursor(
+            cursor, frozenset({"conversation_id", attribute, "folder_key"}), partition=(attribute, key)
+        ),
+    )
+    items = [_from_values({k: plain(v) for k, v in raw.items()}) for raw in page.get("Items", [])]
+    return items, encode_cursor(page.get("LastEvaluatedKey"))
 
 
 def folder_page(

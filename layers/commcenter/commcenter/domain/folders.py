@@ -44,8 +44,10 @@ MOVES: dict[str, Folder] = {
 }
 
 # The layout version of the folder keys a stored conversation carries (absent: stored before
-# folders, neither indexed nor counted: the re-index brings it in).
-FOLDER_KEYS_VERSION = 1
+# folders, neither indexed nor counted: the re-index brings it in). 1: the by-source keys only;
+# 2: the `folders` key too (a folder of every channel). One of layout 1 is counted already: the
+# re-index rewrites it with its keys and moves no counter.
+FOLDER_KEYS_VERSION = 2
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -1,15 +1,19 @@
 """Re-indexing the folders: conversations stored before folders get their keys and are counted.
 
-A conversation written by this code carries its folder keys (`folder_keys_v`) and moved its
-viewer's folder counters in the same write. One stored before has neither: its next write gives
-it both (`folder_deltas` counts a `before` without keys as nothing), and the re-index reaches the
-others. It walks each rep's conversations by the `center` index (one Query per page per channel
-and section, never a Scan; ignored traffic is in no folder), rewriting each conversation that has
-no keys with its viewer's counters in one transaction conditional on its version. A conversation
-with its keys is passed over, so a page walked twice (a run stopped before noting its progress)
-counts nothing twice. Where it is goes into the Counters table after every page; the next run
-resumes there, and once every rep is done later runs read that one item and stop. `commcenter
-dev` runs it when the local stack starts, `make deploy` after `sam deploy`.
+A conversation written by this code carries its folder keys (`folder_keys_v`: their layout) and
+moved its viewer's folder counters in the same write. One stored before has neither: its next
+write gives it both (`folder_deltas` counts a `before` without keys as nothing), and the re-index
+reaches the others. One stored with an older layout of the keys (1: without the `folders` key
+of every channel) is counted already and lacks only keys: its next write, or the re-index,
+rewrites it and moves no counter. The re-index walks each rep's conversations by the `center`
+index (one Query per page per channel and section, never a Scan; ignored traffic is in no folder),
+rewriting each conversation whose keys are not of the current layout, with its viewer's counters
+when it had none, in one transaction conditional on its version. A conversation with the current
+keys is passed over, so a page walked twice (a run stopped before noting its progress) counts
+nothing twice; a run of a newer layout walks every rep again. Where it is goes into the
+Counters table after every page; the next run resumes there, and once every rep is done later
+runs read that one item and stop. `commcenter dev` runs it when the local stack starts, `make
+deploy` after `sam deploy`.
 """
 
 from __future__ import annotations
@@ -87,11 +91,15 @@ def reindex_folders(
 
 
 def index_conversation(conversation_id: str) -> bool:
-    """Write the conversation again with its folder keys, counted, if it has none; whether it did."""
+    """Write the conversation again with the folder keys of the current layout, if it carries
+    older ones or none; whether it did. One with none is counted by this write; one of an older
+    layout was counted when it got its first keys, so its counters do not move
+    (`conversation_deltas` of the same conversation, counted before and after, is nothing)."""
     for _ in range(MAX_ATTEMPTS):
-        before = conversations_data.get(conversation_id)
-        if before is None or before.folder_keys:
+        found = conversations_data.get_with_layout(conversation_id)
+        if found is None or found[1] >= FOLDER_KEYS_VERSION:
             return False
+        before = found[0]
         after = msgspec.structs.replace(before, folder_keys=True, version=before.version + 1)
         if conversations_data.save_with_counts(after, before.version, conversation_deltas(before, after)):
             return True

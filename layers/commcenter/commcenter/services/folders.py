@@ -1,10 +1,11 @@
 """Folders (C4): a rep's conversations of every channel by folder, their counts, and the actions
 that move them.
 
-A view of one source is one Query of a folder index (`commcenter.data.conversations.folder_page`);
-a view of every source Queries each channel's partition, together, and merges them newest
-first (`_page`); its cursor holds each partition's position. Its count is read from the
-counters every write keeps (one Query of the rep's counter scope). An action
+A view is one Query of a folder index (`commcenter.data.conversations.folder_view_page`: a
+folder of every source or of one, the Unread view of one source), its cursor the Query's own;
+the Unread view of every source Queries each channel's partition, together, and merges them
+newest first (`_merged_page`); its cursor holds each partition's position. Its count is read
+from the counters every write keeps (one Query of the rep's counter scope). An action
 names conversations (ids, or all of a view): every one is found, and found to be one the rep
 views, before anything changes (another rep's is answered as absent); then each changes by its
 own write conditional on its version, retried on a conflict, with its counters.
@@ -62,10 +63,11 @@ _POSITION = re.compile(r"^[0-9T:.+Z-]{10,40}#[0-9A-Za-z_.:@+-]{1,200}$")  # a fo
 # read its records on every view.
 SUMMARY_SECONDS = 30
 _summaries: WarmCache[str, RecordSummary] = WarmCache(5_000, SUMMARY_SECONDS)
-# The channels whose traffic is held as conversations: a view of every source merges their
-# partitions only (calls and chats join when they write conversations).
+# The channels whose traffic is held as conversations: the Unread view of every source merges
+# their partitions only (calls and chats join when they write conversations).
 CHANNELS: tuple[str, ...] = get_args(ConversationChannel)
-# Queries of a view of every source, one per channel, made together; kept by the warm function.
+# Queries of the Unread view of every source, one per channel, made together; kept by the warm
+# function.
 _queries = ThreadPoolExecutor(max_workers=len(SOURCES) - 1, thread_name_prefix="folder-view")
 
 
@@ -94,14 +96,22 @@ START = ""
 def _page(
     viewer: str, view: str, source: str | None, limit: int, cursor: str | None
 ) -> tuple[list[ConversationState], str | None]:
-    """A page of a view: of one source, one Query; of every source, each channel's partition
-    queried from its position, together, and merged newest first. A row is shown only once no
-    channel can still hold a newer one (each channel's rows not read yet are older than the last
-    it read), so a channel is read further, in a second round, only when the first (a fifth over
-    an even share of the page each) did not settle the page. The page's last row of each channel
+    """A page of a view: one Query of its partition, but for the Unread view of every source,
+    which merges the channels' (`_merged_page`). A cursor of the other kind is a 400."""
+    if source is not None or view != "unread":
+        return conversations_data.folder_view_page(viewer, view, source, limit, cursor)
+    return _merged_page(viewer, view, limit, cursor)
+
+
+def _merged_page(viewer: str, view: str, limit: int, cursor: str | None) -> tuple[list[ConversationState], str | None]:
+    """A page of a view of every source by its channels' partitions: each queried from its
+    position, together, and merged newest first. A row is shown only once no channel can still
+    hold a newer one (each channel's rows not read yet are older than the last it read), so a
+    channel is read further, in a second round, only when the first (a fifth over an even share
+    of the page each) did not settle the page. The page's last row of each channel
     is its next position; a channel the page took everything left of is skipped from then on.
     None when nothing follows."""
-    channels = (source,) if source else CHANNELS
+    channels = CHANNELS
     positions = _positions(cursor, view, channels)
     live = [channel for channel in channels if positions[channel] is not None]
     fetched: dict[str, list[ConversationState]] = {channel: [] for channel in live}
