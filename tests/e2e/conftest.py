@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 import requests
+from e2e_mailbox import Mailbox, running_mail_servers, signed_in_mailbox
 from e2e_support import REP_EMAIL, REP_NUMBER, Api, CallFrom
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
 from commcenter_local.simulate import CallOutcome, simulate_call
 from commcenter_local.stack import LocalStack
 
@@ -124,3 +126,22 @@ def team_scripts(api: Api) -> Iterator[None]:
     finally:
         restored = api("PUT", "/api/settings/call-scripts", {"items": before.json()["items"]})
         assert restored.status_code == 200, restored.text
+
+
+@pytest.fixture(scope="module")
+def mail_servers() -> Iterator[tuple[LocalMailServers, MailServerEndpoints]]:
+    """A local Dovecot and SMTP server for the email tests of one module."""
+    with running_mail_servers() as servers:
+        yield servers
+
+
+@pytest.fixture
+def mailbox(
+    page: Page,
+    api_url: str,
+    dev_token: Callable[[str], str],
+    mail_servers: tuple[LocalMailServers, MailServerEndpoints],
+) -> Iterator[Mailbox]:
+    """A rep signed in on the page, their mailbox on the local Dovecot; disconnected after."""
+    with signed_in_mailbox(page, api_url, dev_token, mail_servers) as box:
+        yield box

@@ -18,7 +18,7 @@ from email.message import EmailMessage
 
 import pytest
 import requests
-from e2e_mailbox import Mailbox, running_mail_servers, signed_in_mailbox
+from e2e_mailbox import Mailbox, signed_in_mailbox
 from e2e_support import create_record, screenshot
 from playwright.sync_api import Page, Request, Route, expect
 from stack_environment import environment
@@ -28,12 +28,6 @@ from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints, 
 pytestmark = pytest.mark.browser
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
-
-
-@pytest.fixture(scope="module")
-def mail_servers() -> Iterator[tuple[LocalMailServers, MailServerEndpoints]]:
-    with running_mail_servers() as servers:
-        yield servers
 
 
 @pytest.fixture

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
 
 import pytest
-from e2e_mailbox import Mailbox, running_mail_servers, signed_in_mailbox
+from e2e_mailbox import Mailbox
 from e2e_support import create_record, screenshot
 from playwright.sync_api import Locator, Page, Route, expect
-
-from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
 
 pytestmark = pytest.mark.browser
 
@@ -28,24 +25,6 @@ HOSTILE_HTML = """
 <img src="x" onerror="new Image().src='https://evil.example/onerror'">
 <a href="javascript:new Image().src='https://evil.example/link'">Click me</a>
 """
-
-
-@pytest.fixture(scope="module")
-def mail_servers() -> Iterator[tuple[LocalMailServers, MailServerEndpoints]]:
-    with running_mail_servers() as servers:
-        yield servers
-
-
-@pytest.fixture
-def mailbox(
-    page: Page,
-    api_url: str,
-    dev_token: Callable[[str], str],
-    mail_servers: tuple[LocalMailServers, MailServerEndpoints],
-) -> Iterator[Mailbox]:
-    """A rep signed in on the page, their mailbox on the local Dovecot; disconnected after."""
-    with signed_in_mailbox(page, api_url, dev_token, mail_servers) as box:
-        yield box
 
 
 def rows(list_region: Locator) -> Locator:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from e2e_mailbox import Mailbox, running_mail_servers, signed_in_mailbox
+from e2e_mailbox import Mailbox, signed_in_mailbox
 from playwright.sync_api import Locator, Page, expect
 
 from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
@@ -20,12 +20,6 @@ from commcenter_local.simulate import incoming_sms
 pytestmark = pytest.mark.browser
 
 STRANGER = "nadia.stranger@prospect.example"
-
-
-@pytest.fixture(scope="module")
-def mail_servers() -> Iterator[tuple[LocalMailServers, MailServerEndpoints]]:
-    with running_mail_servers() as servers:
-        yield servers
 
 
 def rep_number() -> str:

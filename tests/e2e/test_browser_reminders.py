@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
 import pytest
-from e2e_mailbox import Mailbox, running_mail_servers, signed_in_mailbox
+from e2e_mailbox import Mailbox
 from e2e_support import REP_NUMBER, Api, create_record, free_phone, screenshot, tag
 from playwright.sync_api import Locator, Page, expect
 
-from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
 from commcenter_local.simulate import incoming_sms
 
 pytestmark = pytest.mark.browser
@@ -109,23 +108,6 @@ def test_a_follow_up_on_an_sms_conversation(signed_in: Page, api: Api, api_url: 
     pending(region).first.get_by_role("button", name=re.compile(r"^Cancel reminder")).click()
     expect(pending(region)).to_have_count(0)
     assert reminders_of(api, record_id=lead["id"]) == []
-
-
-@pytest.fixture(scope="module")
-def mail_servers() -> Iterator[tuple[LocalMailServers, MailServerEndpoints]]:
-    with running_mail_servers() as servers:
-        yield servers
-
-
-@pytest.fixture
-def mailbox(
-    page: Page,
-    api_url: str,
-    dev_token: Callable[[str], str],
-    mail_servers: tuple[LocalMailServers, MailServerEndpoints],
-) -> Iterator[Mailbox]:
-    with signed_in_mailbox(page, api_url, dev_token, mail_servers) as box:
-        yield box
 
 
 def sent_to(mailbox: Mailbox, to: str, subject: str) -> None:

@@ -6,34 +6,15 @@ phone widths."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
 
 import pytest
-from e2e_mailbox import Mailbox, running_mail_servers, signed_in_mailbox
+from e2e_mailbox import Mailbox
 from e2e_support import create_record, screenshot
 from playwright.sync_api import Locator, Page, expect
 
 from commcenter.data import activities as activities_data
-from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def mail_servers() -> Iterator[tuple[LocalMailServers, MailServerEndpoints]]:
-    with running_mail_servers() as servers:
-        yield servers
-
-
-@pytest.fixture
-def mailbox(
-    page: Page,
-    api_url: str,
-    dev_token: Callable[[str], str],
-    mail_servers: tuple[LocalMailServers, MailServerEndpoints],
-) -> Iterator[Mailbox]:
-    with signed_in_mailbox(page, api_url, dev_token, mail_servers) as box:
-        yield box
 
 
 def people(page: Page) -> Locator:
