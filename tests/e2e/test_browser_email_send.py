@@ -309,7 +309,7 @@ def test_the_composer_fits_a_phone(page: Page, mailbox: Mailbox) -> None:
     page.get_by_role("button", name="New email").click()
     composer = page.get_by_role("dialog", name="New email")
     add_recipient(page, "To", f"a-rather-long-address-{uuid.uuid4().hex}@a-long-domain.example")
-    composer.get_by_role("button", name="Cc").click()
+    composer.get_by_role("button", name="Cc", exact=True).click()
     add_recipient(page, "Cc", "second@acme.example")
     composer.get_by_label("Subject").fill("A subject " * 10)
     composer.get_by_label("Message").fill("A line " * 200)

@@ -266,12 +266,14 @@ export type SmsSend = SendSmsInput;
 export const sendSms = (message: SmsSend) => api<Activity>("POST", "/api/sms/messages", message);
 
 /** Send again the rep's own failed SMS: answered `retrying`, then sent by the next sweep. */
-export const retrySms = (message: Activity) =>
-  api<Activity>(
+export const retrySms = (message: Activity) => {
+  const conversation = message.conversation_id ?? "";
+  return api<Activity>(
     "POST",
-    `${conversationPath(message.conversation_id ?? "")}/messages/${encodeURIComponent(message.id)}/retry`,
+    `${conversationPath(conversation)}/messages/${encodeURIComponent(message.id)}/retry`,
     { occurred_at: message.occurred_at } satisfies RetrySmsInput,
   );
+};
 
 export type CallFilter = { section: CallSection; missed: boolean; status: string | null };
 

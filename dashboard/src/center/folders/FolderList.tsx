@@ -263,7 +263,7 @@ function FolderRowItem({ row, open, current, checked, onCheck, onOpen }: RowProp
         </span>
         <span class="folder-row-who">
           {unread && <span class="sr-only">Unread: </span>}
-          {title}
+          <span class="folder-row-name">{title}</span>
           {row.record && <span class="folder-row-handle">{handleText(row)}</span>}
         </span>
         <span class="folder-row-preview">
