@@ -22,11 +22,14 @@ def lead_rows(page: Page, marker: str) -> Locator:
 def show_all(page: Page, marker: str, expected: int) -> None:
     """Clicks "Load more" until the `expected` rows carrying `marker` are on screen."""
     more = page.get_by_role("button", name="Load more")
+    every_row = page.get_by_role("region", name="Leads list").get_by_role("row")
     for _ in range(50):
         if lead_rows(page, marker).count() >= expected or not more.is_visible():
             break
+        shown = every_row.count()
         more.click()
-        expect(more).to_be_enabled()
+        # A page adds rows; the last one also takes the button away, so wait on the rows.
+        expect(every_row).not_to_have_count(shown)
     expect(lead_rows(page, marker)).to_have_count(expected)
 
 
