@@ -10,7 +10,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { describeError } from "../../api/client";
 import { actOnFolders, listFolder } from "../../api/endpoints";
-import type { FolderAction, FolderActionInput, FolderRow, FolderSource, FolderView } from "../../api/types";
+import type { FolderActionInput, FolderRow, FolderSource, FolderView } from "../../api/types";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "../../components/Feedback";
 import { Icon, type IconName } from "../../components/Icon";
 import { SelectAll, SelectionBar, useSelection } from "../../components/Selection";
@@ -19,6 +19,7 @@ import { formatPhone } from "../../format";
 import { usePaged } from "../../hooks";
 import { Link } from "../../router";
 import { recordPath } from "../../records/kinds";
+import { FolderActions, type FolderActionChange } from "./FolderActions";
 
 const CHANNEL_ICONS: Record<string, IconName> = { email: "mail", sms: "sms", call: "phone", chat: "chat" };
 
@@ -43,41 +44,6 @@ export function rowTitle(row: FolderRow): string {
   return row.record?.display_name || handleText(row);
 }
 
-/** The actions the bar offers in a view, in order. */
-function actionsOf(view: FolderView): { action: FolderAction; label: string; icon?: IconName }[] {
-  const read = [
-    { action: "read" as const, label: "Mark read" },
-    { action: "unread" as const, label: "Mark unread" },
-  ];
-  if (view === "trash") return [{ action: "inbox", label: "Move to Inbox", icon: "inbox" }];
-  if (view === "spam") {
-    return [
-      { action: "not_spam", label: "Not spam", icon: "inbox" },
-      { action: "trash", label: "Delete", icon: "trash" },
-    ];
-  }
-  const first: { action: FolderAction; label: string; icon?: IconName }[] =
-    view === "archived"
-      ? [{ action: "inbox", label: "Move to Inbox", icon: "inbox" }]
-      : [{ action: "archive", label: "Archive", icon: "archive" }];
-  if (view === "follow_up") first.push({ action: "inbox", label: "Move to Inbox", icon: "inbox" });
-  return [...first, { action: "trash", label: "Delete", icon: "trash" }, { action: "spam", label: "Mark spam", icon: "block" }, ...read];
-}
-
-const FOLLOW_UP_CHOICES: { label: string; days: (today: Date) => number }[] = [
-  { label: "Tomorrow", days: () => 1 },
-  { label: "In 3 days", days: () => 3 },
-  // Next week: its Monday, as the reminders count it.
-  { label: "Next week", days: (today) => 7 - ((today.getDay() + 6) % 7) },
-];
-
-function dayAfter(days: number): string {
-  const date = new Date();
-  date.setDate(date.getDate() + days);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
 function inTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
@@ -89,7 +55,6 @@ export function FolderList({ view, source, open, refresh, onOpen, onRows, onChan
   const { selected, allLoaded } = selection;
   const [everything, setEverything] = useState(false); // every conversation of the view, loaded or not
   const [current, setCurrent] = useState<string | null>(open);
-  const [picking, setPicking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const label = `${view === "unread" ? "Unread" : "Conversations"} in this folder`;
@@ -98,21 +63,18 @@ export function FolderList({ view, source, open, refresh, onOpen, onRows, onChan
   useEffect(() => {
     selection.clear();
     setEverything(false);
-    setPicking(false);
   }, [view, source]);
   useEffect(() => {
     if (open) setCurrent(open);
   }, [open]);
 
-  const act = (action: FolderAction, ids: string[] | null, day?: string) => {
-    const body: FolderActionInput = ids ? { action, ids } : { action, all: true, folder: view, source };
-    if (day) body.day = day;
+  const act = (change: FolderActionChange, ids: string[] | null) => {
+    const body: FolderActionInput = ids ? { ...change, ids } : { ...change, all: true, folder: view, source };
     setBusy(true);
     setProblem(null);
     actOnFolders(body).then(
       () => {
         setBusy(false);
-        setPicking(false);
         selection.clear();
         setEverything(false);
         onChanged();
@@ -123,8 +85,7 @@ export function FolderList({ view, source, open, refresh, onOpen, onRows, onChan
       },
     );
   };
-  const actOnSelected = (action: FolderAction, day?: string) =>
-    act(action, everything && list.hasMore ? null : [...selected], day);
+  const target = everything && list.hasMore ? null : [...selected];
 
   // The keyboard acts on the current row (the open one, else the one j/k reached).
   const keys = useRef({ list, current, selection, act, onOpen, open, view });
@@ -148,7 +109,7 @@ export function FolderList({ view, source, open, refresh, onOpen, onRows, onChan
         state.selection.toggle(rows[index].id);
       } else if (event.key === "e" && index >= 0 && !["archived", "trash", "spam"].includes(state.view)) {
         event.preventDefault();
-        state.act("archive", [rows[index].id]);
+        state.act({ action: "archive" }, [rows[index].id]);
       } else if (event.key === "r" && state.open) {
         const reply = document.getElementById(`reply-${state.open}`);
         if (reply) {
@@ -177,29 +138,7 @@ export function FolderList({ view, source, open, refresh, onOpen, onRows, onChan
       )}
       {selected.size > 0 && (
         <SelectionBar class="folder-bulk" label="Selected conversations" count={count}>
-          {actionsOf(view).map((item) => (
-            <button
-              key={item.action}
-              type="button"
-              class="btn btn-secondary btn-sm"
-              disabled={busy}
-              onClick={() => actOnSelected(item.action)}
-            >
-              {item.icon && <Icon name={item.icon} size={14} />} {item.label}
-            </button>
-          ))}
-          {view !== "trash" && view !== "spam" && (
-            <button
-              type="button"
-              class="btn btn-secondary btn-sm"
-              aria-expanded={picking}
-              disabled={busy}
-              onClick={() => setPicking(!picking)}
-            >
-              <Icon name="clock" size={14} /> Follow up
-            </button>
-          )}
-          {picking && <FollowUpPicker busy={busy} onPick={(day) => actOnSelected("follow_up", day)} />}
+          <FolderActions view={view} ids={target} busy={busy} onAct={(change) => act(change, target)} />
         </SelectionBar>
       )}
       {problem && (
@@ -287,35 +226,5 @@ function FolderRowItem({ row, open, current, checked, onCheck, onOpen }: RowProp
         </Link>
       )}
     </li>
-  );
-}
-
-function FollowUpPicker({ busy, onPick }: { busy: boolean; onPick: (day: string) => void }) {
-  const [date, setDate] = useState("");
-  const today = new Date();
-  return (
-    <div class="chips folder-follow-up" role="group" aria-label="Follow up on">
-      {FOLLOW_UP_CHOICES.map((choice) => (
-        <button
-          key={choice.label}
-          type="button"
-          class="chip-btn"
-          disabled={busy}
-          onClick={() => onPick(dayAfter(choice.days(today)))}
-        >
-          {choice.label}
-        </button>
-      ))}
-      <input
-        type="date"
-        aria-label="Pick a date"
-        min={dayAfter(0)}
-        value={date}
-        onInput={(event) => setDate((event.target as HTMLInputElement).value)}
-      />
-      <button type="button" class="btn btn-primary btn-sm" disabled={busy || !date} onClick={() => onPick(date)}>
-        Set
-      </button>
-    </div>
   );
 }
