@@ -163,8 +163,11 @@ class LocalGateway(LocalHTTPServer):
 class GatewayRequestHandler(BaseHTTPRequestHandler):
     server: LocalGateway
     protocol_version = "HTTP/1.1"  # keep-alive: the dashboard and the benchmarks reuse connections
-    # Headers and body leave in separate writes; with Nagle's algorithm on, the body of every
-    # keep-alive response would wait for the client's delayed ACK (~40 ms).
+    # A response leaves in one write, headers and body together (the request's end flushes the
+    # buffer), as API Gateway's does: written apart, the client woken by the headers would make
+    # the body wait, for its delayed ACK with Nagle's algorithm on (~40 ms), and for the
+    # interpreter's lock when the client runs in this process (a test, a benchmark).
+    wbufsize = 64 * 1024
     disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
