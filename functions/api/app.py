@@ -16,6 +16,7 @@ from commcenter.channels.sms_gateway import sms_gateway
 from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
 from commcenter.domain.call_scripts import CallScripts
 from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummaryInput, Presence, PresenceInput
+from commcenter.domain.conversation_page import ConversationView
 from commcenter.domain.folders import FolderActionInput, FolderChange, FolderCounts, FolderPage
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput, UnmatchedHistory
 from commcenter.domain.mailbox_views import MailboxInput, MailboxView
@@ -42,6 +43,7 @@ from commcenter.services import (
     call_scripts,
     call_summary,
     calls_tab,
+    conversation_page,
     email_send,
     email_tabs,
     folders,
@@ -515,6 +517,17 @@ def folder_action() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(folders.act_on_conversations(rep, req.json_body(request, FolderActionInput)))
+
+
+@app.route("/api/conversations/{conversation_id}", methods=["GET"])
+@documented(
+    "One conversation of the signed-in rep's folders, for its page: its row, the rep's address on its channel, "
+    "its handle and section, and the card of the customer it is with (null while unmatched); 404 another rep's",
+    response=ConversationView,
+)
+def open_conversation(conversation_id: str) -> Response:
+    rep = req.current_rep(req.current(app))
+    return json_response(conversation_page.open_conversation(rep, conversation_id))
 
 
 @app.route("/api/center/counts", methods=["GET"])

@@ -107,6 +107,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conversations/{conversation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation of the signed-in rep's folders, for its page: its row, the rep's address on its channel, its handle and section, and the card of the customer it is with (null while unmatched); 404 another rep's */
+        get: operations["open_conversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/emails": {
         parameters: {
             query?: never;
@@ -1320,6 +1337,31 @@ export interface components {
             items: components["schemas"]["SmsConversation"][];
             next_cursor: string | null;
         };
+        /**
+         * ConversationView
+         * @description GET /api/conversations/{id}: the conversation, and its customer's card (None while the
+         *         conversation is unmatched: the page offers the unmatched actions on its handle).
+         */
+        ConversationView: {
+            conversation: components["schemas"]["OpenConversation"];
+            card: components["schemas"]["CustomerCard"] | null;
+        };
+        /**
+         * CustomerCard
+         * @description The record a conversation is with, as the page's card shows it.
+         */
+        CustomerCard: {
+            id: string;
+            /** @enum {unknown} */
+            kind: "contact" | "deal" | "lead";
+            display_name: string;
+            company_name: string;
+            title: string;
+            status: string | null;
+            owner_id: string | null;
+            phones: components["schemas"]["Phone-Output"][];
+            emails: components["schemas"]["Email-Output"][];
+        };
         /** Email */
         "Email-Input": {
             address: string;
@@ -1751,6 +1793,30 @@ export interface components {
         /** OAuthStartView */
         OAuthStartView: {
             authorize_url: string;
+        };
+        /**
+         * OpenConversation
+         * @description Its folder row, and what the page needs besides: the rep's own address on the channel
+         *         (`rep_number`: the Twilio number or mailbox a reply goes out from), the handle (`phone:+1…`,
+         *         `email:…`: what the unmatched actions act on), its section (matched or unmatched), and
+         *         whether the other side's number opted out of SMS (false for an address).
+         */
+        OpenConversation: {
+            id: string;
+            channel: string;
+            folder: string;
+            remote: string;
+            record: components["schemas"]["RecordSummary"] | null;
+            last_at: string;
+            last_preview: string;
+            last_direction: string;
+            unread: number;
+            follow_up_on: string | null;
+            owner_id: string;
+            rep_number: string;
+            handle: string;
+            section: string;
+            opted_out: boolean;
         };
         /**
          * PersonErasure
@@ -2713,6 +2779,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CenterCounts"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    open_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
                 };
             };
             /** @description invalid input */

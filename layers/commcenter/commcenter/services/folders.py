@@ -245,6 +245,15 @@ def _viewed(rep: Rep, conversation_id: str) -> ConversationState:
     return state
 
 
+def viewed_row(rep: Rep, conversation_id: str) -> tuple[ConversationState, FolderRow]:
+    """One conversation of the rep's folders and its row as a view lists it (a 404 for another
+    rep's, or an id no conversation can have)."""
+    if not _ID.match(conversation_id):
+        raise NotFoundError(f"no conversation {conversation_id}")
+    state = _viewed(rep, conversation_id)
+    return state, _rows([state])[0]
+
+
 def _apply(rep: Rep, state: ConversationState, action: str, day: str | None) -> bool:
     """One conversation's change; whether it changed."""
     if action == "read":
