@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import get_args
 
 import pytest
 from api_support import ALICE_NUMBER, BRUNO_NUMBER, Api, fresh_remote, receive
@@ -23,7 +24,7 @@ from commcenter.services.sms_conversations import change_conversation
 from commcenter_local.stack import LocalStack
 
 ALICE_ID = "rep-alice"
-CHANNELS = ("sms", "email")
+CHANNELS: tuple[str, ...] = get_args(ConversationChannel)
 
 
 def listed(viewer: str, view: str, channel: str | None = None) -> list[ConversationState]:
@@ -566,10 +567,11 @@ def test_a_view_of_every_source_pages_through_its_channels_newest_first(
     # The Inbox of every source: one Query of the index of every channel a page.
     inbox_cursor = paged("inbox")
     assert queried == [(0, None), (1, None), (2, None), (3, None)]
-    # The Unread view of every source merges the channels: the emails are all taken by the second
-    # page, so the third and the fourth query SMS alone.
+    # The Unread view of every source merges the channels: the calls (none) are all taken by the
+    # first page, the emails by the second, so the third and the fourth query SMS alone.
     unread_cursor = paged("unread")
-    assert {channel for page, channel in queried if page < 2} == {"sms", "email"}
+    assert {channel for page, channel in queried if page < 1} == {"sms", "email", "call"}
+    assert {channel for page, channel in queried if page == 1} == {"sms", "email"}
     assert {channel for page, channel in queried if page >= 2} == {"sms"}
     # Neither takes the other's cursor.
     with pytest.raises(ValidationError):

@@ -10,7 +10,9 @@ from typing import Literal
 
 import msgspec
 
+from commcenter.domain.facts import CallFacts
 from commcenter.domain.handles import phone_for_people
+from commcenter.domain.sms import ConversationState
 
 RouteKind = Literal["ring_browser", "forward", "voicemail", "unavailable", "done"]
 DialStage = Literal["browser", "forward"]
@@ -122,6 +124,47 @@ def number_for_people(number: str, home_region: str) -> str:
     """The other party of a call as people read it: their number in the format of its country
     (national in the team's own), or "a withheld number" when the caller hid it."""
     return phone_for_people(number, home_region) if number.startswith("+") else "a withheld number"
+
+
+# ---------------------------------------------------------------- calls as conversations
+
+
+def call_preview(direction: str | None, facts: CallFacts) -> str:
+    """A call as its conversation's last message reads in a folder row: "Incoming call" or
+    "Outgoing call" while it lasts; once it ended, "Missed call" (or "Voicemail" when one was
+    left) for an incoming call nobody answered, "Call, 3 min" for one answered either way, and
+    "No answer" for a call the rep placed that nobody took."""
+    if facts.status not in FINAL_CALL_STATUSES:
+        return "Incoming call" if direction == "inbound" else "Outgoing call"
+    if direction == "inbound" and is_missed(direction, facts.answered_by):
+        return "Voicemail" if facts.voicemail else "Missed call"
+    if direction != "inbound" and facts.status != "completed":
+        return "No answer"
+    return f"Call, {_length(facts.duration)}" if facts.duration else "Call"
+
+
+def _length(seconds: int | None) -> str:
+    seconds = seconds or 0
+    return f"{seconds} s" if seconds < 60 else f"{round(seconds / 60)} min"
+
+
+def with_call_ended(
+    state: ConversationState, occurred_at: str, direction: str | None, facts: CallFacts
+) -> ConversationState | None:
+    """The call's conversation once the call ended (None: nothing changes). A call is written in
+    its conversation when it starts, an incoming one unread (it may be missed) and one the rep
+    places read, as a reply is. When it ends, and it is still the conversation's newest message,
+    the row says how it went, and an incoming call answered (by the browser or the forwarding
+    number) reads the conversation as a reply does: only a missed call (or a voicemail) stays
+    unread. The same end applied again changes nothing."""
+    if state.last_at != occurred_at:
+        return None
+    preview = call_preview(direction, facts)
+    answered = direction == "inbound" and not is_missed(direction, facts.answered_by)
+    unread = 0 if answered else state.unread
+    if preview == state.last_preview and unread == state.unread:
+        return None
+    return msgspec.structs.replace(state, last_preview=preview, unread=unread, version=state.version + 1)
 
 
 class PresenceInput(msgspec.Struct, forbid_unknown_fields=True):

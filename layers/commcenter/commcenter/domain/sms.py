@@ -138,14 +138,16 @@ def explain_twilio_error(code: int | None, status: int | None = None, fallback: 
     return fallback or "Twilio refused the message."
 
 
-def conversation_id(rep_number: str, remote: str) -> str:
-    """One conversation per (rep number, remote sender), with an id safe in a URL path.
+def conversation_id(rep_number: str, remote: str, channel: Literal["sms", "call"] = "sms") -> str:
+    """One conversation per (rep number, remote sender) and channel, with an id safe in a URL
+    path: the texts and the calls of the same two numbers are two conversations, their ids
+    prefixed by the channel so they never collide.
 
     A number is its digits. An alphanumeric sender ("ACME-BANK") has none to speak of, and two
     that differ only in punctuation or spaces are two senders: it is named by a digest of its
-    exact form instead.
+    exact form instead (a call from a withheld number, whose From is empty or a word, too).
     """
-    return f"sms-{_digits(rep_number)}-{_sender_part(remote)}"
+    return f"{channel}-{_digits(rep_number)}-{_sender_part(remote)}"
 
 
 def _digits(number: str) -> str:
@@ -191,8 +193,9 @@ class PreviewInput(msgspec.Struct, forbid_unknown_fields=True):
     body: str
 
 
-# The channels whose messages are kept in conversations (one per rep and remote handle).
-ConversationChannel = Literal["sms", "email"]
+# The channels whose messages are kept in conversations (one per rep and remote handle): a
+# call is one message of its conversation with the other party's number.
+ConversationChannel = Literal["sms", "email", "call"]
 
 
 class ConversationState(msgspec.Struct, kw_only=True):

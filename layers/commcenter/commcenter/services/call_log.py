@@ -1,19 +1,25 @@
-"""The call log: every call stored once by its CallSid, on its record (or its number).
+"""The call log: every call stored once by its CallSid, on its record (or its number), in its
+conversation.
 
 A call is an activity, created by the first webhook that names it with the claim of its CallSid
 (`commcenter.data.inbound`): a retried webhook finds it again. It is written on its premises
-(whose the other party's number is, whether the rep's phone rings), checked in the same write.
+(whose the other party's number is, whether the rep's phone rings), checked in the same write,
+and in the same write its conversation (channel "call": one per rep's number and other party's
+number, as an SMS conversation) takes it as its newest message, with the rep's counters, as
+every inbound message is written (`commcenter.services.inbound.inbound_write`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from commcenter.data import conversations as conversations_data
 from commcenter.data import message_refs
-from commcenter.data.inbound import InboundWrite, write_inbound
+from commcenter.data.inbound import write_inbound
 from commcenter.domain.activities import Activity
 from commcenter.domain.calls import (
     VoiceSettings,
+    call_preview,
     call_status_rank,
     call_title,
     number_for_people,
@@ -23,15 +29,18 @@ from commcenter.domain.facts import CallFacts
 from commcenter.domain.handles import Handle
 from commcenter.domain.ids import new_id
 from commcenter.domain.reps import Rep
+from commcenter.domain.sms import ConversationState, conversation_id
 from commcenter.errors import ConflictError
 from commcenter.matching.match import sender_handle
 from commcenter.services import call_premises
 from commcenter.services.call_premises import CallPremises
 from commcenter.services.external_ids import activity_of
+from commcenter.services.inbound import InboundMessage, inbound_write, place_of_new
 from commcenter.settings import get_settings
 
-# Premises that change between their read and the write this many times in a row are a fault.
-PREMISE_ATTEMPTS = 3
+# Premises (or the call's conversation) that change between their read and the write this many
+# times in a row are a fault.
+PREMISE_ATTEMPTS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,53 +64,79 @@ def remote_handle_of(event: CallEvent, direction: str) -> Handle:
 
 def record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremises) -> tuple[Activity, CallPremises]:
     """The call's activity, created by the first webhook that names it (found again on a retry),
-    on the record the premises name; and the premises it was written on (read afresh when the
-    ones given no longer held)."""
+    on the record the premises name, in its conversation; and the premises it was written on
+    (read afresh when the ones given no longer held)."""
+    conversation = call_conversation_id(event, rep, direction)
+    # The function's own last write of the conversation saves a read: a stale copy costs one
+    # refused write (the write is conditional on its version) and a read.
+    current = conversations_data.get(conversation, as_last_written=True)
     for _ in range(PREMISE_ATTEMPTS):
-        stored = _record_call(event, rep, direction, premises)
-        if stored is not None:
+        stored = _record_call(event, rep, direction, premises, current)
+        if isinstance(stored, Activity):
             return stored, premises
-        premises = call_premises.read(premises.handle, rep.id if premises.reach is not None else None)
+        if stored == "premise_changed":
+            premises = call_premises.read(premises.handle, rep.id if premises.reach is not None else None)
+        current = conversations_data.get(conversation)
     raise ConflictError(f"call {event.call_sid}: its number or the rep's phone keeps changing", code="in_progress")
 
 
-def _record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremises) -> Activity | None:
-    """One attempt; None if a premise no longer holds (nothing written)."""
+def call_conversation_id(event: CallEvent, rep: Rep, direction: str) -> str:
+    """The conversation of the rep's number (the number called, or the caller ID of a call the
+    rep placed) with the other party's."""
+    rep_number = event.to_number if direction == "inbound" else event.from_number
+    return conversation_id(rep_number or rep.twilio_number or "", remote_handle_of(event, direction).value, "call")
+
+
+def _record_call(
+    event: CallEvent, rep: Rep, direction: str, premises: CallPremises, current: ConversationState | None
+) -> Activity | str:
+    """One attempt on the conversation as read (`current`, None: new); what changed when a
+    premise or the conversation no longer holds (nothing written)."""
     handle, state = premises.handle, premises.state
-    record_id = state.record_id if state else None
-    ignored = bool(state and state.ignored_for(rep.id))
+    # The conversation knows its record and section (attaching and ignoring the number move it);
+    # a new one starts where the number's handle says.
+    if current is not None:
+        record_id, section, folder = current.record_id, current.section, current.folder
+    else:
+        record_id, section, folder = place_of_new(state, rep.id)
     now = now_iso()
     status = "ringing" if direction == "inbound" else "initiated"
-    activity = Activity(
-        id=new_id(),
-        record_id=record_id,
-        handle=handle.key,
-        type="call",
-        occurred_at=now,
-        rep_id=rep.id,
-        direction="inbound" if direction == "inbound" else "outbound",
-        summary=_summary(direction, handle),
+    inbound = direction == "inbound"
+    facts = CallFacts(
+        call_sid=event.call_sid,
+        status=status,
+        status_rank=call_status_rank(status),
+        from_=event.from_number,
+        to=event.to_number,
+        remote=handle.value,
+        started_at=now,
+        ignored=section == "ignored",
+    )
+    message = InboundMessage(
+        ref=message_refs.call_ref(event.call_sid),
         external_id=event.call_sid,
-        data=CallFacts(
-            call_sid=event.call_sid,
-            status=status,
-            status_rank=call_status_rank(status),
-            from_=event.from_number,
-            to=event.to_number,
-            remote=handle.value,
-            started_at=now,
-            ignored=ignored,
-        ),
+        rep=rep,
+        rep_address=event.to_number if inbound else event.from_number,
+        sender=handle,
+        conversation_id=call_conversation_id(event, rep, direction),
+        activity_id=new_id(),
+        occurred_at=now,
+        body="",
+        summary=_summary(direction, handle),
+        facts=facts,
+        direction="inbound" if inbound else "outbound",
+        preview=call_preview(direction, facts),
     )
-    # The call and the claim of its CallSid in one write, with the premises checked: a retried
-    # webhook finds the call, and nothing is ever half-written.
-    outcome = write_inbound(
-        InboundWrite(ref=message_refs.call_ref(event.call_sid), activity=activity, premises=premises.premises(rep.id))
+    # The call, the claim of its CallSid and its conversation in one write, with the premises
+    # checked: a retried webhook finds the call, and nothing is ever half-written.
+    write = inbound_write(
+        message, current, record_id=record_id, section=section, folder=folder, premises=premises.premises(rep.id)
     )
+    outcome = write_inbound(write)
     if outcome == "written":
-        return activity
-    if outcome == "premise_changed":
-        return None
+        return write.activity
+    if outcome in ("premise_changed", "conversation_changed"):
+        return outcome
     existing = find_call(event.call_sid)
     if existing is None:
         raise ConflictError(f"call {event.call_sid} is being recorded by another delivery", code="in_progress")

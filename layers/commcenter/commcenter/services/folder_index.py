@@ -35,12 +35,15 @@ from commcenter.observability import logger
 INDEX_NAME = "folders"
 PAGE_SIZE = 100
 MAX_ATTEMPTS = 8
-# The lists walked for each rep: ignored traffic is in no folder.
+# The lists walked for each rep: every conversation channel's, ignored traffic in no folder (a
+# run's saved position names a list by its place here: a channel added goes last).
 PARTS: tuple[tuple[str, str], ...] = (
     ("sms", "matched"),
     ("sms", "unmatched"),
     ("email", "matched"),
     ("email", "unmatched"),
+    ("call", "matched"),
+    ("call", "unmatched"),
 )
 
 

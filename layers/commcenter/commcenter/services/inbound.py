@@ -24,12 +24,19 @@ from commcenter.data import conversations as conversations_data
 from commcenter.data import handles as handles_data
 from commcenter.data.inbound import InboundWrite, write_inbound
 from commcenter.domain.activities import Activity, Direction, type_of
-from commcenter.domain.facts import ChannelFacts, EmailFacts
+from commcenter.domain.facts import CallFacts, ChannelFacts, EmailFacts
 from commcenter.domain.folders import Folder
 from commcenter.domain.handles import Handle, HandleState
 from commcenter.domain.inbound import HandleUnchanged, InboundOutcome, Premise
 from commcenter.domain.reps import Rep
-from commcenter.domain.sms import ConversationState, OptOut, Section, conversation_deltas, with_message
+from commcenter.domain.sms import (
+    ConversationChannel,
+    ConversationState,
+    OptOut,
+    Section,
+    conversation_deltas,
+    with_message,
+)
 from commcenter.errors import BusyError
 
 # Each attempt reads what changed since the last one: more than a few in a row is a fault.
@@ -65,6 +72,8 @@ class InboundMessage:
     # when the sender's own handle is unknown, so that an address the team knows (a record's, or
     # one ignored or heard again on its own) is decided by itself.
     sender_domain: Handle | None = None
+    # What the conversation's row shows of it, when not its summary (a call: "Incoming call").
+    preview: str | None = None
 
 
 class InboundStore(Protocol):
@@ -113,16 +122,13 @@ def store_inbound(message: InboundMessage, store: InboundStore = TABLES) -> Stor
 def _write_of(message: InboundMessage, current: ConversationState | None, store: InboundStore) -> InboundWrite:
     """The one write of `message`, decided on the conversation as read (`current`)."""
     premises: tuple[Premise, ...] = ()
-    folder: Folder = "inbox"
     if current is not None:
         # The conversation knows its record and section: attaching, ignoring and releasing the
         # handle change them (and its version), so the handle is read only for a new one.
-        record_id, section = current.record_id, current.section
+        record_id, section, folder = current.record_id, current.section, current.folder
     else:
         state = store.handle(message.sender) if message.sender.resolvable else None
-        record_id, section = _whose(state, message.rep.id)
-        if state is not None and state.spam_for(message.rep.id):
-            folder = "spam"  # the rep marked the sender spam: a new conversation starts there
+        record_id, section, folder = place_of_new(state, message.rep.id)
         if message.sender.resolvable:
             premises = (HandleUnchanged(message.sender, state, message.rep.id),)
         if state is None and message.sender_domain is not None:
@@ -130,9 +136,24 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
             if group is not None and group.ignored_for(message.rep.id):
                 section = "ignored"
             premises = (*premises, HandleUnchanged(message.sender_domain, group, message.rep.id))
+    return inbound_write(message, current, record_id=record_id, section=section, folder=folder, premises=premises)
+
+
+def inbound_write(
+    message: InboundMessage,
+    current: ConversationState | None,
+    *,
+    record_id: str | None,
+    section: Section,
+    folder: Folder,
+    premises: tuple[Premise, ...],
+) -> InboundWrite:
+    """The one write of `message` in its conversation (`current` as read, None: new), once its
+    record, section and folder are decided (the conversation's own when it exists), with the
+    premises they were decided on: the message, the conversation after it, the counters moved."""
     facts = message.facts
-    if isinstance(facts, EmailFacts) and facts.ignored != (section == "ignored"):
-        # An email's tab is its own (`center_pk`): it follows its conversation's section.
+    if isinstance(facts, EmailFacts | CallFacts) and facts.ignored != (section == "ignored"):
+        # An email's or a call's tab is its own (`center_pk`): it follows its conversation's section.
         facts = msgspec.structs.replace(facts, ignored=section == "ignored")
     activity = Activity(
         id=message.activity_id,
@@ -160,12 +181,11 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
         last_preview="",
         last_direction=message.direction,
         unread=0,
-        channel="email" if activity.type == "email" else "sms",
+        channel=_channel_of(activity.type),
         folder=folder,
     )
-    after = with_message(
-        base, at=message.occurred_at, preview=message.summary, direction=message.direction, read=message.read
-    )
+    preview = message.summary if message.preview is None else message.preview
+    after = with_message(base, at=message.occurred_at, preview=preview, direction=message.direction, read=message.read)
     return InboundWrite(
         ref=message.ref,
         activity=activity,
@@ -177,8 +197,18 @@ def _write_of(message: InboundMessage, current: ConversationState | None, store:
     )
 
 
-def _whose(state: HandleState | None, rep_id: str) -> tuple[str | None, Section]:
+def place_of_new(state: HandleState | None, rep_id: str) -> tuple[str | None, Section, Folder]:
+    """Where a new conversation with a sender starts, by the sender's handle (`state`): on its
+    record, or unmatched or ignored for the rep; in the Inbox, or in Spam when the rep marked the
+    sender spam."""
     record_id = state.record_id if state else None
+    folder: Folder = "spam" if state is not None and state.spam_for(rep_id) else "inbox"
     if record_id:
-        return record_id, "matched"
-    return None, "ignored" if state is not None and state.ignored_for(rep_id) else "unmatched"
+        return record_id, "matched", folder
+    return None, "ignored" if state is not None and state.ignored_for(rep_id) else "unmatched", folder
+
+
+def _channel_of(activity_type: str) -> ConversationChannel:
+    if activity_type == "email":
+        return "email"
+    return "call" if activity_type == "call" else "sms"
