@@ -206,7 +206,7 @@ function FolderRowItem({ row, open, current, checked, onCheck, onOpen }: RowProp
           {row.record && <span class="folder-row-handle">{handleText(row)}</span>}
         </span>
         <span class="folder-row-preview">
-          {row.last_direction === "outbound" && <span class="muted">You: </span>}
+          {row.last_direction === "outbound" && row.channel !== "call" && <span class="muted">You: </span>}
           {row.last_preview}
         </span>
         <span class="folder-row-meta">
