@@ -103,6 +103,8 @@ def test_only_the_owner_or_an_admin_changes_a_shared_reply(alice: Api, bruno: Ap
         ({"title": "Title"}, None),
         ({"title": "Title", "body": "text", "shared": "yes"}, None),
         ({"title": "Title", "body": "text", "owner_id": "someone"}, None),
+        ({"title": "Title", "body": "text", "client_request_id": "short"}, "client_request_id"),
+        ({"title": "Title", "body": "text", "client_request_id": "has spaces 123"}, "client_request_id"),
         (["Title", "text"], None),
     ],
 )
@@ -117,6 +119,38 @@ def test_bad_input_is_a_400_that_writes_nothing(chloe: Api, body: Any, field: st
     assert changed.status_code == 400, changed.text
     assert set(listed(chloe)) == set(before) | {kept["id"]}
     assert listed(chloe)[kept["id"]]["body"] == "Unchanged"
+    chloe.ok("DELETE", f"/api/quick-replies/{kept['id']}")
+
+
+def test_a_retried_create_answers_the_reply_it_made(chloe: Api) -> None:
+    """The dashboard sends one request id per new reply: a POST retried after a lost answer, or
+    sent twice at once, makes one reply."""
+    request = {"title": "Pricing follow-up", "body": "Hi {first_name}", "client_request_id": "qr-retry-0001"}
+    before = listed(chloe)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        answers = list(pool.map(lambda _: chloe("POST", "/api/quick-replies", request), range(3)))
+    assert {answer.status_code for answer in answers} == {201}, [answer.text for answer in answers]
+    made = {answer.json()["id"] for answer in answers}
+    assert len(made) == 1
+    reply_id = made.pop()
+    assert set(listed(chloe)) == set(before) | {reply_id}
+    # Its update since is what a late retry answers; another request id makes another reply.
+    chloe.ok("PUT", f"/api/quick-replies/{reply_id}", {"title": "Pricing", "body": "Hello"})
+    late = chloe("POST", "/api/quick-replies", request)
+    assert late.status_code == 201 and late.json()["id"] == reply_id and late.json()["title"] == "Pricing"
+    other = create(chloe, "Pricing follow-up")
+    assert other["id"] != reply_id
+    # Deleted, it is not brought back by a retry: the request made a reply that is gone.
+    chloe.ok("DELETE", f"/api/quick-replies/{reply_id}")
+    gone = chloe("POST", "/api/quick-replies", request)
+    assert gone.status_code == 404, gone.text
+    assert set(listed(chloe)) == set(before) | {other["id"]}
+    chloe.ok("DELETE", f"/api/quick-replies/{other['id']}")
+    # A request id names a new reply only: an update with one is a 400.
+    kept = create(chloe, "Kept")
+    with_request = {"title": "t", "body": "b", "client_request_id": "qr-put-00001"}
+    refused = chloe("PUT", f"/api/quick-replies/{kept['id']}", with_request)
+    assert refused.status_code == 400 and "client_request_id" in refused.json()["error"]["fields"]
     chloe.ok("DELETE", f"/api/quick-replies/{kept['id']}")
 
 

@@ -1922,6 +1922,8 @@ export interface components {
             body: string;
             /** @default false */
             shared?: boolean;
+            /** @default null */
+            client_request_id?: string | null;
         };
         /**
          * QuickReplyList

@@ -9,6 +9,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, describeError } from "../api/client";
 import { createQuickReply, deleteQuickReply, listQuickReplies, updateQuickReply } from "../api/endpoints";
+import { newRequestId } from "../api/requestId";
 import type { QuickReply, QuickReplyInput } from "../api/types";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorState, Spinner } from "../components/Feedback";
@@ -169,6 +170,8 @@ function QuickReplyForm({ reply, onSaved, onCancel }: FormProps) {
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const body = useRef<HTMLTextAreaElement>(null);
+  // One per new reply: a Save retried after a failure makes one reply.
+  const requestId = useRef(newRequestId());
   const id = reply ? `quick-reply-${reply.id}` : "quick-reply-new";
 
   const submit = async (event: Event) => {
@@ -177,7 +180,11 @@ function QuickReplyForm({ reply, onSaved, onCancel }: FormProps) {
     setErrors({});
     setFormError(null);
     try {
-      onSaved(reply ? await updateQuickReply(reply.id, values) : await createQuickReply(values));
+      onSaved(
+        reply
+          ? await updateQuickReply(reply.id, values)
+          : await createQuickReply({ ...values, client_request_id: requestId.current }),
+      );
     } catch (exc) {
       const fields = exc instanceof ApiError && exc.status === 400 ? exc.fields : {};
       if (fields.title || fields.body) setErrors(fields);

@@ -12,6 +12,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, describeError } from "../../api/client";
 import { getMailbox, sendEmail } from "../../api/endpoints";
+import { newRequestId } from "../../api/requestId";
 import type { EmailDetail, SendEmailInput } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { Icon } from "../../components/Icon";
@@ -28,7 +29,6 @@ import {
   dropDraft,
   isAddress,
   loadDraft,
-  newRequestId,
   saveDraft,
   splitAddresses,
 } from "./compose";

@@ -57,13 +57,6 @@ export function splitAddresses(text: string): string[] {
   });
 }
 
-/** One request id per composition (8-64 of [A-Za-z0-9_-]): a retried Send reuses it, so the
- * server sends the email once. */
-export function newRequestId(): string {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID().replaceAll("-", "");
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** "Re: " once, however many replies deep. */
 export function replySubject(subject: string): string {
   return /^\s*re\s*:/i.test(subject) ? subject.trim() : `Re: ${subject.trim()}`;

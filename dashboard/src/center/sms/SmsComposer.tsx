@@ -8,6 +8,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, describeError, isAbort } from "../../api/client";
 import { previewSms, sendSms, type SmsSend } from "../../api/endpoints";
+import { newRequestId } from "../../api/requestId";
 import type { Activity, SmsPreview } from "../../api/types";
 import { Icon } from "../../components/Icon";
 import { useDebounced } from "../../hooks";
@@ -34,15 +35,6 @@ type Props = {
   children?: ComponentChildren;
   onSent: (message: Activity) => void;
 };
-
-function newRequestId(): string {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 /** A sentence for a refused send; the API's own words when it gave some. */
 function refusal(exc: unknown): string {

@@ -5,7 +5,11 @@ rep owns.
 - a shared reply: `pk` = `shared`, `sk` = `reply#{id}` (the team's one partition: a team shares a
   few hundred at most, read whole with one Query);
 - the rep's count: `pk` = `rep#{rep_id}`, `sk` = `#count`, `owned` (shared or not), which every
-  create raises and every delete lowers in the same transaction, conditional on the limit.
+  create raises and every delete lowers in the same transaction, conditional on the limit;
+- the claim of a create's request id: `pk` = `rep#{rep_id}`, `sk` = `request#{client_request_id}`,
+  `reply_id`, put by the create's transaction on the condition that it is new: a retried create
+  finds the reply it made instead of making another. It stays when the reply is deleted (a
+  retry must not bring it back).
 
 Sharing or unsharing moves a reply between the two partitions: one transaction deletes it
 where it was (conditional on its version) and puts it where it goes.
@@ -26,6 +30,7 @@ from commcenter.domain.quick_replies import QuickReply
 SHARED = "shared"
 COUNT = "#count"
 REPLY = "reply#"
+REQUEST = "request#"
 
 
 class QuickReplyItem(Model):
@@ -42,6 +47,8 @@ class QuickReplyItem(Model):
     version = NumberAttribute(null=True)
     # The count item's: how many replies the rep owns.
     owned = NumberAttribute(null=True)
+    # A request claim's: the reply its create made.
+    reply_id = UnicodeAttribute(null=True)
 
 
 def _partition(shared: bool, owner_id: str) -> str:
@@ -97,8 +104,9 @@ def find(rep_id: str, reply_id: str) -> QuickReply | None:
     return next((reply for reply in found if reply is not None), None)
 
 
-def create(reply: QuickReply, *, limit: int) -> Literal["created", "limit"]:
-    """Write a new reply and count it for its owner, unless the owner has `limit` already."""
+def create(reply: QuickReply, *, limit: int, request_id: str | None = None) -> Literal["created", "limit", "claimed"]:
+    """Write a new reply and count it for its owner, unless the owner has `limit` already;
+    "claimed": the request `request_id` created one before (`created_by`), nothing written."""
 
     def put(tx: TransactWrite) -> None:
         tx.save(_item(reply), condition=QuickReplyItem.pk.does_not_exist())
@@ -110,12 +118,30 @@ def create(reply: QuickReply, *, limit: int) -> Literal["created", "limit"]:
             condition=QuickReplyItem.owned.does_not_exist() | (QuickReplyItem.owned < limit),
         )
 
-    reasons = transact(put, count)
+    def claim(tx: TransactWrite) -> None:
+        item = QuickReplyItem(f"rep#{reply.owner_id}", REQUEST + str(request_id), reply_id=reply.id)
+        tx.save(item, condition=QuickReplyItem.pk.does_not_exist())
+
+    # The reasons come puts first, then updates (`transact`): the reply, the claim, the count.
+    reasons = transact(put, claim, count) if request_id else transact(put, count)
     if not reasons:
         return "created"
+    if request_id and reasons[1] == "ConditionalCheckFailed":
+        return "claimed"
     if reasons[-1] == "ConditionalCheckFailed":
         return "limit"
     raise RuntimeError(f"a new quick reply's id was taken: {reasons}")
+
+
+def created_by(owner_id: str, request_id: str) -> str | None:
+    """The id of the reply the rep's request `request_id` created."""
+
+    def decode(item: QuickReplyItem | None) -> str | None:
+        return item.reply_id if item is not None else None
+
+    key = {"pk": {"S": f"rep#{owner_id}"}, "sk": {"S": REQUEST + request_id}}
+    found: str | None = read_together(ItemRead(QuickReplyItem, key, decode))[0]
+    return found
 
 
 def replace(old: QuickReply, new: QuickReply) -> bool:

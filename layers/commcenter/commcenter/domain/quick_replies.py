@@ -33,6 +33,8 @@ class QuickReplyInput(msgspec.Struct, forbid_unknown_fields=True):
     title: str
     body: str
     shared: bool = False
+    # A new reply's: the same for a retried POST, which then answers the reply it created.
+    client_request_id: str | None = None
 
 
 class QuickReply(msgspec.Struct, kw_only=True):

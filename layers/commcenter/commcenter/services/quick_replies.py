@@ -10,7 +10,7 @@ import re
 from commcenter.data import quick_replies as quick_replies_data
 from commcenter.data import records as records_data
 from commcenter.domain.clock import now_iso
-from commcenter.domain.ids import new_id
+from commcenter.domain.ids import checked_request_id, new_id
 from commcenter.domain.quick_replies import (
     MAX_PER_REP,
     QuickReply,
@@ -68,7 +68,10 @@ def list_quick_replies(rep: Rep, record_id: str | None = None) -> QuickReplyList
 
 
 def create_quick_reply(rep: Rep, wanted: QuickReplyInput) -> QuickReply:
-    """A new reply of the rep's (400 beyond `MAX_PER_REP` of their own, nothing written)."""
+    """A new reply of the rep's (400 beyond `MAX_PER_REP` of their own, nothing written). A
+    retried request (the same `client_request_id`) answers the reply it created, as it is now;
+    404 if that one was deleted since."""
+    request_id = checked_request_id(wanted.client_request_id) if wanted.client_request_id is not None else None
     cleaned = clean_quick_reply(wanted)
     now = now_iso()
     reply = QuickReply(
@@ -80,12 +83,23 @@ def create_quick_reply(rep: Rep, wanted: QuickReplyInput) -> QuickReply:
         created_at=now,
         updated_at=now,
     )
-    if quick_replies_data.create(reply, limit=MAX_PER_REP) == "limit":
+    outcome = quick_replies_data.create(reply, limit=MAX_PER_REP, request_id=request_id)
+    if outcome == "limit":
         raise ValidationError(
             f"you have {MAX_PER_REP} quick replies, the most a rep keeps: delete one first",
             {"title": f"at most {MAX_PER_REP} quick replies"},
         )
+    if outcome == "claimed" and request_id is not None:
+        return _created_before(rep, request_id)
     return _shown(reply, rep, _values(rep, None))
+
+
+def _created_before(rep: Rep, request_id: str) -> QuickReply:
+    reply_id = quick_replies_data.created_by(rep.id, request_id)
+    created = quick_replies_data.find(rep.id, reply_id) if reply_id else None
+    if created is None:
+        raise NotFoundError(f"the quick reply request {request_id} created was deleted since")
+    return _shown(created, rep, _values(rep, None))
 
 
 def _changeable(rep: Rep, reply_id: str) -> QuickReply:
@@ -100,6 +114,11 @@ def _changeable(rep: Rep, reply_id: str) -> QuickReply:
 def update_quick_reply(rep: Rep, reply_id: str, wanted: QuickReplyInput) -> QuickReply:
     """Replace a reply's title, text and sharing (it keeps its owner); 409 if it changed
     meanwhile."""
+    if wanted.client_request_id is not None:
+        raise ValidationError(
+            "client_request_id is for a new reply (an update is made once by its version)",
+            {"client_request_id": "not allowed"},
+        )
     reply = _changeable(rep, reply_id)
     cleaned = clean_quick_reply(wanted)
     changed = QuickReply(
