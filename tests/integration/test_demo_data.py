@@ -10,10 +10,12 @@ from typing import Any
 from api_support import ALICE_NUMBER, Api
 
 from commcenter.data import activities as activities_data
+from commcenter.data import conversations as conversations_data
 from commcenter.domain.activities import Activity
 from commcenter.domain.clock import parse_iso, to_iso, utc_now
 from commcenter.domain.facts import CallFacts, EmailFacts
 from commcenter.domain.ids import stable_id
+from commcenter.domain.sms import conversation_id
 from commcenter_local.demo_data import DEMO_DISCOVERY_CALL_SID, DEMO_MISSED_CALL_SID, seed_demo_data
 
 HELENE, HELENE_NUMBER = "lead-helene", "+12025550143"
@@ -115,6 +117,24 @@ def test_the_seeded_calls_are_calls_as_the_voice_webhooks_write_them(alice: Api)
     assert matched.count(DEMO_DISCOVERY_CALL_SID) == 1 and matched.count(DEMO_MISSED_CALL_SID) == 1
     missed_only = listed(alice, missed="true")
     assert missed_only.count(DEMO_MISSED_CALL_SID) == 1 and DEMO_DISCOVERY_CALL_SID not in missed_only
+
+
+def test_the_seeded_calls_are_in_call_conversations_of_alices_folders(alice: Api) -> None:
+    """Each seeded call is in its conversation with the other party's number (channel "call"),
+    on their record, as the voice webhooks write a call: the discovery call Alice placed (read, its
+    length said) and the call from Sam nobody answered (said missed)."""
+    for record_id, number, call_sid in (
+        (HELENE, HELENE_NUMBER, DEMO_DISCOVERY_CALL_SID),
+        (SAM, SAM_NUMBER, DEMO_MISSED_CALL_SID),
+    ):
+        state = conversations_data.get(conversation_id(ALICE_NUMBER, number, "call"))
+        assert state is not None and (state.channel, state.section, state.record_id) == ("call", "matched", record_id)
+        messages = alice.ok("GET", f"/api/sms/conversations/{state.id}/messages", limit=100)["items"]
+        assert [m["external_id"] for m in messages].count(call_sid) == 1
+        assert all(m["type"] == "call" for m in messages)
+    counts = alice.ok("GET", "/api/folders/counts")
+    seed_demo_data()
+    assert alice.ok("GET", "/api/folders/counts") == counts
 
 
 def test_seeding_again_writes_and_counts_no_call_twice(alice: Api) -> None:
