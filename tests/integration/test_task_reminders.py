@@ -1,6 +1,7 @@
 """A task's due date from a call summary (C8) reminds its rep: the summary's follow-up task gets a
 `task_due` reminder, moved when its due date changes, gone when the task is completed or taken
-out of the summary, set again when the task is reopened; a due date already past asks for none."""
+out of the summary, set again when the task is reopened, never again once the rep cancelled it
+(for that date and title); a due date already past asks for none."""
 
 from __future__ import annotations
 
@@ -98,6 +99,20 @@ def test_a_tasks_due_date_reminds_its_rep_and_the_reminder_follows_the_task(
     mark(alice, record_id, the_task(alice, record_id), done=False)
     (reopened,) = task_reminders(alice, record_id)
     assert reopened["due_at"] == iso(early) and reopened["id"] != moved["id"]
+
+    # Cancelled by Alice herself: saving the summary again, or closing and reopening the task,
+    # does not set it again; a new date does.
+    alice.ok("DELETE", f"/api/reminders/{reopened['id']}")
+    alice.ok("PUT", path, summary("Send the quote", early))
+    assert task_reminders(alice, record_id) == []
+    mark(alice, record_id, the_task(alice, record_id), done=True)
+    mark(alice, record_id, the_task(alice, record_id), done=False)
+    assert task_reminders(alice, record_id) == []
+    later = datetime.combine(today + timedelta(days=6), time(9, 0), tzinfo=zone)
+    alice.ok("PUT", path, summary("Send the quote", later))
+    (again,) = task_reminders(alice, record_id)
+    assert again["due_at"] == iso(datetime.combine(later.date(), time(8, 0), tzinfo=zone))
+    reopened = again
 
     # Taken out of the summary, the task goes and so does its reminder.
     alice.ok("PUT", path, summary(None))

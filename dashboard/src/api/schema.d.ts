@@ -2123,6 +2123,8 @@ export interface components {
             /** @default null */
             cancelled_at: string | null;
             /** @default null */
+            cancelled_by: string | null;
+            /** @default null */
             failed_at: string | null;
             /** @default null */
             error: string | null;

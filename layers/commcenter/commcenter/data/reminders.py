@@ -102,6 +102,7 @@ class ReminderItem(Model):
     lease_expires_at = NumberAttribute(null=True)
     fired_at = UnicodeAttribute(null=True)
     cancelled_at = UnicodeAttribute(null=True)
+    cancelled_by = UnicodeAttribute(null=True)
     failed_at = UnicodeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
     idempotency_key = UnicodeAttribute(null=True)
@@ -142,6 +143,7 @@ def _reminder(item: ReminderItem) -> Reminder:
         attempts=int(item.attempts or 0),
         fired_at=item.fired_at,
         cancelled_at=item.cancelled_at,
+        cancelled_by=item.cancelled_by,
         failed_at=item.failed_at,
         error=item.last_error,
     )
@@ -338,7 +340,7 @@ def give_up(reminder_id: str, owner: str, *, error: str, failed_at: str, now: in
 
 
 def cancel(
-    reminder_id: str, rep_id: str, *, at: str, now: int, replied_at: str | None = None
+    reminder_id: str, rep_id: str, *, at: str, now: int, replied_at: str | None = None, by: str = "product"
 ) -> Literal["cancelled", "fired", "missing"]:
     """`pending -> cancelled` (or a failed one dismissed: `failed -> cancelled`), only the rep's
     own (and, given `replied_at`, only a pending alert waiting since then or before). Else why
@@ -352,7 +354,8 @@ def cancel(
         )
     else:
         condition = ReminderItem.state.is_in("pending", "failed") & (ReminderItem.rep_id == rep_id)
-    if _close(reminder_id, [ReminderItem.cancelled_at.set(at)], condition, "cancelled", now):
+    actions = [ReminderItem.cancelled_at.set(at), ReminderItem.cancelled_by.set(by)]
+    if _close(reminder_id, actions, condition, "cancelled", now):
         return "cancelled"
     found = get(reminder_id)
     if found is None or found.rep_id != rep_id:

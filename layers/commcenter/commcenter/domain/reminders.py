@@ -67,6 +67,9 @@ class Reminder(msgspec.Struct, kw_only=True):
     attempts: int = 0
     fired_at: str | None = None
     cancelled_at: str | None = None
+    # Who cancelled it: "rep" (the rep, by hand), else the product (a reply arrived, its task
+    # moved or closed). What the rep cancelled is never set again by itself.
+    cancelled_by: str | None = None
     failed_at: str | None = None
     # Why its email failed (the last failure), in words; a failed reminder's reason.
     error: str | None = None

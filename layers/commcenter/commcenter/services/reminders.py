@@ -204,7 +204,7 @@ def cancel_reminder(rep: Rep, reminder_id: str) -> None:
     none, 409 once it fired (or is firing, or was cancelled)."""
     _checked_id(reminder_id, "id")
     now = utc_now()
-    outcome = reminders_data.cancel(reminder_id, rep.id, at=to_iso(now), now=int(now.timestamp()))
+    outcome = reminders_data.cancel(reminder_id, rep.id, at=to_iso(now), now=int(now.timestamp()), by="rep")
     if outcome == "missing":
         raise NotFoundError(f"no reminder {reminder_id}")
     if outcome == "fired":
@@ -307,10 +307,27 @@ def _keep_only(rep_id: str, record_id: str, task_id: str, wanted: Reminder | Non
         existing = reminders_data.get(wanted.id)
         if existing is not None and existing.state in ("pending", "firing"):
             return  # written by a retry of the same request, not yet on the index
+        if _cancelled_by_rep(wanted):
+            return  # the rep cancelled this task's reminder for this date and title: not again
         # The same date asked for again after that reminder closed (a task reopened): a new one.
         renewed = msgspec.structs.replace(wanted, id=new_id(now))
         reminders_data.create(renewed, bucket, idempotency_key(renewed.id))
     logger.info("task reminder set", extra={"task_id": task_id, "due_at": wanted.due_at})
+
+
+def _cancelled_by_rep(wanted: Reminder) -> bool:
+    """Whether the rep cancelled a reminder of the same task, date and title (the first one or
+    one set again when the task was reopened): read only when the task's reminder closed before."""
+    subject = subject_key(wanted.record_id, None)
+    for reminder_id in reminders_data.ids_about(subject) if subject else []:
+        found = reminders_data.get(reminder_id)
+        if (
+            found is not None
+            and found.cancelled_by == "rep"
+            and (found.task_activity, found.due_at, found.note) == (wanted.task_activity, wanted.due_at, wanted.note)
+        ):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- the sweep
