@@ -17,6 +17,7 @@ from commcenter.domain.activities import Activity, ActivityFlags, NoteInput
 from commcenter.domain.call_scripts import CallScripts
 from commcenter.domain.calls import CallOutcomes, CallSettingsInput, CallSummaryInput, Presence, PresenceInput
 from commcenter.domain.conversation_page import ConversationView
+from commcenter.domain.delete_forever import DeleteForeverInput, DeleteForeverPreview
 from commcenter.domain.folders import FolderActionInput, FolderChange, FolderCounts, FolderPage
 from commcenter.domain.handles import AddHandleInput, Handle, IgnoreInput, UnmatchedHistory
 from commcenter.domain.mailbox_views import MailboxInput, MailboxView
@@ -517,6 +518,20 @@ def folder_action() -> Response:
     request = req.current(app)
     rep = req.current_rep(request)
     return json_response(folders.act_on_conversations(rep, req.json_body(request, FolderActionInput)))
+
+
+@app.route("/api/folders/delete-forever/preview", methods=["POST"])
+@documented(
+    "What deleting conversations of the rep's Trash for good would take (ids, or all of Trash): how many, and "
+    "the customers they are with, each with whether the rep may delete the card and how many of the customer's "
+    "conversations would remain; changes nothing",
+    request=DeleteForeverInput,
+    response=DeleteForeverPreview,
+)
+def folder_delete_forever_preview() -> Response:
+    request = req.current(app)
+    rep = req.current_rep(request)
+    return json_response(folders.preview_delete_forever(rep, req.json_body(request, DeleteForeverInput)))
 
 
 @app.route("/api/conversations/{conversation_id}", methods=["GET"])

@@ -46,7 +46,7 @@ def test_the_gateway_serves_exactly_the_templates_routes(local_stack: LocalStack
     assert local_stack.gateway is not None
     served = {(c.route.method, c.route.path) for c in local_stack.gateway.routes}
     assert served == template_routes()
-    assert len(served) == 80
+    assert len(served) == 81
 
 
 def test_every_route_of_the_template_answers_and_nothing_else_does(local_stack: LocalStack) -> None:

@@ -244,7 +244,7 @@ def test_webhooks_are_open_and_the_api_is_behind_cognito() -> None:
                 assert authorizer == "NONE", path
             else:
                 assert authorizer is None, path  # the default: Cognito
-    assert seen == 80
+    assert seen == 81
 
 
 def test_the_dashboard_origin_may_read_every_api_answer() -> None:

@@ -277,6 +277,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/folders/delete-forever/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What deleting conversations of the rep's Trash for good would take (ids, or all of Trash): how many, and the customers they are with, each with whether the rep may delete the card and how many of the customer's conversations would remain; changes nothing */
+        post: operations["folder_delete_forever_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/folders/{folder}": {
         parameters: {
             query?: never;
@@ -1300,6 +1317,19 @@ export interface components {
             /** @default null */
             follow_up?: components["schemas"]["FollowUp"] | null;
         };
+        /**
+         * CardToDelete
+         * @description A customer of the conversations named: whether the rep may delete the card, and how many
+         *         of the customer's conversations (every channel, every rep) would remain.
+         */
+        CardToDelete: {
+            id: string;
+            display_name: string;
+            kind: string;
+            may_delete: boolean;
+            other_conversations: number;
+            reason: string | null;
+        };
         /** CenterCounts */
         CenterCounts: {
             sms: components["schemas"]["SmsCounts"];
@@ -1361,6 +1391,26 @@ export interface components {
             owner_id: string | null;
             phones: components["schemas"]["Phone-Output"][];
             emails: components["schemas"]["Email-Output"][];
+        };
+        /**
+         * DeleteForeverInput
+         * @description The conversations a deletion for good would take: these `ids`, or `all` of Trash (of a `source`).
+         */
+        DeleteForeverInput: {
+            /** @default [] */
+            ids?: string[];
+            /** @default false */
+            all?: boolean;
+            /** @default null */
+            source?: string | null;
+        };
+        /**
+         * DeleteForeverPreview
+         * @description What deleting these conversations for good takes, before the rep confirms it.
+         */
+        DeleteForeverPreview: {
+            conversations: number;
+            records: components["schemas"]["CardToDelete"][];
         };
         /** Email */
         "Email-Input": {
@@ -1628,10 +1678,16 @@ export interface components {
             source?: string | null;
             /** @default null */
             day?: string | null;
+            /** @default [] */
+            delete_records?: string[];
         };
         /** FolderChange */
         FolderChange: {
             changed: number;
+            /** @default [] */
+            records_deleted: string[];
+            /** @default [] */
+            records_kept: components["schemas"]["KeptCard"][];
         };
         /** FolderCount */
         FolderCount: {
@@ -1715,6 +1771,16 @@ export interface components {
             addresses: string[];
             /** @default false */
             whole_domain?: boolean;
+        };
+        /**
+         * KeptCard
+         * @description A card the rep asked to delete that stayed.
+         */
+        KeptCard: {
+            id: string;
+            /** @enum {unknown} */
+            reason: "gone" | "not_permitted" | "other_conversations";
+            message: string;
         };
         /**
          * MailboxDetails
@@ -3180,6 +3246,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FolderCounts"];
+                };
+            };
+            /** @description invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    folder_delete_forever_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteForeverInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteForeverPreview"];
                 };
             };
             /** @description invalid input */

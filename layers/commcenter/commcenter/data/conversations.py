@@ -325,6 +325,24 @@ def delete(state: ConversationState) -> None:
         raise
 
 
+def delete_with_counts(state: ConversationState, counts: Mapping[tuple[str, str], int]) -> bool:
+    """Delete the conversation if it is still at `state`'s version, with the reps' counters moved
+    by `counts` ((rep, counter name): delta) in the same transaction; False if another writer
+    changed it first, or it is gone."""
+    forget_written(state.id)
+    delete: Entry = {
+        "Delete": {
+            "TableName": ConversationItem.Meta.table_name,
+            "Key": {"conversation_id": {"S": state.id}},
+            "ConditionExpression": "#version = :version",
+            "ExpressionAttributeNames": {"#version": "version"},
+            "ExpressionAttributeValues": {":version": {"N": str(state.version)}},
+        }
+    }
+    moves = [counters.add_entry(counters.rep_scope(rep_id), name, delta) for (rep_id, name), delta in counts.items()]
+    return not transact_entries([delete, *moves])
+
+
 def ids_with_handle(handle_key: str) -> list[str]:
     """Every conversation (of every rep) with one remote number or address."""
     return [item.conversation_id for item in ConversationItem.by_handle.query(handle_key)]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
+from commcenter.domain.delete_forever import KeptCard
 from commcenter.domain.records import RecordSummary
 from commcenter.errors import ValidationError
 
@@ -32,8 +33,18 @@ SOURCES: tuple[str, ...] = ("email", "sms", "call", "chat")
 # A new message from the other side brings a conversation back from these (spam stays spam).
 RETURNING_FOLDERS: frozenset[str] = frozenset({"archived", "follow_up", "trash"})
 
-Action = Literal["archive", "trash", "spam", "not_spam", "inbox", "read", "unread", "follow_up"]
-ACTIONS: tuple[Action, ...] = ("archive", "trash", "spam", "not_spam", "inbox", "read", "unread", "follow_up")
+Action = Literal["archive", "trash", "spam", "not_spam", "inbox", "read", "unread", "follow_up", "delete_forever"]
+ACTIONS: tuple[Action, ...] = (
+    "archive",
+    "trash",
+    "spam",
+    "not_spam",
+    "inbox",
+    "read",
+    "unread",
+    "follow_up",
+    "delete_forever",
+)
 MOVES: dict[str, Folder] = {
     "archive": "archived",
     "trash": "trash",
@@ -178,10 +189,16 @@ class FolderActionInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     folder: str | None = None
     source: str | None = None
     day: str | None = None  # a follow-up's day, YYYY-MM-DD
+    # Deleting for good: the customers' cards to delete with their last conversations.
+    delete_records: list[str] = []
 
 
 class FolderChange(msgspec.Struct):
     changed: int  # conversations that were not already so
+    # Deleting for good: the customers' cards deleted with them (to the record trash), and those
+    # named that stayed, with why.
+    records_deleted: list[str] = []
+    records_kept: list[KeptCard] = []
 
 
 def view_counts(values: dict[str, int]) -> FolderCounts:

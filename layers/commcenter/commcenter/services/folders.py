@@ -26,6 +26,7 @@ from commcenter.data import handles as handles_data
 from commcenter.data import records as records_data
 from commcenter.data.base import decode_token, encode_token
 from commcenter.domain.clock import now_iso, utc_now
+from commcenter.domain.delete_forever import DeleteForeverInput, DeleteForeverPreview
 from commcenter.domain.facts import EmailFacts
 from commcenter.domain.folders import (
     ACTIONS,
@@ -49,7 +50,7 @@ from commcenter.domain.reminders import ReminderInput, due_time
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import ConversationChannel, ConversationState
 from commcenter.errors import NotFoundError, ValidationError
-from commcenter.services import email_tabs
+from commcenter.services import delete_forever, email_tabs
 from commcenter.services.reminders import create_reminder
 from commcenter.services.sms_conversations import change_conversation
 from commcenter.warm_cache import WarmCache
@@ -208,7 +209,11 @@ def act_on_conversations(rep: Rep, change: FolderActionInput) -> FolderChange:
         due_time(day, rep.time_zone, utc_now())  # a day the reminder can be set for
     elif change.day is not None:
         raise ValidationError("day is for a follow-up", {"day": "not_allowed"})
+    if change.delete_records and change.action != "delete_forever":
+        raise ValidationError("delete_records is for deleting for good", {"delete_records": "not_allowed"})
     selected = _selected(rep, change)
+    if change.action == "delete_forever":
+        return delete_forever.delete_forever(rep, selected, change.delete_records)
     changed = sum(1 for state in selected if _apply(rep, state, change.action, day))
     return FolderChange(changed=changed)
 
@@ -235,6 +240,16 @@ def _selected(rep: Rep, change: FolderActionInput) -> list[ConversationState]:
     if not all(isinstance(i, str) and _ID.match(i) for i in change.ids):
         raise ValidationError("an id is not a conversation id", {"ids": "malformed"})
     return [_viewed(rep, conversation_id) for conversation_id in dict.fromkeys(change.ids)]
+
+
+def preview_delete_forever(rep: Rep, choice: DeleteForeverInput) -> DeleteForeverPreview:
+    """What deleting these conversations of the rep's Trash for good would take (its confirmation
+    names the count and the customers' cards), the conversations checked as the action checks them."""
+    folder = "trash" if choice.all else None
+    change = FolderActionInput(
+        action="delete_forever", ids=choice.ids, all=choice.all, folder=folder, source=choice.source
+    )
+    return delete_forever.preview(rep, _selected(rep, change))
 
 
 def _viewed(rep: Rep, conversation_id: str) -> ConversationState:

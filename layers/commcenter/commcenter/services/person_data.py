@@ -122,11 +122,11 @@ def erase_person(record_id: str, confirmation: EraseInput, actor: Rep) -> Person
         for conversation_id in conversations_data.ids_with_handle(handle.key):
             done.reminders += erase_reminders_about(conversation_id=conversation_id)
             for message in list(activities_data.conversation_history(conversation_id)):
-                _erase_activity(message, done)
+                erase_activity(message, done)
             remove_conversation(conversation_id)
             done.conversations += 1
     for activity in list(_activities_of(record)):
-        _erase_activity(activity, done)
+        erase_activity(activity, done)
     done.reminders += erase_reminders_about(record_id=record.id)
     done.exports += recordings_data.delete_exports(record.id)
     for handle in sorted(handles):
@@ -171,10 +171,11 @@ def _activities_of(record: Record) -> Iterator[Activity]:
                 yield activity
 
 
-def _erase_activity(activity: Activity, done: PersonErasure) -> None:
+def erase_activity(activity: Activity, done: PersonErasure) -> None:
     """One activity and what hangs on it: its recording, its copy in a deal's feed, an email's
     objects in the mail bucket, where its claims pointed (its Twilio id's, an email's, a
-    dashboard send's, an open pixel's), and its place in the rep's missed-call count."""
+    dashboard send's, an open pixel's), and its place in the rep's missed-call count. Erasing a
+    person, and deleting a conversation for good (its messages), go through this one way."""
     if isinstance(activity.data, CallFacts):
         key = _stored_recording(activity)
         if key is not None:

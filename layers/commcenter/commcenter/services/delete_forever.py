@@ -1,0 +1,148 @@
+"""Deleting conversations for good from Trash (I3), and the customer's card with the last of them.
+
+A conversation goes only from Trash, and only its viewer deletes it (the caller has found every
+one the rep views: `commcenter.services.folders`). Each goes step by step, its conversation item
+last: its reminders (every rep's, as an erasure takes them), its messages with what hangs on them
+(an email's objects in the mail bucket, a call's recording; `person_data.erase_activity`, the
+erasure's own), then the conversation with its counters, in one transaction conditional on its
+version. A run that stops halfway leaves the conversation in Trash, to be deleted again. The
+claims of its messages' external ids (MessageRefs) stay: a retried webhook or a re-polled email is
+still a duplicate and does not bring a message back. A new message from the other side meanwhile
+brings the conversation back to the Inbox: it is left there, with that message.
+
+A customer's card goes with the conversations only when the rep named it (after the confirmation
+listed it: `preview`), no conversation with the customer is left (every channel, every rep: the
+record's handles on the Conversations table's `by_handle` index) and the rep may delete the
+record; it goes to the record trash by `record_trash.move_to_trash`, as every deleted record.
+"""
+
+from __future__ import annotations
+
+from commcenter.data import activities as activities_data
+from commcenter.data import conversations as conversations_data
+from commcenter.data import records as records_data
+from commcenter.domain.delete_forever import (
+    CardToDelete,
+    DeleteForeverPreview,
+    KeptCard,
+    KeptReason,
+    card_stays,
+    card_to_delete,
+    kept,
+)
+from commcenter.domain.folders import FolderChange
+from commcenter.domain.records import Record, may_reassign_or_delete, record_handles
+from commcenter.domain.reps import Rep
+from commcenter.domain.sms import ConversationState, conversation_deltas
+from commcenter.errors import BusyError, ConflictError, ForbiddenError, NotFoundError, ValidationError
+from commcenter.observability import logger
+from commcenter.services.person_data import PersonErasure, erase_activity
+from commcenter.services.record_trash import move_to_trash
+from commcenter.services.reminders import erase_reminders_about
+
+MAX_ATTEMPTS = 5  # the conversation's delete, read again after another writer's change
+
+
+def preview(rep: Rep, states: list[ConversationState]) -> DeleteForeverPreview:
+    """What deleting these conversations for good takes: how many, and the customers they are
+    with, each with whether the rep may delete the card and how many of the customer's other
+    conversations would remain."""
+    _check_in_trash(states)
+    taken = {state.id for state in states}
+    cards: list[CardToDelete] = []
+    for record in _records_of(states):
+        others = len(_conversations_with(record) - taken)
+        cards.append(card_to_delete(may_reassign_or_delete(rep, record), record, others))
+    return DeleteForeverPreview(conversations=len(states), records=cards)
+
+
+def delete_forever(rep: Rep, states: list[ConversationState], delete_records: list[str]) -> FolderChange:
+    """Delete these conversations of the rep's Trash for good, then the cards named in
+    `delete_records` that are left without a conversation and that the rep may delete. A
+    conversation outside Trash (409) or a card not of these conversations (400) refuses the whole
+    action before anything changes."""
+    _check_in_trash(states)
+    customers = {state.record_id for state in states if state.record_id}
+    named = list(dict.fromkeys(delete_records))
+    strangers = [record_id for record_id in named if record_id not in customers]
+    if strangers:
+        raise ValidationError(
+            "delete_records names only the customers of the conversations deleted", {"delete_records": "not theirs"}
+        )
+    deleted = sum(1 for state in states if _delete_conversation(state))
+    removed: list[str] = []
+    stayed: list[KeptCard] = []
+    for record_id in named:
+        reason = _delete_card(rep, record_id)
+        if reason is None:
+            removed.append(record_id)
+        else:
+            stayed.append(kept(record_id, reason))
+    logger.info(
+        "conversations deleted for good",
+        extra={"conversations": deleted, "records_deleted": len(removed), "records_kept": len(stayed)},
+    )
+    return FolderChange(changed=deleted, records_deleted=removed, records_kept=stayed)
+
+
+def _check_in_trash(states: list[ConversationState]) -> None:
+    outside = [state.id for state in states if state.folder != "trash"]
+    if outside:
+        raise ConflictError(
+            f"only conversations in Trash can be deleted for good ({len(outside)} named are not)", "not_in_trash"
+        )
+
+
+def _records_of(states: list[ConversationState]) -> list[Record]:
+    """The customers of these conversations (a record deleted meanwhile is none)."""
+    ids = sorted({state.record_id for state in states if state.record_id})
+    found = records_data.get_many(ids) if ids else {}
+    return [found[record_id] for record_id in ids if record_id in found]
+
+
+def _conversations_with(record: Record) -> set[str]:
+    """Every conversation with the customer, of every channel and every rep: one Query of the
+    keys-only `by_handle` index per number or address of theirs."""
+    return {
+        conversation_id
+        for handle in record_handles(record)
+        for conversation_id in conversations_data.ids_with_handle(handle.key)
+    }
+
+
+def _delete_conversation(state: ConversationState) -> bool:
+    """One conversation for good, its item last; whether it went (not when a message brought it
+    back to the Inbox meanwhile). A second run of one deleted already finds nothing to do."""
+    erase_reminders_about(conversation_id=state.id)
+    erased = PersonErasure()
+    for message in list(activities_data.conversation_history(state.id)):
+        erase_activity(message, erased)
+    for _ in range(MAX_ATTEMPTS):
+        current = conversations_data.get(state.id)
+        if current is None:
+            return False
+        if current.folder != "trash":
+            return False
+        if conversations_data.delete_with_counts(current, conversation_deltas(current, None)):
+            # A message of the rep's written while deleting is deleted too: the conversation is gone.
+            for message in list(activities_data.conversation_history(state.id)):
+                erase_activity(message, erased)
+            return True
+    raise BusyError(f"conversation {state.id} kept changing under {MAX_ATTEMPTS} attempts")
+
+
+def _delete_card(rep: Rep, record_id: str) -> KeptReason | None:
+    """Move a customer's card to the record trash when it may go; why it stays otherwise."""
+    record = records_data.get(record_id)
+    if record is None:
+        return "gone"
+    reason = card_stays(may_reassign_or_delete(rep, record), len(_conversations_with(record)))
+    if reason is not None:
+        return reason
+    try:
+        move_to_trash(record_id, rep)
+    except ForbiddenError:
+        return "not_permitted"
+    except (NotFoundError, ConflictError):
+        return "gone"
+    return None
