@@ -65,10 +65,13 @@ class FakeInboundStore:
         return "written"
 
     def _still(self, premise: HandleUnchanged) -> bool:
-        """The premise as DynamoDB checks it: the same record, and ignored for the rep or not."""
+        """The premise as DynamoDB checks it: the same record, ignored for the rep or not, spam
+        for the rep or not."""
 
-        def seen(state: HandleState | None) -> tuple[str | None, bool]:
-            return (state.record_id, state.ignored_for(premise.rep_id)) if state else (None, False)
+        def seen(state: HandleState | None) -> tuple[str | None, bool, bool]:
+            if state is None:
+                return (None, False, False)
+            return (state.record_id, state.ignored_for(premise.rep_id), state.spam_for(premise.rep_id))
 
         return seen(self.handles.get(premise.handle)) == seen(premise.state)
 

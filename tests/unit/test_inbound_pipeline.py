@@ -93,6 +93,20 @@ def test_a_number_attached_to_a_record_while_its_first_message_was_written_lands
     }
 
 
+def test_a_sender_marked_spam_while_their_first_message_was_written_starts_in_spam() -> None:
+    store = FakeInboundStore()
+
+    def mark_spam(handle: Handle) -> None:  # the rep marks it right after the pipeline read it
+        store.handles[handle] = HandleState(handle, None, ignored=False, spam=False, spam_by=frozenset({REP.id}))
+
+    store.after_handle_read = mark_spam
+    assert deliver(store, sms("SM1")) == "stored"
+    assert store.outcomes == ["premise_changed", "written"]
+    (conversation,) = store.conversations.values()
+    assert conversation.folder == "spam"
+    assert +store.counters == store.recount()
+
+
 def test_an_ignored_number_is_stored_and_not_counted() -> None:
     store = FakeInboundStore()
     sender = Handle("phone", SENDERS[1])

@@ -75,13 +75,20 @@ def add_claim(tx: TransactWrite, handle: Handle, record_id: str) -> None:
     )
 
 
-_NAMES = {"#record": "record_id", "#ignored": "ignored", "#by": "ignored_by"}
+_NAMES = {
+    "#record": "record_id",
+    "#ignored": "ignored",
+    "#by": "ignored_by",
+    "#spam": "spam",
+    "#spam_by": "spam_by",
+}
 
 
 def state_check_entry(handle: Handle, state: HandleState | None, rep_id: str | None) -> Entry:
     """A premise of a transaction: the handle still belongs to the record `state` names (or to
-    none, and ignored for the rep `rep_id` or not, as `state` says). No item at all reads as no
-    record, not ignored."""
+    none, and ignored for the rep `rep_id` or not, as `state` says), and is spam for the rep or
+    not, as `state` says (a new conversation starts in Spam by it). No item at all reads as no
+    record, not ignored, not spam."""
     values: dict[str, Any] = {}
     if state is not None and state.record_id:
         condition, values[":record"] = "#record = :record", {"S": state.record_id}
@@ -93,6 +100,12 @@ def state_check_entry(handle: Handle, state: HandleState | None, rep_id: str | N
         values[":no"] = {"BOOL": False}
         condition = "attribute_not_exists(#record) AND (attribute_not_exists(#ignored) OR #ignored = :no)"
         condition += " AND NOT contains(#by, :rep)" if rep_id else ""
+    if rep_id and state is not None and state.spam_for(rep_id):
+        values[":yes"] = {"BOOL": True}
+        condition += " AND (#spam = :yes OR contains(#spam_by, :rep))"
+    elif rep_id:
+        values[":no"] = {"BOOL": False}
+        condition += " AND (attribute_not_exists(#spam) OR #spam = :no) AND NOT contains(#spam_by, :rep)"
     if ":rep" in condition:
         values[":rep"] = {"S": rep_id}
     return {
