@@ -11,7 +11,6 @@ else
 fi
 stack_name=$(.venv/bin/python -c 'import tomllib; c = tomllib.load(open("samconfig.toml", "rb")); print(c["default"]["deploy"]["parameters"]["stack_name"])')
 .venv/bin/python infra/deploy/publish_dashboard.py --stack-name "$stack_name" --dist dashboard/dist
-# Records stored before the code's search terms changed get the new ones (once; resumable).
-.venv/bin/python infra/deploy/reindex_search.py --stack-name "$stack_name"
-# Conversations stored before folders get their folder keys and counts (once; resumable).
-.venv/bin/python infra/deploy/reindex_folders.py --stack-name "$stack_name"
+# Items stored by an older version brought to what the code writes now: the records' search
+# terms, the conversations' folder keys and counts (each once; resumable).
+.venv/bin/python infra/deploy/reindex.py --stack-name "$stack_name"

@@ -34,8 +34,7 @@ def run(args: argparse.Namespace) -> int:
         from commcenter_local.demo_data import DEMO_REPS, seed_demo_data
 
         summary = seed_demo_data()
-        reindex_local_search()
-        reindex_local_folders()
+        reindex_local_data()
         mailbox = connect_local_mailbox(stack)
         admin = DEMO_REPS[0].email
         link = f"{stack.dashboard_url}/#token={issue_token(admin, stack.data_dir)}"
@@ -76,28 +75,12 @@ def connect_local_mailbox(stack: LocalStack) -> str:
     )
 
 
-def reindex_local_search() -> None:
-    """Records kept in the data folder by an older version get the search terms the code
-    derives now (resumed where it stopped if it was interrupted; nothing once done)."""
-    from commcenter.services.search_index import reindex_search_terms, search_index_is_current
+def reindex_local_data() -> None:
+    """Items kept in the data folder by an older version brought to what the code writes now
+    (each re-index resumed where it stopped if it was interrupted; nothing once done)."""
+    from commcenter.services.reindexes import run_reindexes
 
-    if search_index_is_current():
-        return
-    print("bringing the search terms of stored records up to date...", flush=True)
-    result = reindex_search_terms()
-    print(f"  {result.records} records re-indexed", flush=True)
-
-
-def reindex_local_folders() -> None:
-    """Conversations kept in the data folder by a version before folders get their folder keys
-    and counts (resumed where it stopped; nothing once done)."""
-    from commcenter.services.folder_index import folders_are_indexed, reindex_folders
-
-    if folders_are_indexed():
-        return
-    print("giving stored conversations their folders...", flush=True)
-    result = reindex_folders()
-    print(f"  {result.conversations} conversations re-indexed", flush=True)
+    run_reindexes(lambda line: print(line, flush=True))
 
 
 def twilio_webhooks(stack: LocalStack) -> str:
