@@ -1680,6 +1680,8 @@ export interface components {
             day?: string | null;
             /** @default [] */
             delete_records?: string[];
+            /** @default null */
+            to?: string | null;
         };
         /** FolderChange */
         FolderChange: {
@@ -1730,6 +1732,10 @@ export interface components {
             unread: number;
             follow_up_on: string | null;
             owner_id: string;
+            /** @default null */
+            assigned_by: string | null;
+            /** @default null */
+            assigned_at: string | null;
         };
         /** FollowUp */
         FollowUp: {
@@ -1879,6 +1885,10 @@ export interface components {
             unread: number;
             follow_up_on: string | null;
             owner_id: string;
+            /** @default null */
+            assigned_by: string | null;
+            /** @default null */
+            assigned_at: string | null;
             rep_number: string;
             handle: string;
             section: string;

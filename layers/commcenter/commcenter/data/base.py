@@ -154,6 +154,34 @@ def read_together(*reads: ItemRead) -> list[Any]:
     return results
 
 
+def read_attributes(
+    table_name: str,
+    keys: list[dict[str, dict[str, Any]]],
+    projection: str,
+    names: dict[str, str] | None = None,
+) -> list[dict[str, dict[str, Any]]]:
+    """A few attributes (`projection`) of many items of one table, as DynamoDB answers them:
+    BatchGetItem of up to 100 keys at a time, eventually consistent (a list's rows read them),
+    keys left unprocessed asked again. Items that do not exist are left out."""
+    found: list[dict[str, dict[str, Any]]] = []
+    connection = transaction_connection()
+    for start in range(0, len(keys), 100):
+        request: dict[str, Any] = {"Keys": keys[start : start + 100], "ProjectionExpression": projection}
+        if names:
+            request["ExpressionAttributeNames"] = names
+        pending: dict[str, Any] = {table_name: request}
+        for attempt in range(BATCH_ATTEMPTS):
+            response = connection.dispatch("BatchGetItem", {"RequestItems": pending})
+            found.extend(response.get("Responses", {}).get(table_name, []))
+            pending = response.get("UnprocessedKeys") or {}
+            if not pending:
+                break
+            time.sleep(0.01 * 2**attempt)
+        else:
+            raise RuntimeError("DynamoDB left keys unprocessed after every attempt")
+    return found
+
+
 def _key_names(reads: tuple[ItemRead, ...], table_name: str) -> list[str]:
     """The key attribute names of `table_name`, as the reads of it spell them."""
     return next(list(read.key) for read in reads if read.model.Meta.table_name == table_name)

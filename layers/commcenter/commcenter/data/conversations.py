@@ -25,6 +25,7 @@ from commcenter.data.base import (
     is_conditional_failure,
     plain,
     raw_item,
+    read_attributes,
     table_meta,
     transact_entries,
 )
@@ -141,6 +142,8 @@ class ConversationItem(Model):
     owner_id = UnicodeAttribute(null=True)
     follow_up_on = UnicodeAttribute(null=True)
     trashed_at = UnicodeAttribute(null=True)
+    assigned_by = UnicodeAttribute(null=True)
+    assigned_at = UnicodeAttribute(null=True)
     folder_keys_v = NumberAttribute(null=True)
     folder_pk = UnicodeAttribute(null=True)
     folder_src_pk = UnicodeAttribute(null=True)
@@ -299,6 +302,8 @@ def stored_item(state: ConversationState) -> dict[str, dict[str, Any]]:
             "owner_id": state.owner_id,
             "follow_up_on": state.follow_up_on,
             "trashed_at": state.trashed_at,
+            "assigned_by": state.assigned_by,
+            "assigned_at": state.assigned_at,
             "folder_keys_v": FOLDER_KEYS_VERSION,
             **_folder_keys(state),
         }
@@ -386,6 +391,8 @@ def _from_values(values: dict[str, Any]) -> ConversationState:
         owner_id=values.get("owner_id"),
         follow_up_on=values.get("follow_up_on"),
         trashed_at=values.get("trashed_at"),
+        assigned_by=values.get("assigned_by"),
+        assigned_at=values.get("assigned_at"),
         # Counted since its first layout of folder keys, whichever (a later layout adds keys,
         # counted the same); a list's row has no layout: listed by a folder index, it has them.
         folder_keys="folder_keys_v" in values or "folder_key" in values,
@@ -434,6 +441,23 @@ def folder_page(
     )
     items = [_from_values({k: plain(v) for k, v in raw.items()}) for raw in page.get("Items", [])]
     return items, bool(page.get("LastEvaluatedKey"))
+
+
+def assignment_notes(conversation_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Who assigned each of these conversations and when ((assigned_by, assigned_at), for those
+    assigned): one BatchGetItem of those two attributes. The folder indexes do not project them
+    (a new attribute in an index's projection is a new index for CloudFormation): a folder row
+    reads them here, for its assigned conversations only (those with an `owner_id`)."""
+    raws = read_attributes(
+        ConversationItem.Meta.table_name,
+        [{"conversation_id": {"S": key}} for key in dict.fromkeys(conversation_ids)],
+        "conversation_id, assigned_by, assigned_at",
+    )
+    return {
+        raw["conversation_id"]["S"]: (raw["assigned_by"]["S"], raw["assigned_at"]["S"])
+        for raw in raws
+        if "assigned_by" in raw and "assigned_at" in raw
+    }
 
 
 def center_ids(rep_id: str, channel: str, section: str, limit: int, cursor: str | None) -> tuple[list[str], str | None]:

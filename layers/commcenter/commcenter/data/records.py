@@ -8,7 +8,6 @@ not exist.
 
 from __future__ import annotations
 
-import time
 from typing import Any, Literal
 
 import msgspec
@@ -19,12 +18,11 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from commcenter.data.base import (
-    BATCH_ATTEMPTS,
     decode_cursor,
     encode_cursor,
     is_conditional_failure,
+    read_attributes,
     table_meta,
-    transaction_connection,
 )
 from commcenter.domain.records import Record, RecordKind, RecordSummary, TrashedRecord, erase_after
 
@@ -169,31 +167,18 @@ def get_many(record_ids: list[str]) -> dict[str, Record]:
 def summaries(record_ids: list[str]) -> dict[str, RecordSummary]:
     """How a list row names each record among `record_ids` that exists and is not in the trash:
     one BatchGetItem of the few attributes a row shows (a page of rows reads it for every row)."""
-    unique = list(dict.fromkeys(record_ids))
     found: dict[str, RecordSummary] = {}
-    connection = transaction_connection()
-    for start in range(0, len(unique), 100):
-        pending: dict[str, Any] = {
-            RecordItem.Meta.table_name: {
-                "Keys": [{"record_id": {"S": record_id}} for record_id in unique[start : start + 100]],
-                "ProjectionExpression": "record_id, kind, display_name, deleted_at, #fields.#status",
-                "ExpressionAttributeNames": {"#fields": "fields", "#status": "status"},
-            }
-        }
-        for attempt in range(BATCH_ATTEMPTS):
-            response = connection.dispatch("BatchGetItem", {"RequestItems": pending})
-            for raw in response.get("Responses", {}).get(RecordItem.Meta.table_name, []):
-                if "deleted_at" in raw:
-                    continue
-                status = raw.get("fields", {}).get("M", {}).get("status", {}).get("S")
-                record_id = raw["record_id"]["S"]
-                found[record_id] = RecordSummary(record_id, raw["kind"]["S"], raw["display_name"]["S"], status or None)
-            pending = response.get("UnprocessedKeys") or {}
-            if not pending:
-                break
-            time.sleep(0.01 * 2**attempt)
-        else:
-            raise RuntimeError("DynamoDB left keys unprocessed after every attempt")
+    for raw in read_attributes(
+        RecordItem.Meta.table_name,
+        [{"record_id": {"S": record_id}} for record_id in dict.fromkeys(record_ids)],
+        "record_id, kind, display_name, deleted_at, #fields.#status",
+        {"#fields": "fields", "#status": "status"},
+    ):
+        if "deleted_at" in raw:
+            continue
+        status = raw.get("fields", {}).get("M", {}).get("status", {}).get("S")
+        record_id = raw["record_id"]["S"]
+        found[record_id] = RecordSummary(record_id, raw["kind"]["S"], raw["display_name"]["S"], status or None)
     return found
 
 

@@ -33,7 +33,9 @@ SOURCES: tuple[str, ...] = ("email", "sms", "call", "chat")
 # A new message from the other side brings a conversation back from these (spam stays spam).
 RETURNING_FOLDERS: frozenset[str] = frozenset({"archived", "follow_up", "trash"})
 
-Action = Literal["archive", "trash", "spam", "not_spam", "inbox", "read", "unread", "follow_up", "delete_forever"]
+Action = Literal[
+    "archive", "trash", "spam", "not_spam", "inbox", "read", "unread", "follow_up", "assign", "delete_forever"
+]
 ACTIONS: tuple[Action, ...] = (
     "archive",
     "trash",
@@ -43,6 +45,7 @@ ACTIONS: tuple[Action, ...] = (
     "read",
     "unread",
     "follow_up",
+    "assign",
     "delete_forever",
 )
 MOVES: dict[str, Folder] = {
@@ -66,6 +69,12 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def viewer_of(state: ConversationState) -> str:
     """The rep whose folders list the conversation."""
     return state.owner_id or state.rep_id
+
+
+def takes_part(state: ConversationState, rep_id: str) -> bool:
+    """Whether the rep may open the conversation and reply in it: its viewer (the rep it was
+    assigned to), or the rep whose number or mailbox it is on (whose SMS tab still lists it)."""
+    return rep_id in (state.rep_id, viewer_of(state))
 
 
 def in_folders(state: ConversationState) -> bool:
@@ -118,6 +127,24 @@ def moved(state: ConversationState, folder: Folder, *, at: str, follow_up_on: st
     )
 
 
+def assigned(state: ConversationState, to: str, *, by: str, at: str) -> ConversationState:
+    """The conversation given to rep `to` by `by`: it leaves its viewer's folders and lands in
+    the Inbox of `to` (unread kept), with a note of who gave it and when (unchanged state when
+    `to` views it already). The counters move by `folder_deltas`, as for any change of viewer."""
+    if viewer_of(state) == to:
+        return state
+    return msgspec.structs.replace(
+        state,
+        owner_id=to,
+        folder="inbox",
+        follow_up_on=None,
+        trashed_at=None,
+        assigned_by=by,
+        assigned_at=at,
+        version=state.version + 1,
+    )
+
+
 def returned_by_message(state: ConversationState) -> ConversationState:
     """A new message from the other side brings an archived, followed-up or trashed conversation
     back to the Inbox (the caller bumps the version)."""
@@ -151,6 +178,9 @@ class FolderRow(msgspec.Struct, kw_only=True):
     unread: int
     follow_up_on: str | None
     owner_id: str
+    # Who gave the conversation to its viewer, and when (None: nobody assigned it).
+    assigned_by: str | None = None
+    assigned_at: str | None = None
 
 
 class FolderPage(msgspec.Struct, kw_only=True):
@@ -191,6 +221,7 @@ class FolderActionInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     day: str | None = None  # a follow-up's day, YYYY-MM-DD
     # Deleting for good: the customers' cards to delete with their last conversations.
     delete_records: list[str] = []
+    to: str | None = None  # the rep an assignment gives the conversations to
 
 
 class FolderChange(msgspec.Struct):

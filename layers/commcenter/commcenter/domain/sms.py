@@ -222,6 +222,9 @@ class ConversationState(msgspec.Struct, kw_only=True):
     owner_id: str | None = None
     follow_up_on: str | None = None
     trashed_at: str | None = None
+    # The last assignment: the rep who gave it to `owner_id`, and when.
+    assigned_by: str | None = None
+    assigned_at: str | None = None
     # Stored with its folder keys and counted in its viewer's folder counters (False: stored
     # before folders, until the re-index or its next write).
     folder_keys: bool = True

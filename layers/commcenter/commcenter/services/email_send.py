@@ -91,7 +91,9 @@ def send_email(rep: Rep, payload: SendEmailInput, base_url: str = "") -> email_t
     cc = recipients_of(payload.cc, "cc")
     subject = checked_subject(payload.subject)
     text = checked_text(payload.text)
-    original = email_tabs.find_email(rep, payload.reply_to) if payload.reply_to is not None else None
+    # A reply to an email of a conversation assigned to the rep goes out from the rep's own
+    # mailbox, threaded under it.
+    original = email_tabs.find_email(rep, payload.reply_to, own=False) if payload.reply_to is not None else None
     if payload.record_id is not None and not records_data.get_many([payload.record_id]):
         raise NotFoundError(f"no record {payload.record_id}")
     settings = _settings(rep)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import msgspec
 
 from commcenter.data import activities as activities_data
+from commcenter.data import conversations as conversations_data
 from commcenter.data import counters as counters_data
 from commcenter.data import mail_objects, message_refs
 from commcenter.data import mailboxes as mailboxes_data
@@ -22,6 +23,7 @@ from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity, center_section
 from commcenter.domain.emails import conversation_id, dedupe_key_of, subject_matches
 from commcenter.domain.facts import EmailAddress, EmailFacts, EmailOpen
+from commcenter.domain.folders import takes_part
 from commcenter.domain.handles import email_handle
 from commcenter.domain.records import Record, RecordSummary
 from commcenter.domain.reps import Rep
@@ -247,19 +249,27 @@ def unread_counts(rep: Rep) -> EmailTabCounts:
     )
 
 
-def _find(rep: Rep, key: str) -> Activity:
-    """The rep's email `key`; another rep's mail is as unknown as mail that does not exist."""
+def _find(rep: Rep, key: str, *, own: bool = False) -> Activity:
+    """The rep's email `key`, or (unless `own`) one of a conversation assigned to the rep;
+    another rep's mail is as unknown as mail that does not exist."""
     if not _KEY.match(key):
         raise ValidationError("an email id is 64 hexadecimal digits", {"id": "malformed"})
     email = activity_of(message_refs.email_ref(key))
-    if email is None or email.type != "email" or email.rep_id != rep.id:
+    if email is None or email.type != "email" or not (email.rep_id == rep.id or (not own and _assigned(rep, email))):
         raise NotFoundError(f"no email {key}")
     return email
 
 
-def find_email(rep: Rep, key: str) -> Activity:
-    """The rep's email `key` (its dedupe key); NotFoundError for another rep's or none."""
-    return _find(rep, key)
+def _assigned(rep: Rep, email: Activity) -> bool:
+    """Whether the email is in a conversation given to the rep (its mailbox is another rep's)."""
+    state = conversations_data.get(email.conversation_id) if email.conversation_id else None
+    return state is not None and takes_part(state, rep.id)
+
+
+def find_email(rep: Rep, key: str, *, own: bool = True) -> Activity:
+    """The rep's email `key` (its dedupe key), or with `own=False` also one of a conversation
+    assigned to the rep; NotFoundError for another rep's or none."""
+    return _find(rep, key, own=own)
 
 
 def get_email(rep: Rep, key: str) -> EmailDetail:

@@ -24,6 +24,7 @@ from commcenter.data import conversations as conversations_data
 from commcenter.data import counters as counters_data
 from commcenter.data import handles as handles_data
 from commcenter.data import records as records_data
+from commcenter.data import reps as reps_data
 from commcenter.data.base import decode_token, encode_token
 from commcenter.domain.clock import now_iso, utc_now
 from commcenter.domain.delete_forever import DeleteForeverInput, DeleteForeverPreview
@@ -38,6 +39,7 @@ from commcenter.domain.folders import (
     FolderChange,
     FolderCounts,
     FolderRow,
+    assigned,
     check_day,
     in_folders,
     moved,
@@ -211,11 +213,45 @@ def act_on_conversations(rep: Rep, change: FolderActionInput) -> FolderChange:
         raise ValidationError("day is for a follow-up", {"day": "not_allowed"})
     if change.delete_records and change.action != "delete_forever":
         raise ValidationError("delete_records is for deleting for good", {"delete_records": "not_allowed"})
+    to = _assignee(rep, change)
     selected = _selected(rep, change)
+    if to is not None:
+        return FolderChange(changed=sum(1 for state in selected if assign_conversation(rep, state.id, to)))
     if change.action == "delete_forever":
         return delete_forever.delete_forever(rep, selected, change.delete_records)
     changed = sum(1 for state in selected if _apply(rep, state, change.action, day))
     return FolderChange(changed=changed)
+
+
+def _assignee(rep: Rep, change: FolderActionInput) -> str | None:
+    """The rep an assignment gives the conversations to: a rep of the viewer's team (None for
+    the other actions, which take no `to`)."""
+    if change.action != "assign":
+        if change.to is not None:
+            raise ValidationError("to is for an assignment", {"to": "not_allowed"})
+        return None
+    if not change.to or not _ID.match(change.to):
+        raise ValidationError("an assignment needs to: the id of a rep of the team", {"to": "required"})
+    assignee = reps_data.get(change.to)
+    if assignee is None or assignee.team != rep.team:
+        raise ValidationError(f"no rep {change.to} in the team", {"to": "unknown rep"})
+    return assignee.id
+
+
+def assign_conversation(rep: Rep, conversation_id: str, to: str) -> bool:
+    """Give the rep's conversation to rep `to` (into their Inbox, with a note that `rep` gave it
+    now): one write conditional on its version, the counters of both viewers with it; whether it
+    changed (not when `to` views it already)."""
+    at = now_iso()
+
+    def give(state: ConversationState | None) -> ConversationState | None:
+        if state is None or viewer_of(state) != rep.id or not in_folders(state):
+            return None
+        after = assigned(state, to, by=rep.id, at=at)
+        return None if after is state else after
+
+    before, after = change_conversation(conversation_id, give)
+    return after is not before
 
 
 def _selected(rep: Rep, change: FolderActionInput) -> list[ConversationState]:
@@ -351,9 +387,15 @@ def _record_summaries(record_ids: set[str]) -> dict[str, RecordSummary]:
 
 
 def _rows(states: list[ConversationState]) -> list[FolderRow]:
+    # A folder index does not project the assignment's note: an assigned row (one with an owner)
+    # reads it from its item, together with the rows' records.
+    unnoted = [s.id for s in states if s.owner_id and s.assigned_by is None]
+    notes_read = _queries.submit(conversations_data.assignment_notes, unnoted) if unnoted else None
     records = _record_summaries({s.record_id for s in states if s.record_id})
+    notes = notes_read.result() if notes_read is not None else {}
     rows = []
     for state in states:
+        by, at = notes.get(state.id, (state.assigned_by, state.assigned_at))
         rows.append(
             FolderRow(
                 id=state.id,
@@ -367,6 +409,8 @@ def _rows(states: list[ConversationState]) -> list[FolderRow]:
                 unread=state.unread,
                 follow_up_on=state.follow_up_on,
                 owner_id=viewer_of(state),
+                assigned_by=by,
+                assigned_at=at,
             )
         )
     return rows

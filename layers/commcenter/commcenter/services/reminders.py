@@ -30,7 +30,7 @@ from commcenter.data import reps as reps_data
 from commcenter.domain.activities import Activity
 from commcenter.domain.clock import now_iso, parse_iso, to_iso, utc_now
 from commcenter.domain.facts import EmailFacts, TaskFacts, expect
-from commcenter.domain.folders import in_folders, moved, viewer_of
+from commcenter.domain.folders import in_folders, moved, takes_part, viewer_of
 from commcenter.domain.ids import new_id
 from commcenter.domain.reminders import (
     BUCKET_SHARDS,
@@ -152,7 +152,7 @@ def _follow_up_subject(rep: Rep, asked: ReminderInput, conversation_id: str | No
         raise ValidationError("a follow-up needs conversation_id or record_id", {"conversation_id": "required"})
     if conversation_id is not None:
         conversation = conversations_data.get(conversation_id)
-        if conversation is None or conversation.rep_id != rep.id:
+        if conversation is None or not takes_part(conversation, rep.id):
             raise NotFoundError(f"no conversation {conversation_id}")
         record_id = _same_record(record_id, conversation.record_id)
     elif record_id is not None and records_data.get(record_id) is None:

@@ -17,6 +17,7 @@ from commcenter.data import counters as counters_data
 from commcenter.data import opt_outs as opt_outs_data
 from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity
+from commcenter.domain.folders import takes_part
 from commcenter.domain.records import RecordSummary
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import (
@@ -145,7 +146,7 @@ def _own(rep: Rep, conversation_id: str) -> ConversationState:
     """The rep's own conversation. Conversation ids are predictable (the two numbers): another
     rep's is answered as one that does not exist, so the answer tells nobody what exists."""
     state = conversations_data.get(conversation_id)
-    if state is None or state.rep_id != rep.id:
+    if state is None or not takes_part(state, rep.id):
         raise NotFoundError("no such conversation")
     return state
 

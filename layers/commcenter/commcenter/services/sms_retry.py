@@ -29,6 +29,7 @@ from commcenter.data import reminders as reminders_data
 from commcenter.domain.activities import Activity
 from commcenter.domain.clock import parse_iso, to_iso, utc_now
 from commcenter.domain.facts import SmsFacts, expect
+from commcenter.domain.folders import takes_part
 from commcenter.domain.ids import new_id
 from commcenter.domain.reminders import MAX_ATTEMPTS, Reminder, SmsRetry, error_text, filed_bucket, retry_delay_s
 from commcenter.domain.reps import Rep
@@ -61,7 +62,7 @@ def request_retry(
     except ValueError:
         raise ValidationError("occurred_at is not a timestamp", {"occurred_at": "malformed"}) from None
     state = conversations_data.get(conversation_id)
-    if state is None or state.rep_id != rep.id:
+    if state is None or not takes_part(state, rep.id):
         raise NotFoundError("no such conversation")
     message = activities_data.in_conversation(conversation_id, asked.occurred_at, message_id)
     if message is None or message.rep_id != rep.id or message.direction != "outbound" or message.type != "sms":

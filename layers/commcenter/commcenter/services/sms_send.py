@@ -24,6 +24,7 @@ from commcenter.data import records as records_data
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.clock import now_iso, parse_iso, utc_now
 from commcenter.domain.facts import SmsFacts, expect
+from commcenter.domain.folders import takes_part
 from commcenter.domain.handles import Handle, normalize_phone
 from commcenter.domain.ids import new_id
 from commcenter.domain.reps import Rep
@@ -51,7 +52,10 @@ PENDING_GRACE = timedelta(seconds=20)
 
 
 def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callback: str) -> Activity:
-    rep_number = _sms_number(rep)
+    replied = _replied_conversation(rep, payload.conversation_id)
+    # A reply goes out from the conversation's own number (the customer's thread stays one), also
+    # when the rep replying was assigned it; a new message, from the rep's own number.
+    rep_number = replied.rep_number if replied is not None and replied.rep_id != rep.id else _sms_number(rep)
     body = payload.body
     if not body.strip():
         raise ValidationError("a message cannot be empty", {"body": "required"})
@@ -65,7 +69,7 @@ def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callba
         to = normalize_phone(payload.to, get_settings().phone_default_region)
     except ValidationError as error:
         raise ValidationError(error.message, {"to": "not a valid phone number"}) from None
-    record_id = _check_destination(rep, rep_number, to, payload)
+    record_id = _check_destination(replied, rep_number, to, payload)
     opt_out = opt_outs_data.get(to)
     if opt_out is not None and opt_out.opted_out:
         raise ConflictError(opted_out_refusal(opt_out, get_settings().phone_default_region), code="opted_out")
@@ -88,7 +92,7 @@ def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callba
     if not message_refs.claim(ref_key, owner, sk, activity.occurred_at):
         return _resume(rep, ref_key, gateway, status_callback)
     activities_data.put(activity)
-    _add_to_conversation(activity, rep, rep_number, to, record_id)
+    _add_to_conversation(activity, replied.rep_id if replied is not None else rep.id, rep_number, to, record_id)
     _deliver(activity, owner, sk, gateway, status_callback)
     return _stored(owner, sk)
 
@@ -99,13 +103,23 @@ def _sms_number(rep: Rep) -> str:
     return rep.twilio_number
 
 
-def _check_destination(rep: Rep, rep_number: str, to: str, payload: SendSmsInput) -> str | None:
+def _replied_conversation(rep: Rep, conversation_id: str | None) -> ConversationState | None:
+    """The SMS conversation a reply is in (None: a new message). A rep replies in a conversation
+    on their own number (S4) or one assigned to them; another rep's is answered as one that does
+    not exist (its id is predictable: the answer must not tell it exists)."""
+    if not conversation_id:
+        return None
+    state = conversations_data.get(conversation_id)
+    if state is None or state.channel != "sms" or not takes_part(state, rep.id):
+        raise NotFoundError("no such conversation")
+    return state
+
+
+def _check_destination(state: ConversationState | None, rep_number: str, to: str, payload: SendSmsInput) -> str | None:
     """The record the message belongs to, once the destination is allowed."""
-    if payload.conversation_id:
-        state = conversations_data.get(payload.conversation_id)
-        # A rep replies only on their own number (S4); another rep's conversation is answered as
-        # one that does not exist (its id is predictable: the answer must not tell it exists).
-        if state is None or state.rep_number != rep_number:
+    if state is not None:
+        # The rep's own conversation on a number they no longer have is not theirs to reply in.
+        if state.rep_number != rep_number:
             raise NotFoundError("no such conversation")
         if state.remote_number != to:
             raise ValidationError("a reply goes to the conversation's number", {"to": "not this conversation's"})
@@ -135,11 +149,15 @@ def _outbound_data(rep_number: str, to: str, body: str, sandbox: bool, client_re
     )
 
 
-def _add_to_conversation(activity: Activity, rep: Rep, rep_number: str, to: str, record_id: str | None) -> None:
+def _add_to_conversation(
+    activity: Activity, number_rep_id: str, rep_number: str, to: str, record_id: str | None
+) -> None:
+    """The message in its conversation (`number_rep_id`: the rep whose number it is on)."""
+
     def add(state: ConversationState | None) -> ConversationState | None:
         base = state or ConversationState(
             id=activity.conversation_id or "",
-            rep_id=rep.id,
+            rep_id=number_rep_id,
             rep_number=rep_number,
             remote_number=to,
             handle=Handle("phone", to).key,
