@@ -173,7 +173,7 @@ def test_deleted_conversations_wait_in_trash_and_go_back_to_the_inbox(page: Page
     expect(rows(page)).to_have_count(2)
     rows(page).filter(has_text=STRANGER).get_by_role("checkbox").check()
     actions = page.get_by_role("toolbar", name="Selected conversations").get_by_role("button")
-    expect(actions).to_have_text(["Move to Inbox"])  # deleting for good is not offered yet
+    expect(actions).to_have_text(["Move to Inbox", "Delete forever"])
     actions.first.click()
     expect(rows(page)).to_have_count(1)
     expect(count(page, "trash")).to_have_text(re.compile(r"Trash\s*1$"))

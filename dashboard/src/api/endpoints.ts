@@ -25,6 +25,8 @@ import type {
   EmailSelection,
   EmailTabCounts,
   EmailTabName,
+  DeleteForeverInput,
+  DeleteForeverPreview,
   EraseInput,
   FolderActionInput,
   FolderChange,
@@ -409,3 +411,7 @@ export const getFolderCounts = (signal?: AbortSignal) =>
 
 /** An action on conversations named by id, or on all of a view. */
 export const actOnFolders = (body: FolderActionInput) => api<FolderChange>("POST", "/api/folders/actions", body);
+
+/** What deleting conversations of Trash for good would take: how many, and the customers' cards. */
+export const previewDeleteForever = (body: DeleteForeverInput) =>
+  api<DeleteForeverPreview>("POST", "/api/folders/delete-forever/preview", body);

@@ -156,6 +156,9 @@ export type FolderPage = Schemas["FolderPage"];
 export type FolderCounts = Schemas["FolderCounts"];
 export type FolderActionInput = Schemas["FolderActionInput"];
 export type FolderChange = Schemas["FolderChange"];
+/** Deleting conversations of Trash for good: what the confirmation names first. */
+export type DeleteForeverInput = Schemas["DeleteForeverInput"];
+export type DeleteForeverPreview = Schemas["DeleteForeverPreview"];
 export type FolderAction =
   | "archive"
   | "trash"

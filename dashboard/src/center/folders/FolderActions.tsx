@@ -8,8 +8,9 @@
  */
 
 import { useState } from "preact/hooks";
-import type { FolderAction, FolderActionInput, FolderView } from "../../api/types";
+import type { FolderAction, FolderActionInput, FolderChange, FolderSource, FolderView } from "../../api/types";
 import { Icon, type IconName } from "../../components/Icon";
+import { DeleteForever } from "./DeleteForever";
 
 /** An action's change, without the conversations it is for. */
 export type FolderActionChange = Omit<FolderActionInput, "ids" | "all" | "folder" | "source">;
@@ -43,13 +44,16 @@ export type FolderActionsProps = {
   /** The conversations acted on: ids, or null for all of the view. */
   ids: string[] | null;
   busy: boolean;
-  onAct: (change: FolderActionChange) => void;
+  /** Resolves to the action's answer when the caller has it (Delete forever tells what went). */
+  onAct: (change: FolderActionChange) => void | Promise<FolderChange | void>;
+  /** The view's source, for an action on all of it that looks first (Delete forever). */
+  source?: FolderSource | null;
   /** Leaves out the read/unread pair (the open conversation is read by being open). */
   withoutRead?: boolean;
 };
 
 /** The buttons of every action offered in `view`, with the follow-up day picker. */
-export function FolderActions({ view, busy, onAct, withoutRead }: FolderActionsProps) {
+export function FolderActions({ view, ids, source, busy, onAct, withoutRead }: FolderActionsProps) {
   const [picking, setPicking] = useState(false);
   const buttons = actionsOf(view).filter((item) => !withoutRead || (item.action !== "read" && item.action !== "unread"));
   return (
@@ -77,6 +81,7 @@ export function FolderActions({ view, busy, onAct, withoutRead }: FolderActionsP
           <Icon name="clock" size={14} /> Follow up
         </button>
       )}
+      {view === "trash" && <DeleteForever ids={ids} source={source ?? null} busy={busy} onAct={onAct} />}
       {picking && (
         <FollowUpPicker
           busy={busy}

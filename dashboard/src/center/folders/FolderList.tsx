@@ -72,12 +72,13 @@ export function FolderList({ view, source, open, refresh, onOpen, onRows, onChan
     const body: FolderActionInput = ids ? { ...change, ids } : { ...change, all: true, folder: view, source };
     setBusy(true);
     setProblem(null);
-    actOnFolders(body).then(
-      () => {
+    return actOnFolders(body).then(
+      (change) => {
         setBusy(false);
         selection.clear();
         setEverything(false);
         onChanged();
+        return change;
       },
       (exc: unknown) => {
         setBusy(false);
@@ -138,7 +139,13 @@ export function FolderList({ view, source, open, refresh, onOpen, onRows, onChan
       )}
       {selected.size > 0 && (
         <SelectionBar class="folder-bulk" label="Selected conversations" count={count}>
-          <FolderActions view={view} ids={target} busy={busy} onAct={(change) => act(change, target)} />
+          <FolderActions
+            view={view}
+            ids={target}
+            source={source}
+            busy={busy}
+            onAct={(change) => act(change, target)}
+          />
         </SelectionBar>
       )}
       {problem && (
