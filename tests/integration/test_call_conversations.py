@@ -185,3 +185,22 @@ def test_a_call_the_rep_places_is_read_in_its_conversation(alice: Api, api_url: 
            ("SequenceNumber", "3"), ("CallDuration", "185")]  # fmt: skip
     assert post_to(f"{api_url}/twilio/voice/status", twilio_auth_token, leg).status_code == 200
     assert call_conversation(remote).last_preview == "Call, 3 min"
+
+
+def test_ignoring_the_number_takes_its_call_conversation_out_of_the_folders_and_back(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = caller()
+    ring(api_url, twilio_auth_token, remote, new_sid("CA"))
+    state = call_conversation(remote)
+    before = call_counts(alice)
+    body = {"handle": f"phone:{remote}", "ignored": True}
+    assert alice("POST", "/api/unmatched/ignore", body).status_code == 204
+    assert call_conversation(remote).section == "ignored"
+    assert row(alice, "inbox", state.id, source="call") is None
+    assert call_counts(alice)["inbox"] == (before["inbox"][0] - 1, before["inbox"][1] - 1)
+    # Its next call stays ignored; heard again, the conversation is back in the Inbox.
+    ring(api_url, twilio_auth_token, remote, new_sid("CA"))
+    assert call_conversation(remote).section == "ignored"
+    assert alice("POST", "/api/unmatched/ignore", {**body, "ignored": False}).status_code == 204
+    assert row(alice, "inbox", state.id, source="call") is not None

@@ -254,6 +254,12 @@ def with_message(
     )
 
 
+# The channels whose unread messages a tab counts by section (the SMS tab, the Email tab's Inbox
+# and Suggested people). A call conversation is counted by its viewer's folders only: the Calls
+# tab counts its missed calls by counters of its own (`commcenter.domain.calls.missed_counter`).
+SECTION_COUNTED_CHANNELS: frozenset[str] = frozenset({"sms", "email"})
+
+
 def unread_counter(section: str, channel: str = "sms") -> str:
     """The name of a rep's counter of unread messages of a channel in a section (ignored traffic
     is not counted)."""
@@ -265,7 +271,9 @@ def unread_deltas(before: ConversationState | None, after: ConversationState | N
     to `after` (None: absent): the counters always equal the sum of the conversations."""
     deltas: dict[str, int] = {}
     for state, sign in ((before, -1), (after, 1)):
-        if state is not None and state.section != "ignored" and state.unread:
+        if state is None or state.channel not in SECTION_COUNTED_CHANNELS:
+            continue
+        if state.section != "ignored" and state.unread:
             name = unread_counter(state.section, state.channel)
             deltas[name] = deltas.get(name, 0) + sign * state.unread
     return {name: delta for name, delta in deltas.items() if delta}

@@ -28,6 +28,7 @@ from commcenter.domain.clock import now_iso
 from commcenter.domain.facts import CallFacts
 from commcenter.domain.handles import Handle
 from commcenter.domain.ids import new_id
+from commcenter.domain.inbound import HandleUnchanged
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import ConversationState, conversation_id
 from commcenter.errors import ConflictError
@@ -66,7 +67,7 @@ def record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremis
     """The call's activity, created by the first webhook that names it (found again on a retry),
     on the record the premises name, in its conversation; and the premises it was written on
     (read afresh when the ones given no longer held)."""
-    conversation = call_conversation_id(event, rep, direction)
+    conversation = conversation_id(_rep_number(event, rep, direction), premises.handle.value, "call")
     # The function's own last write of the conversation saves a read: a stale copy costs one
     # refused write (the write is conditional on its version) and a read.
     current = conversations_data.get(conversation, as_last_written=True)
@@ -80,11 +81,10 @@ def record_call(event: CallEvent, rep: Rep, direction: str, premises: CallPremis
     raise ConflictError(f"call {event.call_sid}: its number or the rep's phone keeps changing", code="in_progress")
 
 
-def call_conversation_id(event: CallEvent, rep: Rep, direction: str) -> str:
-    """The conversation of the rep's number (the number called, or the caller ID of a call the
-    rep placed) with the other party's."""
-    rep_number = event.to_number if direction == "inbound" else event.from_number
-    return conversation_id(rep_number or rep.twilio_number or "", remote_handle_of(event, direction).value, "call")
+def _rep_number(event: CallEvent, rep: Rep, direction: str) -> str:
+    """The rep's side of the call: the number called, or the caller ID of a call the rep placed.
+    Its conversation is the one of that number with the other party's (`conversation_id`)."""
+    return (event.to_number if direction == "inbound" else event.from_number) or rep.twilio_number or ""
 
 
 def _record_call(
@@ -93,10 +93,13 @@ def _record_call(
     """One attempt on the conversation as read (`current`, None: new); what changed when a
     premise or the conversation no longer holds (nothing written)."""
     handle, state = premises.handle, premises.state
-    # The conversation knows its record and section (attaching and ignoring the number move it);
-    # a new one starts where the number's handle says.
+    # The conversation knows its record and section (attaching, ignoring and releasing the number
+    # move it, and its version with them): the handle is checked only when the call starts a new
+    # one, which starts where the handle says. The rep's reach, which routed the call, always.
+    checks = premises.premises(rep.id)
     if current is not None:
         record_id, section, folder = current.record_id, current.section, current.folder
+        checks = tuple(premise for premise in checks if not isinstance(premise, HandleUnchanged))
     else:
         record_id, section, folder = place_of_new(state, rep.id)
     now = now_iso()
@@ -116,9 +119,9 @@ def _record_call(
         ref=message_refs.call_ref(event.call_sid),
         external_id=event.call_sid,
         rep=rep,
-        rep_address=event.to_number if inbound else event.from_number,
+        rep_address=_rep_number(event, rep, direction),
         sender=handle,
-        conversation_id=call_conversation_id(event, rep, direction),
+        conversation_id=conversation_id(_rep_number(event, rep, direction), handle.value, "call"),
         activity_id=new_id(),
         occurred_at=now,
         body="",
@@ -129,9 +132,7 @@ def _record_call(
     )
     # The call, the claim of its CallSid and its conversation in one write, with the premises
     # checked: a retried webhook finds the call, and nothing is ever half-written.
-    write = inbound_write(
-        message, current, record_id=record_id, section=section, folder=folder, premises=premises.premises(rep.id)
-    )
+    write = inbound_write(message, current, record_id=record_id, section=section, folder=folder, premises=checks)
     outcome = write_inbound(write)
     if outcome == "written":
         return write.activity
