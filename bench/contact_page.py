@@ -7,13 +7,9 @@ history); both sides read the same 50 newest items of the same record with a war
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-import requests
-
-from bench.local_dynamodb import local_client
 from commcenter.data import activities as activities_data
 from commcenter.domain.activities import Activity, summarize
 from commcenter.domain.clock import to_iso, utc_now
@@ -80,35 +76,3 @@ def load_activities(record_ids: list[str], total: int, measured: str, measured_c
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(write, range(0, len(plan), 500)))
-
-
-def page_calls(
-    api_url: str, token: str, dynamodb_endpoint: str, table: str, record_id: str, region: str
-) -> dict[str, Callable[[], object]]:
-    session = requests.Session()
-    headers = {"Authorization": f"Bearer {token}"}
-    url = f"{api_url}/api/records/{record_id}/activities?limit={PAGE}"
-    client = local_client(dynamodb_endpoint, region)
-
-    def through_gateway() -> object:
-        response = session.get(url, headers=headers, timeout=30)
-        response.raise_for_status()
-        items = response.json()["items"]
-        if len(items) != PAGE:
-            raise AssertionError(f"expected {PAGE} items, got {len(items)}")
-        return items
-
-    def raw_query() -> object:
-        result = client.query(
-            TableName=table,
-            KeyConditionExpression="#o = :o",
-            ExpressionAttributeNames={"#o": "owner"},
-            ExpressionAttributeValues={":o": {"S": f"rec#{record_id}"}},
-            ScanIndexForward=False,
-            Limit=PAGE,
-        )
-        if len(result["Items"]) != PAGE:
-            raise AssertionError("short page")
-        return result
-
-    return {"gateway": through_gateway, "raw_query": raw_query}

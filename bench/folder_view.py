@@ -11,16 +11,14 @@ boto3 Query of 50 items on the same index.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import requests
-
+from bench.api_page import page_calls
 from bench.local_dynamodb import local_client
-from bench.stats import interleaved, percentile
+from bench.stats import against_floor, interleaved
 
 CONVERSATIONS = 100_000
 PAGE = 50
@@ -95,36 +93,6 @@ def load_conversations(client: Any, table: str, rep: Any, records: list[str], to
         list(pool.map(write, range(0, total, 500)))
 
 
-def page_calls(api_url: str, token: str, client: Any, table: str, rep_id: str) -> dict[str, Callable[[], object]]:
-    session = requests.Session()
-    headers = {"Authorization": f"Bearer {token}"}
-    url = f"{api_url}/api/folders/inbox?limit={PAGE}"
-
-    def through_gateway() -> object:
-        response = session.get(url, headers=headers, timeout=30)
-        response.raise_for_status()
-        items = response.json()["items"]
-        if len(items) != PAGE:
-            raise AssertionError(f"expected {PAGE} rows, got {len(items)}")
-        return items
-
-    def raw_query() -> object:
-        result = client.query(
-            TableName=table,
-            IndexName="folders",
-            KeyConditionExpression="#p = :p",
-            ExpressionAttributeNames={"#p": "folder_pk"},
-            ExpressionAttributeValues={":p": {"S": f"{rep_id}#inbox"}},
-            ScanIndexForward=False,
-            Limit=PAGE,
-        )
-        if len(result["Items"]) != PAGE:
-            raise AssertionError("short page")
-        return result
-
-    return {"gateway": through_gateway, "raw_query": raw_query}
-
-
 def measure(root: Path, report: dict[str, Any], notes: dict[str, Any]) -> None:
     import time
 
@@ -146,14 +114,15 @@ def measure(root: Path, report: dict[str, Any], notes: dict[str, Any]) -> None:
         started = time.perf_counter()
         load_conversations(client, table, rep, records, CONVERSATIONS)
         notes["folder_view_load_seconds"] = round(time.perf_counter() - started, 1)
-        calls = page_calls(stack.base_url, issue_token(rep.email, stack.data_dir), client, table, rep.id)
+        query = {
+            "TableName": table,
+            "IndexName": "folders",
+            "KeyConditionExpression": "#p = :p",
+            "ExpressionAttributeNames": {"#p": "folder_pk"},
+            "ExpressionAttributeValues": {":p": {"S": f"{rep.id}#inbox"}},
+        }
+        url = f"{stack.base_url}/api/folders/inbox?limit={PAGE}"
+        calls = page_calls(url, issue_token(rep.email, stack.data_dir), client, query, PAGE)
         samples = interleaved(calls, rounds=REQUESTS)
-    gateway_p50 = percentile(samples["gateway"], 0.5)
-    raw_p50 = percentile(samples["raw_query"], 0.5)
-    report["folder_view_p50_ratio"] = round(gateway_p50 / raw_p50, 3)
-    report["folder_view_p99_ratio"] = round(
-        percentile(samples["gateway"], 0.99) / percentile(samples["raw_query"], 0.99), 3
-    )
-    notes["folder_view_gateway_p50_ms"] = round(gateway_p50 * 1000, 2)
-    notes["folder_view_raw_query_p50_ms"] = round(raw_p50 * 1000, 2)
+    against_floor(samples, "gateway", "raw_query", report, notes, ratio="folder_view", prefix="folder_view")
     notes["folder_view_conversations"] = CONVERSATIONS

@@ -27,8 +27,9 @@ from bench import (
     reminder_sweep,
     webhook_burst,
 )
+from bench.api_page import page_calls
 from bench.local_dynamodb import local_client
-from bench.stats import interleaved, percentile
+from bench.stats import against_floor, interleaved
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_JSON = ROOT / "bench" / "results.json"
@@ -86,23 +87,20 @@ def bench_contact_page(report: dict[str, Any], notes: dict[str, Any]) -> None:
         notes["activities_loaded"] = ACTIVITIES
         notes["load_seconds"] = round(time.perf_counter() - started, 1)
         settings = get_settings()
-        calls = contact_page.page_calls(
-            stack.base_url,
+        calls = page_calls(
+            f"{stack.base_url}/api/records/{measured}/activities?limit={contact_page.PAGE}",
             issue_token(admin.email, stack.data_dir),
-            stack.dynamodb_endpoint,
-            settings.table("activities"),
-            measured,
-            settings.region,
+            local_client(stack.dynamodb_endpoint, settings.region),
+            {
+                "TableName": settings.table("activities"),
+                "KeyConditionExpression": "#o = :o",
+                "ExpressionAttributeNames": {"#o": "owner"},
+                "ExpressionAttributeValues": {":o": {"S": f"rec#{measured}"}},
+            },
+            contact_page.PAGE,
         )
         samples = interleaved(calls, rounds=PAGE_REQUESTS)
-    gateway_p50 = percentile(samples["gateway"], 0.5)
-    raw_p50 = percentile(samples["raw_query"], 0.5)
-    report["contact_page_p50_ratio"] = round(gateway_p50 / raw_p50, 3)
-    report["contact_page_p99_ratio"] = round(
-        percentile(samples["gateway"], 0.99) / percentile(samples["raw_query"], 0.99), 3
-    )
-    notes["contact_page_gateway_p50_ms"] = round(gateway_p50 * 1000, 2)
-    notes["contact_page_raw_query_p50_ms"] = round(raw_p50 * 1000, 2)
+    against_floor(samples, "gateway", "raw_query", report, notes, ratio="contact_page", prefix="contact_page")
     notes["contact_page_requests"] = PAGE_REQUESTS
 
 
@@ -156,13 +154,7 @@ def measure_webhook(
         samples = interleaved({"webhook": webhook, "raw_put": raw_put}, rounds=INBOUND_REQUESTS)
         if capacity_samples:
             capacity = inbound_sms.measure_write_capacity(webhook, capacity_samples)
-    webhook_p50, raw_p50 = percentile(samples["webhook"], 0.5), percentile(samples["raw_put"], 0.5)
-    report[f"{name}_webhook_p50_ratio"] = round(webhook_p50 / raw_p50, 3)
-    report[f"{name}_webhook_p99_ratio"] = round(
-        percentile(samples["webhook"], 0.99) / percentile(samples["raw_put"], 0.99), 3
-    )
-    notes[f"{name}_webhook_p50_ms"] = round(webhook_p50 * 1000, 2)
-    notes[f"{name}_raw_put_p50_ms"] = round(raw_p50 * 1000, 2)
+    against_floor(samples, "webhook", "raw_put", report, notes, ratio=f"{name}_webhook", prefix=name)
     notes[f"{name}_requests"] = INBOUND_REQUESTS
     notes[f"{name}_item_bytes"] = inbound_sms.item_size(stored)
     return capacity

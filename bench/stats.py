@@ -1,10 +1,11 @@
-"""Percentiles over timing samples."""
+"""Percentiles over timing samples, and a call's ratio to its floor."""
 
 from __future__ import annotations
 
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -40,3 +41,22 @@ def interleaved(calls: dict[str, Callable[[], object]], rounds: int, warmup: int
             call()
             samples[name].append(time.perf_counter() - start)
     return samples
+
+
+def against_floor(
+    samples: dict[str, list[float]],
+    measured: str,
+    floor: str,
+    report: dict[str, Any],
+    notes: dict[str, Any],
+    *,
+    ratio: str,
+    prefix: str,
+) -> None:
+    """The `measured` call's p50 and p99 over the `floor`'s, both timed in the same run
+    (`{ratio}_p50_ratio`, `{ratio}_p99_ratio`), and each one's p50 in ms (`{prefix}_{call}_p50_ms`)."""
+    measured_p50, floor_p50 = percentile(samples[measured], 0.5), percentile(samples[floor], 0.5)
+    report[f"{ratio}_p50_ratio"] = round(measured_p50 / floor_p50, 3)
+    report[f"{ratio}_p99_ratio"] = round(percentile(samples[measured], 0.99) / percentile(samples[floor], 0.99), 3)
+    notes[f"{prefix}_{measured}_p50_ms"] = round(measured_p50 * 1000, 2)
+    notes[f"{prefix}_{floor}_p50_ms"] = round(floor_p50 * 1000, 2)
