@@ -10,6 +10,7 @@
 import { useState } from "preact/hooks";
 import type { FolderAction, FolderActionInput, FolderChange, FolderSource, FolderView } from "../../api/types";
 import { Icon, type IconName } from "../../components/Icon";
+import { AssignPicker } from "./Assignment";
 import { DeleteForever } from "./DeleteForever";
 
 /** An action's change, without the conversations it is for. */
@@ -82,6 +83,9 @@ export function FolderActions({ view, ids, source, busy, onAct, withoutRead }: F
         </button>
       )}
       {view === "trash" && <DeleteForever ids={ids} source={source ?? null} busy={busy} onAct={onAct} />}
+      {view !== "trash" && view !== "spam" && (
+        <AssignPicker busy={busy} onAssign={(to) => onAct({ action: "assign", to })} />
+      )}
       {picking && (
         <FollowUpPicker
           busy={busy}

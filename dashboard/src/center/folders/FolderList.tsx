@@ -19,6 +19,8 @@ import { formatPhone } from "../../format";
 import { usePaged } from "../../hooks";
 import { Link } from "../../router";
 import { recordPath } from "../../records/kinds";
+import { useTeam } from "../../team";
+import { assignedNote } from "./Assignment";
 import { FolderActions, type FolderActionChange } from "./FolderActions";
 
 const CHANNEL_ICONS: Record<string, IconName> = { email: "mail", sms: "sms", call: "phone", chat: "chat" };
@@ -199,6 +201,8 @@ type RowProps = {
 function FolderRowItem({ row, open, current, checked, onCheck, onOpen }: RowProps) {
   const title = rowTitle(row);
   const unread = row.unread > 0;
+  const team = useTeam();
+  const assigned = assignedNote(team, row, true);
   const classes = ["folder-row", unread && "unread", open && "open", current && "current"].filter(Boolean).join(" ");
   return (
     <li class={classes} data-row={row.id} data-testid="folder-row" data-channel={row.channel}>
@@ -220,6 +224,11 @@ function FolderRowItem({ row, open, current, checked, onCheck, onOpen }: RowProp
           {row.follow_up_on && (
             <span class="folder-row-follow-up" title="Follow up on">
               <Icon name="clock" size={12} /> {row.follow_up_on}
+            </span>
+          )}
+          {assigned && (
+            <span class="folder-row-assigned" title={assignedNote(team, row) ?? undefined}>
+              {assigned}
             </span>
           )}
           <RelativeTime iso={row.last_at} />
