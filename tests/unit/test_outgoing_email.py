@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from commcenter.domain.email_message import parse_email
 from commcenter.domain.emails import dedupe_key_of
 from commcenter.domain.facts import EmailAddress
+from commcenter.domain.ids import checked_request_id
 from commcenter.domain.outgoing_email import (
     OutgoingEmail,
-    checked_request_id,
     checked_subject,
     checked_text,
     for_keeping,

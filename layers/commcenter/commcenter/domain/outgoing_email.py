@@ -37,7 +37,6 @@ MAX_SUBJECT = 998  # a header line's limit (RFC 5322)
 MAX_TEXT = 200_000
 MAX_NAME = 200
 REFERENCES_KEPT = 20
-_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # What a header value cannot hold: line breaks of any kind and other control characters (tab is
 # white space).
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
@@ -70,14 +69,6 @@ class OutgoingEmail:
     def recipients(self) -> list[str]:
         """The envelope's recipients: To and Cc, each once."""
         return list(dict.fromkeys(a.address for a in (*self.to, *self.cc)))
-
-
-def checked_request_id(client_request_id: str) -> str:
-    if not _CLIENT_REQUEST_ID.match(client_request_id):
-        raise ValidationError(
-            "client_request_id is 8 to 64 letters, digits, - or _", {"client_request_id": "malformed"}
-        )
-    return client_request_id
 
 
 def message_id_for(rep_id: str, client_request_id: str, mailbox_address: str) -> str:

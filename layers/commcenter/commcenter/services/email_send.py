@@ -28,6 +28,7 @@ from commcenter.domain.activities import Activity
 from commcenter.domain.clock import parse_iso, to_iso, utc_now
 from commcenter.domain.emails import dedupe_key_of, other_party
 from commcenter.domain.facts import EmailAddress, EmailFacts, expect
+from commcenter.domain.ids import checked_request_id
 from commcenter.domain.mailboxes import MailboxSettings, MailError
 from commcenter.domain.reps import Rep
 from commcenter.errors import ConflictError, NotFoundError
@@ -78,7 +79,6 @@ def send_email(rep: Rep, payload: SendEmailInput, base_url: str = "") -> email_t
     email whatever the outcome (its `send_status`). A retried request is answered as stored."""
     from commcenter.domain.outgoing_email import (
         OutgoingEmail,
-        checked_request_id,
         checked_subject,
         checked_text,
         for_sending,

@@ -9,7 +9,6 @@ list what happened instead of sending again.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -26,7 +25,7 @@ from commcenter.domain.clock import now_iso, parse_iso, utc_now
 from commcenter.domain.facts import SmsFacts, expect
 from commcenter.domain.folders import takes_part
 from commcenter.domain.handles import Handle, normalize_phone
-from commcenter.domain.ids import new_id
+from commcenter.domain.ids import checked_request_id, new_id
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import (
     MAX_SMS_BODY,
@@ -46,7 +45,6 @@ from commcenter.services.sms_conversations import change_conversation
 from commcenter.services.sms_status import delivery_details
 from commcenter.settings import get_settings
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # A pending send younger than this may still be running (the function's timeout is 15 s).
 PENDING_GRACE = timedelta(seconds=20)
 
@@ -61,10 +59,7 @@ def send_sms(rep: Rep, payload: SendSmsInput, gateway: SmsGateway, status_callba
         raise ValidationError("a message cannot be empty", {"body": "required"})
     if len(body) > MAX_SMS_BODY:
         raise ValidationError(f"a message is at most {MAX_SMS_BODY} characters", {"body": "too long"})
-    if not _REQUEST_ID.match(payload.client_request_id):
-        raise ValidationError(
-            "client_request_id must be 8-64 letters, digits, - or _", {"client_request_id": "malformed"}
-        )
+    checked_request_id(payload.client_request_id)
     try:
         to = normalize_phone(payload.to, get_settings().phone_default_region)
     except ValidationError as error:
