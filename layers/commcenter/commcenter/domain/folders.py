@@ -28,7 +28,7 @@ FOLDERS: tuple[Folder, ...] = ("inbox", "follow_up", "archived", "trash", "spam"
 VIEWS: tuple[str, ...] = (*FOLDERS, "unread")
 # The folders whose conversations count as unread while they hold unread messages.
 UNREAD_FOLDERS: frozenset[str] = frozenset({"inbox", "follow_up"})
-# Where a conversation's traffic comes from (calls and chats join when they are conversations).
+# Where a conversation's traffic comes from (chats join when they are conversations).
 SOURCES: tuple[str, ...] = ("email", "sms", "call", "chat")
 # A new message from the other side brings a conversation back from these (spam stays spam).
 RETURNING_FOLDERS: frozenset[str] = frozenset({"archived", "follow_up", "trash"})

@@ -67,7 +67,7 @@ _POSITION = re.compile(r"^[0-9T:.+Z-]{10,40}#[0-9A-Za-z_.:@+-]{1,200}$")  # a fo
 SUMMARY_SECONDS = 30
 _summaries: WarmCache[str, RecordSummary] = WarmCache(5_000, SUMMARY_SECONDS)
 # The channels whose traffic is held as conversations: the Unread view of every source merges
-# their partitions only (calls and chats join when they write conversations).
+# their partitions only (chats join when they write conversations).
 CHANNELS: tuple[str, ...] = get_args(ConversationChannel)
 # Queries of the Unread view of every source, one per channel, made together; kept by the warm
 # function.
