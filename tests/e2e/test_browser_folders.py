@@ -128,7 +128,7 @@ def test_the_source_filter_and_the_open_conversation_survive_a_reload(page: Page
     expect(rows(page)).to_have_count(1)
     expect(rows(page).first).to_contain_text(STRANGER)
     rows(page).first.locator(".folder-row-open").click()
-    expect(conversation.get_by_role("heading", name="Pricing for twelve seats")).to_be_visible()
+    expect(conversation.get_by_role("list", name="Messages")).to_contain_text("Pricing for twelve seats")
 
 
 def test_j_k_x_and_e_on_the_keyboard(page: Page, two_conversations: Mailbox) -> None:

@@ -28,6 +28,7 @@ import type {
   DeleteForeverInput,
   DeleteForeverPreview,
   EraseInput,
+  ConversationView,
   FolderActionInput,
   FolderChange,
   FolderCounts,
@@ -408,6 +409,10 @@ export const listFolder = (view: FolderView, source: FolderSource | null, cursor
 /** Every folder view's count, total and unread, by source. */
 export const getFolderCounts = (signal?: AbortSignal) =>
   api<FolderCounts>("GET", "/api/folders/counts", undefined, signal);
+
+/** One conversation of the rep's folders for its page, with its customer's card. */
+export const getConversation = (id: string, signal?: AbortSignal) =>
+  api<ConversationView>("GET", `/api/conversations/${encodeURIComponent(id)}`, undefined, signal);
 
 /** An action on conversations named by id, or on all of a view. */
 export const actOnFolders = (body: FolderActionInput) => api<FolderChange>("POST", "/api/folders/actions", body);

@@ -159,6 +159,10 @@ export type FolderChange = Schemas["FolderChange"];
 /** Deleting conversations of Trash for good: what the confirmation names first. */
 export type DeleteForeverInput = Schemas["DeleteForeverInput"];
 export type DeleteForeverPreview = Schemas["DeleteForeverPreview"];
+/** The conversation page (I4): the conversation, and the card of the customer it is with (null: unmatched). */
+export type ConversationView = Schemas["ConversationView"];
+export type OpenConversationData = Schemas["OpenConversation"];
+export type CustomerCard = Schemas["CustomerCard"];
 export type FolderAction =
   | "archive"
   | "trash"

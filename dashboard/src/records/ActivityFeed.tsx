@@ -211,15 +211,22 @@ export function ActivityFeed({ record }: { record: CrmRecord }) {
   );
 }
 
+/** The record a feed is of, as its items need it. */
+export type FeedRecord = Pick<CrmRecord, "id" | "kind" | "display_name">;
+
 type ItemProps = {
-  record: CrmRecord;
+  /** The record whose feed shows it; null: a conversation not on a record (no marks, no tasks). */
+  record: FeedRecord | null;
   activity: Activity;
   onUpdated: (activity: Activity) => void;
   /** What the item changed reaches other items (a call's follow-up task): the feed is read again. */
   onReload: () => void;
+  /** Opens an email where the item is shown (the conversation page's reader); absent: its tab. */
+  onOpenEmail?: (activity: Activity) => void;
 };
 
-function ActivityItem({ record, activity, onUpdated, onReload }: ItemProps) {
+/** One activity as a feed shows it (the record's feed, the conversation page's thread). */
+export function ActivityItem({ record, activity, onUpdated, onReload, onOpenEmail }: ItemProps) {
   const team = useTeam();
   const info = TYPE_INFO[activity.type] ?? TYPE_INFO.note;
   // A note's summary is its first line: show the whole text once. Other types: the summary (an
@@ -227,7 +234,7 @@ function ActivityItem({ record, activity, onUpdated, onReload }: ItemProps) {
   const isNote = activity.type === "note";
   const main = isNote
     ? activity.body.trim() || activity.summary
-    : activity.type === "call"
+    : activity.type === "call" && record
       ? feedCallTitle(activity, record)
       : activity.summary;
   const rest = isNote ? "" : bodyAfterSummary(activity.body, activity.summary);
@@ -270,13 +277,15 @@ function ActivityItem({ record, activity, onUpdated, onReload }: ItemProps) {
           {main || <span class="muted">(no text)</span>}
         </p>
         {rest && <p class="activity-body">{rest}</p>}
-        {activity.type === "email" && <EmailFeedExtras activity={activity} />}
+        {activity.type === "email" && (
+          <EmailFeedExtras activity={activity} onOpen={onOpenEmail && (() => onOpenEmail(activity))} />
+        )}
         {sms && <SmsAttachments media={sms.media} />}
         {sms && <SmsDetails message={activity} />}
-        {task && <TaskExtras recordId={record.id} task={activity} onUpdated={onUpdated} />}
+        {task && record && <TaskExtras recordId={record.id} task={activity} onUpdated={onUpdated} />}
         {call && <CallExtras record={record} call={activity} onUpdated={onUpdated} onReload={onReload} />}
       </div>
-      <ActivityMarks recordId={record.id} activity={activity} noun={info.noun} onUpdated={onUpdated} />
+      {record && <ActivityMarks recordId={record.id} activity={activity} noun={info.noun} onUpdated={onUpdated} />}
     </li>
   );
 }
@@ -285,20 +294,29 @@ type CallExtrasProps = Pick<ItemProps, "record" | "onUpdated" | "onReload"> & { 
 
 /**
  * A call's summary, "Summarise call" or "Edit summary" for its rep, and its recording; a deal's
- * feed names the call by the number it was with.
+ * feed (or a conversation not on a record) names the call by the number it was with.
  */
 function CallExtras({ record, call, onUpdated, onReload }: CallExtrasProps) {
   const data = call.data as CallData;
-  const who = record.kind === "deal" ? formatPhone(data.remote) || "this number" : record.display_name;
+  const number = formatPhone(data.remote) || "this number";
+  const who = !record || record.kind === "deal" ? number : record.display_name;
   // A deal's feed holds a copy of the call: whose record the call is on, the API knows.
-  const person =
-    record.kind === "deal" ? undefined : { id: record.id, kind: record.kind, display_name: record.display_name };
+  const person = !record
+    ? null
+    : record.kind === "deal"
+      ? undefined
+      : { id: record.id, kind: record.kind, display_name: record.display_name };
   const saved = (answer: Activity) =>
-    summaryChangedFeed(call, answer, record) ? onReload() : onUpdated(withSummaryOf(call, answer));
+    record && summaryChangedFeed(call, answer, record) ? onReload() : onUpdated(withSummaryOf(call, answer));
   return (
     <>
-      <SavedCallSummary summary={data.summary ?? undefined} shownOn={record.id} />
-      <SummariseCall call={call} title={feedCallTitle(call, record)} record={person} onSaved={saved} />
+      <SavedCallSummary summary={data.summary ?? undefined} shownOn={record?.id} />
+      <SummariseCall
+        call={call}
+        title={record ? feedCallTitle(call, record) : call.summary}
+        record={person}
+        onSaved={saved}
+      />
       <CallRecording call={call} who={who} onDeleted={(answer) => onUpdated(withRecordingOf(call, answer))} />
     </>
   );

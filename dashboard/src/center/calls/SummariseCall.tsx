@@ -22,6 +22,9 @@ type Props = {
   onSaved: (answer: Activity) => void;
 };
 
+/** The record whose feed shows a call, as far as its title and summary need it. */
+type FeedShownOn = Pick<CrmRecord, "id" | "kind" | "display_name">;
+
 /** How a call went, as the summary's heading says under its title. */
 function howItWent(data: CallData): string {
   if (data.missed) return data.voicemail ? "Missed: a voicemail was left" : "Missed";
@@ -79,7 +82,7 @@ export function withSummaryOf(shown: Activity, answer: Activity): Activity {
  * changed or removed (a task of the person's feed), or the call filed away from the deal whose
  * feed shows it. The feed is then read again.
  */
-export function summaryChangedFeed(before: Activity, answer: Activity, shownOn: CrmRecord): boolean {
+export function summaryChangedFeed(before: Activity, answer: Activity, shownOn: FeedShownOn): boolean {
   const was = (before.data as CallData).summary;
   const now = (answer.data as CallData).summary;
   if (JSON.stringify(was?.follow_up ?? null) !== JSON.stringify(now?.follow_up ?? null)) return true;
@@ -92,7 +95,7 @@ export function summaryChangedFeed(before: Activity, answer: Activity, shownOn: 
  * the API's title, which names them, or their number as people write it. A call not logged by
  * Twilio (seeded, imported) keeps the title it was written with.
  */
-export function feedCallTitle(call: Activity, shownOn: CrmRecord): string {
+export function feedCallTitle(call: Activity, shownOn: FeedShownOn): string {
   const data = call.data as CallData;
   if (!data.call_sid || shownOn.kind === "deal" || call.record_id !== shownOn.id) return call.summary;
   return `${call.direction === "inbound" ? "Call from" : "Call to"} ${shownOn.display_name}`;

@@ -209,8 +209,9 @@ export function emailPath(activity: Activity): string | null {
   return `/center/email?${query.toString()}`;
 }
 
-/** An email in a record's feed: what the recipient did with it (what the rep sent), and a link to read it whole. */
-export function EmailFeedExtras({ activity }: { activity: Activity }) {
+/** An email in a record's feed: what the recipient did with it (what the rep sent), and a link to
+ * read it whole (`onOpen`: a button that opens it where the feed is, instead of its tab). */
+export function EmailFeedExtras({ activity, onOpen }: { activity: Activity; onOpen?: () => void }) {
   const data = activity.data as Record<string, unknown>;
   const opens = typeof data.opens === "number" ? data.opens : 0;
   const path = emailPath(activity);
@@ -219,7 +220,14 @@ export function EmailFeedExtras({ activity }: { activity: Activity }) {
       {activity.direction === "outbound" && (
         <span class="muted">{opens > 0 ? `Opened ${opens} ${opens === 1 ? "time" : "times"}` : "Not opened"}</span>
       )}
-      {path && <Link href={path}>Open email</Link>}
+      {path &&
+        (onOpen ? (
+          <button type="button" class="btn btn-ghost btn-sm" onClick={onOpen}>
+            Open email
+          </button>
+        ) : (
+          <Link href={path}>Open email</Link>
+        ))}
     </p>
   );
 }

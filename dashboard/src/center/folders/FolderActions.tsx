@@ -49,14 +49,14 @@ export type FolderActionsProps = {
   onAct: (change: FolderActionChange) => void | Promise<FolderChange | void>;
   /** The view's source, for an action on all of it that looks first (Delete forever). */
   source?: FolderSource | null;
-  /** Leaves out the read/unread pair (the open conversation is read by being open). */
-  withoutRead?: boolean;
+  /** Actions not offered here (the open conversation is read by being open: no Mark read). */
+  omit?: FolderAction[];
 };
 
 /** The buttons of every action offered in `view`, with the follow-up day picker. */
-export function FolderActions({ view, ids, source, busy, onAct, withoutRead }: FolderActionsProps) {
+export function FolderActions({ view, ids, source, busy, onAct, omit }: FolderActionsProps) {
   const [picking, setPicking] = useState(false);
-  const buttons = actionsOf(view).filter((item) => !withoutRead || (item.action !== "read" && item.action !== "unread"));
+  const buttons = actionsOf(view).filter((item) => !omit?.includes(item.action));
   return (
     <>
       {buttons.map((item) => (

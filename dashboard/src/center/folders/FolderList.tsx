@@ -3,8 +3,9 @@
  * (the record, else the handle) with a link to the record, the last message, when, unread, and
  * the follow-up day. Rows are selected one, several or all of the view; the bar acts on them
  * (POST /api/folders/actions) and the counts and the list load again after each action.
- * Keyboard, outside a text field: j and k move the current row, x selects it, e archives it,
- * r goes to the open conversation's reply box when it has one.
+ * Keyboard, outside a text field: j and k move the current row, x selects it, e archives it. While
+ * a conversation is open, j and k open the next or previous one in its place, and e archives it
+ * and opens the next (r, the reply, is the open conversation's page's).
  */
 
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -31,7 +32,8 @@ type Props = {
   open: string | null;
   /** Changes when the conversations changed elsewhere: the list loads again. */
   refresh: number;
-  onOpen: (row: FolderRow) => void;
+  /** `replace`: the address takes it in place of the one open (j/k), not as a new step of Back. */
+  onOpen: (row: FolderRow, options?: { replace?: boolean }) => void;
   onRows: (rows: FolderRow[]) => void;
   onChanged: () => void;
 };
@@ -106,6 +108,7 @@ export function FolderList({ view, source, open, refresh, onOpen, onRows, onChan
         const next =
           index < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, index + (event.key === "j" ? 1 : -1)));
         setCurrent(rows[next].id);
+        if (state.open && rows[next].id !== state.open) state.onOpen(rows[next], { replace: true });
         document.querySelector<HTMLElement>(`[data-row="${rows[next].id}"] .folder-row-open`)?.focus();
       } else if (event.key === "x" && index >= 0) {
         event.preventDefault();
@@ -113,11 +116,10 @@ export function FolderList({ view, source, open, refresh, onOpen, onRows, onChan
       } else if (event.key === "e" && index >= 0 && !["archived", "trash", "spam"].includes(state.view)) {
         event.preventDefault();
         state.act({ action: "archive" }, [rows[index].id]);
-      } else if (event.key === "r" && state.open) {
-        const reply = document.getElementById(`reply-${state.open}`);
-        if (reply) {
-          event.preventDefault();
-          reply.focus();
+        const following = rows[index + 1] ?? rows[index - 1];
+        if (state.open === rows[index].id && following) {
+          setCurrent(following.id);
+          state.onOpen(following, { replace: true });
         }
       }
     };

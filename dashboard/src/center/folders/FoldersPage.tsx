@@ -137,9 +137,9 @@ export function FoldersPage({ view }: { view: FolderView }) {
               source={source}
               open={open}
               refresh={changes}
-              onOpen={(row) => {
+              onOpen={(row, options) => {
                 setOpenRow(row);
-                address.show({ open: row.id });
+                address.show({ open: row.id }, options);
               }}
               onRows={(rows) => {
                 const row = rows.find((item) => item.id === open);

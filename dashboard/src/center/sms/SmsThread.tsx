@@ -61,7 +61,8 @@ export function SmsThread({ messages }: { messages: PagedState<Activity> }) {
   );
 }
 
-function SmsBubble({ message, onChange }: { message: Activity; onChange: (fresh: Activity) => void }) {
+/** One SMS as a phone shows it: received on the left, sent on the right (a thread, the conversation page). */
+export function SmsBubble({ message, onChange }: { message: Activity; onChange: (fresh: Activity) => void }) {
   const team = useTeam();
   const inbound = message.direction === "inbound";
   const data = smsData(message);
