@@ -2,13 +2,15 @@
 
 A conversation goes only from Trash, and only its viewer deletes it (the caller has found every
 one the rep views: `commcenter.services.folders`). Each goes step by step, its conversation item
-last: its reminders (every rep's, as an erasure takes them), its messages with what hangs on them
-(an email's objects in the mail bucket, a call's recording; `person_data.erase_activity`, the
-erasure's own), then the conversation with its counters, in one transaction conditional on its
-version. A run that stops halfway leaves the conversation in Trash, to be deleted again. The
-claims of its messages' external ids (MessageRefs) stay: a retried webhook or a re-polled email is
-still a duplicate and does not bring a message back. A new message from the other side meanwhile
-brings the conversation back to the Inbox: it is left there, with that message.
+last: its reminders (every rep's found by their subject, as an erasure finds them; one stored
+before reminders had a subject, on the lists of its rep and its viewer), its messages with what
+hangs on them (an email's objects in the mail bucket, a call's recording;
+`person_data.erase_activity`, the erasure's own), then the conversation with its counters, in one
+transaction conditional on its version. A run that stops halfway leaves the conversation in
+Trash, to be deleted again. The claims of its messages' external ids (MessageRefs) stay: a retried
+webhook or a re-polled email is still a duplicate and does not bring a message back. A new
+message from the other side meanwhile brings the conversation back to the Inbox: it is left there,
+with that message.
 
 A customer's card goes with the conversations only when the rep named it (after the confirmation
 listed it: `preview`), no conversation with the customer is left (every channel, every rep: the
@@ -30,7 +32,7 @@ from commcenter.domain.delete_forever import (
     card_to_delete,
     kept,
 )
-from commcenter.domain.folders import FolderChange
+from commcenter.domain.folders import FolderChange, viewer_of
 from commcenter.domain.records import Record, may_reassign_or_delete, record_handles
 from commcenter.domain.reps import Rep
 from commcenter.domain.sms import ConversationState, conversation_deltas
@@ -113,7 +115,7 @@ def _conversations_with(record: Record) -> set[str]:
 def _delete_conversation(state: ConversationState) -> bool:
     """One conversation for good, its item last; whether it went (not when a message brought it
     back to the Inbox meanwhile). A second run of one deleted already finds nothing to do."""
-    erase_reminders_about(conversation_id=state.id)
+    erase_reminders_about(conversation_id=state.id, reps={state.rep_id, viewer_of(state)})
     erased = PersonErasure()
     for message in list(activities_data.conversation_history(state.id)):
         erase_activity(message, erased)

@@ -15,7 +15,7 @@ never holds the sweep's checkpoint back for long.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -231,21 +231,25 @@ def cancel_on_reply(rep_id: str, thread: str | None, replied_at: datetime) -> in
     return cancelled
 
 
-def erase_reminders_about(*, record_id: str | None = None, conversation_id: str | None = None) -> int:
+def erase_reminders_about(
+    *, record_id: str | None = None, conversation_id: str | None = None, reps: Collection[str] | None = None
+) -> int:
     """Erasing a person: every reminder on their record or on one of their conversations goes,
     whichever rep's and in whatever state (its note may name them). Found by GSI `by_subject`;
     one stored before reminders carried `subject` is found, while still pending or failed, on
     each rep's `by_record`/`by_conversation` list (a fired or cancelled one of those expires by
-    its TTL). How many were deleted; a second run finds none."""
+    its TTL): every rep's, or only those of `reps` (deleting a conversation for good names the
+    reps who viewed it, instead of a Query per rep of the team for each conversation). How many
+    were deleted; a second run finds none."""
     subject = subject_key(record_id, None) if record_id else subject_key(None, conversation_id)
     if subject is None:
         return 0
     found = set(reminders_data.ids_about(subject))
-    for rep in reps_data.list_all():
+    for rep_id in sorted(reps) if reps is not None else [rep.id for rep in reps_data.list_all()]:
         if record_id:
-            listed = reminders_data.pending_of_record(rep.id, record_id)
+            listed = reminders_data.pending_of_record(rep_id, record_id)
         else:
-            listed = reminders_data.pending_of_conversation(rep.id, conversation_id or "")
+            listed = reminders_data.pending_of_conversation(rep_id, conversation_id or "")
         found.update(reminder.id for reminder in listed)
     for reminder_id in sorted(found):
         reminders_data.delete(reminder_id)
