@@ -330,7 +330,7 @@ def _selected(rep: Rep, selection: EmailSelection) -> list[Activity]:
 
 def set_read(rep: Rep, change: EmailReadInput) -> EmailChange:
     """Mark emails read or unread: here at once (the conversation's unread count with it), on the
-    rep's mail server at the next poll."""
+    mail server of the mailbox they are in at its next poll."""
     changed = 0
     for email in _selected(rep, change):
         if not set_seen(email, change.read):
@@ -341,7 +341,8 @@ def set_read(rep: Rep, change: EmailReadInput) -> EmailChange:
             flag = mailboxes_data.PendingFlag(
                 folder=facts.folder, uidvalidity=facts.uidvalidity, uid=facts.uid, seen=change.read
             )
-            mailboxes_data.want_seen(rep.id, flag)
+            # The mailbox's own rep's (an assignee marks emails of another rep's mailbox).
+            mailboxes_data.want_seen(email.rep_id or rep.id, flag)
     return EmailChange(changed=changed)
 
 
