@@ -16,18 +16,13 @@ from typing import Any
 
 import pytest
 from e2e_mailbox import Mailbox, signed_in_mailbox
-from e2e_support import screenshot
+from e2e_support import free_phone, screenshot
 from playwright.sync_api import Locator, Page, expect
 
 from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
 from commcenter_local.simulate import incoming_sms, simulate_call
 
 pytestmark = pytest.mark.browser
-
-
-def fictional(prefix: str) -> str:
-    """A number in a fictional range no other test uses (555-01xx of area codes 308 and 309)."""
-    return f"+1{prefix}55501{random.randrange(10, 99)}"
 
 
 @dataclass
@@ -37,6 +32,7 @@ class Customer:
     number: str
     address: str
     reply_title: str
+    rep_number: str
 
 
 @pytest.fixture
@@ -51,7 +47,7 @@ def customer(
     (now); and a quick reply of the rep's."""
     rep_number = f"+1308555{random.randrange(1000, 9999)}"
     with signed_in_mailbox(page, api_url, dev_token, mail_servers, twilio_number=rep_number) as box:
-        number = fictional("309")
+        number = free_phone(box.api)
         address = f"helene-{uuid.uuid4().hex[:6]}@optique.example"
         created = box.api(
             "POST",
@@ -79,7 +75,7 @@ def customer(
             "POST", "/api/quick-replies", {"title": title, "body": "Hi {first_name}, the prices for {company} follow."}
         )
         assert saved.status_code == 201, saved.text
-        yield Customer(box, created.json(), number, address, title)
+        yield Customer(box, created.json(), number, address, title, rep_number)
 
 
 def row_of(page: Page, channel: str) -> Locator:
@@ -185,6 +181,41 @@ def test_r_on_an_email_conversation_opens_the_reply_and_j_k_move_the_page(page: 
     expect(reply).to_be_focused()
     page.keyboard.press("Escape")
     expect(reply).not_to_be_focused()
+
+
+def test_a_call_conversation_offers_call_back_and_a_text(page: Page, customer: Customer) -> None:
+    page.goto("/folders/inbox?source=call")
+    row_of(page, "call").locator(".folder-row-open").click()
+    conversation = opened(page)
+    expect(conversation).to_have_attribute("data-channel", "call")
+    expect(conversation.get_by_role("list", name="Messages").locator('[data-type="call"]')).to_have_count(1)
+    expect(conversation.get_by_role("button", name=re.compile(r"^Call back"))).to_be_visible()
+    conversation.get_by_role("button", name="Text").click()
+    text = conversation.get_by_role("textbox", name=f"Text {customer.lead['display_name']}")
+    expect(text).to_be_focused()
+    expect(conversation.get_by_role("button", name="Quick replies")).to_be_visible()
+
+
+def test_an_unmatched_conversation_offers_add_and_ignore_and_ignoring_closes_it(
+    page: Page, customer: Customer, api_url: str, twilio_auth_token: str
+) -> None:
+    stranger = free_phone(customer.box.api)
+    texted = incoming_sms(
+        api_url, twilio_auth_token, from_number=stranger, to_number=customer.rep_number, body="Is the shop open?"
+    )
+    assert texted.status_code == 200, texted.text
+    page.goto("/folders/inbox?source=sms")
+    row = page.get_by_test_id("folder-row").filter(has_text="Is the shop open?")
+    row.locator(".folder-row-open").click()
+    conversation = opened(page)
+    card = conversation.get_by_role("region", name="Customer")
+    expect(card).to_contain_text("Not in your CRM")
+    expect(card.get_by_role("button", name="Add to CRM")).to_be_visible()
+    expect(card.get_by_role("button", name="Add to existing")).to_be_visible()
+    expect(conversation.get_by_role("list", name="Messages")).to_contain_text("Is the shop open?")
+    card.get_by_role("button", name="Ignore", exact=True).click()
+    expect(conversation).to_have_count(0)
+    expect(row).to_have_count(0)
 
 
 def test_on_a_390_px_phone_the_page_covers_the_list_and_back_returns_to_it(page: Page, customer: Customer) -> None:

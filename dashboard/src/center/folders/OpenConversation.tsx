@@ -595,11 +595,14 @@ function CallReply({ conversation, card, onSent }: ReplyProps) {
   const [texting, setTexting] = useState(false);
   const mayText = me.capabilities === "voice+sms" && !conversation.opted_out;
   const fieldId = replyId(conversation.id);
+  const [asked, setAsked] = useState(0); // r or Text: the SMS box takes the cursor once shown
+  useEffect(() => {
+    if (texting) document.getElementById(fieldId)?.focus();
+  }, [texting, asked]);
   useReplyKey(() => {
-    if (mayText) {
-      setTexting(true);
-      window.setTimeout(() => document.getElementById(fieldId)?.focus());
-    }
+    if (!mayText) return;
+    setTexting(true);
+    setAsked((n) => n + 1);
   });
   const record = card ? { id: card.id, kind: card.kind, display_name: card.display_name } : null;
   return (
@@ -624,7 +627,6 @@ function CallReply({ conversation, card, onSent }: ReplyProps) {
           to={remote}
           recordId={card?.id}
           replyFor={card?.id}
-          autoFocus
           placeholder="Write an SMS… (Ctrl+Enter to send, Esc to leave)"
           onSent={() => {
             setTexting(false);
