@@ -18,6 +18,7 @@ from commcenter.data import records as records_data
 from commcenter.data import reps as reps_data
 from commcenter.domain.folders import FolderActionInput
 from commcenter.domain.sms import conversation_id
+from commcenter.services import delete_forever as delete_forever_service
 from commcenter.services import folders
 
 ALICE_ID, BRUNO_ID = "rep-alice", "rep-bruno"
@@ -71,7 +72,7 @@ def test_deleting_a_customers_last_conversation_for_good_deletes_the_card_named(
     assert conversations_data.get(conversation) is not None  # the preview changes nothing
 
     answer = delete_forever(bruno, [conversation], [contact["id"]])
-    assert answer == {"changed": 1, "records_deleted": [contact["id"]], "records_kept": []}
+    assert answer == {"changed": 1, "records_deleted": [contact["id"]], "records_kept": [], "unfinished": []}
     assert conversations_data.get(conversation) is None
     assert messages_of(conversation) == []
     assert bruno.ok("GET", "/api/reminders", conversation_id=conversation)["items"] == []
@@ -190,4 +191,30 @@ def test_a_deletion_stopped_halfway_leaves_the_conversation_in_trash_to_delete_a
 
     assert delete_forever(bruno, [conversation])["changed"] == 1
     assert conversations_data.get(conversation) is None
+    assert counted(BRUNO_ID) == summed(BRUNO_ID)
+
+
+def test_conversations_the_requests_time_did_not_reach_stay_in_trash_for_the_next(
+    bruno: Api, api_url: str, twilio_auth_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stranger, customer = fresh_remote(), fresh_remote()
+    contact = bruno.contact(customer, last_name="Later")
+    receive(api_url, twilio_auth_token, stranger, BRUNO_NUMBER, "First in line")
+    receive(api_url, twilio_auth_token, customer, BRUNO_NUMBER, "Second in line")
+    first, second = conversation_id(BRUNO_NUMBER, stranger), conversation_id(BRUNO_NUMBER, customer)
+    trash(bruno, [first, second])
+    rep = reps_data.get(BRUNO_ID)
+    assert rep is not None
+
+    monkeypatch.setattr(delete_forever_service, "TIME_BUDGET_S", -1.0)  # spent once the first is deleted
+    change = FolderActionInput(action="delete_forever", ids=[first, second], delete_records=[contact["id"]])
+    answer = folders.act_on_conversations(rep, change)
+    assert (answer.changed, answer.unfinished, answer.records_deleted) == (1, [second], [])
+    assert [(kept.id, kept.reason) for kept in answer.records_kept] == [(contact["id"], "other_conversations")]
+    assert conversations_data.get(first) is None
+    assert (conversations_data.get(second) or pytest.fail("gone")).folder == "trash"
+    monkeypatch.undo()
+
+    again = delete_forever(bruno, [second], [contact["id"]])
+    assert again == {"changed": 1, "records_deleted": [contact["id"]], "records_kept": [], "unfinished": []}
     assert counted(BRUNO_ID) == summed(BRUNO_ID)

@@ -1690,6 +1690,8 @@ export interface components {
             records_deleted: string[];
             /** @default [] */
             records_kept: components["schemas"]["KeptCard"][];
+            /** @default [] */
+            unfinished: string[];
         };
         /** FolderCount */
         FolderCount: {

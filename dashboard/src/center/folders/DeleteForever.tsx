@@ -4,8 +4,9 @@
  * /api/folders/delete-forever/preview): it names how many conversations, and the customers whose
  * every conversation would be gone, each with a checkbox "Also delete the card of ..." (unticked:
  * a card goes only when the rep says so), disabled with the reason when the rep may not delete
- * the record. The action's answer says which cards went and which stayed, in a toast: the bar
- * that asked is gone by then (the list loads again).
+ * the record. The action's answer says which cards went and which stayed, and how many
+ * conversations a long deletion left in Trash for another go, in a toast: the bar that asked is
+ * gone by then (the list loads again).
  */
 
 import { useEffect, useState } from "preact/hooks";
@@ -40,6 +41,8 @@ export function deletedForever(change: FolderChange, preview: DeleteForeverPrevi
   for (const kept of change.records_kept ?? []) {
     parts.push(`The card of ${names.get(kept.id) ?? kept.id} stays: ${kept.message}.`);
   }
+  const left = change.unfinished?.length ?? 0;
+  if (left) parts.push(`${plural(left, "conversation")} not reached in time are still in Trash: delete them again.`);
   return parts.join(" ");
 }
 

@@ -230,6 +230,9 @@ class FolderChange(msgspec.Struct):
     # named that stayed, with why.
     records_deleted: list[str] = []
     records_kept: list[KeptCard] = []
+    # Deleting for good: the conversations named that the request's time left in Trash (asked
+    # again, they go; empty when every one went).
+    unfinished: list[str] = []
 
 
 def view_counts(values: dict[str, int]) -> FolderCounts:
