@@ -66,6 +66,8 @@ _POSITION = re.compile(r"^[0-9T:.+Z-]{10,40}#[0-9A-Za-z_.:@+-]{1,200}$")  # a fo
 # read its records on every view.
 SUMMARY_SECONDS = 30
 _summaries: WarmCache[str, RecordSummary] = WarmCache(5_000, SUMMARY_SECONDS)
+# The assignment notes of assigned rows, by (conversation, owner, last message), kept as briefly.
+_notes: WarmCache[tuple[str, str, str], tuple[str, str]] = WarmCache(5_000, SUMMARY_SECONDS)
 # The channels whose traffic is held as conversations: the Unread view of every source merges
 # their partitions only (chats join when they write conversations).
 CHANNELS: tuple[str, ...] = get_args(ConversationChannel)
@@ -386,11 +388,37 @@ def _record_summaries(record_ids: set[str]) -> dict[str, RecordSummary]:
     return found
 
 
+def _unnoted(state: ConversationState) -> bool:
+    """An assigned conversation (one with an owner) read from a folder index, without its note."""
+    return bool(state.owner_id) and state.assigned_by is None
+
+
+def _assignment_notes(states: list[ConversationState]) -> dict[str, tuple[str, str]]:
+    """Who assigned each assigned row and when: those this warm function read in the last
+    `SUMMARY_SECONDS` for the same owner and last message, the others in one BatchGetItem
+    (`conversations_data.assignment_notes`). A conversation given back and forth meanwhile, with
+    no message between, may show its previous note that long."""
+    found: dict[str, tuple[str, str]] = {}
+    missing: list[str] = []
+    for state in filter(_unnoted, states):
+        known = _notes.get((state.id, state.owner_id or "", state.last_at))
+        if known is None:
+            missing.append(state.id)
+        else:
+            found[state.id] = known
+    if missing:
+        fetched = conversations_data.assignment_notes(missing)
+        for state in states:
+            if state.id in fetched:
+                _notes.put((state.id, state.owner_id or "", state.last_at), fetched[state.id])
+        found.update(fetched)
+    return found
+
+
 def _rows(states: list[ConversationState]) -> list[FolderRow]:
-    # A folder index does not project the assignment's note: an assigned row (one with an owner)
-    # reads it from its item, together with the rows' records.
-    unnoted = [s.id for s in states if s.owner_id and s.assigned_by is None]
-    notes_read = _queries.submit(conversations_data.assignment_notes, unnoted) if unnoted else None
+    # A folder index does not project the assignment's note: the assigned rows' are read together
+    # with the rows' records.
+    notes_read = _queries.submit(_assignment_notes, states) if any(_unnoted(s) for s in states) else None
     records = _record_summaries({s.record_id for s in states if s.record_id})
     notes = notes_read.result() if notes_read is not None else {}
     rows = []
