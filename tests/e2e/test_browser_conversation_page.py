@@ -118,8 +118,10 @@ def test_an_sms_conversation_shows_the_card_the_whole_thread_and_replies_with_a_
     # Opening it read it: the Inbox has nothing unread from it any more.
     expect(row_of(page, "sms")).not_to_have_class(re.compile(r"\bunread\b"))
 
-    # The reply with a quick reply, filled for the lead.
+    # The reply with a quick reply, filled for the lead; in sight without scrolling.
     reply = conversation.get_by_role("textbox", name=f"Reply to {lead['display_name']}")
+    field = reply.bounding_box()
+    assert field and field["y"] + field["height"] <= 900, field
     conversation.get_by_role("button", name="Quick replies").click()
     conversation.get_by_role("group", name="Quick replies").get_by_role(
         "button", name=re.compile(customer.reply_title)

@@ -113,6 +113,14 @@ def take_screenshots(dashboard_url: str, token: str, out: Path) -> list[Path]:
                 expect(page.get_by_role("tabpanel")).to_contain_text("Marcus")
                 shoot(page, screen, "calls")
 
+                # Folders: the Inbox of every channel, the demo's SMS conversation open on its page.
+                page.goto("/folders/inbox")
+                row = page.locator('[data-testid="folder-row"][data-channel="sms"]').filter(has_text="Hélène Durand")
+                row.locator(".folder-row-open").click()
+                opened = page.get_by_role("region", name="Open conversation")
+                expect(opened.get_by_role("list", name="Messages")).to_contain_text("move the demo to Thursday")
+                shoot(page, screen, "folders")
+
                 # A lead's page: details, deals and the feed of every channel.
                 page.goto("/records/lead-helene")
                 expect(page.get_by_role("heading", level=1)).to_contain_text("Hélène")
