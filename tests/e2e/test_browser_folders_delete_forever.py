@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from e2e_support import Api, free_phone
+from e2e_support import Api, free_phone, screenshot
 from playwright.sync_api import Locator, Page, expect
 
 from commcenter.data import reps as reps_data
@@ -94,6 +94,16 @@ def test_deleting_for_good_names_the_cards_and_deletes_the_one_ticked(
     expect(other).to_be_disabled()
     expect(dialog).to_contain_text("It stays: only the record's owner or an admin can delete it.")
     mine.check()
+    screenshot(page, "folders-delete-forever", full_page=False)
+    # On the narrowest phone the confirmation fits, nothing to scroll sideways.
+    wide = page.viewport_size
+    assert wide is not None
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = dialog.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    screenshot(page, "folders-delete-forever-phone", full_page=False)
+    page.set_viewport_size(wide)
     dialog.get_by_role("button", name="Delete forever").click()
 
     expect(page.get_by_test_id("toast")).to_have_text(
