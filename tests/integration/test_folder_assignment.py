@@ -4,6 +4,7 @@ and Bruno opens it and replies from the conversation's own number."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from test_folders import api_counts, counted, summed, view_ids
 
 from commcenter.data import conversations as conversations_data
 from commcenter.domain.sms import ConversationState, conversation_id
-from commcenter_local.twilio_stand_in import TwilioStandIn
+from commcenter_local.twilio_stand_in import Behaviour, TwilioStandIn
 
 ALICE_ID, BRUNO_ID = "rep-alice", "rep-bruno"
 
@@ -142,3 +143,33 @@ def test_to_is_only_for_an_assignment(alice: Api, api_url: str, twilio_auth_toke
     answer = alice("POST", "/api/folders/actions", {"action": "archive", "ids": [conversation], "to": BRUNO_ID})
     assert answer.status_code == 400, answer.text
     assert stored(conversation).folder == "inbox"
+
+
+def test_the_assignee_follows_up_and_retries_their_own_failed_reply(
+    alice: Api, bruno: Api, api_url: str, twilio_auth_token: str, twilio_api: TwilioStandIn
+) -> None:
+    conversation = texted(api_url, twilio_auth_token)
+    remote = stored(conversation).remote_number
+    day = (date.today() + timedelta(days=9)).isoformat()
+    assert (
+        bruno("POST", "/api/folders/actions", {"action": "follow_up", "ids": [conversation], "day": day}).status_code
+        == 404
+    )
+    assign(alice, BRUNO_ID, ids=[conversation])
+
+    assert (
+        bruno.ok("POST", "/api/folders/actions", {"action": "follow_up", "ids": [conversation], "day": day})["changed"]
+        == 1
+    )
+    (reminder,) = bruno.ok("GET", "/api/reminders", conversation_id=conversation)["items"]
+    assert reminder["kind"] == "follow_up" and reminder["due_at"].startswith(day)
+
+    twilio_api.answer_next(Behaviour("error", status=400, code=30003, message="Unreachable destination handset"))
+    failed = bruno.send(remote, "Sorry, again?", conversation_id=conversation).json()
+    assert failed["data"]["status"] == "failed"
+    path = f"/api/sms/conversations/{conversation}/messages/{failed['id']}/retry"
+    # Only its sender retries a failed text, even in a conversation on the other rep's number.
+    assert alice("POST", path, {"occurred_at": failed["occurred_at"]}).status_code == 404
+    retried = bruno("POST", path, {"occurred_at": failed["occurred_at"]})
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["data"]["status"] == "retrying"
