@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from api_support import ALICE_NUMBER, BRUNO_NUMBER, Api, fresh_remote, receive
+from test_call_conversations import call_conversation, caller, end, ring
 from test_folders import counted, summed
 
 from commcenter.data import activities as activities_data
@@ -20,6 +21,8 @@ from commcenter.domain.folders import FolderActionInput
 from commcenter.domain.sms import conversation_id
 from commcenter.services import delete_forever as delete_forever_service
 from commcenter.services import folders
+from commcenter.services.call_log import find_call
+from commcenter_local.simulate import new_sid
 
 ALICE_ID, BRUNO_ID = "rep-alice", "rep-bruno"
 PREVIEW = "/api/folders/delete-forever/preview"
@@ -218,3 +221,27 @@ def test_conversations_the_requests_time_did_not_reach_stay_in_trash_for_the_nex
     again = delete_forever(bruno, [second], [contact["id"]])
     assert again == {"changed": 1, "records_deleted": [contact["id"]], "records_kept": [], "unfinished": []}
     assert counted(BRUNO_ID) == summed(BRUNO_ID)
+
+
+def test_a_call_conversation_deleted_for_good_takes_its_calls_and_a_retried_webhook_brings_nothing_back(
+    alice: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote, sid = caller(), new_sid("CA")
+    before = counted(ALICE_ID)
+    missed_before = alice.ok("GET", "/api/center/counts")["calls"]
+    ring(api_url, twilio_auth_token, remote, sid)
+    end(api_url, twilio_auth_token, remote, sid, "no-answer", 0)
+    conversation = call_conversation(remote).id
+    assert alice.ok("GET", "/api/center/counts")["calls"] != missed_before  # a missed call counted
+    trash(alice, [conversation])
+
+    assert delete_forever(alice, [conversation])["changed"] == 1
+    assert conversations_data.get(conversation) is None and messages_of(conversation) == []
+    assert find_call(sid) is None
+    assert counted(ALICE_ID) == before
+    assert alice.ok("GET", "/api/center/counts")["calls"] == missed_before
+
+    # A late status callback of the call writes nothing again: the CallSid's claim stayed.
+    end(api_url, twilio_auth_token, remote, sid, "no-answer", 0)
+    assert conversations_data.get(conversation) is None and messages_of(conversation) == []
+    assert counted(ALICE_ID) == before
