@@ -215,6 +215,12 @@ def test_an_unmatched_conversation_offers_add_and_ignore_and_ignoring_closes_it(
     expect(card.get_by_role("button", name="Add to CRM")).to_be_visible()
     expect(card.get_by_role("button", name="Add to existing")).to_be_visible()
     expect(conversation.get_by_role("list", name="Messages")).to_contain_text("Is the shop open?")
+    # A new message shows in the open page by itself (it asks again every 10 s).
+    again = incoming_sms(
+        api_url, twilio_auth_token, from_number=stranger, to_number=customer.rep_number, body="Until when?"
+    )
+    assert again.status_code == 200, again.text
+    expect(conversation.get_by_role("list", name="Messages")).to_contain_text("Until when?", timeout=25_000)
     card.get_by_role("button", name="Ignore", exact=True).click()
     expect(conversation).to_have_count(0)
     expect(row).to_have_count(0)

@@ -8,7 +8,7 @@
  * reach, the reply on the conversation's channel: the SMS composer, a reply to its newest email in
  * the email Composer, or for a call Call back and Text. Each activity is shown by the component
  * that shows it everywhere (an SMS bubble, the feed's item for emails, calls, notes and tasks).
- * Opening it reads it. Keys, outside a text field: r replies (the SMS box, the email composer),
+ * Opening it reads it; it asks for the conversation again every 10 s, so a new message shows. Keys, outside a text field: r replies (the SMS box, the email composer),
  * Escape leaves the reply box; j/k/x/e belong to the list (FolderList), which moves the page along.
  */
 
@@ -36,7 +36,7 @@ import { Badge } from "../../components/Badge";
 import { EmptyState, ErrorState, SkeletonRows, Spinner } from "../../components/Feedback";
 import { Icon, type IconName } from "../../components/Icon";
 import { formatPhone } from "../../format";
-import { type PagedState, useAsync, usePaged } from "../../hooks";
+import { type PagedState, useAsync, useInterval, usePaged } from "../../hooks";
 import { CallButton } from "../../phone/PhonePanel";
 import { ActivityItem } from "../../records/ActivityFeed";
 import { sentence } from "../../records/fields";
@@ -70,6 +70,7 @@ const CHANNELS: Record<string, { icon: IconName; label: string }> = {
 };
 
 const EVERYTHING: FeedFilter = { type: null, starred: false, thread: false, rep: null };
+const REFRESH_MS = 10_000;
 
 /** The id of the reply's field or button, which r reaches (and the list's tests find). */
 export const replyId = (conversationId: string) => `reply-${conversationId}`;
@@ -83,8 +84,16 @@ export function OpenConversation({ id, row, onClose, onChanged }: Props) {
   const [reloads, setReloads] = useState(0);
   const loaded = useAsync((signal) => getConversation(id, signal), [id, row?.last_at, reloads]);
   const [shown, setShown] = useState<ConversationView | null>(null);
+  // Asked again every few seconds (one GetItem): a new message shows in the thread, and the list
+  // and counts load again with it.
+  useInterval(() => setReloads((n) => n + 1), REFRESH_MS);
+  const lastAt = useRef<string | null>(null);
   useEffect(() => {
-    if (loaded.data) setShown(loaded.data);
+    if (!loaded.data) return;
+    setShown(loaded.data);
+    const at = loaded.data.conversation.last_at;
+    if (lastAt.current !== null && at !== lastAt.current) onChanged();
+    lastAt.current = at;
   }, [loaded.data]);
   const view = shown?.conversation.id === id ? shown : null;
   const gone = loaded.error && loaded.errorStatus === 404;
