@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import pytest
 from e2e_mailbox import Mailbox, signed_in_mailbox
-from e2e_support import free_phone, screenshot
+from e2e_support import REP_NUMBER, Api, free_phone, screenshot
 from playwright.sync_api import Locator, Page, expect
 
+from commcenter.data import reps as reps_data
 from commcenter_local.mail_server import LocalMailServers, MailServerEndpoints
 from commcenter_local.simulate import incoming_sms, simulate_call
 
@@ -224,6 +226,24 @@ def test_an_unmatched_conversation_offers_add_and_ignore_and_ignoring_closes_it(
     card.get_by_role("button", name="Ignore", exact=True).click()
     expect(conversation).to_have_count(0)
     expect(row).to_have_count(0)
+
+
+def test_a_conversation_a_colleague_assigned_says_who_gave_it(
+    page: Page, customer: Customer, api: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    number = free_phone(api)
+    texted = incoming_sms(api_url, twilio_auth_token, from_number=number, to_number=REP_NUMBER, body="Billing?")
+    assert texted.status_code == 200, texted.text
+    colleague = api("GET", "/api/me").json()
+    # The rep joins the demo's team: a conversation is given only to a rep of the giver's team.
+    reps_data.save_profile(msgspec.structs.replace(customer.box.rep, team=colleague["team"]))
+    row = next(r for r in api("GET", "/api/folders/inbox", source="sms").json()["items"] if number in r["remote"])
+    given = api("POST", "/api/folders/actions", {"action": "assign", "ids": [row["id"]], "to": customer.box.rep.id})
+    assert given.status_code == 200, given.text
+
+    page.goto("/folders/inbox?source=sms")
+    page.get_by_test_id("folder-row").filter(has_text="Billing?").locator(".folder-row-open").click()
+    expect(opened(page)).to_contain_text(f"Assigned to you by {colleague['name']}")
 
 
 def test_on_a_390_px_phone_the_page_covers_the_list_and_back_returns_to_it(page: Page, customer: Customer) -> None:

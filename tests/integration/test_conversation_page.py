@@ -84,3 +84,19 @@ def test_a_conversation_of_an_ignored_number_is_in_no_folder(alice: Api, api_url
     receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Unwanted")
     alice.ok("POST", "/api/unmatched/ignore", {"handle": f"phone:{remote}", "ignored": True})
     assert conversation_page(alice, ALICE_NUMBER, remote).status_code == 404
+
+
+def test_an_assigned_conversation_is_the_assignees_with_who_gave_it(
+    alice: Api, bruno: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    remote = fresh_remote()
+    receive(api_url, twilio_auth_token, remote, ALICE_NUMBER, "Who handles billing?")
+    bruno_id = bruno.ok("GET", "/api/me")["id"]
+    ids = [conversation_id(ALICE_NUMBER, remote)]
+    alice.ok("POST", "/api/folders/actions", {"action": "assign", "ids": ids, "to": bruno_id})
+
+    page = conversation_page(bruno, ALICE_NUMBER, remote).json()["conversation"]
+    assert page["owner_id"] == bruno_id and page["folder"] == "inbox"
+    assert page["assigned_by"] == alice.ok("GET", "/api/me")["id"] and page["assigned_at"]
+    assert page["rep_number"] == ALICE_NUMBER  # a reply still goes out from the conversation's own number
+    assert conversation_page(alice, ALICE_NUMBER, remote).status_code == 404
