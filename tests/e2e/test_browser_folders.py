@@ -153,9 +153,11 @@ def test_j_k_x_and_e_on_the_keyboard(page: Page, two_conversations: Mailbox) -> 
     page.keyboard.type("r")  # typed into the box, not taken as a key
     expect(reply).to_have_value("r")
     reply.blur()
-    page.keyboard.press("e")  # archives the SMS conversation
+    page.keyboard.press("e")  # archives the SMS conversation, and the next one opens in its place
     expect(rows(page)).to_have_count(1)
     expect(rows(page).first).to_have_attribute("data-channel", "email")
+    expect(page.get_by_role("region", name="Open conversation")).to_have_attribute("data-channel", "email")
+    assert query(page)["open"] == [rows(page).first.get_attribute("data-row")]
     expect(count(page, "archived")).to_have_text(re.compile(r"Archived\s*1$"))
 
 
