@@ -45,6 +45,7 @@ from commcenter.services import (
     call_summary,
     calls_tab,
     conversation_page,
+    delete_forever,
     email_send,
     email_tabs,
     folders,
@@ -588,7 +589,7 @@ def sms_conversation(conversation_id: str) -> Response:
 @documented("Delete a conversation and every message of it, for good", status=204)
 def delete_sms_conversation(conversation_id: str) -> Response:
     rep = req.current_rep(req.current(app))
-    sms_conversations.delete_conversation(rep, conversation_id)
+    delete_forever.delete_conversation_now(rep, conversation_id)
     return Response(body="", status_code=204)
 
 

@@ -98,8 +98,7 @@ def nothing_deleted(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         deleted.append((args, kwargs))
         return 0
 
-    monkeypatch.setattr(delete_forever, "erase_reminders_about", record)
-    monkeypatch.setattr(delete_forever, "erase_activity", record)
+    monkeypatch.setattr(delete_forever, "erase_conversation", record)
     monkeypatch.setattr(delete_forever, "move_to_trash", record)
     return deleted
 

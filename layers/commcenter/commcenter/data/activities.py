@@ -475,16 +475,6 @@ def conversation_page(conversation_id: str, limit: int, cursor: str | None) -> t
     return [_from_raw(raw) for raw in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
 
 
-def delete_conversation_messages(conversation_id: str) -> int:
-    """Delete every message of a conversation, wherever it is stored; returns how many."""
-    count = 0
-    with ActivityItem.batch_write() as batch:
-        for item in ActivityItem.by_conversation.query(conversation_id, attributes_to_get=["owner", "sk"]):
-            batch.delete(ActivityItem(item.owner, item.sk))
-            count += 1
-    return count
-
-
 def apply_call_status(
     owner: str, sk: str, *, status: str, rank: int, sequence: int, values: Mapping[str, object]
 ) -> bool:

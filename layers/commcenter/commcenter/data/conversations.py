@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.exceptions import PutError
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
@@ -318,16 +318,6 @@ def _at_version(expected_version: int | None) -> Condition:
     if expected_version is None:
         return ConversationItem.conversation_id.does_not_exist()
     return ConversationItem.version == expected_version
-
-
-def delete(state: ConversationState) -> None:
-    _written.forget(state.id)
-    try:
-        ConversationItem(state.id).delete(condition=ConversationItem.version == state.version)
-    except DeleteError as error:
-        if is_conditional_failure(error):
-            raise VersionConflict(state.id) from None
-        raise
 
 
 def delete_with_counts(state: ConversationState, counts: Mapping[tuple[str, str], int]) -> bool:

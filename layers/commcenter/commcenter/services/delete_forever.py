@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import time
 
-from commcenter.data import activities as activities_data
 from commcenter.data import conversations as conversations_data
 from commcenter.data import records as records_data
 from commcenter.domain.delete_forever import (
@@ -34,17 +33,15 @@ from commcenter.domain.delete_forever import (
     card_to_delete,
     kept,
 )
-from commcenter.domain.folders import FolderChange, viewer_of
+from commcenter.domain.folders import FolderChange, takes_part, viewer_of
 from commcenter.domain.records import Record, may_reassign_or_delete, record_handles
 from commcenter.domain.reps import Rep
-from commcenter.domain.sms import ConversationState, conversation_deltas
-from commcenter.errors import BusyError, ConflictError, ForbiddenError, NotFoundError, ValidationError
+from commcenter.domain.sms import ConversationState
+from commcenter.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from commcenter.observability import logger
-from commcenter.services.person_data import PersonErasure, erase_activity
+from commcenter.services.person_data import PersonErasure, erase_conversation
 from commcenter.services.record_trash import move_to_trash
-from commcenter.services.reminders import erase_reminders_about
 
-MAX_ATTEMPTS = 5  # the conversation's delete, read again after another writer's change
 # A request answers well within the API function's 15 s: the conversations not reached after
 # this long stay in Trash, named in the answer, for the next request (a conversation of five SMS
 # took about 0.25 s on DynamoDB Local, the machine loaded; a long one takes longer).
@@ -131,24 +128,21 @@ def _conversations_with(record: Record) -> set[str]:
 
 
 def _delete_conversation(state: ConversationState) -> bool:
-    """One conversation for good, its item last; whether it went (not when a message brought it
-    back to the Inbox meanwhile). A second run of one deleted already finds nothing to do."""
-    erase_reminders_about(conversation_id=state.id, reps={state.rep_id, viewer_of(state)})
-    erased = PersonErasure()
-    for message in list(activities_data.conversation_history(state.id)):
-        erase_activity(message, erased)
-    for _ in range(MAX_ATTEMPTS):
-        current = conversations_data.get(state.id)
-        if current is None:
-            return False
-        if current.folder != "trash":
-            return False
-        if conversations_data.delete_with_counts(current, conversation_deltas(current, None)):
-            # A message of the rep's written while deleting is deleted too: the conversation is gone.
-            for message in list(activities_data.conversation_history(state.id)):
-                erase_activity(message, erased)
-            return True
-    raise BusyError(f"conversation {state.id} kept changing under {MAX_ATTEMPTS} attempts")
+    """One conversation for good (`erase_conversation`); whether it went: not when a message
+    brought it back to the Inbox meanwhile. A second run of one deleted already finds nothing."""
+    return erase_conversation(
+        state.id, PersonErasure(), reps={state.rep_id, viewer_of(state)}, keep=lambda now: now.folder != "trash"
+    )
+
+
+def delete_conversation_now(rep: Rep, conversation_id: str) -> None:
+    """The SMS tab's Delete: one of the rep's conversations for good, whatever its folder (another
+    rep's is answered as one that does not exist)."""
+    state = conversations_data.get(conversation_id)
+    if state is None or not takes_part(state, rep.id):
+        raise NotFoundError("no such conversation")
+    erase_conversation(conversation_id, PersonErasure(), reps={state.rep_id, viewer_of(state)})
+    logger.info("conversation deleted", extra={"conversation_id": conversation_id})
 
 
 def _delete_card(rep: Rep, record_id: str) -> KeptReason | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 
 import msgspec
 
@@ -37,13 +37,16 @@ from commcenter.domain.clock import utc_now
 from commcenter.domain.facts import CallFacts, EmailFacts, SmsFacts
 from commcenter.domain.records import Record, record_handles, search_terms
 from commcenter.domain.reps import Rep
-from commcenter.errors import ForbiddenError, NotFoundError, ValidationError
+from commcenter.domain.sms import ConversationState, conversation_deltas
+from commcenter.errors import BusyError, ForbiddenError, NotFoundError, ValidationError
 from commcenter.observability import logger
 from commcenter.services.call_summary import deal_copy_key, summary_deal_id
 from commcenter.services.calls_tab import unseen_missed_counter
 from commcenter.services.email_tabs import email_key
 from commcenter.services.reminders import erase_reminders_about
-from commcenter.services.sms_conversations import remove_conversation
+
+# A conversation read again after another writer changed it, while erasing it, at most this often.
+CONVERSATION_ATTEMPTS = 5
 
 
 class PersonExport(msgspec.Struct, kw_only=True):
@@ -120,11 +123,8 @@ def erase_person(record_id: str, confirmation: EraseInput, actor: Rep) -> Person
     handles = record_handles(record)
     for handle in sorted(handles):
         for conversation_id in conversations_data.ids_with_handle(handle.key):
-            done.reminders += erase_reminders_about(conversation_id=conversation_id)
-            for message in list(activities_data.conversation_history(conversation_id)):
-                erase_activity(message, done)
-            remove_conversation(conversation_id)
-            done.conversations += 1
+            if erase_conversation(conversation_id, done):
+                done.conversations += 1
     for activity in list(_activities_of(record)):
         erase_activity(activity, done)
     done.reminders += erase_reminders_about(record_id=record.id)
@@ -169,6 +169,36 @@ def _activities_of(record: Record) -> Iterator[Activity]:
             if key not in seen:
                 seen.add(key)
                 yield activity
+
+
+def erase_conversation(
+    conversation_id: str,
+    done: PersonErasure,
+    *,
+    reps: Collection[str] | None = None,
+    keep: Callable[[ConversationState], bool] | None = None,
+) -> bool:
+    """A conversation for good, step by step, its item last: its reminders (`reps`: whose lists
+    to read for those stored before reminders had a subject; every rep's when None), its messages
+    with what hangs on them (`erase_activity`), then the conversation with its counters in one
+    transaction conditional on its version. A run that stops halfway leaves the conversation,
+    to be erased again; whether it went (not when it is gone already, nor when `keep` holds for
+    it as it is now: delete forever keeps one a new message took out of Trash meanwhile). The
+    claims of its messages' external ids stay: a retried webhook or a re-polled email is still a
+    duplicate. Erasing a person, delete forever and the SMS tab's Delete go through this one way."""
+    done.reminders += erase_reminders_about(conversation_id=conversation_id, reps=reps)
+    for message in list(activities_data.conversation_history(conversation_id)):
+        erase_activity(message, done)
+    for _ in range(CONVERSATION_ATTEMPTS):
+        current = conversations_data.get(conversation_id)
+        if current is None or (keep is not None and keep(current)):
+            return False
+        if conversations_data.delete_with_counts(current, conversation_deltas(current, None)):
+            # A message of the rep's written while erasing is erased too: the conversation is gone.
+            for message in list(activities_data.conversation_history(conversation_id)):
+                erase_activity(message, done)
+            return True
+    raise BusyError(f"conversation {conversation_id} kept changing under {CONVERSATION_ATTEMPTS} attempts")
 
 
 def erase_activity(activity: Activity, done: PersonErasure) -> None:

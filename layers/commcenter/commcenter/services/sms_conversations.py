@@ -29,7 +29,6 @@ from commcenter.domain.sms import (
     unread_counter,
 )
 from commcenter.errors import BusyError, NotFoundError, ValidationError
-from commcenter.observability import logger
 
 MAX_ATTEMPTS = 8
 
@@ -101,34 +100,6 @@ def mark_read(rep: Rep, conversation_id: str) -> SmsConversation:
 
     change_conversation(conversation_id, read)
     return get_conversation(rep, conversation_id)
-
-
-def delete_conversation(rep: Rep, conversation_id: str) -> int:
-    """Delete a conversation and every message of it, for good; returns how many messages went."""
-    _own(rep, conversation_id)
-    deleted = remove_conversation(conversation_id)
-    logger.info("SMS conversation deleted", extra={"conversation_id": conversation_id, "messages": deleted})
-    return deleted
-
-
-def remove_conversation(conversation_id: str) -> int:
-    """The conversation and its messages go, and the rep's unread counters by what it held;
-    returns how many messages went (whoever asks: its rep, or an erasure of its person)."""
-    deleted = activities_data.delete_conversation_messages(conversation_id)
-    for _ in range(MAX_ATTEMPTS):
-        state = conversations_data.get(conversation_id)
-        if state is None:
-            break
-        try:
-            conversations_data.delete(state)
-        except conversations_data.VersionConflict:
-            continue
-        for (rep_id, name), delta in conversation_deltas(state, None).items():
-            counters_data.add(counters_data.rep_scope(rep_id), name, delta)
-        # A message that arrived while deleting is deleted too: the conversation is gone for good.
-        deleted += activities_data.delete_conversation_messages(conversation_id)
-        break
-    return deleted
 
 
 def move_to_section(conversation_id: str, section: Section, record_id: str | None) -> None:
