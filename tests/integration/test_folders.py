@@ -15,6 +15,7 @@ from stack_environment import environment
 
 from commcenter.data import conversations as conversations_data
 from commcenter.data import counters as counters_data
+from commcenter.data import reminders as reminders_data
 from commcenter.domain.clock import now_iso
 from commcenter.domain.folders import FOLDERS, Folder, folder_deltas, moved
 from commcenter.domain.sms import ConversationChannel, ConversationState, conversation_id
@@ -353,6 +354,33 @@ def test_follow_up_sets_a_reminder_and_the_fired_reminder_moves_it(
         day
     )  # 08:00 in Los Angeles: the same day in UTC
     assert api_counts(alice) == summed(ALICE_ID)
+
+
+def test_a_follow_up_ends_when_its_conversation_is_deleted_marked_spam_or_given_away(
+    alice: Api, bruno: Api, api_url: str, twilio_auth_token: str
+) -> None:
+    """Archived or moved to the Inbox, a followed-up conversation keeps its follow-up (its day
+    brings it back); put in Trash or Spam, or given to another rep, its follow-up is cancelled."""
+    kept_archived, kept_inbox, trashed, spammed, given = texting(api_url, twilio_auth_token, 5)
+    day = (date.today() + timedelta(days=12)).isoformat()
+    everyone = [kept_archived, kept_inbox, trashed, spammed, given]
+    assert act(alice, "follow_up", everyone, day=day) == 5
+    act(alice, "archive", [kept_archived])
+    act(alice, "inbox", [kept_inbox])
+    act(alice, "trash", [trashed])
+    act(alice, "spam", [spammed])
+    bruno_id = bruno.ok("GET", "/api/me")["id"]
+    assert act(alice, "assign", [given], to=bruno_id) == 1
+
+    def follow_ups(conversation: str) -> list[str]:
+        """Alice's follow-ups on the conversation still listed (pending, or cancelled and kept)."""
+        listed = reminders_data.pending_of_conversation(ALICE_ID, conversation)
+        return [reminder.state for reminder in listed if reminder.kind == "follow_up"]
+
+    assert follow_ups(kept_archived) == ["pending"] and follow_ups(kept_inbox) == ["pending"]
+    for ended in (trashed, spammed, given):
+        assert follow_ups(ended) in ([], ["cancelled"])
+    act(alice, "not_spam", [spammed])
 
 
 def test_all_of_a_view_is_acted_on_at_once(alice: Api, api_url: str, twilio_auth_token: str) -> None:

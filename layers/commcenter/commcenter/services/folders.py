@@ -53,10 +53,14 @@ from commcenter.domain.reps import Rep
 from commcenter.domain.sms import ConversationChannel, ConversationState
 from commcenter.errors import NotFoundError, ValidationError
 from commcenter.services import delete_forever, email_tabs
-from commcenter.services.reminders import create_reminder
+from commcenter.services.reminders import cancel_follow_ups, create_reminder
 from commcenter.services.sms_conversations import change_conversation
 from commcenter.warm_cache import WarmCache
 
+# Actions after which the rep's follow-ups on the conversation are cancelled (deleted, spam; and
+# an assignment, below). Archive and Move to Inbox keep them: on its day the follow-up brings the
+# conversation back to Follow-up.
+FOLLOW_UPS_END = frozenset({"trash", "spam"})
 MOST_SELECTED = 100  # ids in one action
 MOST_CHANGED = 1000  # conversations one "all of a view" action goes through
 EMAILS_READ = 100  # the newest emails of a conversation a read action marks
@@ -253,6 +257,8 @@ def assign_conversation(rep: Rep, conversation_id: str, to: str) -> bool:
         return None if after is state else after
 
     before, after = change_conversation(conversation_id, give)
+    if after is not before:
+        cancel_follow_ups(rep.id, conversation_id)
     return after is not before
 
 
@@ -319,7 +325,10 @@ def _apply(rep: Rep, state: ConversationState, action: str, day: str | None) -> 
     if action in ("spam", "not_spam"):
         # Later traffic from the handle follows: a new conversation with it starts in Spam.
         handles_data.set_spam_by(Handle.from_key(state.handle), rep.id, action == "spam")
-    return move_conversation(rep.id, state.id, MOVES[action], follow_up_on=day)
+    changed = move_conversation(rep.id, state.id, MOVES[action], follow_up_on=day)
+    if action in FOLLOW_UPS_END:
+        cancel_follow_ups(rep.id, state.id)
+    return changed
 
 
 def move_conversation(viewer: str, conversation_id: str, folder: Folder, *, follow_up_on: str | None = None) -> bool:

@@ -231,6 +231,19 @@ def cancel_on_reply(rep_id: str, thread: str | None, replied_at: datetime) -> in
     return cancelled
 
 
+def cancel_follow_ups(rep_id: str, conversation_id: str) -> int:
+    """The rep's follow-ups on a conversation they put in Trash or Spam, or gave to another rep,
+    still to fire are cancelled: their email would remind them of what they no longer follow.
+    How many."""
+    now = utc_now()
+    cancelled = 0
+    for reminder in reminders_data.pending_of_conversation(rep_id, conversation_id):
+        if reminder.kind == "follow_up" and reminder.state == "pending":
+            outcome = reminders_data.cancel(reminder.id, rep_id, at=to_iso(now), now=int(now.timestamp()))
+            cancelled += outcome == "cancelled"
+    return cancelled
+
+
 def erase_reminders_about(
     *, record_id: str | None = None, conversation_id: str | None = None, reps: Collection[str] | None = None
 ) -> int:
