@@ -113,7 +113,9 @@ def test_an_sms_conversation_shows_the_card_the_whole_thread_and_replies_with_a_
     expect(thread).to_contain_text("Can you send the prices?")
     expect(thread).to_contain_text("Frames for the spring collection")
     expect(thread.locator('[data-type="call"]')).to_have_count(1)
-    kinds = thread.locator(":scope > li").evaluate_all(
+    # Each day headed by its day: the email's (yesterday), then today's call and SMS.
+    expect(thread.locator(".conversation-day")).to_have_text(["Yesterday", "Today"])
+    kinds = thread.locator(":scope > li:not(.conversation-day)").evaluate_all(
         "(items) => items.map((item) => item.dataset.type || (item.classList.contains('sms-bubble') ? 'sms' : '?'))"
     )
     assert kinds == ["email", "call", "sms"], kinds

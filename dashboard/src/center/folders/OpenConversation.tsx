@@ -12,6 +12,7 @@
  * Escape leaves the reply box; j/k/x/e belong to the list (FolderList), which moves the page along.
  */
 
+import { Fragment } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { describeError } from "../../api/client";
 import {
@@ -35,6 +36,7 @@ import { Avatar } from "../../components/Avatar";
 import { Badge } from "../../components/Badge";
 import { EmptyState, ErrorState, SkeletonRows, Spinner } from "../../components/Feedback";
 import { Icon, type IconName } from "../../components/Icon";
+import { formatDate } from "../../components/Time";
 import { formatPhone } from "../../format";
 import { type PagedState, useAsync, useInterval, usePaged } from "../../hooks";
 import { CallButton } from "../../phone/PhonePanel";
@@ -436,24 +438,51 @@ function Thread({ conversation, card, refresh, onOpenEmail }: ThreadProps) {
         </EmptyState>
       ) : (
         <ol class="conversation-items" aria-label="Messages">
-          {oldestFirst.map((activity) =>
-            activity.type === "sms" ? (
-              <SmsBubble key={activity.id} message={activity} onChange={replace} />
-            ) : (
-              <ActivityItem
-                key={activity.id}
-                record={card}
-                activity={activity}
-                onUpdated={replace}
-                onReload={items.reload}
-                onOpenEmail={openEmail}
-              />
-            ),
-          )}
+          {oldestFirst.map((activity, index) => {
+            const day = dayOf(activity.occurred_at);
+            const newDay = index === 0 || dayOf(oldestFirst[index - 1].occurred_at) !== day;
+            return (
+              <Fragment key={activity.id}>
+                {newDay && (
+                  <li class="conversation-day" aria-hidden="true">
+                    <span>{dayLabel(activity.occurred_at)}</span>
+                  </li>
+                )}
+                {activity.type === "sms" ? (
+                  <SmsBubble message={activity} onChange={replace} />
+                ) : (
+                  <ActivityItem
+                    record={card}
+                    activity={activity}
+                    onUpdated={replace}
+                    onReload={items.reload}
+                    onOpenEmail={openEmail}
+                  />
+                )}
+              </Fragment>
+            );
+          })}
         </ol>
       )}
     </div>
   );
+}
+
+/** The local day of a moment (the thread's day separators). */
+function dayOf(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso.slice(0, 10) : date.toDateString();
+}
+
+/** "Today", "Yesterday", else the date ("Dec 1, 2026"). */
+function dayLabel(iso: string): string {
+  const today = new Date();
+  const yesterday = new Date(today);
+  yesterday.setDate(today.getDate() - 1);
+  const day = dayOf(iso);
+  if (day === today.toDateString()) return "Today";
+  if (day === yesterday.toDateString()) return "Yesterday";
+  return formatDate(iso);
 }
 
 /** The thread's scroller: at the bottom when it loads or gets a newer item; where the rep was
