@@ -244,7 +244,10 @@ def transact_entries(entries: list[Entry]) -> list[str | None]:
 
     def send() -> None:
         try:
-            transaction_connection().dispatch("TransactWriteItems", {"TransactItems": entries})
+            # The consumed capacity PynamoDB asks for by default is never read: not asking spares
+            # DynamoDB its count (a tenth of a small transaction's time on DynamoDB Local).
+            request = {"TransactItems": entries, "ReturnConsumedCapacity": "NONE"}
+            transaction_connection().dispatch("TransactWriteItems", request)
         except BOTOCORE_EXCEPTIONS as error:
             raise TransactWriteError("Failed to write transaction items", error) from error
 
