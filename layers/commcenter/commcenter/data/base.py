@@ -135,18 +135,9 @@ def read_together(*reads: ItemRead) -> list[Any]:
         table = pending.setdefault(read.model.Meta.table_name, {"Keys": [], "ConsistentRead": True})
         table["Keys"].append(read.key)
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    connection = transaction_connection()
-    for attempt in range(BATCH_ATTEMPTS):
-        response = connection.dispatch("BatchGetItem", {"RequestItems": pending})
-        for table_name, items in response.get("Responses", {}).items():
-            for item in items:
-                found[(table_name, _key_id(item, _key_names(reads, table_name)))] = item
-        pending = response.get("UnprocessedKeys") or {}
-        if not pending:
-            break
-        time.sleep(0.01 * 2**attempt)
-    else:
-        raise RuntimeError("DynamoDB left keys unprocessed after every attempt")
+    for table_name, items in _batch_get(pending).items():
+        for item in items:
+            found[(table_name, _key_id(item, _key_names(reads, table_name)))] = item
     results = []
     for read in reads:
         raw = found.get((read.model.Meta.table_name, _key_id(read.key, list(read.key))))
@@ -164,22 +155,29 @@ def read_attributes(
     BatchGetItem of up to 100 keys at a time, eventually consistent (a list's rows read them),
     keys left unprocessed asked again. Items that do not exist are left out."""
     found: list[dict[str, dict[str, Any]]] = []
-    connection = transaction_connection()
     for start in range(0, len(keys), 100):
         request: dict[str, Any] = {"Keys": keys[start : start + 100], "ProjectionExpression": projection}
         if names:
             request["ExpressionAttributeNames"] = names
-        pending: dict[str, Any] = {table_name: request}
-        for attempt in range(BATCH_ATTEMPTS):
-            response = connection.dispatch("BatchGetItem", {"RequestItems": pending})
-            found.extend(response.get("Responses", {}).get(table_name, []))
-            pending = response.get("UnprocessedKeys") or {}
-            if not pending:
-                break
-            time.sleep(0.01 * 2**attempt)
-        else:
-            raise RuntimeError("DynamoDB left keys unprocessed after every attempt")
+        found.extend(_batch_get({table_name: request}).get(table_name, []))
     return found
+
+
+def _batch_get(request_items: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The items of one BatchGetItem (`RequestItems`), by table, as DynamoDB answers them; keys
+    it leaves unprocessed are asked again after a short pause that grows with each attempt."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    pending = request_items
+    connection = transaction_connection()
+    for attempt in range(BATCH_ATTEMPTS):
+        response = connection.dispatch("BatchGetItem", {"RequestItems": pending})
+        for table_name, items in response.get("Responses", {}).items():
+            found.setdefault(table_name, []).extend(items)
+        pending = response.get("UnprocessedKeys") or {}
+        if not pending:
+            return found
+        time.sleep(0.01 * 2**attempt)
+    raise RuntimeError("DynamoDB left keys unprocessed after every attempt")
 
 
 def _key_names(reads: tuple[ItemRead, ...], table_name: str) -> list[str]:
