@@ -42,3 +42,29 @@ export function IgnoreButtons({ busy, onIgnore }: { busy: boolean; onIgnore: (sc
     </>
   );
 }
+
+/** What an unmatched number or address offers (S5): Add to CRM, Add to existing, and Ignore. The
+ * SMS and calls rows and the conversation page show it; the dialogs are `UnmatchedDialogs`. */
+export function UnmatchedButtons({
+  busy,
+  onAdd,
+  onExisting,
+  onIgnore,
+}: {
+  busy: boolean;
+  onAdd: () => void;
+  onExisting: () => void;
+  onIgnore: (scope: IgnoreScope) => void;
+}) {
+  return (
+    <>
+      <button type="button" class="btn btn-secondary btn-sm" disabled={busy} onClick={onAdd}>
+        <Icon name="plus" size={14} /> Add to CRM
+      </button>
+      <button type="button" class="btn btn-secondary btn-sm" disabled={busy} onClick={onExisting}>
+        <Icon name="contact" size={14} /> Add to existing
+      </button>
+      <IgnoreButtons busy={busy} onIgnore={onIgnore} />
+    </>
+  );
+}

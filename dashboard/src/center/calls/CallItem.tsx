@@ -18,7 +18,7 @@ import { sentence } from "../../records/fields";
 import { recordPath } from "../../records/kinds";
 import { Link } from "../../router";
 import { useTeam } from "../../team";
-import { type IgnoreScope, IgnoreButtons, changeIgnoring, ignoringNotice } from "../ignoring";
+import { type IgnoreScope, UnmatchedButtons, changeIgnoring, ignoringNotice } from "../ignoring";
 import type { Outcome } from "../OutcomeNotice";
 import { AddToCrmDialog, AddToExistingDialog } from "../UnmatchedDialogs";
 import { CallRecording, withRecordingOf } from "./CallRecording";
@@ -167,15 +167,12 @@ function CallPanel({ row, onRemoved, onChanged, panelId, name, number }: PanelPr
             Stop ignoring
           </button>
         ) : (
-          <>
-            <button type="button" class="btn btn-secondary btn-sm" onClick={() => setDialog("crm")}>
-              <Icon name="plus" size={14} /> Add to CRM
-            </button>
-            <button type="button" class="btn btn-secondary btn-sm" onClick={() => setDialog("existing")}>
-              <Icon name="contact" size={14} /> Add to existing
-            </button>
-            <IgnoreButtons busy={busy} onIgnore={(scope) => void setIgnored(true, scope)} />
-          </>
+          <UnmatchedButtons
+            busy={busy}
+            onAdd={() => setDialog("crm")}
+            onExisting={() => setDialog("existing")}
+            onIgnore={(scope) => void setIgnored(true, scope)}
+          />
         )}
       </div>
       {error && (

@@ -48,7 +48,7 @@ import { repName, useTeam } from "../../team";
 import { type Composition, replyTo } from "../email/compose";
 import { Composer } from "../email/Composer";
 import { EmailReader } from "../email/EmailReader";
-import { type IgnoreScope, IgnoreButtons, changeIgnoring } from "../ignoring";
+import { type IgnoreScope, UnmatchedButtons, changeIgnoring } from "../ignoring";
 import { SmsComposer } from "../sms/SmsComposer";
 import { SmsBubble } from "../sms/SmsThread";
 import { AddToCrmDialog, AddToExistingDialog } from "../UnmatchedDialogs";
@@ -372,13 +372,12 @@ function UnknownCard({ conversation, onChanged, onReload, onClose }: UnknownProp
           <strong>{shown}</strong> <span class="muted">Not in your CRM</span>
         </div>
         <div class="conversation-card-buttons">
-          <button type="button" class="btn btn-secondary btn-sm" onClick={() => setDialog("crm")}>
-            <Icon name="plus" size={14} /> Add to CRM
-          </button>
-          <button type="button" class="btn btn-secondary btn-sm" onClick={() => setDialog("existing")}>
-            <Icon name="contact" size={14} /> Add to existing
-          </button>
-          <IgnoreButtons busy={busy} onIgnore={(scope) => void ignore(scope)} />
+          <UnmatchedButtons
+            busy={busy}
+            onAdd={() => setDialog("crm")}
+            onExisting={() => setDialog("existing")}
+            onIgnore={(scope) => void ignore(scope)}
+          />
         </div>
         {said && (
           <p class="conversation-notice" role="status">
