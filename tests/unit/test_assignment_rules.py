@@ -4,25 +4,14 @@ Inbox with a note of who gave it, and the counters of both reps move with it."""
 from __future__ import annotations
 
 import msgspec
+from conversation_states import a_conversation
 
 from commcenter.data.base import plain
 from commcenter.data.conversations import ConversationItem, _from_values, stored_item
 from commcenter.domain.folders import assigned, folder_deltas, moved, takes_part, viewer_of
-from commcenter.domain.sms import ConversationState, conversation_deltas, with_message
+from commcenter.domain.sms import conversation_deltas, with_message
 
-STATE = ConversationState(
-    id="sms-1-2",
-    rep_id="rep-a",
-    rep_number="+1",
-    remote_number="+2",
-    handle="phone:+2",
-    record_id=None,
-    section="unmatched",
-    last_at="2030-01-01T00:00:00Z",
-    last_preview="",
-    last_direction="inbound",
-    unread=2,
-)
+STATE = a_conversation()
 
 
 def test_an_assigned_conversation_leaves_the_viewers_folder_for_the_assignees_inbox_unread_kept() -> None:

@@ -8,29 +8,17 @@ from typing import Any
 
 import msgspec
 import pytest
+from conversation_states import a_conversation
 
 from commcenter.domain.delete_forever import card_stays, card_to_delete, kept
 from commcenter.domain.folders import FolderActionInput, folder_deltas, moved
 from commcenter.domain.records import Record
 from commcenter.domain.reps import Rep
-from commcenter.domain.sms import ConversationState, conversation_deltas
+from commcenter.domain.sms import conversation_deltas
 from commcenter.errors import ConflictError, ValidationError
 from commcenter.services import delete_forever
 
-STATE = ConversationState(
-    id="sms-1-2",
-    rep_id="rep-a",
-    rep_number="+1",
-    remote_number="+2",
-    handle="phone:+2",
-    record_id="lead-1",
-    section="matched",
-    last_at="2030-01-01T00:00:00Z",
-    last_preview="",
-    last_direction="inbound",
-    unread=1,
-    folder_keys=True,
-)
+STATE = a_conversation(record_id="lead-1", section="matched", unread=1)
 REP = Rep(id="rep-a", name="Ann", email="ann@example.com")
 
 

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import msgspec
 import pytest
+from conversation_states import a_conversation
 
 from commcenter.domain.folders import check_day, folder_deltas, moved
-from commcenter.domain.sms import ConversationState, conversation_deltas, with_message
+from commcenter.domain.sms import conversation_deltas, with_message
 from commcenter.errors import ValidationError
 
-STATE = ConversationState(
-    id="sms-1-2",
-    rep_id="rep-a",
-    rep_number="+1",
-    remote_number="+2",
-    handle="phone:+2",
-    record_id=None,
-    section="unmatched",
-    last_at="2030-01-01T00:00:00Z",
-    last_preview="",
-    last_direction="inbound",
-    unread=2,
-)
+STATE = a_conversation()
 
 
 def test_a_move_counts_out_of_one_folder_into_the_other_and_unread_only_in_inbox_and_follow_up() -> None:
