@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from phone_numbers import fresh_phone as fictional_phone
 from playwright.sync_api import Locator, Page
 
 from commcenter_local.simulate import CallOutcome
@@ -28,20 +29,10 @@ def tag() -> str:
     return "".join(random.choices(string.ascii_lowercase, k=8))
 
 
-_phones = itertools.count(random.randrange(800))
-_AREA_CODES = ("415", "404", "702", "503", "206", "512", "720", "919")
-
-
-def fictional_phone() -> str:
-    """A US number in the fictional 555-01xx range (area codes unlike the API tests' ones)."""
-    n = next(_phones) % 800
-    return f"+1{_AREA_CODES[n // 100]}5550{100 + n % 100}"
-
-
 def free_phone(api: Api) -> str:
     """A fictional number no record owns yet (a number belongs to one record only)."""
     for _ in range(50):
-        number = fictional_phone()
+        number: str = fictional_phone()
         if not api("GET", "/api/search", q=number.removeprefix("+")).json()["items"]:
             return number
     raise AssertionError("no free fictional phone number left")

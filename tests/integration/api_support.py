@@ -3,7 +3,6 @@ sends them, settings changed for one test."""
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -19,14 +18,6 @@ from commcenter_local.simulate import incoming_sms
 ALICE, ALICE_NUMBER = "alice@northwind.example", "+14155550101"
 BRUNO, BRUNO_NUMBER = "bruno@northwind.example", "+14155550102"
 CHLOE = "chloe@northwind.example"  # her number is voice only
-
-_numbers = itertools.count()
-
-
-def fresh_remote() -> str:
-    """A fictional US number (555-01xx) that no other test module uses."""
-    n = next(_numbers)
-    return f"+1{('213', '305', '713', '404', '702')[(n // 100) % 5]}5550{100 + n % 100}"
 
 
 def request_id() -> str:

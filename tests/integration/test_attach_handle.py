@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from phone_numbers import fresh_phone as fresh_number
 
 from commcenter.channels.sms_gateway import SandboxSmsGateway
 from commcenter.data import activities as activities_data
@@ -23,14 +24,6 @@ from commcenter.domain.sms import SendSmsInput, conversation_id
 from commcenter.services import attach_handle, sms_conversations, sms_inbound, sms_send
 from commcenter.services.records import add_handle_to_record, create_record
 from commcenter.services.reps import rep_by_email
-
-_numbers = itertools.count()
-
-
-def fresh_number() -> str:
-    n = next(_numbers)
-    return f"+1{('907', '971', '503', '206')[(n // 100) % 4]}5550{100 + n % 100}"
-
 
 # What each channel needs at the least (the others need nothing).
 SOME_FACTS: dict[str, dict[str, object]] = {

@@ -5,12 +5,12 @@ onto a record."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from api_support import ALICE, ALICE_NUMBER, Api
+from phone_numbers import fresh_phone as caller
 
 from commcenter.data import conversations as conversations_data
 from commcenter.data import reps as reps_data
@@ -19,14 +19,6 @@ from commcenter.domain.sms import ConversationState, conversation_id
 from commcenter.services.call_log import find_call
 from commcenter.services.reps import rep_by_email
 from commcenter_local.simulate import new_sid, post_to, post_webhook, simulate_call, voice_params
-
-_numbers = itertools.count()
-
-
-def caller() -> str:
-    """A fictional caller (555-01xx) no other test module uses."""
-    n = next(_numbers)
-    return f"+1{('503', '612')[(n // 100) % 2]}5550{100 + n % 100}"
 
 
 @pytest.fixture(autouse=True)

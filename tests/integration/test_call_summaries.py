@@ -3,26 +3,18 @@ every list once it is filed under a deal; calls and opt-outs named for people.""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from api_support import ALICE, ALICE_NUMBER, BRUNO, Api, call_facts, receive
+from phone_numbers import fresh_phone as caller
 
 from commcenter.data import reps as reps_data
 from commcenter.domain.calls import Presence
 from commcenter.services.call_log import find_call
 from commcenter.services.reps import rep_by_email
 from commcenter_local.simulate import new_sid, post_webhook, simulate_call, voice_params
-
-_numbers = itertools.count()
-
-
-def caller() -> str:
-    """A fictional caller (555-01xx) that no other test module or demo record uses."""
-    n = next(_numbers)
-    return f"+1{('972', '480', '614')[(n // 100) % 3]}5550{100 + n % 100}"
 
 
 def national(e164: str) -> str:

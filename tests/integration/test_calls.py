@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 import requests
 from api_support import ALICE, ALICE_NUMBER, BRUNO, BRUNO_NUMBER, Api, call_facts, recording_of
 from dynamodb_wire import Fault, WireRequest, cancelled, faults_on_the_wire
+from phone_numbers import fresh_phone as caller
 from stack_environment import environment
 
 from commcenter.channels.twilio_webhooks import CONNECTION_OVERRIDES
@@ -22,14 +22,6 @@ from commcenter.domain.reps import Rep
 from commcenter.services.call_log import find_call
 from commcenter.services.reps import rep_by_email
 from commcenter_local.simulate import new_sid, post_to, post_webhook, simulate_call, voice_params
-
-_numbers = itertools.count()
-
-
-def caller() -> str:
-    """A fictional caller (555-01xx) no other test module uses."""
-    n = next(_numbers)
-    return f"+1{('718', '808', '919')[(n // 100) % 3]}5550{100 + n % 100}"
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 from api_support import ALICE_NUMBER, Api, call_facts, recording_of
+from phone_numbers import fresh_phone as caller
 from stack_environment import environment
 
 from commcenter.data import recordings
@@ -16,12 +17,6 @@ from commcenter.domain.facts import CallRecording
 from commcenter.services.call_log import find_call
 from commcenter_local.simulate import ACCOUNT_SID, new_sid, post_to, simulate_call
 from commcenter_local.twilio_stand_in import TwilioStandIn, recording_audio
-
-_numbers = iter(range(100, 200))
-
-
-def caller() -> str:
-    return f"+1208555{next(_numbers):04d}"
 
 
 def voicemail(api_url: str, token: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 import requests
 from api_support import ALICE_NUMBER, receive
+from phone_numbers import fresh_phone as unique_phone
 
 from commcenter.data import activities as activities_data
 from commcenter.data.records import RecordItem
@@ -22,16 +22,6 @@ from commcenter_local.stack import LocalStack
 
 Headers = Callable[[str], dict[str, str]]
 ADMIN = "alice@northwind.example"
-
-
-_AREA_CODES = ("212", "213", "305", "646", "718", "801")
-_numbers = itertools.count()
-
-
-def unique_phone() -> str:
-    """A valid US number of the fictional 555-01xx range, new to this test session."""
-    n = next(_numbers)
-    return f"+1{_AREA_CODES[(n // 100) % len(_AREA_CODES)]}5550{100 + n % 100}"
 
 
 @pytest.fixture
