@@ -9,6 +9,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import requests
+from phone_numbers import fresh_phone
 
 from commcenter.domain.activities import Activity
 from commcenter.domain.facts import CallFacts, CallRecording, expect
@@ -18,6 +19,9 @@ from commcenter_local.simulate import incoming_sms
 ALICE, ALICE_NUMBER = "alice@northwind.example", "+14155550101"
 BRUNO, BRUNO_NUMBER = "bruno@northwind.example", "+14155550102"
 CHLOE = "chloe@northwind.example"  # her number is voice only
+
+# A fictional number no test of the session has had (the channel tests' name for it).
+fresh_remote = fresh_phone
 
 
 def request_id() -> str:
