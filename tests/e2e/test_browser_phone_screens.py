@@ -111,8 +111,19 @@ _TARGETS = """(min) => {
 }"""
 
 
+# Whether every animation that ends (a dialog opening, not a spinner) has ended: a dialog's sizes
+# are measured once it stopped growing into place.
+_SETTLED = """() => document.getAnimations().every(
+  (a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity)"""
+
+
+def settled(page: Page) -> None:
+    page.wait_for_function(_SETTLED)
+
+
 def assert_fits(page: Page, where: str) -> None:
     """Nothing scrolls sideways or sticks out of the screen, and the browser did not zoom out to fit."""
+    settled(page)
     width = page.viewport_size["width"] if page.viewport_size else 0
     found: dict[str, Any] = page.evaluate(_OUTSIDE)
     assert found["innerWidth"] == width, f"{where}: the browser zoomed out to {found['innerWidth']} px"
@@ -121,6 +132,7 @@ def assert_fits(page: Page, where: str) -> None:
 
 
 def assert_fingertip_targets(page: Page, where: str) -> None:
+    settled(page)
     small: list[str] = page.evaluate(_TARGETS, FINGER)
     assert small == [], f"{where}: smaller than {FINGER} px: {small}"
 
